@@ -1,0 +1,218 @@
+/**
+ * The entry point. Declares every command and its flags, then loads the command's module only
+ * when it runs: `ferry --help` and `ferry --version` import nothing heavy.
+ */
+import type { Command } from 'commander';
+import { createContext, type CliContext } from './context.js';
+import { ExitCode, FerryError, ReportedError } from './errors.js';
+
+import { VERSION } from './version.js';
+
+export interface GlobalOptions {
+    json?: boolean;
+    debug?: boolean;
+    color?: boolean;
+    interactive?: boolean;
+}
+
+/** What every command module exports. */
+export type CommandRunner<O> = (options: O, ctx: CliContext) => Promise<ExitCode | void>;
+type Loader = () => Promise<{ run: CommandRunner<any> }>;
+
+const commands = {
+    init: () => import('./commands/init.js'),
+    generate: () => import('./commands/generate.js'),
+    clone: () => import('./commands/clone.js'),
+    compile: () => import('./commands/compile.js'),
+    dev: () => import('./commands/dev.js'),
+    dryrun: () => import('./commands/dryrun.js'),
+    test: () => import('./commands/test.js'),
+    deploy: () => import('./commands/deploy.js')
+} satisfies Record<string, Loader>;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+        process.stdout.write(`${VERSION}\n`);
+        return ExitCode.Ok;
+    }
+    const { Command, CommanderError } = await import('commander');
+    let exitCode: number = ExitCode.Ok;
+    const program = buildProgram(new Command(), env, (code) => {
+        exitCode = code;
+    });
+    try {
+        await program.parseAsync(argv, { from: 'user' });
+    } catch (error) {
+        if (error instanceof CommanderError) {
+            // Help and version requests are successes; parse errors were already printed by commander.
+            return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Failure;
+        }
+        throw error;
+    }
+    return exitCode;
+}
+
+function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: number) => void): Command {
+    program
+        .name('ferry')
+        .description('Build, run, test and deploy integration functions (compatible with Nango functions projects).')
+        .version(VERSION, '-V, --version', 'print the version')
+        .option('--json', 'print machine-readable JSON on stdout')
+        .option('--debug', 'print debug logs on stderr')
+        .option('--no-color', 'disable colours (also NO_COLOR)')
+        .option('--no-interactive', 'never prompt (implied by CI=true or a non-TTY stdin)')
+        .showSuggestionAfterError(true)
+        .exitOverride()
+        .configureOutput({ outputError: (text, write) => write(text) });
+
+    const action =
+        <O>(name: keyof typeof commands, toOptions: (args: string[], opts: Record<string, any>) => O) =>
+        async (...params: unknown[]): Promise<void> => {
+            const command = params.at(-1) as Command;
+            const opts = command.optsWithGlobals() as Record<string, any> & GlobalOptions;
+            const args = command.args.slice(0, command.registeredArguments.length);
+            const ctx = createContext({
+                env,
+                json: Boolean(opts.json),
+                debug: Boolean(opts.debug),
+                ...(opts.color === false || env['NO_COLOR'] !== undefined ? { color: false } : {}),
+                ...(opts.interactive === false ? { interactive: false } : {})
+            });
+            setExit(await runCommand(name, () => toOptions(args, opts), ctx));
+        };
+
+    program
+        .command('init')
+        .description('scaffold a new functions project')
+        .argument('[dir]', 'target folder', 'nango-integrations')
+        .option('--force', 'write into a non-empty folder')
+        .option('--no-install', 'do not install dependencies')
+        .action(action('init', ([dir], o) => ({ dir: dir ?? 'nango-integrations', force: Boolean(o.force), install: o.install !== false })));
+
+    program
+        .command('generate')
+        .description('add a sync, action or on-event function (or vitest files for fixtures)')
+        .argument('<kind>', 'sync | action | on-event | tests')
+        .argument('[integration]', 'integration id, e.g. github')
+        .argument('[name]', 'kebab-case function name')
+        .action(action('generate', ([kind, integration, name]) => ({ kind, integration, name })));
+
+    program
+        .command('clone')
+        .description('pull template functions into the project')
+        .argument('<template>', 'integration[/type[/name]], e.g. github/actions/list-repos')
+        .option('--repo <owner/name>', 'templates repository', 'NangoHQ/integration-templates')
+        .option('--ref <ref>', 'branch, tag or commit of the templates repository')
+        .option('--from <folder>', 'clone from a local checkout instead of GitHub')
+        .option('--force', 'overwrite files that already exist')
+        .action(action('clone', ([template], o) => ({ template, repo: o.repo, ref: o.ref, from: o.from, force: Boolean(o.force) })));
+
+    program
+        .command('compile')
+        .description('type-check and bundle every function, write the manifest')
+        .option('--no-typecheck', 'skip the type-check')
+        .option('--no-cache', 'rebuild everything')
+        .action(action('compile', (_args, o) => ({ typecheck: o.typecheck !== false, cache: o.cache !== false })));
+
+    program
+        .command('dev')
+        .description('watch the project and rebuild what changed')
+        .option('--no-typecheck', 'skip the background type-check')
+        .action(action('dev', (_args, o) => ({ typecheck: o.typecheck !== false })));
+
+    program
+        .command('dryrun')
+        .description('run one function locally against a real connection')
+        .argument('<function>', 'function name (sync, action or on-event)')
+        .argument('<connectionId>', 'connection to run against')
+        .option('-e, --environment <env>', 'platform environment', 'dev')
+        .option('--integration-id <id>', 'integration (provider config key), when the function name is ambiguous')
+        .option('-i, --input <json>', 'action input: JSON or @file.json')
+        .option('-m, --metadata <json>', 'connection metadata: JSON or @file.json')
+        .option('-c, --checkpoint <json>', 'starting checkpoint: JSON or @file.json')
+        .option('-l, --lastSyncDate <date>', 'last sync date (ISO 8601)')
+        .option('--variant <name>', 'sync variant')
+        .option('--validate', 'make a record or output that fails its schema fatal')
+        .option('--save', 'save a test fixture to <integration>/tests/<name>.test.json')
+        .option('--out <file.jsonl>', 'stream every record as JSON lines to a file')
+        .option('--timeout <duration>', 'stop the function after this long, e.g. 30s, 5m')
+        .action(
+            action('dryrun', ([functionName, connectionId], o) => ({
+                functionName,
+                connectionId,
+                environment: o.environment,
+                integrationId: o.integrationId,
+                input: o.input,
+                metadata: o.metadata,
+                checkpoint: o.checkpoint,
+                lastSyncDate: o.lastSyncDate,
+                variant: o.variant,
+                validate: Boolean(o.validate),
+                save: Boolean(o.save),
+                out: o.out,
+                timeout: o.timeout
+            }))
+        );
+
+    program
+        .command('test')
+        .description('replay recorded fixtures offline')
+        .argument('[function]', 'only this function')
+        .option('--integration <id>', 'only this integration')
+        .action(action('test', ([functionName], o) => ({ functionName, integration: o.integration })));
+
+    program
+        .command('deploy')
+        .description('preview and upload the functions to the platform')
+        .argument('[environment]', 'platform environment (same as -e)')
+        .option('-e, --environment <env>', 'platform environment (default: dev)')
+        .option('-s, --sync <name>', 'deploy only this sync')
+        .option('-a, --action <name>', 'deploy only this action')
+        .option('-i, --integration <id>', 'deploy only this integration')
+        .option('--version <version>', 'version to stamp on the deployed functions')
+        .option('--allow-destructive', 'allow deleting syncs that have connections, or models')
+        .option('--auto-confirm', 'do not ask for confirmation (also NANGO_DEPLOY_AUTO_CONFIRM=true)')
+        .option('--dry-run', 'preview the plan only, deploy nothing')
+        .action(
+            action('deploy', ([environment], o) => ({
+                environment: o.environment ?? environment ?? 'dev',
+                positionalEnvironment: environment,
+                sync: o.sync,
+                action: o.action,
+                integration: o.integration,
+                version: o.version,
+                allowDestructive: Boolean(o.allowDestructive),
+                autoConfirm: Boolean(o.autoConfirm) || env['NANGO_DEPLOY_AUTO_CONFIRM'] === 'true',
+                dryRun: Boolean(o.dryRun)
+            }))
+        );
+
+    return program;
+}
+
+/** Runs one command under the single exit policy: every error becomes a printed line and a code. */
+export async function runCommand(name: keyof typeof commands, options: () => unknown, ctx: CliContext): Promise<number> {
+    try {
+        const module = await commands[name]();
+        const code = await module.run(options(), ctx);
+        return code ?? ExitCode.Ok;
+    } catch (error) {
+        return reportError(error, ctx);
+    }
+}
+
+export function reportError(error: unknown, ctx: CliContext): number {
+    if (error instanceof ReportedError) return error.exitCode;
+    if (error instanceof FerryError) {
+        const hint = error.hint ? ` ${ctx.colors.dim(error.hint)}` : '';
+        ctx.log.error(`${error.message}.${hint}`.replace(/\.\.(\s|$)/, '.$1'));
+        if (ctx.debug && error.cause) ctx.log.debug('cause', String((error.cause as Error)?.stack ?? error.cause));
+        if (ctx.json) ctx.printJson({ error: error.toJSON() });
+        return error.exitCode;
+    }
+    const err = error instanceof Error ? error : new Error(String(error));
+    ctx.log.error(`internal error: ${err.message}. This is a bug in Ferry: rerun with --debug and report the stack trace.`);
+    ctx.log.debug('stack', err.stack ?? '');
+    if (ctx.json) ctx.printJson({ error: { code: 'INTERNAL', message: err.message } });
+    return ExitCode.Failure;
+}

@@ -1,0 +1,192 @@
+/**
+ * The platform HTTP client (reference §5). Every call is authenticated with the secret key, timed
+ * out, and every JSON answer used by Ferry is checked against a schema before use.
+ * The secret key lives only in the Authorization header: it is never part of an error message.
+ */
+import { Agent, request, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { ZodType } from 'zod';
+import { FerryError, errnoCode, type ExitCode } from '../errors.js';
+import { VERSION } from '../version.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface PlatformClientOptions {
+    host: string;
+    secretKey: string;
+    /** Exit code of errors raised here: 12 for dryrun, 11 for deploy. */
+    exitCode: ExitCode;
+    /** Name of the variable the key came from, for the 401 hint. */
+    keyVariable?: string;
+    timeoutMs?: number;
+    dispatcher?: Dispatcher;
+}
+
+export interface RawRequest {
+    method: HttpMethod | string;
+    path: string;
+    query?: Record<string, string | number | boolean | undefined>;
+    headers?: Record<string, string>;
+    body?: unknown;
+    timeoutMs?: number;
+}
+
+export interface RawResponse {
+    status: number;
+    headers: Record<string, string>;
+    body: Buffer;
+}
+
+export class PlatformClient {
+    readonly host: string;
+    private readonly secretKey: string;
+    private readonly exitCode: ExitCode;
+    private readonly keyVariable: string;
+    private readonly timeoutMs: number;
+    private readonly dispatcher: Dispatcher;
+
+    constructor(options: PlatformClientOptions) {
+        this.host = options.host.replace(/\/+$/, '');
+        this.secretKey = options.secretKey;
+        this.exitCode = options.exitCode;
+        this.keyVariable = options.keyVariable ?? 'NANGO_SECRET_KEY_<ENV>';
+        this.timeoutMs = options.timeoutMs ?? 60_000;
+        this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: 10_000 }, keepAliveTimeout: 10_000 });
+    }
+
+    url(path: string, query?: RawRequest['query']): string {
+        const url = new URL(this.host + (path.startsWith('/') ? path : `/${path}`));
+        for (const [key, value] of Object.entries(query ?? {})) {
+            if (value !== undefined) url.searchParams.set(key, String(value));
+        }
+        return url.toString();
+    }
+
+    /**
+     * Sends a request and returns whatever the server answered. Only failures to get an answer
+     * (refused, unreachable, timed out) throw.
+     */
+    async raw(req: RawRequest): Promise<RawResponse> {
+        const hasBody = req.body !== undefined && req.body !== null;
+        const isBinary = Buffer.isBuffer(req.body) || typeof req.body === 'string';
+        const timeout = req.timeoutMs ?? this.timeoutMs;
+        try {
+            const response = await request(this.url(req.path, req.query), {
+                method: req.method as Dispatcher.HttpMethod,
+                dispatcher: this.dispatcher,
+                headers: {
+                    'user-agent': `ferry/${VERSION}`,
+                    accept: 'application/json',
+                    ...(hasBody && !isBinary ? { 'content-type': 'application/json' } : {}),
+                    ...req.headers,
+                    authorization: `Bearer ${this.secretKey}`
+                },
+                ...(hasBody ? { body: isBinary ? (req.body as string | Buffer) : JSON.stringify(req.body) } : {}),
+                headersTimeout: timeout,
+                bodyTimeout: timeout
+            });
+            const body = Buffer.from(await response.body.arrayBuffer());
+            const headers: Record<string, string> = {};
+            for (const [key, value] of Object.entries(response.headers)) {
+                if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+            }
+            return { status: response.statusCode, headers, body };
+        } catch (error) {
+            throw this.networkError(error, req);
+        }
+    }
+
+    /**
+     * A JSON call whose answer must be a 2xx that matches `schema`. Non-2xx answers become one-line
+     * errors; `notFound` lets the caller phrase 404s in its own terms.
+     */
+    async json<T>(req: RawRequest, schema: ZodType<T>, notFound?: () => FerryError): Promise<T> {
+        const response = await this.raw(req);
+        if (response.status === 404 && notFound) throw notFound();
+        if (response.status < 200 || response.status >= 300) throw this.statusError(response, req);
+        let parsed: unknown;
+        try {
+            parsed = response.body.length === 0 ? null : JSON.parse(response.body.toString('utf8'));
+        } catch {
+            throw this.badAnswer(req, 'the body is not JSON');
+        }
+        const result = schema.safeParse(parsed);
+        if (!result.success) {
+            const issue = result.error.issues[0];
+            throw this.badAnswer(req, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unexpected shape'}`);
+        }
+        return result.data;
+    }
+
+    statusError(response: RawResponse, req: RawRequest): FerryError {
+        const what = `${req.method} ${req.path}`;
+        const serverMessage = extractMessage(response.body);
+        if (response.status === 401 || response.status === 403) {
+            return new FerryError({
+                code: 'PLATFORM_UNAUTHORIZED',
+                message: `The platform at ${this.host} rejected the secret key (${response.status} on ${what})${serverMessage ? `: ${serverMessage}` : ''}`,
+                hint: `Check ${this.keyVariable} in .env: it must be the secret key of this environment.`,
+                exitCode: this.exitCode,
+                details: { status: response.status }
+            });
+        }
+        if (response.status >= 500) {
+            return new FerryError({
+                code: 'PLATFORM_SERVER_ERROR',
+                message: `The platform answered ${response.status} to ${what}${serverMessage ? `: ${serverMessage}` : ''}`,
+                hint: 'This is on the platform side; try again in a moment.',
+                exitCode: this.exitCode,
+                details: { status: response.status }
+            });
+        }
+        return new FerryError({
+            code: 'PLATFORM_REQUEST_REJECTED',
+            message: `The platform answered ${response.status} to ${what}${serverMessage ? `: ${serverMessage}` : ''}`,
+            hint: 'Check the arguments and try again.',
+            exitCode: this.exitCode,
+            details: { status: response.status }
+        });
+    }
+
+    private badAnswer(req: RawRequest, why: string): FerryError {
+        return new FerryError({
+            code: 'PLATFORM_BAD_RESPONSE',
+            message: `The platform's answer to ${req.method} ${req.path} is not what Ferry expects (${why})`,
+            hint: `Check that NANGO_HOSTPORT (${this.host}) points at the platform API.`,
+            exitCode: this.exitCode
+        });
+    }
+
+    private networkError(error: unknown, req: RawRequest): FerryError {
+        const code = errnoCode(error) ?? (error instanceof undiciErrors.UndiciError ? error.code : undefined);
+        const timedOut = error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT';
+        return new FerryError({
+            code: timedOut ? 'PLATFORM_TIMEOUT' : 'PLATFORM_UNREACHABLE',
+            message: timedOut
+                ? `The platform at ${this.host} did not answer ${req.method} ${req.path} in time`
+                : `Cannot reach the platform at ${this.host} (${code ?? (error as Error)?.message ?? 'network error'})`,
+            hint: 'Check NANGO_HOSTPORT and your network connection.',
+            exitCode: this.exitCode,
+            details: { networkCode: code },
+            cause: error
+        });
+    }
+
+    async close(): Promise<void> {
+        await this.dispatcher.close();
+    }
+}
+
+function extractMessage(body: Buffer): string | undefined {
+    const text = body.toString('utf8').trim();
+    if (!text) return undefined;
+    try {
+        const json = JSON.parse(text) as Record<string, unknown>;
+        const err = json['error'];
+        const message =
+            typeof err === 'string' ? err : typeof err === 'object' && err && 'message' in err ? String((err as { message: unknown }).message) : json['message'];
+        if (typeof message === 'string') return message.slice(0, 300);
+    } catch {
+        // Not JSON: fall through to the raw text.
+    }
+    return text.split('\n')[0]!.slice(0, 200);
+}

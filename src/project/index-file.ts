@@ -1,0 +1,32 @@
+/** Registering function files in index.ts without disturbing the lines already there. */
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/fs.js';
+import { parseIndexImports, specifierToRelPath } from './project.js';
+
+/** `github/syncs/issues.ts` -> `./github/syncs/issues.js` */
+export function relPathToSpecifier(relPath: string): string {
+    return `./${relPath.replace(/\.ts$/, '')}.js`;
+}
+
+/** The index.ts text with an import for each of `relPaths` not registered yet, appended in order. */
+export function withImports(source: string, relPaths: readonly string[]): string {
+    const registered = new Set(parseIndexImports(source).map((e) => specifierToRelPath(e.specifier)));
+    const additions: string[] = [];
+    for (const relPath of relPaths) {
+        if (registered.has(relPath)) continue;
+        registered.add(relPath);
+        additions.push(`import '${relPathToSpecifier(relPath)}';`);
+    }
+    if (additions.length === 0) return source;
+    const base = source.length === 0 || source.endsWith('\n') ? source : `${source}\n`;
+    return `${base}${additions.join('\n')}\n`;
+}
+
+/** Adds the imports to `<root>/index.ts`; returns whether the file changed. */
+export async function registerInIndex(indexFile: string, relPaths: readonly string[]): Promise<boolean> {
+    const source = await readFile(indexFile, 'utf8');
+    const next = withImports(source, relPaths);
+    if (next === source) return false;
+    await writeFileAtomic(indexFile, next);
+    return true;
+}

@@ -1,0 +1,40 @@
+/**
+ * Durations as users write them: '30s', '5m', '1h', '2d', '1500ms', 'every hour',
+ * 'every 5 minutes', 'every day', '1 week'. Returns milliseconds, or undefined when unparsable.
+ */
+const UNITS: Record<string, number> = {
+    ms: 1,
+    millisecond: 1,
+    s: 1000,
+    sec: 1000,
+    second: 1000,
+    m: 60_000,
+    min: 60_000,
+    minute: 60_000,
+    h: 3_600_000,
+    hr: 3_600_000,
+    hour: 3_600_000,
+    d: 86_400_000,
+    day: 86_400_000,
+    w: 604_800_000,
+    week: 604_800_000
+};
+
+export function parseDuration(text: string): number | undefined {
+    const cleaned = text.trim().toLowerCase().replace(/^every\s+/, '');
+    const match = /^(\d+(?:\.\d+)?)?\s*([a-z]+)$/.exec(cleaned);
+    if (!match) return undefined;
+    const amount = match[1] === undefined ? 1 : Number(match[1]);
+    const unitWord = match[2]!;
+    const unit = UNITS[unitWord] ?? UNITS[unitWord.replace(/s$/, '')];
+    if (unit === undefined || !Number.isFinite(amount) || amount <= 0) return undefined;
+    return amount * unit;
+}
+
+export function formatDuration(ms: number): string {
+    if (ms < 1000) return `${Math.round(ms)} ms`;
+    if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes}m ${seconds}s`;
+}
