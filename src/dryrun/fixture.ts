@@ -1,0 +1,94 @@
+/**
+ * The recorded-fixture format (reference §6), shared by `dryrun --save` (writes) and `test`
+ * (replays). A request is identified by a hash of its method, endpoint, sorted params,
+ * non-secret headers and body.
+ */
+import { createHash } from 'node:crypto';
+import type { ProxyRequest } from './types.js';
+
+export interface FixtureEntry {
+    response: unknown;
+    status?: number;
+    headers?: Record<string, string>;
+    hash?: string;
+    request?: {
+        params?: Record<string, unknown>;
+        headers?: Record<string, string>;
+        data?: unknown;
+    };
+}
+
+export interface Fixture {
+    input?: unknown;
+    output?: unknown;
+    nango?: {
+        getConnection?: Record<string, unknown>;
+        getMetadata?: Record<string, unknown> | null;
+        batchSave?: Record<string, unknown[]>;
+        batchUpdate?: Record<string, unknown[]>;
+        batchDelete?: Record<string, unknown[]>;
+        [method: string]: unknown;
+    };
+    /** lower-case method -> provider endpoint -> one entry or one per distinct request */
+    api?: Record<string, Record<string, FixtureEntry | FixtureEntry[]>>;
+}
+
+const SECRET_HEADER = /(^|[-_])(authorization|auth|cookie|token|secret|password|passwd|api[-_]?key|apikey|key|signature|session|credential)s?($|[-_])/i;
+const ALWAYS_SECRET = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+
+/** Credential-bearing headers are never recorded nor hashed. */
+export function isSecretHeader(name: string): boolean {
+    const lower = name.toLowerCase();
+    return ALWAYS_SECRET.has(lower) || SECRET_HEADER.test(lower);
+}
+
+export function withoutSecretHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+    const kept: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers ?? {})) {
+        if (!isSecretHeader(name)) kept[name.toLowerCase()] = value;
+    }
+    return kept;
+}
+
+function sortKeys(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(sortKeys);
+    if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
+        return Object.fromEntries(
+            Object.keys(value as Record<string, unknown>)
+                .sort()
+                .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])])
+        );
+    }
+    return value;
+}
+
+/** Query params as strings, the way they go on the wire, so `1` and `'1'` hash alike. */
+export function normalizeParams(params: ProxyRequest['params']): Record<string, string | string[]> {
+    const out: Record<string, string | string[]> = {};
+    for (const [key, value] of Object.entries(params ?? {})) {
+        if (value === undefined) continue;
+        out[key] = Array.isArray(value) ? value.map(String) : String(value);
+    }
+    return out;
+}
+
+export function requestHash(request: Pick<ProxyRequest, 'method' | 'endpoint' | 'params' | 'headers' | 'data'>): string {
+    const canonical = JSON.stringify(
+        sortKeys({
+            method: request.method.toUpperCase(),
+            endpoint: request.endpoint,
+            params: normalizeParams(request.params),
+            headers: withoutSecretHeaders(request.headers),
+            data: request.data ?? null
+        })
+    );
+    return createHash('sha1').update(canonical).digest('hex');
+}
+
+/** Entries of one method+endpoint, always as a list in recorded order. */
+export function entriesOf(fixture: Fixture, method: string, endpoint: string): FixtureEntry[] {
+    const byEndpoint = fixture.api?.[method.toLowerCase()];
+    const found = byEndpoint?.[endpoint];
+    if (found === undefined) return [];
+    return Array.isArray(found) ? found : [found];
+}
