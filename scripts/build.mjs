@@ -2,7 +2,7 @@
 // module (and its heavy dependencies) is only loaded when that command runs.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,12 +25,14 @@ const entryPoints = [
     ...walk(join(root, 'src')).filter((f) => f.endsWith('.worker.ts')).map((f) => relative(root, f))
 ].filter((f) => existsSync(join(root, f)));
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// Build beside dist/ and swap it in at the end, so a CLI already running never sees half a build.
+const outdir = `dist.build-${process.pid}`;
+rmSync(join(root, outdir), { recursive: true, force: true });
 
 await build({
     absWorkingDir: root,
     entryPoints,
-    outdir: 'dist',
+    outdir,
     outbase: 'src',
     bundle: true,
     splitting: true,
@@ -46,8 +48,13 @@ await build({
 
 // Declarations for the SDK, so projects get complete types from `ferry` (and `nango`).
 if (existsSync(join(root, 'tsconfig.sdk.json'))) {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.sdk.json'], {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.sdk.json', '--outDir', join(outdir, 'sdk')], {
         cwd: root,
         stdio: 'inherit'
     });
 }
+
+const old = `dist.old-${process.pid}`;
+if (existsSync(join(root, 'dist'))) renameSync(join(root, 'dist'), join(root, old));
+renameSync(join(root, outdir), join(root, 'dist'));
+rmSync(join(root, old), { recursive: true, force: true });

@@ -57,13 +57,15 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .name('ferry')
         .description('Build, run, test and deploy integration functions (compatible with Nango functions projects).')
         .version(VERSION, '-V, --version', 'print the version')
-        .option('--json', 'print machine-readable JSON on stdout')
-        .option('--debug', 'print debug logs on stderr')
-        .option('--no-color', 'disable colours (also NO_COLOR)')
-        .option('--no-interactive', 'never prompt (implied by CI=true or a non-TTY stdin)')
         .showSuggestionAfterError(true)
+        // Options after a command name belong to that command (deploy has its own --version);
+        // the global flags are declared on every command so they work in either position.
+        .enablePositionalOptions()
         .exitOverride()
         .configureOutput({ outputError: (text, write) => write(text) });
+
+    withGlobalFlags(program);
+    const command = (name: string): Command => withGlobalFlags(program.command(name));
 
     const action =
         <O>(name: keyof typeof commands, toOptions: (args: string[], opts: Record<string, any>) => O) =>
@@ -81,24 +83,21 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
             setExit(await runCommand(name, () => toOptions(args, opts), ctx));
         };
 
-    program
-        .command('init')
+    command('init')
         .description('scaffold a new functions project')
         .argument('[dir]', 'target folder', 'nango-integrations')
         .option('--force', 'write into a non-empty folder')
         .option('--no-install', 'do not install dependencies')
         .action(action('init', ([dir], o) => ({ dir: dir ?? 'nango-integrations', force: Boolean(o.force), install: o.install !== false })));
 
-    program
-        .command('generate')
+    command('generate')
         .description('add a sync, action or on-event function (or vitest files for fixtures)')
         .argument('<kind>', 'sync | action | on-event | tests')
         .argument('[integration]', 'integration id, e.g. github')
         .argument('[name]', 'kebab-case function name')
         .action(action('generate', ([kind, integration, name]) => ({ kind, integration, name })));
 
-    program
-        .command('clone')
+    command('clone')
         .description('pull template functions into the project')
         .argument('<template>', 'integration[/type[/name]], e.g. github/actions/list-repos')
         .option('--repo <owner/name>', 'templates repository', 'NangoHQ/integration-templates')
@@ -107,21 +106,18 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .option('--force', 'overwrite files that already exist')
         .action(action('clone', ([template], o) => ({ template, repo: o.repo, ref: o.ref, from: o.from, force: Boolean(o.force) })));
 
-    program
-        .command('compile')
+    command('compile')
         .description('type-check and bundle every function, write the manifest')
         .option('--no-typecheck', 'skip the type-check')
         .option('--no-cache', 'rebuild everything')
         .action(action('compile', (_args, o) => ({ typecheck: o.typecheck !== false, cache: o.cache !== false })));
 
-    program
-        .command('dev')
+    command('dev')
         .description('watch the project and rebuild what changed')
         .option('--no-typecheck', 'skip the background type-check')
         .action(action('dev', (_args, o) => ({ typecheck: o.typecheck !== false })));
 
-    program
-        .command('dryrun')
+    command('dryrun')
         .description('run one function locally against a real connection')
         .argument('<function>', 'function name (sync, action or on-event)')
         .argument('<connectionId>', 'connection to run against')
@@ -154,15 +150,13 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
             }))
         );
 
-    program
-        .command('test')
+    command('test')
         .description('replay recorded fixtures offline')
         .argument('[function]', 'only this function')
         .option('--integration <id>', 'only this integration')
         .action(action('test', ([functionName], o) => ({ functionName, integration: o.integration })));
 
-    program
-        .command('deploy')
+    command('deploy')
         .description('preview and upload the functions to the platform')
         .argument('[environment]', 'platform environment (same as -e)')
         .option('-e, --environment <env>', 'platform environment (default: dev)')
@@ -188,6 +182,14 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         );
 
     return program;
+}
+
+function withGlobalFlags(command: Command): Command {
+    return command
+        .option('--json', 'print machine-readable JSON on stdout')
+        .option('--debug', 'print debug logs on stderr')
+        .option('--no-color', 'disable colours (also NO_COLOR)')
+        .option('--no-interactive', 'never prompt (implied by CI=true or a non-TTY stdin)');
 }
 
 /** Runs one command under the single exit policy: every error becomes a printed line and a code. */
