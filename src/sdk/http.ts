@@ -1,0 +1,83 @@
+/**
+ * How functions talk to a provider: the proxy configuration, pagination settings and the
+ * axios-like response (reference §3). Types only: nothing here exists at run time.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Fields every pagination style shares. */
+export interface PaginationCommon {
+    /** Page size to ask for. */
+    limit?: number | string;
+    /** Query (or body) parameter that carries `limit`. */
+    limit_name_in_request?: string;
+    /** Dot path of the records array in the response body; the whole body when absent. */
+    response_path?: string;
+}
+
+/** The next page is asked for with a cursor read from the previous response. */
+export interface CursorPagination extends PaginationCommon {
+    type: 'cursor';
+    /** Dot path of the next cursor in the response body, e.g. `meta.next_cursor`. */
+    cursor_path_in_response: string;
+    /** Parameter that sends the cursor back, e.g. `cursor`. */
+    cursor_name_in_request: string;
+}
+
+/** The next page's URL comes from a `Link` header or from a field of the body. */
+export interface LinkPagination extends PaginationCommon {
+    type: 'link';
+    /** `rel` of the `Link` header entry to follow, e.g. `next` (GitHub's default). */
+    link_rel_in_response_header?: string;
+    /** Dot path of the next page's URL in the response body. */
+    link_path_in_response_body?: string;
+}
+
+/** Pages are addressed by a numeric offset. */
+export interface OffsetPagination extends PaginationCommon {
+    type: 'offset';
+    /** Parameter that carries the offset, e.g. `offset` or `page`. */
+    offset_name_in_request: string;
+    /** First offset; 0 when absent. */
+    offset_start_value?: number;
+    /** `by-response-size` (default) adds the number of records received; `per-page` adds 1. */
+    offset_calculation_method?: 'per-page' | 'by-response-size';
+}
+
+export type Pagination = CursorPagination | LinkPagination | OffsetPagination;
+
+export type ParamValue = string | number | boolean | readonly string[] | readonly number[] | undefined;
+
+/** One provider call (reference §3). Paths are the provider's own; the platform adds credentials. */
+export interface ProxyConfiguration {
+    /** Provider path, e.g. `/repos/octo/hello/issues`. */
+    endpoint: string;
+    method?: HttpMethod;
+    headers?: Record<string, string>;
+    /** Query parameters as an object, or a ready-made query string. `undefined` values are left out. */
+    params?: string | Record<string, ParamValue>;
+    /** Request body; objects are sent as JSON. */
+    data?: unknown;
+    /** Extra attempts on network errors, 5xx and 429 (exponential backoff). Default 0. */
+    retries?: number;
+    /** More status codes to retry on. */
+    retryOn?: number[] | null;
+    /** Call this base URL instead of the provider's. */
+    baseUrlOverride?: string;
+    decompress?: boolean;
+    responseType?: 'arraybuffer' | 'blob' | 'document' | 'json' | 'text' | 'stream';
+    /** Pagination for `nango.paginate`, merged over the provider's defaults. */
+    paginate?: Partial<CursorPagination> | Partial<LinkPagination> | Partial<OffsetPagination>;
+    /** Call through another integration than the function's own. */
+    providerConfigKey?: string;
+    /** Call through another connection than the one the function runs for. */
+    connectionId?: string;
+}
+
+/** What a provider answered, shaped like an axios response. */
+export interface NangoResponse<T = any> {
+    data: T;
+    status: number;
+    /** Header names in lower case. */
+    headers: Record<string, string>;
+}

@@ -1,0 +1,86 @@
+/**
+ * The SDK functions import: `import { createSync, createAction, createOnEvent } from 'ferry'`
+ * (or from 'nango'). At run time each create* only tags the definition with its type, exactly
+ * like the shim compile bundles into each function (src/sdk/shim-source.ts); the value of this
+ * module is its types. It imports nothing at run time and must never import the CLI.
+ */
+import type { z } from 'zod';
+import type {
+    ActionDefinition,
+    CheckpointSchema,
+    CreateActionProps,
+    CreateOnEventProps,
+    CreateSyncProps,
+    OnEventDefinition,
+    SyncDefinition,
+    ZodModels
+} from './definitions.js';
+
+export { ActionError } from './action-error.js';
+
+export function createSync<
+    TModels extends ZodModels,
+    TMetadata extends z.ZodType | undefined = undefined,
+    TCheckpoint extends CheckpointSchema | undefined = undefined
+>(props: CreateSyncProps<TModels, TMetadata, TCheckpoint>): SyncDefinition<TModels, TMetadata, TCheckpoint> {
+    return { type: 'sync', ...props };
+}
+
+export function createAction<
+    TInput extends z.ZodType,
+    TOutput extends z.ZodType,
+    TMetadata extends z.ZodType | undefined = undefined,
+    TCheckpoint extends CheckpointSchema | undefined = undefined
+>(props: CreateActionProps<TInput, TOutput, TMetadata, TCheckpoint>): ActionDefinition<TInput, TOutput, TMetadata, TCheckpoint> {
+    return { type: 'action', ...props };
+}
+
+export function createOnEvent<TMetadata extends z.ZodType | undefined = undefined, TCheckpoint extends CheckpointSchema | undefined = undefined>(
+    props: CreateOnEventProps<TMetadata, TCheckpoint>
+): OnEventDefinition<TMetadata, TCheckpoint> {
+    return { type: 'onEvent', ...props };
+}
+
+export type {
+    ActionDefinition,
+    ActionNango,
+    CheckpointOf,
+    CheckpointSchema,
+    CreateActionProps,
+    CreateOnEventProps,
+    CreateSyncProps,
+    MetadataOf,
+    NangoSyncEndpoint,
+    OnEventDefinition,
+    OnEventName,
+    RecordsOf,
+    SyncDefinition,
+    SyncNango,
+    ZodModels
+} from './definitions.js';
+export type {
+    CursorPagination,
+    HttpMethod,
+    LinkPagination,
+    NangoResponse,
+    OffsetPagination,
+    Pagination,
+    PaginationCommon,
+    ParamValue,
+    ProxyConfiguration
+} from './http.js';
+export type {
+    CheckpointValue,
+    EnvironmentVariable,
+    LogLevel,
+    LogOptions,
+    MergingStrategy,
+    NangoAction,
+    NangoConnection,
+    NangoIntegration,
+    NangoSync,
+    PartialRecord,
+    RecordMetadata,
+    RecordPage,
+    RecordsByModel
+} from './nango.js';
