@@ -92,3 +92,108 @@ export interface CompileResult {
     manifest: Manifest;
     durationMs: number;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Added with the compiler (issue 3). Additive only: the shapes above are the shared contract.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What `module.exports.default` of a bundle holds once it passed validation: the plain object
+ * createSync/createAction/createOnEvent return. Schemas are zod 4 schemas (Ferry's own zod).
+ */
+export interface FunctionDefinition {
+    type: 'sync' | 'action' | 'onEvent';
+    description: string;
+    version?: string;
+    exec: (...args: any[]) => unknown;
+    // sync
+    frequency?: string;
+    models?: Record<string, unknown>;
+    endpoints?: Endpoint[];
+    autoStart?: boolean;
+    syncType?: 'full' | 'incremental';
+    trackDeletes?: boolean;
+    webhookSubscriptions?: string[];
+    onWebhook?: (...args: any[]) => unknown;
+    // action
+    endpoint?: Endpoint;
+    input?: unknown;
+    output?: unknown;
+    // on-event
+    event?: OnEventName;
+    // common
+    scopes?: string[];
+    metadata?: unknown;
+    checkpoint?: unknown;
+    [key: string]: unknown;
+}
+
+/** One function bundled by `bundleFunctions`. */
+export interface BundledFunction {
+    ref: FunctionRef;
+    /** The CommonJS bundle (inline source map included). */
+    code: string;
+    /** Absolute paths of every project file in its source graph (from esbuild's metafile), entry first. */
+    inputs: string[];
+}
+
+export interface BundleOutput {
+    /** Empty when `errors` is not: one esbuild build either succeeds for every function or not at all. */
+    bundles: BundledFunction[];
+    errors: CompileDiagnostic[];
+    warnings: CompileDiagnostic[];
+}
+
+/** What the on-event part of a function looks like in the cache and to deploy. */
+export interface ManifestOnEvent {
+    type: 'onEvent';
+    name: string;
+    description: string;
+    event: OnEventName;
+    version: string;
+}
+
+/** Everything compile learned about one valid function: enough to build the manifest without re-evaluating it. */
+export interface FunctionSummary {
+    /** FunctionRef.id */
+    id: string;
+    integration: string;
+    name: string;
+    entry: ManifestSync | ManifestAction | ManifestOnEvent;
+}
+
+export type CompileStage = 'load' | 'typecheck' | 'bundle' | 'validate' | 'write';
+
+export interface CompileProgress {
+    stage: CompileStage;
+    /** Human text, e.g. "bundling 12 functions". */
+    message: string;
+    /** Set when the stage finished. */
+    durationMs?: number;
+}
+
+export interface CompileOptions {
+    /** Where to look for the project (the nearest folder up with index.ts and .nango/). */
+    cwd: string;
+    /** Run the TypeScript type-check (default true). */
+    typecheck?: boolean;
+    /** Reuse unchanged functions from the previous compile (default true). */
+    cache?: boolean;
+    onProgress?: (event: CompileProgress) => void;
+}
+
+export interface TypecheckSummary {
+    ran: boolean;
+    /** Skipped because no file the type-check reads changed since the last clean check. */
+    cached: boolean;
+    durationMs: number;
+}
+
+/** CompileResult plus what only the compiler knows; returned by compileProject. */
+export interface ProjectCompileResult extends CompileResult {
+    root: string;
+    typecheck: TypecheckSummary;
+    /** Bundles deleted because their function left index.ts. */
+    removed: string[];
+    manifestPath: string;
+}

@@ -64,7 +64,8 @@ export interface RequestReport {
 
 /** Writes a dry run did not send: setMetadata, updateMetadata, triggerAction. */
 export interface WouldBeWrite {
-    kind: 'setMetadata' | 'updateMetadata' | 'triggerAction';
+    /** trackDeletes: a sync ended deletion tracking; the platform would delete records not saved since the start. */
+    kind: 'setMetadata' | 'updateMetadata' | 'triggerAction' | 'trackDeletes';
     args: unknown;
 }
 
@@ -74,4 +75,188 @@ export interface ModelRecords {
     deleted: number;
     /** The first N records saved (for display and --json). */
     first: unknown[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Added with the dryrun runtime (issue 5). Additive only. `runFunction` (src/dryrun/run.ts) is
+// the entry point; these are its options and its result, shared with `test` (issue 6).
+// ---------------------------------------------------------------------------------------------
+
+export type FunctionKind = 'sync' | 'action' | 'onEvent';
+
+/** Provider defaults from the catalog (src/providers/catalog.ts), as the runtime needs them. */
+export interface ProviderDefaults {
+    name: string;
+    /** e.g. https://api.github.com; may contain `${connectionConfig.x}` placeholders. */
+    baseUrl?: string;
+    /** Default pagination, merged under the function's `paginate` config. */
+    paginate?: Record<string, unknown>;
+    retry?: {
+        /** Headers carrying the time (epoch seconds or an HTTP date) when the rate limit resets. */
+        at?: string[];
+        /** Headers carrying the seconds to wait. */
+        after?: string[];
+        /** Header carrying the requests left in the window. */
+        remaining?: string;
+        /** Status codes (or `5xx`) that mean "rate limited" for this provider when a reset header is present. */
+        errorCodes?: string[];
+    };
+    decompress?: boolean;
+}
+
+/** Injectable time, so replays never wait and tests control backoff. */
+export interface RetryClock {
+    now(): number;
+    sleep(ms: number): Promise<void>;
+    /** In [0, 1); the jitter source. */
+    random(): number;
+}
+
+export interface RetrySettings {
+    clock?: Partial<RetryClock>;
+    /** Backoff base (first retry waits up to this); default 500 ms. */
+    baseDelayMs?: number;
+    /** Longest single backoff when the server gave no hint; default 30 s. */
+    maxBackoffMs?: number;
+    /** A server asking to wait longer than this makes the call fail instead; default 120 s. */
+    maxWaitMs?: number;
+}
+
+/**
+ * What the runtime asks the platform outside /proxy: environment variables, the records cache,
+ * the connection's token. Live: src/platform/runtime-api.ts. Replay: answer from the fixture or
+ * leave a method out (the function then gets a clear error).
+ */
+export interface RuntimeBackend {
+    getEnvironmentVariables?(): Promise<{ name: string; value: string }[] | null>;
+    listRecords?(model: string, options: { cursor?: string | null; limit?: number; variant?: string }): Promise<{ records: unknown[]; next_cursor: string | null }>;
+    getRecordsByIds?(model: string, ids: (string | number)[], variant?: string): Promise<unknown[]>;
+    /** The provider credentials: only when the function calls getToken(); never recorded. */
+    getToken?(): Promise<string | Record<string, unknown>>;
+}
+
+/** Where `--out` streams records. `write` resolves once the line is accepted (backpressure). */
+export interface RecordSink {
+    write(event: RecordEvent): Promise<void> | void;
+}
+
+export type RecordOperation = 'save' | 'update' | 'delete';
+
+export interface RecordEvent {
+    model: string;
+    op: RecordOperation;
+    record: unknown;
+}
+
+/** A field that failed its schema: where (`Issue[3].title`), what, and the record's id when known. */
+export interface ValidationIssue {
+    /** batchSave/batchUpdate/batchDelete, input, output, metadata, checkpoint */
+    subject: 'batchSave' | 'batchUpdate' | 'batchDelete' | 'input' | 'output' | 'metadata' | 'checkpoint';
+    model?: string;
+    recordId?: string;
+    /** e.g. `title` or `labels.0.name`; empty for the root. */
+    path: string;
+    message: string;
+}
+
+export interface RunError {
+    /**
+     * exception: the function threw; action_error: it threw an ActionError (payload in
+     * RunResult.actionError); timeout; validation: --validate and an issue; invalid_function: the
+     * bundle is not a definition of the expected type; http: an uncaught provider error.
+     */
+    kind: 'exception' | 'action_error' | 'timeout' | 'validation' | 'invalid_function' | 'http' | 'internal';
+    message: string;
+    /** Stack mapped back to the .ts sources through the bundle's inline source map. */
+    stack?: string;
+    /** For kind http: the provider's answer. */
+    response?: ProxyResponse;
+}
+
+export interface RunEvent {
+    type: 'request' | 'log' | 'warning';
+    request?: RequestReport;
+    log?: LogEntry;
+    warning?: string;
+}
+
+/** One finished exchange, in order: what `--save` turns into the fixture's `api` section. */
+export interface RecordedExchange {
+    request: ProxyRequest;
+    response: ProxyResponse;
+}
+
+export interface RunOptions {
+    /** The CommonJS bundle with an inline source map, as `bundleFunctions` produces it. */
+    code: string;
+    /** The bundle's file name, used in stacks (e.g. /project/build/github_syncs_issues.cjs). */
+    filename: string;
+    /** The function being run (src/project/types.ts FunctionRef, or just these fields). */
+    ref: { integration: string; name: string; type: FunctionKind };
+    /** One attempt per send: live, the platform's /proxy; in replay, the fixture. */
+    transport: HttpTransport;
+    connection: Connection;
+    /** The integration as the platform describes it (getIntegration); optional. */
+    integration?: Record<string, unknown>;
+    /** Provider defaults; when undefined, loaded from the catalog by connection.provider. Null: none. */
+    provider?: ProviderDefaults | null;
+    backend?: RuntimeBackend;
+    input?: unknown;
+    /** Overrides the connection's metadata for getMetadata. */
+    metadata?: Record<string, unknown> | null;
+    checkpoint?: Record<string, unknown> | null;
+    lastSyncDate?: Date;
+    variant?: string;
+    /** Validation issues make the run fail (error.kind 'validation') instead of warnings. */
+    validate?: boolean;
+    /** Stop the function after this long (the worker is terminated). */
+    timeoutMs?: number;
+    /** Every record write is streamed here. */
+    recordSink?: RecordSink;
+    /**
+     * Keep every record (de-duplicated by id) in RunResult.saved/updated/deleted: needed for
+     * --save and for `test` comparisons. Off with --out so memory stays bounded.
+     */
+    keepRecords?: boolean;
+    /** Records per model kept in ModelRecords.first; default 10. */
+    firstN?: number;
+    /** Keep every exchange in RunResult.exchanges (for --save). */
+    recordExchanges?: boolean;
+    retry?: RetrySettings;
+    /** Called as things happen (requests, logs, warnings), for live printing. */
+    onEvent?: (event: RunEvent) => void;
+    /** Reuse a sandbox (worker) across runs; one is created and closed per run otherwise. */
+    sandbox?: import('./sandbox.js').Sandbox;
+}
+
+export interface RunResult {
+    /** No error and, with validate, no validation issue. */
+    ok: boolean;
+    type: FunctionKind;
+    function: string;
+    integration: string;
+    connectionId: string;
+    /** Action output (undefined for syncs and on-event handlers). */
+    output?: unknown;
+    /** The payload of an ActionError the function threw. */
+    actionError?: unknown;
+    records: Record<string, ModelRecords>;
+    /** Only with keepRecords: every record, de-duplicated by id (last write wins), in first-seen order. */
+    saved?: Record<string, unknown[]>;
+    updated?: Record<string, unknown[]>;
+    deleted?: Record<string, unknown[]>;
+    writes: WouldBeWrite[];
+    /** The checkpoint at the end (null when none or cleared). */
+    checkpoint: Record<string, unknown> | null;
+    /** The metadata getMetadata returned first (for fixtures). */
+    metadata: Record<string, unknown> | null;
+    logs: LogEntry[];
+    /** Log entries not kept in `logs` (over the cap); they were still reported through onEvent. */
+    logsDropped: number;
+    requests: RequestReport[];
+    validation: ValidationIssue[];
+    /** Only with recordExchanges. */
+    exchanges?: RecordedExchange[];
+    error?: RunError;
+    durationMs: number;
 }

@@ -1,0 +1,72 @@
+/** Templates from a checkout on disk (`--from`): the same tree as on GitHub, read offline. */
+import { existsSync, statSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { FerryError, errnoCode } from '../errors.js';
+import type { SourceEntry, TemplateSource } from './source.js';
+
+const TEMPLATES_DIR = 'integrations';
+
+const isDir = (path: string): boolean => existsSync(path) && statSync(path).isDirectory();
+
+/**
+ * `folder` is either a checkout that contains `integrations/`, or a templates folder itself
+ * (whatever its name): then its parent stands for the repository root, so imports that leave
+ * the templates folder resolve the same way they would on GitHub.
+ */
+export function openLocalSource(folder: string, cwd: string): TemplateSource {
+    const given = resolve(cwd, folder);
+    if (!isDir(given)) {
+        throw new FerryError({
+            code: 'CLONE_FROM_NOT_FOUND',
+            message: `--from ${folder}: ${existsSync(given) ? 'not a folder' : 'no such folder'}`,
+            hint: 'Point --from at a checkout of the templates repository (the folder that contains integrations/), or at its integrations/ folder.'
+        });
+    }
+    const root = isDir(join(given, TEMPLATES_DIR)) ? given : dirname(given);
+    const templatesDir = root === given ? TEMPLATES_DIR : basename(given);
+    const toFs = (repoPath: string): string => join(root, ...repoPath.split('/'));
+
+    return {
+        label: given,
+        templatesDir,
+        origin: { folder: given },
+        async list(dir) {
+            try {
+                const dirents = await readdir(toFs(dir), { withFileTypes: true });
+                return dirents.map(
+                    (d): SourceEntry => ({ name: d.name, kind: d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other' })
+                );
+            } catch (error) {
+                if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return undefined;
+                throw readError(dir, error);
+            }
+        },
+        async read(path) {
+            try {
+                return await readFile(toFs(path));
+            } catch (error) {
+                if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR' || errnoCode(error) === 'EISDIR') return undefined;
+                throw readError(path, error);
+            }
+        },
+        async explainMissingRoot() {
+            return new FerryError({
+                code: 'CLONE_FROM_NOT_TEMPLATES',
+                message: `${given} has no templates (no ${join(root, templatesDir)} folder)`,
+                hint: 'Point --from at a checkout of the templates repository (the folder that contains integrations/), or at its integrations/ folder.'
+            });
+        },
+        abort() {},
+        async close() {}
+    };
+}
+
+function readError(path: string, error: unknown): FerryError {
+    return new FerryError({
+        code: 'CLONE_FROM_UNREADABLE',
+        message: `Cannot read ${path} from the --from folder (${errnoCode(error) ?? (error as Error)?.message ?? 'unknown error'})`,
+        hint: 'Check the permissions of the folder given to --from.',
+        cause: error
+    });
+}

@@ -1,0 +1,129 @@
+/**
+ * Bundling: every function of a project in ONE esbuild build. Each function becomes a standalone
+ * CommonJS file (node platform, inline source map) whose SDK import ('ferry' or 'nango') is the
+ * tiny shim of src/sdk/shim-source.ts, so a bundle never needs the CLI at run time. Other bare
+ * imports stay external only when the platform provides them (platform-modules.ts).
+ */
+import { relative, resolve } from 'node:path';
+import type { Message, Plugin } from 'esbuild';
+import type { FunctionRef } from '../project/types.js';
+import { SDK_SHIM_SOURCE } from '../sdk/shim-source.js';
+import type { BundleOutput, BundledFunction, CompileDiagnostic } from './types.js';
+import { PLATFORM_MODULES, isBareSpecifier, isPlatformModule, isSdkSpecifier } from './platform-modules.js';
+
+export interface BundleOptions {
+    /** Folder the bundles are named for (they are not written here). Default `<root>/build`. */
+    outdir?: string;
+    /** Keep the inline source map (default true). */
+    sourcemap?: boolean;
+    /** Colour esbuild's formatted messages (the `frame` of each diagnostic). Default false. */
+    color?: boolean;
+}
+
+const SDK_NAMESPACE = 'ferry-sdk';
+const PLUGIN_NAME = 'ferry';
+
+/** Code for a bare import the platform does not provide. */
+export const DISALLOWED_IMPORT = 'DISALLOWED_IMPORT';
+
+export async function bundleFunctions(root: string, refs: readonly FunctionRef[], options: BundleOptions = {}): Promise<BundleOutput> {
+    if (refs.length === 0) return { bundles: [], errors: [], warnings: [] };
+    const esbuild = await import('esbuild');
+    const outdir = options.outdir ?? resolve(root, 'build');
+    const byFile = new Map(refs.map((ref) => [resolve(ref.file), ref]));
+    try {
+        const result = await esbuild.build({
+            absWorkingDir: root,
+            entryPoints: refs.map((ref) => ({ in: ref.file, out: ref.id })),
+            outdir,
+            outExtension: { '.js': '.cjs' },
+            bundle: true,
+            write: false,
+            metafile: true,
+            format: 'cjs',
+            platform: 'node',
+            target: 'node20',
+            sourcemap: options.sourcemap === false ? false : 'inline',
+            sourcesContent: true,
+            logLevel: 'silent',
+            plugins: [ferryPlugin()]
+        });
+        const outputs = new Map(result.outputFiles.map((file) => [resolve(file.path), file.text]));
+        const bundles: BundledFunction[] = refs.map((ref) => {
+            const outPath = resolve(outdir, `${ref.id}.cjs`);
+            const code = outputs.get(outPath);
+            if (code === undefined) throw new Error(`esbuild produced no output for ${ref.relPath}`);
+            const meta = result.metafile.outputs[relative(root, outPath).split('\\').join('/')];
+            const inputs = meta ? Object.keys(meta.inputs).filter((input) => !input.startsWith(`${SDK_NAMESPACE}:`)).map((input) => resolve(root, input)) : [];
+            const entry = resolve(ref.file);
+            return { ref, code, inputs: [entry, ...inputs.filter((input) => input !== entry).sort()] };
+        });
+        return { bundles, errors: [], warnings: await toDiagnostics(esbuild, result.warnings, 'warning', root, byFile, options) };
+    } catch (error) {
+        if (!isBuildFailure(error)) throw error;
+        return {
+            bundles: [],
+            errors: await toDiagnostics(esbuild, error.errors, 'error', root, byFile, options),
+            warnings: await toDiagnostics(esbuild, error.warnings, 'warning', root, byFile, options)
+        };
+    }
+}
+
+function ferryPlugin(): Plugin {
+    return {
+        name: PLUGIN_NAME,
+        setup(build) {
+            build.onResolve({ filter: /^[^./]/ }, (args) => {
+                if (!isBareSpecifier(args.path)) return undefined;
+                if (isSdkSpecifier(args.path)) return { path: 'sdk', namespace: SDK_NAMESPACE };
+                if (isPlatformModule(args.path)) return { path: args.path, external: true };
+                return {
+                    errors: [
+                        {
+                            detail: DISALLOWED_IMPORT,
+                            text:
+                                `'${args.path}' is not provided by the platform at run time, so the function could not load it. ` +
+                                `Only ${PLATFORM_MODULES.map((m) => `'${m}'`).join(', ')} and the SDK ('ferry' or 'nango') can be imported; ` +
+                                `copy the code you need into the project or call the API through nango`
+                        }
+                    ]
+                };
+            });
+            build.onLoad({ filter: /.*/, namespace: SDK_NAMESPACE }, () => ({ contents: SDK_SHIM_SOURCE, loader: 'js', resolveDir: build.initialOptions.absWorkingDir ?? process.cwd() }));
+        }
+    };
+}
+
+interface BuildFailureLike {
+    errors: Message[];
+    warnings: Message[];
+}
+
+function isBuildFailure(error: unknown): error is BuildFailureLike {
+    return typeof error === 'object' && error !== null && Array.isArray((error as BuildFailureLike).errors) && Array.isArray((error as BuildFailureLike).warnings);
+}
+
+async function toDiagnostics(
+    esbuild: typeof import('esbuild'),
+    messages: Message[],
+    kind: 'error' | 'warning',
+    root: string,
+    byFile: Map<string, FunctionRef>,
+    options: BundleOptions
+): Promise<CompileDiagnostic[]> {
+    if (messages.length === 0) return [];
+    const frames = await esbuild.formatMessages(messages, { kind, color: options.color ?? false, terminalWidth: 100 });
+    return messages.map((message, i) => {
+        const file = message.location?.file ? resolve(root, message.location.file) : undefined;
+        const ref = file ? byFile.get(file) : undefined;
+        const code = message.detail === DISALLOWED_IMPORT ? DISALLOWED_IMPORT : kind === 'error' ? 'BUNDLE_ERROR' : 'BUNDLE_WARNING';
+        return {
+            ...(file ? { file } : {}),
+            ...(message.location ? { line: message.location.line, column: message.location.column + 1 } : {}),
+            code,
+            message: message.text,
+            ...(ref ? { function: `${ref.integration}/${ref.name}` } : {}),
+            frame: frames[i]!.trimEnd()
+        };
+    });
+}

@@ -1,0 +1,38 @@
+/**
+ * A last check before anything leaves the machine: the payload must not contain the value of the
+ * secret key or of any secret-looking variable from `.env` (a key pasted into a function, a helper
+ * that inlines a config file). Only variable names are ever reported, never values.
+ */
+
+export interface NamedSecret {
+    name: string;
+    value: string;
+}
+
+const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|_KEY$|^KEY$)/i;
+/** Shorter values are too likely to occur by chance (`true`, `dev`, ports). */
+const MIN_LENGTH = 8;
+
+/** The secrets worth looking for: the resolved key, then secret-looking variables of `.env` and the environment. */
+export function secretsToCheck(secretKey: NamedSecret, ...sources: Record<string, string | undefined>[]): NamedSecret[] {
+    const found = new Map<string, NamedSecret>();
+    const add = (name: string, value: string | undefined): void => {
+        const trimmed = value?.trim();
+        if (!trimmed || trimmed.length < MIN_LENGTH || found.has(trimmed)) return;
+        found.set(trimmed, { name, value: trimmed });
+    };
+    add(secretKey.name, secretKey.value);
+    for (const source of sources) {
+        for (const [name, value] of Object.entries(source)) {
+            if (SECRET_NAME.test(name)) add(name, value);
+        }
+    }
+    return [...found.values()];
+}
+
+/** Names of the secrets whose value appears in `body` (raw or JSON-escaped). */
+export function findLeakedSecrets(body: string, secrets: readonly NamedSecret[]): string[] {
+    return secrets
+        .filter(({ value }) => body.includes(value) || body.includes(JSON.stringify(value).slice(1, -1)))
+        .map(({ name }) => name);
+}

@@ -1,0 +1,53 @@
+/** Turns -s / -a / -i into the part of the project a deploy covers, or a one-line error. */
+import type { Manifest } from '../compiler/types.js';
+import { usageError, type FerryError } from '../errors.js';
+import { didYouMean } from '../util/suggest.js';
+import type { Selection } from './types.js';
+
+export interface SelectionFlags {
+    sync?: string | undefined;
+    action?: string | undefined;
+    integration?: string | undefined;
+}
+
+export function resolveSelection(manifest: Manifest, flags: SelectionFlags): Selection {
+    if (flags.sync !== undefined && flags.action !== undefined) {
+        throw usageError('-s/--sync and -a/--action cannot be used together', 'Deploy one function at a time, or leave both out to deploy everything.');
+    }
+    const integrations = manifest.map((entry) => entry.providerConfigKey);
+    if (flags.integration !== undefined && !integrations.includes(flags.integration)) {
+        throw unknown('integration', flags.integration, integrations, `This project's integrations: ${integrations.join(', ') || 'none'}.`);
+    }
+    const scope = flags.integration === undefined ? manifest : manifest.filter((entry) => entry.providerConfigKey === flags.integration);
+
+    const wanted = flags.sync !== undefined ? { type: 'sync' as const, name: flags.sync } : flags.action !== undefined ? { type: 'action' as const, name: flags.action } : undefined;
+    if (!wanted) {
+        return flags.integration === undefined ? { mode: 'all' } : { mode: 'integration', integration: flags.integration };
+    }
+
+    const namesOf = (type: 'sync' | 'action', entries: Manifest) =>
+        entries.flatMap((entry) => (type === 'sync' ? entry.syncs : entry.actions).map((fn) => ({ name: fn.name, integration: entry.providerConfigKey })));
+    const matches = namesOf(wanted.type, scope).filter((fn) => fn.name === wanted.name);
+    const flag = wanted.type === 'sync' ? '-s' : '-a';
+
+    if (matches.length === 0) {
+        const other = wanted.type === 'sync' ? 'action' : 'sync';
+        if (namesOf(other, scope).some((fn) => fn.name === wanted.name)) {
+            throw usageError(`'${wanted.name}' is ${other === 'action' ? 'an action' : 'a sync'}, not ${wanted.type === 'action' ? 'an action' : 'a sync'}`, `Use ${other === 'action' ? '-a' : '-s'} ${wanted.name}.`);
+        }
+        const where = flags.integration === undefined ? 'in this project' : `in integration '${flags.integration}'`;
+        throw unknown(wanted.type, wanted.name, namesOf(wanted.type, scope).map((fn) => fn.name), `Check the name ${where}, or run \`ferry compile\` to list the functions.`, where);
+    }
+    if (matches.length > 1) {
+        throw usageError(
+            `There is a ${wanted.type} named '${wanted.name}' in ${matches.map((m) => m.integration).join(' and ')}`,
+            `Add -i <integration> to say which one, e.g. ${flag} ${wanted.name} -i ${matches[0]!.integration}.`
+        );
+    }
+    return { mode: 'single', integration: matches[0]!.integration, function: wanted };
+}
+
+function unknown(what: string, name: string, candidates: string[], fallbackHint: string, where = 'in this project'): FerryError {
+    const suggestion = didYouMean(name, candidates);
+    return usageError(`No ${what} named '${name}' ${where}`, suggestion || fallbackHint);
+}

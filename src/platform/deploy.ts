@@ -1,0 +1,242 @@
+/**
+ * The two deploy endpoints of reference §5. The preview changes nothing, so it is retried on
+ * transient failures; the deploy itself is retried only when the server cannot have received it
+ * (the connection was never made), so a deployment is never sent twice. Every answer is checked
+ * against a schema before use, and every error says whether anything was deployed.
+ */
+import { z } from 'zod';
+import { FerryError } from '../errors.js';
+import type { DeployPlan, PlanSync } from '../deploy/types.js';
+import type { PlatformClient, RawRequest } from './client.js';
+
+export const CONFIRMATION_PATH = '/sync/deploy/confirmation';
+export const DEPLOY_PATH = '/sync/deploy';
+
+const slimSync = z.looseObject({
+    name: z.string(),
+    providerConfigKey: z.string(),
+    connections: z.number().int().nonnegative().nullish(),
+    auto_start: z.boolean().nullish()
+});
+const slimAction = z.looseObject({ name: z.string(), providerConfigKey: z.string() });
+const slimOnEvent = z.looseObject({ name: z.string(), providerConfigKey: z.string(), event: z.string().default('') });
+
+/** The confirmation answer. What decides safety (deletions) is required; the rest defaults to empty for older platforms. */
+export const confirmationSchema = z.looseObject({
+    newSyncs: z.array(slimSync),
+    updatedSyncs: z.array(slimSync).default([]),
+    deletedSyncs: z.array(slimSync),
+    newActions: z.array(slimAction),
+    updatedActions: z.array(slimAction).default([]),
+    deletedActions: z.array(slimAction),
+    newOnEventScripts: z.array(slimOnEvent).default([]),
+    updatedOnEventScripts: z.array(slimOnEvent).default([]),
+    deletedOnEventScripts: z.array(slimOnEvent).default([]),
+    deletedModels: z.array(z.string())
+});
+
+export const deployAnswerSchema = z.array(
+    z.looseObject({
+        name: z.string(),
+        version: z.string().nullish(),
+        providerConfigKey: z.string().optional(),
+        type: z.string().optional()
+    })
+);
+
+export interface DeployAnswerEntry {
+    name: string;
+    version: string | null;
+    providerConfigKey?: string;
+    type?: string;
+}
+
+export function toPlan(answer: z.infer<typeof confirmationSchema>): DeployPlan {
+    const sync = (s: z.infer<typeof slimSync>): PlanSync => ({
+        name: s.name,
+        integration: s.providerConfigKey,
+        connections: s.connections ?? 0,
+        autoStart: s.auto_start ?? true
+    });
+    const entry = (a: z.infer<typeof slimAction>) => ({ name: a.name, integration: a.providerConfigKey });
+    const onEvent = (o: z.infer<typeof slimOnEvent>) => ({ name: o.name, integration: o.providerConfigKey, event: o.event });
+    return {
+        syncs: { new: answer.newSyncs.map(sync), updated: answer.updatedSyncs.map(sync), deleted: answer.deletedSyncs.map(sync) },
+        actions: { new: answer.newActions.map(entry), updated: answer.updatedActions.map(entry), deleted: answer.deletedActions.map(entry) },
+        onEventScripts: {
+            new: answer.newOnEventScripts.map(onEvent),
+            updated: answer.updatedOnEventScripts.map(onEvent),
+            deleted: answer.deletedOnEventScripts.map(onEvent)
+        },
+        deletedModels: answer.deletedModels
+    };
+}
+
+export interface RetryPolicy {
+    /** Total tries, the first included. */
+    attempts: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+    sleep: (ms: number) => Promise<void>;
+    /** In [0, 1): jitter, so many CI jobs do not retry in step. */
+    random: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+    attempts: 4,
+    baseDelayMs: 300,
+    maxDelayMs: 3_000,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: Math.random
+};
+
+export interface RetryNotice {
+    call: 'preview' | 'deploy';
+    /** The try that failed (1-based). */
+    attempt: number;
+    delayMs: number;
+    reason: string;
+}
+
+export interface DeployApiOptions {
+    /** A client per call: the deploy gets a fresh connection, never one that idled through a prompt. */
+    newClient: () => PlatformClient;
+    previewTimeoutMs?: number;
+    deployTimeoutMs?: number;
+    retry?: Partial<RetryPolicy>;
+    onRetry?: (notice: RetryNotice) => void;
+}
+
+export interface DeployApi {
+    host: string;
+    /** POST /sync/deploy/confirmation with a serialised preview body. */
+    preview(body: string): Promise<DeployPlan>;
+    /** POST /sync/deploy with the serialised deploy body. */
+    deploy(body: string): Promise<DeployAnswerEntry[]>;
+    close(): Promise<void>;
+}
+
+/** Failures after which the server has certainly not acted: the connection was never made. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN']);
+/** Dropped connections: harmless to retry for a call that changes nothing. */
+const DROPPED = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);
+const TRANSIENT_STATUS = new Set([502, 503, 504]);
+
+function statusOf(error: unknown): number | undefined {
+    const status = error instanceof FerryError ? error.details?.['status'] : undefined;
+    return typeof status === 'number' ? status : undefined;
+}
+
+function networkCodeOf(error: unknown): string | undefined {
+    const code = error instanceof FerryError ? error.details?.['networkCode'] : undefined;
+    return typeof code === 'string' ? code : undefined;
+}
+
+/** Why a preview may be retried, or undefined. */
+export function previewRetryReason(error: unknown): string | undefined {
+    const status = statusOf(error);
+    if (status !== undefined) return TRANSIENT_STATUS.has(status) ? `status ${status}` : undefined;
+    const code = networkCodeOf(error);
+    return code !== undefined && (NEVER_SENT.has(code) || DROPPED.has(code)) ? code : undefined;
+}
+
+/** Why a deploy may be retried (only when it cannot have arrived), or undefined. */
+export function deployRetryReason(error: unknown): string | undefined {
+    const code = networkCodeOf(error);
+    return statusOf(error) === undefined && code !== undefined && NEVER_SENT.has(code) ? code : undefined;
+}
+
+export async function withRetry<T>(
+    call: RetryNotice['call'],
+    run: () => Promise<T>,
+    retryReason: (error: unknown) => string | undefined,
+    policy: RetryPolicy,
+    onRetry?: (notice: RetryNotice) => void
+): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return await run();
+        } catch (error) {
+            const reason = retryReason(error);
+            if (reason === undefined || attempt >= policy.attempts) throw error;
+            const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+            // Half fixed, half random: never zero, never all in step.
+            const delayMs = Math.round(ceiling / 2 + (ceiling / 2) * policy.random());
+            onRetry?.({ call, attempt, delayMs, reason });
+            await policy.sleep(delayMs);
+        }
+    }
+}
+
+export function createDeployApi(options: DeployApiOptions): DeployApi {
+    const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+    const clients: PlatformClient[] = [];
+    const client = (): PlatformClient => {
+        const created = options.newClient();
+        clients.push(created);
+        return created;
+    };
+    const previewClient = client();
+    const request = (path: string, body: string, timeoutMs: number | undefined): RawRequest => ({
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        body,
+        ...(timeoutMs === undefined ? {} : { timeoutMs })
+    });
+
+    return {
+        host: previewClient.host,
+        async preview(body) {
+            const req = request(CONFIRMATION_PATH, body, options.previewTimeoutMs);
+            try {
+                const answer = await withRetry('preview', () => previewClient.json(req, confirmationSchema), previewRetryReason, policy, options.onRetry);
+                return toPlan(answer);
+            } catch (error) {
+                throw withHint(error, 'Nothing was deployed.');
+            }
+        },
+        async deploy(body) {
+            const deployClient = client();
+            const req = request(DEPLOY_PATH, body, options.deployTimeoutMs);
+            try {
+                const answer = await withRetry('deploy', () => deployClient.json(req, deployAnswerSchema), deployRetryReason, policy, options.onRetry);
+                return answer.map((entry) => ({
+                    name: entry.name,
+                    version: entry.version ?? null,
+                    ...(entry.providerConfigKey ? { providerConfigKey: entry.providerConfigKey } : {}),
+                    ...(entry.type ? { type: entry.type } : {})
+                }));
+            } catch (error) {
+                throw withHint(error, deployOutcomeHint(error));
+            }
+        },
+        async close() {
+            await Promise.all(clients.map((c) => c.close()));
+        }
+    };
+}
+
+/** After a failed deploy call: did it reach the platform? The user must not be left guessing. */
+function deployOutcomeHint(error: unknown): string {
+    const status = statusOf(error);
+    if (status !== undefined && status < 500) return 'Nothing was deployed.';
+    const code = networkCodeOf(error);
+    if (status === undefined && code !== undefined && NEVER_SENT.has(code)) return 'Nothing was deployed.';
+    if (error instanceof FerryError && error.code === 'PLATFORM_BAD_RESPONSE') {
+        return 'The platform accepted the deploy but its answer could not be read: run `ferry deploy --dry-run` to check what is deployed.';
+    }
+    return 'The deploy may or may not have been applied: run `ferry deploy --dry-run` to see what the platform has now, then deploy again.';
+}
+
+function withHint(error: unknown, outcome: string): unknown {
+    if (!(error instanceof FerryError)) return error;
+    return new FerryError({
+        code: error.code,
+        message: error.message,
+        hint: error.hint ? `${error.hint} ${outcome}` : outcome,
+        exitCode: error.exitCode,
+        ...(error.details ? { details: error.details } : {}),
+        cause: error
+    });
+}
