@@ -1,0 +1,76 @@
+/**
+ * `--out <file.jsonl>`: every record as one JSON line, streamed to a temporary file beside the
+ * target and renamed into place only when the run is done, so a failed run never leaves half a
+ * file and memory stays bounded whatever the number of records (writes wait for the disk).
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import type { RecordEvent, RecordSink } from './types.js';
+
+export interface JsonlSink extends RecordSink {
+    /** Lines written so far. */
+    readonly count: number;
+    /** Flush and move the file into place. */
+    commit(): Promise<void>;
+    /** Remove the temporary file; the target is left as it was. */
+    abort(): Promise<void>;
+}
+
+export async function openJsonlSink(target: string): Promise<JsonlSink> {
+    await mkdir(dirname(target), { recursive: true });
+    const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const stream: WriteStream = createWriteStream(temp, { flags: 'wx', highWaterMark: 1 << 20 });
+    await new Promise<void>((resolve, reject) => {
+        stream.once('open', () => resolve());
+        stream.once('error', reject);
+    });
+    let failure: Error | undefined;
+    stream.on('error', (error) => {
+        failure = error;
+    });
+    let count = 0;
+
+    const end = (): Promise<void> =>
+        new Promise<void>((resolve, reject) => {
+            if (stream.closed) return resolve();
+            stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+        });
+
+    return {
+        get count() {
+            return count;
+        },
+        write(event: RecordEvent): Promise<void> | void {
+            if (failure) throw failure;
+            count++;
+            const ok = stream.write(`${JSON.stringify({ model: event.model, op: event.op, record: event.record })}\n`);
+            if (ok) return;
+            return new Promise<void>((resolve, reject) => {
+                const onDrain = (): void => {
+                    stream.off('error', onError);
+                    resolve();
+                };
+                const onError = (error: Error): void => {
+                    stream.off('drain', onDrain);
+                    reject(error);
+                };
+                stream.once('drain', onDrain);
+                stream.once('error', onError);
+            });
+        },
+        async commit() {
+            await end();
+            if (failure) {
+                await rm(temp, { force: true });
+                throw failure;
+            }
+            await rename(temp, target);
+        },
+        async abort() {
+            await end().catch(() => {});
+            await rm(temp, { force: true });
+        }
+    };
+}

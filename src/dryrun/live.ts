@@ -1,0 +1,204 @@
+/**
+ * A live dry run, start to finish: find the function, bundle only it, resolve the platform
+ * settings, look the connection up, run the function with the platform's /proxy as transport,
+ * then stream records (`--out`) and record a fixture (`--save`). Returns a plain outcome; the
+ * command prints it. Bundling and the connection lookup run side by side: they do not depend on
+ * each other, and time to the first request is what a developer feels.
+ */
+import { join, resolve } from 'node:path';
+import { bundleFunctions } from '../compiler/bundle.js';
+import { secretsToCheck } from '../deploy/secrets.js';
+import { ExitCode, FerryError, usageError } from '../errors.js';
+import { PlatformClient } from '../platform/client.js';
+import { fetchConnection, fetchIntegration, platformBackend } from '../platform/connections.js';
+import { readDotEnv, resolvePlatformSettings } from '../platform/env.js';
+import { loadProject } from '../project/project.js';
+import type { FunctionRef } from '../project/types.js';
+import { didYouMean } from '../util/suggest.js';
+import { parseDateFlag, parseJsonFlag, parseTimeoutFlag } from './args.js';
+import { openJsonlSink, type JsonlSink } from './jsonl-sink.js';
+import { createProxyTransport } from './proxy-transport.js';
+import { saveFixture, whyNotSavable } from './save.js';
+import type { Connection, RunEvent, RunOptions, RunResult } from './types.js';
+
+/** The flags as the CLI received them (strings, unparsed). */
+export interface DryrunOptions {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    functionName: string;
+    connectionId: string;
+    environment?: string;
+    integrationId?: string;
+    input?: string;
+    metadata?: string;
+    checkpoint?: string;
+    lastSyncDate?: string;
+    variant?: string;
+    validate?: boolean;
+    save?: boolean;
+    out?: string;
+    timeout?: string;
+    /** Live events (requests, logs, warnings) as they happen. */
+    onEvent?: (event: RunEvent) => void;
+    /** Records per model kept for display; default 10. */
+    firstN?: number;
+}
+
+export interface DryrunOutcome {
+    result: RunResult;
+    environment: string;
+    connection: Connection;
+    /** The fixture written by --save. */
+    savedTo?: string;
+    /** Why --save wrote nothing. */
+    notSaved?: string;
+    out?: { file: string; records: number };
+    /** --out target left untouched because the run failed. */
+    outDiscarded?: string;
+}
+
+export interface DryrunDeps {
+    runFunction(options: RunOptions): Promise<RunResult>;
+}
+
+/**
+ * Exit codes: problems found before contacting the platform (flags, project, unknown function,
+ * missing key) are usage errors (1); everything from the platform on (401/403, unknown
+ * connection, unreachable, the function failing or failing validation) is a dry run error (12);
+ * a function that does not bundle is a compile error (10), as with `ferry compile`.
+ */
+export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<DryrunOutcome> {
+    const environment = options.environment ?? 'dev';
+    const project = await loadProject(options.cwd);
+    const ref = pickFunction(project.entries, options.functionName, options.integrationId);
+
+    const [input, metadata, checkpoint] = await Promise.all([
+        parseJsonFlag('--input', options.input, options.cwd),
+        parseJsonFlag('--metadata', options.metadata, options.cwd, { object: true }),
+        parseJsonFlag('--checkpoint', options.checkpoint, options.cwd, { object: true })
+    ]);
+    const lastSyncDate = parseDateFlag('--lastSyncDate', options.lastSyncDate);
+    const timeoutMs = parseTimeoutFlag('--timeout', options.timeout);
+
+    const settings = resolvePlatformSettings(project.root, environment, options.env, ExitCode.Failure);
+    const client = new PlatformClient({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable });
+    let sink: JsonlSink | undefined;
+    try {
+        const [bundle, connection] = await Promise.all([
+            bundleOne(project.root, ref),
+            lookupConnection(client, options.connectionId, ref.integration, environment)
+        ]);
+        const outFile = options.out ? resolve(options.cwd, options.out) : undefined;
+        sink = outFile ? await openJsonlSink(outFile) : undefined;
+        const save = Boolean(options.save);
+
+        const result = await deps.runFunction({
+            code: bundle.code,
+            filename: join(project.root, 'build', `${ref.id}.cjs`),
+            ref: { integration: ref.integration, name: ref.name, type: ref.type },
+            transport: createProxyTransport({ client, connection }),
+            connection,
+            backend: platformBackend(client, connection),
+            ...(input !== undefined ? { input } : {}),
+            ...(metadata !== undefined ? { metadata: metadata as Record<string, unknown> } : {}),
+            ...(checkpoint !== undefined ? { checkpoint: checkpoint as Record<string, unknown> } : {}),
+            ...(lastSyncDate ? { lastSyncDate } : {}),
+            ...(options.variant ? { variant: options.variant } : {}),
+            validate: Boolean(options.validate),
+            ...(timeoutMs ? { timeoutMs } : {}),
+            ...(sink ? { recordSink: sink } : {}),
+            // Keeping every record is what --out exists to avoid; --save needs them all.
+            keepRecords: save || !sink,
+            recordExchanges: save,
+            firstN: options.firstN ?? 10,
+            ...(options.onEvent ? { onEvent: options.onEvent } : {})
+        });
+
+        const outcome: DryrunOutcome = { result, environment, connection };
+        if (sink && outFile) {
+            const finished = sink;
+            sink = undefined;
+            if (result.ok) {
+                await finished.commit();
+                outcome.out = { file: outFile, records: finished.count };
+            } else {
+                await finished.abort();
+                outcome.outDiscarded = outFile;
+            }
+        }
+        if (save) {
+            const why = whyNotSavable(result);
+            if (why) outcome.notSaved = why;
+            else {
+                const secrets = secretsToCheck({ name: settings.keyVariable, value: settings.secretKey }, readDotEnv(project.root), options.env);
+                outcome.savedTo = await saveFixture(
+                    { result, connection, input, ...(checkpoint ? { checkpoint: checkpoint as Record<string, unknown> } : {}), ...(lastSyncDate ? { lastSyncDate } : {}) },
+                    { root: project.root, secrets }
+                );
+            }
+        }
+        return outcome;
+    } finally {
+        await sink?.abort();
+        await client.close();
+    }
+}
+
+/** By name, `integration/name`, or with --integration-id when a name exists in several integrations. */
+export function pickFunction(entries: readonly FunctionRef[], name: string, integrationId?: string): FunctionRef {
+    let wanted = name;
+    let integration = integrationId;
+    const slash = name.indexOf('/');
+    if (slash > 0 && !integrationId) {
+        integration = name.slice(0, slash);
+        wanted = name.slice(slash + 1);
+    }
+    if (integration && !entries.some((e) => e.integration === integration)) {
+        const integrations = [...new Set(entries.map((e) => e.integration))];
+        throw usageError(`No integration '${integration}' in this project`, didYouMean(integration, integrations) || `Integrations: ${integrations.join(', ') || 'none'}.`);
+    }
+    const matches = entries.filter((e) => e.name === wanted && (!integration || e.integration === integration));
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1) {
+        throw new FerryError({
+            code: 'FUNCTION_AMBIGUOUS',
+            message: `'${wanted}' exists in several integrations (${matches.map((m) => m.integration).join(', ')})`,
+            hint: `Pass --integration-id ${matches[0]!.integration} (or one of the others).`,
+            exitCode: ExitCode.Failure
+        });
+    }
+    const pool = entries.filter((e) => !integration || e.integration === integration).map((e) => e.name);
+    const suggestion = didYouMean(wanted, pool);
+    throw new FerryError({
+        code: 'FUNCTION_NOT_FOUND',
+        message: `No function '${wanted}'${integration ? ` in integration '${integration}'` : ''} is registered in index.ts`,
+        hint: suggestion || (pool.length > 0 ? `Functions: ${pool.slice(0, 10).join(', ')}${pool.length > 10 ? ', …' : ''}.` : 'Add one with `ferry generate`.'),
+        exitCode: ExitCode.Failure,
+        details: { function: wanted, ...(suggestion ? { suggestions: suggestion } : {}) }
+    });
+}
+
+async function bundleOne(root: string, ref: FunctionRef): Promise<{ code: string }> {
+    const output = await bundleFunctions(root, [ref]);
+    const first = output.errors[0];
+    if (first || !output.bundles[0]) {
+        const where = first?.file ? `${first.file}${first.line ? `:${first.line}:${first.column ?? 1}` : ''}: ` : '';
+        throw new FerryError({
+            code: 'BUNDLE_FAILED',
+            message: `${ref.relPath} does not build: ${where}${first?.message ?? 'no output'}`,
+            hint: output.errors.length > 1 ? `${output.errors.length - 1} more error(s); run \`ferry compile\` to see them all.` : 'Fix the error and run again.',
+            exitCode: ExitCode.Compile,
+            details: { frames: output.errors.map((e) => e.frame ?? e.message) }
+        });
+    }
+    return output.bundles[0];
+}
+
+async function lookupConnection(client: PlatformClient, connectionId: string, integration: string, environment: string): Promise<Connection> {
+    const connection = await fetchConnection(client, { connectionId, integration, environment, exitCode: ExitCode.Dryrun });
+    if (!connection.provider) {
+        const record = await fetchIntegration(client, integration, ExitCode.Dryrun);
+        return { ...connection, provider: record.provider };
+    }
+    return connection;
+}

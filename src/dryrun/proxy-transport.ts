@@ -1,0 +1,105 @@
+/**
+ * The live HttpTransport: every provider call goes to the platform's /proxy (reference §5), which
+ * adds the connection's credentials server-side. Ferry only ever sends its own secret key.
+ *
+ * One attempt per send: the runtime above decides about retries, so the platform is not asked to
+ * retry (no `Retries`/`Retry-On` headers), otherwise a 429 would be retried twice over.
+ */
+import { FerryError } from '../errors.js';
+import type { PlatformClient, RawResponse } from '../platform/client.js';
+import type { Connection, HttpTransport, ProxyRequest, ProxyResponse } from './types.js';
+
+/** A failure to get any answer; `code` (e.g. ECONNREFUSED) tells the runtime it may retry. */
+export class ProxyNetworkError extends Error {
+    readonly code: string;
+    constructor(message: string, code: string, cause?: unknown) {
+        super(message, cause === undefined ? undefined : { cause });
+        this.name = 'ProxyNetworkError';
+        this.code = code;
+    }
+}
+
+export interface ProxyTransportOptions {
+    client: PlatformClient;
+    connection: Pick<Connection, 'connection_id' | 'provider_config_key'>;
+    /** Per-attempt limit; the function's own --timeout applies on top. */
+    timeoutMs?: number;
+}
+
+export function createProxyTransport(options: ProxyTransportOptions): HttpTransport {
+    const { client, connection } = options;
+    return {
+        async send(request: ProxyRequest): Promise<ProxyResponse> {
+            let raw: RawResponse;
+            try {
+                raw = await client.raw({
+                    method: request.method,
+                    path: proxyPath(request),
+                    headers: proxyHeaders(request, connection),
+                    body: requestBody(request.data),
+                    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {})
+                });
+            } catch (error) {
+                if (error instanceof FerryError) {
+                    const code = typeof error.details?.['networkCode'] === 'string' ? error.details['networkCode'] : error.code;
+                    throw new ProxyNetworkError(`${request.method} ${request.endpoint}: ${error.message}`, code, error);
+                }
+                throw error;
+            }
+            return { status: raw.status, headers: raw.headers, data: decodeBody(raw, request.responseType) };
+        }
+    };
+}
+
+/** `/proxy<endpoint>?<params>`; arrays become repeated keys. */
+export function proxyPath(request: Pick<ProxyRequest, 'endpoint' | 'params'>): string {
+    const endpoint = request.endpoint.startsWith('/') ? request.endpoint : `/${request.endpoint}`;
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(request.params ?? {})) {
+        if (value === undefined || value === null) continue;
+        for (const item of Array.isArray(value) ? value : [value]) search.append(key, String(item));
+    }
+    const query = search.toString();
+    if (!query) return `/proxy${endpoint}`;
+    return `/proxy${endpoint}${endpoint.includes('?') ? '&' : '?'}${query}`;
+}
+
+export function proxyHeaders(request: ProxyRequest, connection: Pick<Connection, 'connection_id' | 'provider_config_key'>): Record<string, string> {
+    const headers: Record<string, string> = {
+        'Connection-Id': request.connectionId ?? connection.connection_id,
+        'Provider-Config-Key': request.providerConfigKey ?? connection.provider_config_key,
+        'Nango-Is-Dry-Run': 'true'
+    };
+    if (request.baseUrlOverride) headers['Base-Url-Override'] = request.baseUrlOverride;
+    if (request.decompress !== undefined) headers['Decompress'] = String(request.decompress);
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+        if (value === undefined || value === null) continue;
+        headers[`Nango-Proxy-${name}`] = String(value);
+        // The platform reads the body itself before forwarding it: it must know its type too.
+        if (name.toLowerCase() === 'content-type') headers['content-type'] = String(value);
+    }
+    return headers;
+}
+
+function requestBody(data: unknown): unknown {
+    if (data === undefined || data === null) return undefined;
+    if (data instanceof Uint8Array && !Buffer.isBuffer(data)) return Buffer.from(data);
+    if (data instanceof ArrayBuffer) return Buffer.from(data);
+    return data;
+}
+
+/** JSON when the server says so (any `json` or `+json` type), else text; raw bytes when asked. */
+export function decodeBody(raw: RawResponse, responseType: ProxyRequest['responseType']): unknown {
+    if (responseType === 'arraybuffer' || responseType === 'blob' || responseType === 'stream') return new Uint8Array(raw.body);
+    const text = raw.body.toString('utf8');
+    if (responseType === 'text') return text;
+    const type = raw.headers['content-type'] ?? '';
+    if (/[/+]json\b/i.test(type) && text.trim() !== '') {
+        try {
+            return JSON.parse(text);
+        } catch {
+            return text;
+        }
+    }
+    return text;
+}

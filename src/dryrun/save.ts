@@ -1,0 +1,133 @@
+/**
+ * `dryrun --save`: turns a finished run into a fixture (reference §6) that `ferry test` replays.
+ * Credentials never reach the file: secret headers are filtered out of every request and answer,
+ * the connection is stripped of credentials, and the serialized file is scanned for the secret
+ * key (and other secret-looking variables) before anything is written.
+ */
+import { join } from 'node:path';
+import { findLeakedSecrets, type NamedSecret } from '../deploy/secrets.js';
+import { ExitCode, FerryError } from '../errors.js';
+import { withoutCredentials } from '../platform/connections.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { requestHash, withoutSecretHeaders, type Fixture, type FixtureEntry } from './fixture.js';
+import type { Connection, RecordedExchange, RunResult } from './types.js';
+
+/** Headers that describe one transfer rather than the answer: replaying them would mislead. */
+const TRANSIENT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'age', 'via', 'server-timing']);
+
+export interface FixtureSource {
+    result: RunResult;
+    connection: Connection;
+    input?: unknown;
+    /** The starting checkpoint and lastSyncDate, when given: replays need them to make the same requests. */
+    checkpoint?: Record<string, unknown> | null;
+    lastSyncDate?: Date;
+}
+
+export function fixturePath(root: string, integration: string, name: string): string {
+    return join(root, integration, 'tests', `${name}.test.json`);
+}
+
+/** Why a run cannot be saved, or undefined when it can. */
+export function whyNotSavable(result: RunResult): string | undefined {
+    if (result.validation.length > 0) return `${result.validation.length} validation issue${result.validation.length === 1 ? '' : 's'}`;
+    // An ActionError is an expected result an action can be tested for; any other failure is not.
+    if (!result.ok && result.error?.kind !== 'action_error') return `the run failed (${result.error?.kind ?? 'error'})`;
+    if (!result.exchanges) return 'the exchanges were not recorded';
+    return undefined;
+}
+
+export function buildFixture(source: FixtureSource): Fixture & Record<string, unknown> {
+    const { result } = source;
+    const nango: NonNullable<Fixture['nango']> = {
+        getConnection: withoutCredentials({ ...source.connection }),
+        getMetadata: result.metadata
+    };
+    if (result.type === 'sync') {
+        nango.batchSave = result.saved ?? {};
+        nango.batchDelete = result.deleted ?? {};
+        if (result.updated && Object.values(result.updated).some((records) => records.length > 0)) nango.batchUpdate = result.updated;
+    }
+    if (source.checkpoint) nango['getCheckpoint'] = source.checkpoint;
+    if (source.lastSyncDate) nango['lastSyncDate'] = source.lastSyncDate.toISOString();
+
+    const fixture: Fixture & Record<string, unknown> = {};
+    if (result.type === 'action') {
+        fixture.input = source.input ?? null;
+        if (result.error?.kind === 'action_error') {
+            fixture.output = result.actionError ?? null;
+            fixture['actionError'] = true;
+        } else {
+            fixture.output = result.output ?? null;
+        }
+    }
+    fixture.nango = nango;
+    fixture.api = apiSection(result.exchanges ?? []);
+    return fixture;
+}
+
+/** lower-case method -> endpoint -> one entry, or a list in call order when an endpoint was called more than once. */
+export function apiSection(exchanges: readonly RecordedExchange[]): NonNullable<Fixture['api']> {
+    const grouped = new Map<string, Map<string, FixtureEntry[]>>();
+    for (const exchange of exchanges) {
+        const method = exchange.request.method.toLowerCase();
+        const byEndpoint = grouped.get(method) ?? new Map<string, FixtureEntry[]>();
+        grouped.set(method, byEndpoint);
+        const list = byEndpoint.get(exchange.request.endpoint) ?? [];
+        byEndpoint.set(exchange.request.endpoint, list);
+        list.push(toEntry(exchange));
+    }
+    const api: NonNullable<Fixture['api']> = {};
+    for (const [method, byEndpoint] of grouped) {
+        api[method] = {};
+        for (const [endpoint, list] of byEndpoint) api[method][endpoint] = list.length === 1 ? list[0]! : list;
+    }
+    return api;
+}
+
+function toEntry({ request, response }: RecordedExchange): FixtureEntry {
+    const headers = withoutSecretHeaders(response.headers);
+    for (const name of Object.keys(headers)) if (TRANSIENT_HEADERS.has(name)) delete headers[name];
+    return {
+        response: serializableBody(response.data),
+        status: response.status,
+        headers,
+        hash: requestHash(request),
+        request: {
+            params: { ...(request.params ?? {}) },
+            headers: withoutSecretHeaders(request.headers),
+            ...(request.data === undefined ? {} : { data: serializableBody(request.data) })
+        }
+    };
+}
+
+/** Bytes have no JSON form: recorded as text so the fixture stays readable. */
+function serializableBody(data: unknown): unknown {
+    if (data instanceof Uint8Array) return Buffer.from(data).toString('utf8');
+    return data;
+}
+
+export interface SaveOptions {
+    root: string;
+    /** Values that must not appear in the file: the secret key first. */
+    secrets: readonly NamedSecret[];
+}
+
+/** Serializes, scans and writes atomically; returns the file written. */
+export async function saveFixture(source: FixtureSource, options: SaveOptions): Promise<string> {
+    const { result } = source;
+    const file = fixturePath(options.root, result.integration, result.function);
+    const text = `${JSON.stringify(buildFixture(source), null, 2)}\n`;
+    const leaked = findLeakedSecrets(text, options.secrets);
+    if (leaked.length > 0) {
+        throw new FerryError({
+            code: 'FIXTURE_HAS_SECRET',
+            message: `Refused to write ${file}: the recording contains the value of ${leaked.join(', ')}`,
+            hint: 'A response or a log echoes a secret; remove it from what the function returns or logs, then run again. Nothing was written.',
+            exitCode: ExitCode.Dryrun,
+            details: { variables: leaked }
+        });
+    }
+    await writeFileAtomic(file, text);
+    return file;
+}
