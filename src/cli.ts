@@ -95,15 +95,16 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .argument('<kind>', 'sync | action | on-event | tests')
         .argument('[integration]', 'integration id, e.g. github')
         .argument('[name]', 'kebab-case function name')
-        .action(action('generate', ([kind, integration, name]) => ({ kind, integration, name })));
+        .option('--event <event>', 'on-event only: post-connection-creation | pre-connection-deletion | validate-connection')
+        .action(action('generate', ([kind, integration, name], o) => ({ kind, integration, name, event: o.event })));
 
     command('clone')
         .description('pull template functions into the project')
         .argument('<template>', 'integration[/type[/name]], e.g. github/actions/list-repos')
-        .option('--repo <owner/name>', 'templates repository', 'NangoHQ/integration-templates')
-        .option('--ref <ref>', 'branch, tag or commit of the templates repository')
-        .option('--from <folder>', 'clone from a local checkout instead of GitHub')
-        .option('--force', 'overwrite files that already exist')
+        .option('--repo <owner/name>', 'templates repository on GitHub (default: NangoHQ/integration-templates)')
+        .option('--ref <ref>', 'branch, tag or commit of the templates repository (default: its default branch)')
+        .option('--from <folder>', 'clone from a local checkout instead of GitHub (offline)')
+        .option('--force', 'overwrite files that already exist with different content')
         .action(action('clone', ([template], o) => ({ template, repo: o.repo, ref: o.ref, from: o.from, force: Boolean(o.force) })));
 
     command('compile')
@@ -169,14 +170,14 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .option('--dry-run', 'preview the plan only, deploy nothing')
         .action(
             action('deploy', ([environment], o) => ({
-                environment: o.environment ?? environment ?? 'dev',
+                environment: o.environment,
                 positionalEnvironment: environment,
                 sync: o.sync,
                 action: o.action,
                 integration: o.integration,
                 version: o.version,
                 allowDestructive: Boolean(o.allowDestructive),
-                autoConfirm: Boolean(o.autoConfirm) || env['NANGO_DEPLOY_AUTO_CONFIRM'] === 'true',
+                autoConfirm: Boolean(o.autoConfirm) || env['NANGO_DEPLOY_AUTO_CONFIRM']?.trim().toLowerCase() === 'true',
                 dryRun: Boolean(o.dryRun)
             }))
         );

@@ -199,10 +199,3 @@ export function candidatePaths(fromFile: string, specifier: string): string[] {
             return [`${base}.ts`, `${base}.tsx`, `${base}.d.ts`, `${base}/index.ts`, `${base}/index.tsx`, `${base}.js`, `${base}/index.js`, `${base}.json`];
     }
 }
-
-/** Bare specifiers name packages: `zod`, `@scope/pkg/sub`, `node:crypto`. Returns the package name. */
-export function packageName(specifier: string): string | undefined {
-    if (isRelativeSpecifier(specifier) || specifier.startsWith('/') || /^[a-z]+:/i.test(specifier)) return undefined;
-    const parts = specifier.split('/');
-    return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-}

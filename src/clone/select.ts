@@ -88,13 +88,13 @@ async function explainMissing(source: TemplateSource, spec: TemplateSpec): Promi
 
     const integrationDir = posix.join(root, spec.integration);
     const folderEntries = (await source.list(integrationDir)) ?? [];
-    const folders = dirNames(folderEntries).filter((f) => (FUNCTION_FOLDERS as readonly string[]).includes(f));
+    const folders = dirNames(folderEntries).filter(isFunctionFolder);
     if (!folders.includes(spec.folder)) {
         return notFound(
             source,
             spec,
             `no ${spec.folder} for '${spec.integration}'`,
-            folders.map((folder) => formatSpec(spec.kind === 'function' ? { ...spec, folder } : { ...spec, folder })),
+            folders.map((folder) => formatSpec({ ...spec, folder })),
             folders.length === 0 ? `'${spec.integration}' has no syncs, actions or on-events.` : undefined
         );
     }
@@ -117,6 +117,10 @@ async function explainMissing(source: TemplateSource, spec: TemplateSpec): Promi
             ? `Run \`ferry clone ${spec.integration}/${spec.folder}\` to clone all ${names.length}, or pick one of: ${preview(names)}.`
             : undefined
     );
+}
+
+function isFunctionFolder(name: string): name is FunctionFolder {
+    return (FUNCTION_FOLDERS as readonly string[]).includes(name);
 }
 
 function singular(folder: FunctionFolder): string {
