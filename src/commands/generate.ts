@@ -1,6 +1,52 @@
+/** `ferry generate <kind> ...`: a new function from a template, or vitest files for fixtures. */
 import type { CliContext } from '../context.js';
-import { notImplemented } from '../errors.js';
+import { notImplemented, usageError } from '../errors.js';
+import { GENERATED_KINDS, generateFunction, type GenerateResult } from '../scaffold/generate.js';
+import type { GeneratedKind } from '../templates/function.js';
 
-export async function run(_options: unknown, _ctx: CliContext): Promise<void> {
-    throw notImplemented('generate');
+export interface GenerateCommandOptions {
+    kind: string;
+    integration?: string;
+    name?: string;
+    event?: string;
+}
+
+const KINDS = [...GENERATED_KINDS, 'tests'];
+
+export async function run(options: GenerateCommandOptions, ctx: CliContext): Promise<void> {
+    if (options.kind === 'tests') return runTests(options, ctx);
+    if (!(GENERATED_KINDS as readonly string[]).includes(options.kind)) {
+        throw usageError(`'${options.kind}' is not something generate makes`, `Use one of ${KINDS.join(', ')}, e.g. ferry generate sync github list-issues.`);
+    }
+    if (!options.integration || !options.name) {
+        throw usageError(`generate ${options.kind} needs an integration and a name`, `Run e.g. ferry generate ${options.kind} github ${options.kind === 'sync' ? 'list-issues' : 'create-issue'}.`);
+    }
+    if (options.event !== undefined && options.kind !== 'on-event') {
+        throw usageError('--event only applies to generate on-event');
+    }
+    const result = await generateFunction({
+        cwd: ctx.cwd,
+        kind: options.kind as GeneratedKind,
+        integration: options.integration,
+        name: options.name,
+        ...(options.event === undefined ? {} : { event: options.event })
+    });
+    if (ctx.json) ctx.printJson(result);
+    else printFunction(result, ctx);
+}
+
+function printFunction(result: GenerateResult, ctx: CliContext): void {
+    ctx.out(`${ctx.colors.green('✓')} Created ${result.file}`);
+    ctx.out(result.indexUpdated ? `  registered in index.ts` : `  index.ts already imports it`);
+    ctx.out('');
+    ctx.out('Next steps:');
+    ctx.out(`  1. edit ${result.file}`);
+    ctx.out('  2. npx ferry compile');
+    const input = result.kind === 'action' ? ` --input '{"id":"1"}'` : '';
+    ctx.out(`  3. npx ferry dryrun ${result.name} <connection-id>${input}`);
+}
+
+async function runTests(options: GenerateCommandOptions, _ctx: CliContext): Promise<void> {
+    if (options.integration !== undefined) throw usageError('generate tests takes no integration or name', 'Run ferry generate tests.');
+    throw notImplemented('generate tests');
 }

@@ -1,0 +1,108 @@
+/** `ferry init`: a new functions project with a working example, then its dependencies. */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { FerryError } from '../errors.js';
+import { ENV_FILE, GITIGNORE_FILE, mergeGitignore, projectFiles } from '../templates/project.js';
+import { ferryDependencySpec, findCliPackage, type CliPackage } from './cli-package.js';
+import { detectPackageManager, installCommandLine, runInstall, type PackageManager } from './package-manager.js';
+import { writeTree, type StagedFile } from './staging.js';
+
+export interface InitOptions {
+    cwd: string;
+    dir: string;
+    force: boolean;
+    install: boolean;
+    env: NodeJS.ProcessEnv;
+    /** Where the package manager's output goes. */
+    installOutput: 'inherit-stderr' | 'ignore';
+    /** Called before the install starts (it can take a while). */
+    onInstallStart?: (command: string) => void;
+    cli?: CliPackage;
+}
+
+export interface InitResult {
+    root: string;
+    /** Files written, relative to root, with forward slashes. */
+    files: string[];
+    /** With --force: files that were there already and were kept as they were. */
+    kept: string[];
+    installed: boolean;
+    packageManager: PackageManager;
+    /** Set when the install was skipped or failed: what to run by hand. */
+    installCommand?: string;
+    /** Why the install failed. */
+    installError?: string;
+}
+
+export async function initProject(options: InitOptions): Promise<InitResult> {
+    const root = resolve(options.cwd, options.dir);
+    const existing = await listTarget(root);
+    if (existing.length > 0 && !options.force) {
+        const shown = existing.slice(0, 3).join(', ') + (existing.length > 3 ? `, and ${existing.length - 3} more` : '');
+        throw new FerryError({
+            code: 'TARGET_NOT_EMPTY',
+            message: `${root} is not empty (${shown}); nothing was written`,
+            hint: 'Choose a new folder, or pass --force to add the project there (your files are kept).',
+            details: { root, entries: existing }
+        });
+    }
+
+    const cli = options.cli ?? findCliPackage();
+    const templates = projectFiles({ name: packageName(root), ferrySpec: ferryDependencySpec(cli), zodRange: cli.zodRange });
+    const { files, kept } = await planWrites(root, templates);
+    await writeTree(root, files);
+
+    const { packageManager } = detectPackageManager(root, options.env);
+    const result: InitResult = { root, files: files.map((f) => f.path), kept, installed: false, packageManager };
+    const command = installCommandLine(packageManager);
+    if (!options.install) return { ...result, installCommand: command };
+    options.onInstallStart?.(command);
+    const outcome = await runInstall(packageManager, root, options.installOutput);
+    return outcome.ok ? { ...result, installed: true } : { ...result, installCommand: command, installError: outcome.reason };
+}
+
+/** The entries of the target folder; empty when it does not exist. */
+async function listTarget(root: string): Promise<string[]> {
+    const info = await stat(root).catch(() => undefined);
+    if (!info) return [];
+    if (!info.isDirectory()) {
+        throw new FerryError({
+            code: 'TARGET_NOT_A_FOLDER',
+            message: `${root} is a file, not a folder; nothing was written`,
+            hint: 'Pass the path of a new or empty folder: ferry init <dir>.'
+        });
+    }
+    return (await readdir(root)).sort();
+}
+
+/**
+ * What to write into a target that may hold files (--force): the user's files are kept, except
+ * that a .gitignore gains the lines that keep secrets and build output out of git.
+ */
+async function planWrites(root: string, templates: readonly { path: string; content: string }[]): Promise<{ files: StagedFile[]; kept: string[] }> {
+    const files: StagedFile[] = [];
+    const kept: string[] = [];
+    for (const template of templates) {
+        const current = await readFile(join(root, template.path), 'utf8').catch(() => undefined);
+        const mode = template.path === ENV_FILE ? 0o600 : undefined;
+        if (current === undefined) {
+            files.push({ ...template, ...(mode === undefined ? {} : { mode }) });
+        } else if (template.path === GITIGNORE_FILE) {
+            const merged = mergeGitignore(current);
+            if (merged === current) kept.push(template.path);
+            else files.push({ path: template.path, content: merged });
+        } else {
+            kept.push(template.path);
+        }
+    }
+    return { files, kept };
+}
+
+/** An npm package name from the folder name: lower case, only the characters npm allows. */
+function packageName(root: string): string {
+    const name = basename(root)
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^[._-]+|-+$/g, '');
+    return name || 'nango-integrations';
+}

@@ -1,0 +1,43 @@
+/** The names users type for integrations and functions, and the identifiers templates derive from them. */
+
+/** Lower-case letters and digits in dash-separated words: `github`, `pull-requests`, `google-calendar-2`. */
+export const KEBAB_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Function names also start with a letter: they become model and schema names. */
+export const FUNCTION_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/** Folders a project already uses for other things: an integration cannot live there. */
+export const RESERVED_INTEGRATIONS: readonly string[] = ['build', 'dist', 'node_modules'];
+
+/** A suggestion for a name that is not kebab-case, e.g. `PullRequests` -> `pull-requests`. */
+export function toKebabCase(text: string): string {
+    return text
+        .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+}
+
+/** `pull-requests` -> `PullRequests` */
+export function toPascalCase(kebab: string): string {
+    return kebab
+        .split('-')
+        .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+        .join('');
+}
+
+/** `pull-requests` -> `pull requests` */
+export function toWords(kebab: string): string {
+    return kebab.split('-').join(' ');
+}
+
+/**
+ * A model name for the records of a sync called `kebab`: PascalCase, with a plural last word made
+ * singular the simple way (`issues` -> `Issue`, `companies` -> `Company`), since a model names one record.
+ */
+export function toModelName(kebab: string): string {
+    const pascal = toPascalCase(kebab);
+    const singular = /ies$/.test(pascal) && pascal.length > 4 ? `${pascal.slice(0, -3)}y` : /[^sui]s$/.test(pascal) ? pascal.slice(0, -1) : pascal;
+    // Model names need at least two characters and must start with a letter (reference §2).
+    return /^[A-Z][a-zA-Z0-9_]+$/.test(singular) ? singular : `${pascal}Record`;
+}

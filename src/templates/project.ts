@@ -1,0 +1,95 @@
+/** The files of a new functions project besides its functions (reference §1). */
+import { EXAMPLE_FUNCTIONS, type TemplateFile } from './example.js';
+
+export interface ProjectTemplateOptions {
+    /** npm package name of the project. */
+    name: string;
+    /** How package.json depends on Ferry: a version range or a `file:` path. */
+    ferrySpec: string;
+    zodRange: string;
+}
+
+/** Lines every project's .gitignore needs: secrets and generated folders stay out of git. */
+export const GITIGNORE_LINES: readonly string[] = ['.env', 'build/', 'dist/', 'node_modules/'];
+
+export const ENV_FILE = '.env';
+export const GITIGNORE_FILE = '.gitignore';
+
+function packageJson(options: ProjectTemplateOptions): string {
+    const pkg = {
+        name: options.name,
+        private: true,
+        type: 'module',
+        scripts: {
+            compile: 'ferry compile',
+            dev: 'ferry dev',
+            deploy: 'ferry deploy'
+        },
+        devDependencies: {
+            ferry: options.ferrySpec,
+            zod: options.zodRange
+        }
+    };
+    return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+// The strict options compile type-checks with; `dom` supplies console and fetch-era globals
+// (URL, URLSearchParams) without pulling in @types/node.
+const TSCONFIG = `{
+    "compilerOptions": {
+        "target": "es2022",
+        "lib": ["es2023", "dom"],
+        "module": "node16",
+        "moduleResolution": "node16",
+        "types": [],
+        "strict": true,
+        "noEmit": true,
+        "skipLibCheck": true,
+        "esModuleInterop": true,
+        "forceConsistentCasingInFileNames": true
+    },
+    "include": ["**/*.ts"],
+    "exclude": ["node_modules", "build", "dist"]
+}
+`;
+
+const ENV = `# Secret keys of your platform environments (environment settings > secret key).
+# This file is never committed: .gitignore leaves it out.
+NANGO_SECRET_KEY_DEV=
+# NANGO_SECRET_KEY_PROD=
+
+# Only for a self-hosted platform (default https://api.nango.dev):
+# NANGO_HOSTPORT=http://localhost:3003
+`;
+
+const GITIGNORE = `${GITIGNORE_LINES.join('\n')}\n`;
+
+const NANGO_KEEP = `# Compile writes the manifest (nango.json) here. Commit this folder.
+`;
+
+function indexFile(functions: readonly TemplateFile[]): string {
+    const imports = functions.map((f) => `import './${f.path.replace(/\.ts$/, '.js')}';`);
+    return `// Every function of the project, one import each. \`ferry generate\` adds new ones here.\n${imports.join('\n')}\n`;
+}
+
+/** Every file of a new project, example functions included. */
+export function projectFiles(options: ProjectTemplateOptions): TemplateFile[] {
+    return [
+        { path: 'package.json', content: packageJson(options) },
+        { path: 'tsconfig.json', content: TSCONFIG },
+        { path: ENV_FILE, content: ENV },
+        { path: GITIGNORE_FILE, content: GITIGNORE },
+        { path: '.nango/README.md', content: NANGO_KEEP },
+        { path: 'index.ts', content: indexFile(EXAMPLE_FUNCTIONS) },
+        ...EXAMPLE_FUNCTIONS
+    ];
+}
+
+/** An existing .gitignore with the lines a project needs appended, or unchanged when it has them. */
+export function mergeGitignore(existing: string): string {
+    const present = new Set(existing.split(/\r?\n/).map((line) => line.trim()));
+    const missing = GITIGNORE_LINES.filter((line) => !present.has(line) && !present.has(line.replace(/\/$/, '')) && !present.has(`/${line}`));
+    if (missing.length === 0) return existing;
+    const base = existing === '' || existing.endsWith('\n') ? existing : `${existing}\n`;
+    return `${base}${missing.join('\n')}\n`;
+}
