@@ -51,3 +51,26 @@ function unknown(what: string, name: string, candidates: string[], fallbackHint:
     const suggestion = didYouMean(name, candidates);
     return usageError(`No ${what} named '${name}' ${where}`, suggestion || fallbackHint);
 }
+
+const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** `ferry deploy prod` and `ferry deploy -e prod` mean the same; both at once must agree. */
+export function resolveEnvironment(positional: string | undefined, flag: string | undefined): string {
+    if (positional !== undefined && flag !== undefined && positional !== flag) {
+        throw usageError(`Two environments given: '${positional}' and -e '${flag}'`, `Name the environment once, e.g. \`ferry deploy ${flag}\`.`);
+    }
+    const environment = flag ?? positional ?? 'dev';
+    if (!ENVIRONMENT_NAME.test(environment)) {
+        throw usageError(`'${environment}' is not an environment name`, 'Use the name shown in the platform, e.g. dev or prod (letters, digits, - and _).');
+    }
+    return environment;
+}
+
+/** --version is stamped as-is on every function; it must at least be one visible token. */
+export function checkVersion(version: string | undefined): string | undefined {
+    if (version === undefined) return undefined;
+    if (!/^\S{1,64}$/.test(version)) {
+        throw usageError(`--version '${version}' is not a version`, 'Give one word without spaces, e.g. --version 1.2.0.');
+    }
+    return version;
+}

@@ -1,0 +1,337 @@
+/** The deploy flow and its payload, with every effect faked: no compiler, no network, no prompt. */
+import { describe, expect, it } from 'vitest';
+import type { CompileDiagnostic, Manifest, ManifestAction, ManifestSync, ProjectCompileResult } from '../../src/compiler/types.js';
+import { deploy, type DeployDeps, type DeployEvent, type DeployOptions } from '../../src/deploy/deploy.js';
+import { buildPayload, previewBody } from '../../src/deploy/payload.js';
+import type { DeployPayload, DeployPlan, FileBody } from '../../src/deploy/types.js';
+import { FerryError } from '../../src/errors.js';
+import type { DeployAnswerEntry, DeployApi } from '../../src/platform/deploy.js';
+import type { FunctionRef } from '../../src/project/types.js';
+
+const issues: ManifestSync = {
+    type: 'sync',
+    name: 'issues',
+    description: 'Issues of every repo',
+    endpoints: [{ method: 'GET', path: '/issues' }],
+    sync_type: 'incremental',
+    track_deletes: false,
+    auto_start: true,
+    runs: 'every hour',
+    scopes: ['repo'],
+    input: null,
+    output: ['Issue'],
+    usedModels: ['Issue'],
+    webhookSubscriptions: [],
+    version: '1.0.0',
+    json_schema: { definitions: { Issue: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } } },
+    features: []
+};
+const createIssue: ManifestAction = {
+    type: 'action',
+    name: 'create-issue',
+    description: 'Opens an issue',
+    endpoint: { method: 'POST', path: '/issues' },
+    scopes: [],
+    input: 'ActionInput_github_create-issue',
+    output: ['ActionOutput_github_create-issue'],
+    usedModels: [],
+    version: '',
+    json_schema: { definitions: { 'ActionInput_github_create-issue': { type: 'object' }, 'ActionOutput_github_create-issue': { type: 'object' } } },
+    features: []
+};
+const messages: ManifestSync = { ...issues, name: 'messages', description: '', scopes: [], output: ['Message'], usedModels: ['Message'], version: '', endpoints: [] };
+
+const manifest: Manifest = [
+    {
+        providerConfigKey: 'github',
+        syncs: [issues],
+        actions: [createIssue],
+        onEventScripts: { 'post-connection-creation': ['setup'], 'pre-connection-deletion': [], 'validate-connection': [] }
+    },
+    { providerConfigKey: 'slack', syncs: [messages], actions: [], onEventScripts: { 'post-connection-creation': [], 'pre-connection-deletion': [], 'validate-connection': [] } }
+];
+
+const ROOT = '/project';
+const ref = (integration: string, folder: FunctionRef['folder'], type: FunctionRef['type'], name: string): FunctionRef => ({
+    integration,
+    folder,
+    type,
+    name,
+    file: `${ROOT}/${integration}/${folder}/${name}.ts`,
+    relPath: `${integration}/${folder}/${name}.ts`,
+    id: `${integration}_${folder}_${name}`,
+    indexLine: 1
+});
+const refs = [ref('github', 'syncs', 'sync', 'issues'), ref('github', 'actions', 'action', 'create-issue'), ref('github', 'on-events', 'onEvent', 'setup'), ref('slack', 'syncs', 'sync', 'messages')];
+
+const SECRET = 'sk-live-0123456789abcdef';
+
+function compiled(ok = true, errors: CompileDiagnostic[] = []): ProjectCompileResult {
+    return {
+        ok,
+        functions: ok ? refs.map((r) => ({ ref: r, bundlePath: `${ROOT}/build/${r.id}.cjs`, size: 10, cached: false })) : [],
+        errors,
+        warnings: [],
+        manifest: ok ? manifest : [],
+        durationMs: 5,
+        root: ROOT,
+        typecheck: { ran: true, cached: false, durationMs: 1 },
+        removed: [],
+        manifestPath: `${ROOT}/.nango/nango.json`
+    };
+}
+
+const emptyPlan = (): DeployPlan => ({
+    syncs: { new: [], updated: [], deleted: [] },
+    actions: { new: [], updated: [], deleted: [] },
+    onEventScripts: { new: [], updated: [], deleted: [] },
+    deletedModels: []
+});
+
+interface Harness {
+    deps: DeployDeps;
+    reads: string[];
+    previews: string[];
+    deploys: string[];
+    questions: string[];
+    events: DeployEvent[];
+    closed: () => boolean;
+}
+
+function harness(setup: { plan?: DeployPlan; compile?: ProjectCompileResult; files?: Record<string, string>; answer?: boolean; dotEnv?: Record<string, string>; deployError?: FerryError } = {}): Harness {
+    const h: Omit<Harness, 'deps' | 'closed'> = { reads: [], previews: [], deploys: [], questions: [], events: [] };
+    let closed = false;
+    const api: DeployApi = {
+        host: 'http://platform.test',
+        preview: async (body) => {
+            h.previews.push(body);
+            return setup.plan ?? emptyPlan();
+        },
+        deploy: async (body) => {
+            h.deploys.push(body);
+            if (setup.deployError) throw setup.deployError;
+            const payload = JSON.parse(body) as DeployPayload;
+            return payload.flowConfigs.map((flow): DeployAnswerEntry => ({ name: flow.syncName, version: flow.version ?? '0.0.1', providerConfigKey: flow.providerConfigKey, type: flow.type }));
+        },
+        close: async () => {
+            closed = true;
+        }
+    };
+    const deps: DeployDeps = {
+        findRoot: () => ROOT,
+        settings: (_root, environment) => ({ host: api.host, secretKey: SECRET, environment, keyVariable: 'NANGO_SECRET_KEY_DEV' }),
+        secretSources: () => [setup.dotEnv ?? {}],
+        compile: async () => setup.compile ?? compiled(),
+        readFile: async (path) => {
+            h.reads.push(path);
+            return setup.files?.[path] ?? `// contents of ${path}`;
+        },
+        createApi: () => api,
+        confirm: async (question) => {
+            h.questions.push(question);
+            return setup.answer ?? false;
+        },
+        now: () => 1000,
+        sdkVersion: '0.1.0-zero',
+        onEvent: (event) => h.events.push(event)
+    };
+    return { ...h, deps, closed: () => closed };
+}
+
+const options = (overrides: Partial<DeployOptions> = {}): DeployOptions => ({
+    cwd: ROOT,
+    environment: 'dev',
+    flags: {},
+    allowDestructive: false,
+    autoConfirm: false,
+    dryRun: false,
+    interactive: false,
+    debug: false,
+    ...overrides
+});
+
+describe('deploy payload', () => {
+    const files = new Map<string, FileBody>(refs.map((r) => [r.id, { js: `js of ${r.id}`, ts: `ts of ${r.id}` }]));
+
+    it('carries every function of reference §5 in deployMode all', () => {
+        const payload = buildPayload({ manifest, selection: { mode: 'all' }, files, debug: false, sdkVersion: '0.1.0-zero' });
+        expect(payload).toMatchObject({ deployMode: 'all', reconcile: true, debug: false, sdkVersion: '0.1.0-zero', nangoYamlBody: '' });
+        expect(payload.flowConfigs.map((f) => `${f.providerConfigKey}/${f.type}/${f.syncName}`)).toEqual(['github/sync/issues', 'github/action/create-issue', 'slack/sync/messages']);
+        expect(payload.flowConfigs[0]).toEqual({
+            type: 'sync',
+            syncName: 'issues',
+            providerConfigKey: 'github',
+            models: ['Issue'],
+            version: '1.0.0',
+            runs: 'every hour',
+            track_deletes: false,
+            auto_start: true,
+            attributes: {},
+            metadata: { description: 'Issues of every repo', scopes: ['repo'] },
+            sync_type: 'incremental',
+            fileBody: { js: 'js of github_syncs_issues', ts: 'ts of github_syncs_issues' },
+            endpoints: [{ method: 'GET', path: '/issues' }],
+            webhookSubscriptions: [],
+            models_json_schema: issues.json_schema,
+            features: []
+        });
+        expect(payload.flowConfigs[1]).toMatchObject({ runs: null, input: 'ActionInput_github_create-issue', endpoints: [{ method: 'POST', path: '/issues' }] });
+        expect(payload.flowConfigs[1]).not.toHaveProperty('version');
+        expect(payload.onEventScriptsByProvider).toEqual([
+            { providerConfigKey: 'github', scripts: [{ name: 'setup', event: 'post-connection-creation', fileBody: { js: 'js of github_on-events_setup', ts: 'ts of github_on-events_setup' } }] }
+        ]);
+        expect(previewBody(payload)).not.toHaveProperty('nangoYamlBody');
+        expect(previewBody(payload).reconcile).toBe(false);
+    });
+
+    it('sends one function in single mode, one integration in integration mode, and stamps --version', () => {
+        const single = buildPayload({
+            manifest,
+            selection: { mode: 'single', integration: 'github', function: { type: 'action', name: 'create-issue' } },
+            files,
+            version: '2.0.0',
+            debug: true,
+            sdkVersion: 'x'
+        });
+        expect(single.deployMode).toBe('single');
+        expect(single.flowConfigs.map((f) => [f.syncName, f.version])).toEqual([['create-issue', '2.0.0']]);
+        expect(single).not.toHaveProperty('onEventScriptsByProvider');
+
+        const integration = buildPayload({ manifest, selection: { mode: 'integration', integration: 'slack' }, files, debug: false, sdkVersion: 'x' });
+        expect(integration.deployMode).toBe('integration');
+        expect(integration.flowConfigs.map((f) => f.syncName)).toEqual(['messages']);
+        expect(integration.onEventScriptsByProvider).toEqual([]);
+    });
+});
+
+describe('the deploy flow', () => {
+    it('compiles, reads only the selected files, previews, deploys and reports name@version', async () => {
+        const h = harness();
+        const result = await deploy(options({ flags: { sync: 'issues' } }), h.deps);
+        expect(result.error).toBeUndefined();
+        expect(result.outcome).toBe('deployed');
+        expect(h.reads.sort()).toEqual([`${ROOT}/build/github_syncs_issues.cjs`, `${ROOT}/github/syncs/issues.ts`]);
+        expect(h.previews).toHaveLength(1);
+        expect(JSON.parse(h.previews[0]!)).toMatchObject({ deployMode: 'single', reconcile: false });
+        expect(h.deploys).toHaveLength(1);
+        expect(JSON.parse(h.deploys[0]!)).toMatchObject({ deployMode: 'single', reconcile: true });
+        expect(result.deployed).toEqual([{ name: 'issues', version: '1.0.0', type: 'sync', integration: 'github' }]);
+        expect(result.payloadBytes).toBe(Buffer.byteLength(h.deploys[0]!));
+        expect(h.events.map((e) => e.kind)).toEqual(['compiled', 'payload', 'plan', 'deploying']);
+        expect(h.closed()).toBe(true);
+    });
+
+    it('reports on-event scripts of a full deploy as deployed', async () => {
+        const h = harness();
+        const result = await deploy(options(), h.deps);
+        expect(result.deployed.map((d) => `${d.integration}/${d.type}/${d.name}@${d.version}`)).toEqual([
+            'github/sync/issues@1.0.0',
+            'github/action/create-issue@0.0.1',
+            'slack/sync/messages@0.0.1',
+            'github/onEvent/setup@null'
+        ]);
+    });
+
+    it('sends nothing when compile fails, with exit 10', async () => {
+        const errors: CompileDiagnostic[] = [{ code: 'TS2322', message: 'bad type', file: `${ROOT}/github/syncs/issues.ts`, line: 3 }];
+        const h = harness({ compile: compiled(false, errors) });
+        const result = await deploy(options(), h.deps);
+        expect(result.outcome).toBe('failed');
+        expect(result.error?.exitCode).toBe(10);
+        expect(result.compileErrors).toEqual(errors);
+        expect(h.previews).toHaveLength(0);
+        expect(h.reads).toHaveLength(0);
+    });
+
+    it('stops after the plan with --dry-run', async () => {
+        const h = harness();
+        const result = await deploy(options({ dryRun: true }), h.deps);
+        expect(result).toMatchObject({ outcome: 'previewed', dryRun: true, deployed: [] });
+        expect(result.plan).toEqual(emptyPlan());
+        expect(h.deploys).toHaveLength(0);
+    });
+
+    it('refuses a destructive plan unattended, naming the missing flag, and deploys it with both flags', async () => {
+        const plan = emptyPlan();
+        plan.syncs.deleted.push({ name: 'old', integration: 'github', connections: 3, autoStart: true });
+        const refused = harness({ plan });
+        const result = await deploy(options({ autoConfirm: true }), refused.deps);
+        expect(result.outcome).toBe('failed');
+        expect(result.destructive).toBe(true);
+        expect(result.error?.exitCode).toBe(11);
+        expect(result.error?.code).toBe('DEPLOY_REFUSED');
+        expect(result.error?.message).toContain('--allow-destructive');
+        expect(result.error?.message).not.toContain('--auto-confirm');
+        expect(result.error?.message).toContain('nothing was deployed');
+        expect(result.plan).toEqual(plan);
+        expect(refused.deploys).toHaveLength(0);
+        expect(refused.questions).toHaveLength(0);
+
+        const allowed = harness({ plan });
+        expect((await deploy(options({ autoConfirm: true, allowDestructive: true }), allowed.deps)).outcome).toBe('deployed');
+        expect(allowed.deploys).toHaveLength(1);
+    });
+
+    it('asks a person about a destructive plan and respects the answer', async () => {
+        const plan = emptyPlan();
+        plan.deletedModels.push('Issue');
+        const no = harness({ plan, answer: false });
+        const declined = await deploy(options({ interactive: true }), no.deps);
+        expect(no.questions[0]).toContain('the model Issue');
+        expect(declined.error?.code).toBe('DEPLOY_CANCELLED');
+        expect(declined.error?.exitCode).toBe(11);
+        expect(no.deploys).toHaveLength(0);
+
+        const yes = harness({ plan, answer: true });
+        expect((await deploy(options({ interactive: true }), yes.deps)).outcome).toBe('deployed');
+        expect(yes.deploys).toHaveLength(1);
+    });
+
+    it('never prompts for a plan that destroys nothing', async () => {
+        const plan = emptyPlan();
+        plan.syncs.deleted.push({ name: 'unused', integration: 'github', connections: 0, autoStart: true });
+        const h = harness({ plan });
+        expect((await deploy(options({ interactive: true }), h.deps)).outcome).toBe('deployed');
+        expect(h.questions).toHaveLength(0);
+    });
+
+    it('refuses a payload holding the secret key or a secret .env value, naming only the variable', async () => {
+        const leaky = harness({ files: { [`${ROOT}/build/github_syncs_issues.cjs`]: `const key = "${SECRET}";` } });
+        const result = await deploy(options(), leaky.deps);
+        expect(result.error?.code).toBe('SECRET_IN_PAYLOAD');
+        expect(result.error?.exitCode).toBe(11);
+        expect(result.error?.message).toContain('NANGO_SECRET_KEY_DEV');
+        expect(JSON.stringify(result.error?.toJSON())).not.toContain(SECRET);
+        expect(leaky.previews).toHaveLength(0);
+
+        const dotEnv = harness({ dotEnv: { GITHUB_TOKEN: 'ghp_abcdefghijklmnop', PORT: '3000' }, files: { [`${ROOT}/github/syncs/issues.ts`]: "const t = 'ghp_abcdefghijklmnop'; const port = 3000;" } });
+        const fromEnv = await deploy(options(), dotEnv.deps);
+        expect(fromEnv.error?.message).toContain('GITHUB_TOKEN');
+        expect(fromEnv.error?.message).not.toContain('ghp_');
+        expect(dotEnv.previews).toHaveLength(0);
+
+        // A secret in a function that is not selected never leaves, so it does not block.
+        const unselected = harness({ files: { [`${ROOT}/build/slack_syncs_messages.cjs`]: `"${SECRET}"` } });
+        expect((await deploy(options({ flags: { integration: 'github' } }), unselected.deps)).outcome).toBe('deployed');
+    });
+
+    it('passes a failed deploy through with the plan it had', async () => {
+        const failure = new FerryError({ code: 'PLATFORM_SERVER_ERROR', message: 'The platform answered 500', hint: 'The deploy may or may not have been applied', exitCode: 11 });
+        const h = harness({ deployError: failure });
+        const result = await deploy(options(), h.deps);
+        expect(result.outcome).toBe('failed');
+        expect(result.error).toBe(failure);
+        expect(result.plan).not.toBeNull();
+        expect(result.payloadBytes).toBeGreaterThan(0);
+        expect(h.closed()).toBe(true);
+    });
+
+    it('turns a bad -s name into a usage error before anything is read or sent', async () => {
+        const h = harness();
+        const result = await deploy(options({ flags: { sync: 'isues' } }), h.deps);
+        expect(result.error?.exitCode).toBe(1);
+        expect(result.error?.hint).toContain("'issues'");
+        expect(h.reads).toHaveLength(0);
+        expect(h.previews).toHaveLength(0);
+    });
+});
