@@ -1,6 +1,97 @@
+/** `ferry compile`: runs the compile pipeline and prints its result. */
+import { relative } from 'node:path';
 import type { CliContext } from '../context.js';
-import { notImplemented } from '../errors.js';
+import { ExitCode, ReportedError } from '../errors.js';
+import { compileProject } from '../compiler/compile.js';
+import type { CompileDiagnostic, ProjectCompileResult } from '../compiler/types.js';
+import { formatDuration } from '../util/duration.js';
 
-export async function run(_options: unknown, _ctx: CliContext): Promise<void> {
-    throw notImplemented('compile');
+export interface CompileCommandOptions {
+    typecheck: boolean;
+    cache: boolean;
+}
+
+export async function run(options: CompileCommandOptions, ctx: CliContext): Promise<ExitCode> {
+    const spinner = ctx.isTTY && !ctx.json ? await ctx.spinner('compiling') : undefined;
+    let result: ProjectCompileResult;
+    try {
+        result = await compileProject({
+            cwd: ctx.cwd,
+            typecheck: options.typecheck,
+            cache: options.cache,
+            onProgress: (event) => {
+                if (event.durationMs === undefined) spinner?.update(event.message);
+                ctx.log.debug('compile', () => `${event.stage}: ${event.message}${event.durationMs !== undefined ? ` (${formatDuration(event.durationMs)})` : ''}`);
+            }
+        });
+    } finally {
+        spinner?.stop();
+    }
+
+    if (ctx.json) ctx.printJson(toJson(result));
+    else printHuman(result, ctx);
+    if (!result.ok) throw new ReportedError(ExitCode.Compile, `${result.errors.length} compile errors`);
+    return ExitCode.Ok;
+}
+
+function toJson(result: ProjectCompileResult): Record<string, unknown> {
+    const rel = (path: string): string => relative(result.root, path).split('\\').join('/');
+    const diagnostic = (d: CompileDiagnostic): Record<string, unknown> => ({
+        file: d.file ? rel(d.file) : null,
+        line: d.line ?? null,
+        column: d.column ?? null,
+        code: d.code,
+        message: d.message,
+        ...(d.function ? { function: d.function } : {})
+    });
+    return {
+        ok: result.ok,
+        root: result.root,
+        durationMs: Math.round(result.durationMs),
+        functions: result.functions.map((f) => ({
+            type: f.ref.type,
+            integration: f.ref.integration,
+            name: f.ref.name,
+            file: f.ref.relPath,
+            bundlePath: rel(f.bundlePath),
+            size: f.size,
+            cached: f.cached
+        })),
+        errors: result.errors.map(diagnostic),
+        warnings: result.warnings.map(diagnostic),
+        typecheck: { ...result.typecheck, durationMs: Math.round(result.typecheck.durationMs) },
+        removed: result.removed.map(rel),
+        manifestPath: rel(result.manifestPath)
+    };
+}
+
+/** `file:line:col  message` (paths relative to where the user is), with a code frame on a TTY. */
+export function formatDiagnostic(d: CompileDiagnostic, ctx: CliContext): string {
+    const where = d.file ? `${relative(ctx.cwd, d.file) || d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}` : '';
+    const code = ctx.colors.dim(`[${d.code}]`);
+    const head = where ? `${ctx.colors.cyan(where)}  ${d.message} ${code}` : `${d.message} ${code}`;
+    return ctx.isTTY && d.frame ? `${head}\n${d.frame}\n` : head;
+}
+
+function printHuman(result: ProjectCompileResult, ctx: CliContext): void {
+    const c = ctx.colors;
+    for (const warning of result.warnings) ctx.log.warn(formatDiagnostic(warning, ctx));
+    if (!result.ok) {
+        for (const error of result.errors) ctx.log.info(`${c.red('error')} ${formatDiagnostic(error, ctx)}`);
+        const n = result.errors.length;
+        ctx.log.info(
+            `${c.red('✗')} compile failed with ${n} error${n === 1 ? '' : 's'} in ${formatDuration(result.durationMs)}; build/ and .nango/nango.json were left unchanged`
+        );
+        return;
+    }
+    for (const path of result.removed) ctx.log.info(c.dim(`removed ${relative(ctx.cwd, path)} (no longer in index.ts)`));
+    const total = result.functions.length;
+    const cached = result.functions.filter((f) => f.cached).length;
+    const parts = [`${total - cached} built`, `${cached} cached`];
+    if (result.typecheck.ran) parts.push(`type-checked in ${formatDuration(result.typecheck.durationMs)}`);
+    else if (result.typecheck.cached) parts.push('type-check unchanged');
+    else parts.push('type-check skipped');
+    ctx.out(`${c.green('✓')} compiled ${total} function${total === 1 ? '' : 's'} in ${formatDuration(result.durationMs)} (${parts.join(', ')})`);
+    const manifest = relative(ctx.cwd, result.manifestPath) || result.manifestPath;
+    ctx.log.info(c.dim(`bundles in ${relative(ctx.cwd, `${result.root}/build`) || 'build'}/, manifest in ${manifest}`));
 }

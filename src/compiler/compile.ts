@@ -1,0 +1,274 @@
+/**
+ * The compile pipeline: entries from index.ts -> (type-check in parallel) -> one esbuild build for
+ * the functions the cache cannot vouch for -> evaluate, validate and summarize each bundle ->
+ * project checks -> manifest -> one atomic write of everything, only when nothing failed.
+ * Each step is exported on its own so `dev` can rerun just the ones a change needs.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadProject } from '../project/project.js';
+import type { FunctionRef } from '../project/types.js';
+import { writeFilesAtomic, type FileWrite } from '../util/fs.js';
+import { bundleFunctions } from './bundle.js';
+import { cacheKey, emptyCache, loadCache, saveCache, validEntry, type CacheEntry, type CompileCache } from './cache.js';
+import { EvaluationError, evaluateDefinition } from './evaluate.js';
+import { MANIFEST_PATH, buildManifest, serializeManifest } from './manifest.js';
+import { StampChecker, fileStamp, type FileStamp } from './stamps.js';
+import { summarizeDefinition } from './summarize.js';
+import { typecheckProject, type TypecheckOutcome } from './typecheck.js';
+import type {
+    BundledFunction,
+    CompileDiagnostic,
+    CompileOptions,
+    CompileProgress,
+    CompiledFunction,
+    FunctionDefinition,
+    FunctionSummary,
+    Manifest,
+    ProjectCompileResult
+} from './types.js';
+import { validateDefinition, validateProject } from './validate.js';
+
+/** Options that change every bundle; part of the cache key. */
+const BUNDLE_OPTIONS = { sourcemap: true } as const;
+/** A bundle file name compile writes: `<integration>_<syncs|actions|on-events>_<name>.cjs`. */
+const BUNDLE_FILE = /^.+_(syncs|actions|on-events)_.+\.cjs$/;
+
+export interface ProjectPaths {
+    root: string;
+    buildDir: string;
+    /** Ferry's own state inside build/: the compile cache, the generated tsconfig, tsBuildInfo. */
+    cacheDir: string;
+    manifestPath: string;
+}
+
+export function projectPaths(root: string): ProjectPaths {
+    const buildDir = join(root, 'build');
+    return { root, buildDir, cacheDir: join(buildDir, '.ferry'), manifestPath: join(root, MANIFEST_PATH) };
+}
+
+export function bundlePathOf(paths: ProjectPaths, ref: FunctionRef): string {
+    return join(paths.buildDir, `${ref.id}.cjs`);
+}
+
+export interface LoadedEntries {
+    paths: ProjectPaths;
+    refs: FunctionRef[];
+    /** index.ts imports that point nowhere or at a file that is not a function. */
+    diagnostics: CompileDiagnostic[];
+}
+
+/** Step 1: the project and its entries. Throws FerryError NOT_A_PROJECT outside a project. */
+export async function loadEntries(cwd: string): Promise<LoadedEntries> {
+    const project = await loadProject(cwd);
+    const seen = new Set<string>();
+    const refs = project.entries.filter((ref) => (seen.has(ref.id) ? false : (seen.add(ref.id), true)));
+    const diagnostics = project.problems.map((p) => ({ file: p.file, line: p.line, column: 1, code: p.code, message: p.message }));
+    return { paths: projectPaths(project.root), refs, diagnostics };
+}
+
+/** One function after evaluation: its summary when it is valid, else why not. */
+export interface AnalyzedFunction {
+    ref: FunctionRef;
+    bundle: BundledFunction;
+    summary?: FunctionSummary;
+    diagnostics: CompileDiagnostic[];
+}
+
+/**
+ * Step 3: evaluate one bundle in its own vm context, validate the definition and summarize it.
+ * Never throws for problems in user code: they come back as diagnostics.
+ */
+export function analyzeBundle(paths: ProjectPaths, bundle: BundledFunction): AnalyzedFunction {
+    const { ref } = bundle;
+    let definition: unknown;
+    try {
+        definition = evaluateDefinition(bundle.code, bundlePathOf(paths, ref));
+    } catch (error) {
+        if (!(error instanceof EvaluationError)) throw error;
+        return {
+            ref,
+            bundle,
+            diagnostics: [
+                {
+                    file: ref.file,
+                    code: 'EVALUATION_ERROR',
+                    message: `${ref.relPath}: ${error.message}. Top-level code runs at compile and deploy time: move side effects into exec`,
+                    function: `${ref.integration}/${ref.name}`
+                }
+            ]
+        };
+    }
+    const diagnostics = validateDefinition(ref, definition);
+    if (diagnostics.length > 0) return { ref, bundle, diagnostics };
+    try {
+        return { ref, bundle, summary: summarizeDefinition(ref, definition as FunctionDefinition), diagnostics };
+    } catch (error) {
+        return {
+            ref,
+            bundle,
+            diagnostics: [
+                {
+                    file: ref.file,
+                    code: 'SCHEMA_ERROR',
+                    message: `the schemas of ${ref.relPath} cannot be turned into JSON Schema (${error instanceof Error ? error.message : String(error)}): use plain zod types for models, input, output and metadata`,
+                    function: `${ref.integration}/${ref.name}`
+                }
+            ]
+        };
+    }
+}
+
+export interface BuildWrite {
+    /** Bundles to (re)write. Functions not listed keep the file they have. */
+    bundles: { ref: FunctionRef; code: string }[];
+    /** Every function the project has now: other bundle files in build/ are removed. */
+    keep: readonly FunctionRef[];
+    manifest: Manifest;
+}
+
+/**
+ * Step 5: writes bundles and the manifest, all staged before any is renamed into place, then
+ * removes bundles of functions that left index.ts. The manifest is only rewritten when it changed.
+ * Returns the removed bundle paths.
+ */
+export async function writeBuild(paths: ProjectPaths, write: BuildWrite): Promise<string[]> {
+    const files: FileWrite[] = write.bundles.map(({ ref, code }) => ({ path: bundlePathOf(paths, ref), content: code }));
+    const manifestText = serializeManifest(write.manifest);
+    const current = await readFile(paths.manifestPath, 'utf8').catch(() => undefined);
+    if (current !== manifestText) files.push({ path: paths.manifestPath, content: manifestText });
+    await writeFilesAtomic(files);
+
+    const keep = new Set(write.keep.map((ref) => `${ref.id}.cjs`));
+    const existing = await readdir(paths.buildDir).catch(() => [] as string[]);
+    const removed = existing.filter((name) => BUNDLE_FILE.test(name) && !keep.has(name)).map((name) => join(paths.buildDir, name));
+    await Promise.all(removed.map((file) => rm(file, { force: true })));
+    return removed;
+}
+
+/** Stamps files once each, however many functions share them. */
+class Stamper {
+    private readonly stamps = new Map<string, Promise<FileStamp | undefined>>();
+    stamp(path: string): Promise<FileStamp | undefined> {
+        let stamp = this.stamps.get(path);
+        if (!stamp) {
+            stamp = fileStamp(path);
+            this.stamps.set(path, stamp);
+        }
+        return stamp;
+    }
+}
+
+/** A cache entry for a freshly written bundle. */
+async function entryFor(stamper: Stamper, bundlePath: string, analyzed: AnalyzedFunction): Promise<CacheEntry | undefined> {
+    const [bundle, ...inputs] = await Promise.all([stamper.stamp(bundlePath), ...analyzed.bundle.inputs.map((input) => stamper.stamp(input))]);
+    if (!bundle || inputs.some((s) => s === undefined) || !analyzed.summary) return undefined;
+    return { bundle, inputs: inputs as FileStamp[], summary: analyzed.summary };
+}
+
+function typecheckFailure(error: unknown): TypecheckOutcome {
+    return {
+        diagnostics: [{ code: 'TYPECHECK_FAILED', message: `could not run the type-check: ${error instanceof Error ? error.message : String(error)}. Rerun with --no-typecheck to skip it` }],
+        cached: false,
+        durationMs: 0
+    };
+}
+
+const sortDiagnostics = (a: CompileDiagnostic, b: CompileDiagnostic): number =>
+    (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.code.localeCompare(b.code);
+
+/** The whole pipeline. Writes build/*.cjs and .nango/nango.json only when there is no error. */
+export async function compileProject(options: CompileOptions): Promise<ProjectCompileResult> {
+    const started = performance.now();
+    const progress = (event: CompileProgress): void => options.onProgress?.(event);
+    const useCache = options.cache !== false;
+
+    progress({ stage: 'load', message: 'reading index.ts' });
+    const { paths, refs, diagnostics: entryProblems } = await loadEntries(options.cwd);
+
+    // Started before bundling and awaited after: tsc (its own process) and esbuild overlap.
+    const abort = new AbortController();
+    const typecheck: Promise<TypecheckOutcome> | undefined =
+        options.typecheck === false
+            ? undefined
+            : (progress({ stage: 'typecheck', message: 'type-checking' }),
+              typecheckProject({ root: paths.root, cacheDir: paths.cacheDir, force: !useCache, signal: abort.signal }).catch(typecheckFailure));
+
+    try {
+        const key = await cacheKey(BUNDLE_OPTIONS);
+        const cache: CompileCache = useCache ? await loadCache(paths.cacheDir, key) : emptyCache(key);
+        const checker = new StampChecker();
+        const cachedEntries = new Map<string, CacheEntry>();
+        await Promise.all(
+            refs.map(async (ref) => {
+                const entry = useCache ? await validEntry(cache, ref, bundlePathOf(paths, ref), checker) : undefined;
+                if (entry) cachedEntries.set(ref.id, entry);
+            })
+        );
+        const toBuild = refs.filter((ref) => !cachedEntries.has(ref.id));
+
+        const bundleStarted = performance.now();
+        if (toBuild.length > 0) progress({ stage: 'bundle', message: `bundling ${toBuild.length} function${toBuild.length === 1 ? '' : 's'}` });
+        const bundled = await bundleFunctions(paths.root, toBuild, { sourcemap: BUNDLE_OPTIONS.sourcemap, color: false });
+        if (toBuild.length > 0) progress({ stage: 'bundle', message: `bundled ${toBuild.length}`, durationMs: performance.now() - bundleStarted });
+
+        const validateStarted = performance.now();
+        if (bundled.bundles.length > 0) progress({ stage: 'validate', message: `checking ${bundled.bundles.length} definitions` });
+        const analyzed = bundled.bundles.map((bundle) => analyzeBundle(paths, bundle));
+        const analyzedById = new Map(analyzed.map((a) => [a.ref.id, a]));
+        const projectDiagnostics = validateProject(
+            refs.map((ref) => ({ ref, summary: cachedEntries.get(ref.id)?.summary ?? analyzedById.get(ref.id)?.summary }))
+        );
+        progress({ stage: 'validate', message: 'definitions checked', durationMs: performance.now() - validateStarted });
+
+        let typecheckOutcome: TypecheckOutcome | undefined;
+        if (typecheck) {
+            typecheckOutcome = await typecheck;
+            progress({ stage: 'typecheck', message: typecheckOutcome.cached ? 'type-check: nothing changed' : 'type-checked', durationMs: typecheckOutcome.durationMs });
+        }
+
+        const errors = [
+            ...entryProblems,
+            ...bundled.errors,
+            ...analyzed.flatMap((a) => a.diagnostics),
+            ...projectDiagnostics,
+            ...(typecheckOutcome?.diagnostics ?? [])
+        ].sort(sortDiagnostics);
+        const typecheckSummary = { ran: typecheckOutcome !== undefined && !typecheckOutcome.cached, cached: typecheckOutcome?.cached ?? false, durationMs: typecheckOutcome?.durationMs ?? 0 };
+        const base = { root: paths.root, manifestPath: paths.manifestPath, typecheck: typecheckSummary, warnings: bundled.warnings };
+
+        if (errors.length > 0) {
+            return { ...base, ok: false, functions: [], errors, manifest: [], removed: [], durationMs: performance.now() - started };
+        }
+
+        progress({ stage: 'write', message: 'writing build/ and the manifest' });
+        const summaries = refs.map((ref) => cachedEntries.get(ref.id)?.summary ?? analyzedById.get(ref.id)!.summary!);
+        const manifest = buildManifest(summaries);
+        const removed = await writeBuild(paths, { bundles: analyzed.map((a) => ({ ref: a.ref, code: a.bundle.code })), keep: refs, manifest });
+
+        const stamper = new Stamper();
+        const next: CompileCache = { key, functions: {} };
+        const functions: CompiledFunction[] = await Promise.all(
+            refs.map(async (ref): Promise<CompiledFunction> => {
+                const bundlePath = bundlePathOf(paths, ref);
+                const cachedEntry = cachedEntries.get(ref.id);
+                if (cachedEntry) {
+                    next.functions[ref.id] = cachedEntry;
+                    return { ref, bundlePath, size: cachedEntry.bundle.size, cached: true };
+                }
+                const a = analyzedById.get(ref.id)!;
+                const entry = await entryFor(stamper, bundlePath, a);
+                if (entry) next.functions[ref.id] = entry;
+                return { ref, bundlePath, size: Buffer.byteLength(a.bundle.code), cached: false };
+            })
+        );
+        const unchangedCache = toBuild.length === 0 && checker.refreshed.size === 0 && Object.keys(cache.functions).length === refs.length;
+        if (!unchangedCache) await saveCache(paths.cacheDir, next);
+        progress({ stage: 'write', message: 'written', durationMs: performance.now() - started });
+        return { ...base, ok: true, functions, errors: [], manifest, removed, durationMs: performance.now() - started };
+    } finally {
+        // Only reached early when something threw: never leave tsc running behind us.
+        abort.abort();
+        await typecheck?.catch(() => undefined);
+    }
+}

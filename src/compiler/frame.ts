@@ -1,0 +1,16 @@
+/** A code frame for a diagnostic: the line before, the line, the line after, and a caret. */
+export function codeFrame(source: string | undefined, line: number, column: number): string | undefined {
+    if (source === undefined || line < 1) return undefined;
+    const lines = source.split(/\r?\n/);
+    if (line > lines.length) return undefined;
+    const first = Math.max(1, line - 1);
+    const last = Math.min(lines.length, line + 1);
+    const width = String(last).length;
+    const out: string[] = [];
+    for (let n = first; n <= last; n++) {
+        const text = lines[n - 1]!.replace(/\t/g, '    ');
+        out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${text}`);
+        if (n === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
+    }
+    return out.join('\n');
+}

@@ -1,0 +1,274 @@
+/**
+ * Type-checking with TypeScript 7's native `tsc` (the Go port: no JS program API, so it runs as a
+ * child process and its `--pretty false` output is parsed). The check runs against a generated
+ * tsconfig in the cache folder that extends the project's own and maps 'ferry'/'nango' (and 'zod'
+ * when the project has none) to Ferry's install, so a project type-checks with nothing installed.
+ * `--incremental` keeps warm checks cheap; a clean check is also remembered by the mtime and size
+ * of every file tsc read, so a compile with nothing changed does not start tsc at all.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../util/fs.js';
+import { ferryPackageRoot, resolveFromFerry } from './ferry-package.js';
+import { codeFrame } from './frame.js';
+import { fileStamps, stampsUnchanged, type FileStamp } from './stamps.js';
+import type { CompileDiagnostic } from './types.js';
+
+/** The strict options of a Nango project's tsconfig (reference §1), used when the project has none. */
+export const DEFAULT_COMPILER_OPTIONS = {
+    target: 'es2022',
+    lib: ['es2022'],
+    module: 'node16',
+    moduleResolution: 'node16',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    esModuleInterop: true,
+    forceConsistentCasingInFileNames: true
+} as const;
+
+export interface TypecheckOptions {
+    root: string;
+    /** Folder for the generated tsconfig, the tsBuildInfo and the clean-check record. */
+    cacheDir: string;
+    /** Ignore the clean-check record (tsc's own incremental state is still used). */
+    force?: boolean;
+    signal?: AbortSignal;
+}
+
+export interface TypecheckOutcome {
+    diagnostics: CompileDiagnostic[];
+    /** Skipped: nothing tsc read changed since the last clean check. */
+    cached: boolean;
+    durationMs: number;
+}
+
+const RECORD_FILE = 'typecheck.json';
+const RECORD_VERSION = 1;
+
+interface CleanRecord {
+    version: number;
+    config: string;
+    files: FileStamp[];
+}
+
+export async function typecheckProject(options: TypecheckOptions): Promise<TypecheckOutcome> {
+    const started = performance.now();
+    const { root, cacheDir } = options;
+    await mkdir(cacheDir, { recursive: true });
+    const configText = generatedTsconfig(root, cacheDir);
+    const configPath = join(cacheDir, 'tsconfig.json');
+    const recordPath = join(cacheDir, RECORD_FILE);
+
+    if (!options.force && (await cleanRecordHolds(recordPath, configText))) {
+        return { diagnostics: [], cached: true, durationMs: performance.now() - started };
+    }
+    if ((await readFile(configPath, 'utf8').catch(() => undefined)) !== configText) await writeFileAtomic(configPath, configText);
+
+    const tscArgs = [resolveFromFerry('typescript/bin/tsc'), '-p', configPath, '--pretty', 'false', '--listFiles'];
+    const { stdout, code } = await runTsc(tscArgs, root, options.signal);
+    const { diagnostics, files } = parseTscOutput(stdout, root);
+    if (code !== 0 && diagnostics.length === 0) {
+        diagnostics.push({ code: 'TYPECHECK_FAILED', message: `tsc exited with code ${code} without reporting why: ${stdout.trim().split('\n').slice(-3).join(' ') || 'no output'}` });
+    }
+    if (diagnostics.length === 0) {
+        // Directories too: a new file in a folder tsconfig includes changes the folder's mtime.
+        const watched = [...new Set([...files, ...files.map((file) => dirname(file)), root])];
+        const record: CleanRecord = { version: RECORD_VERSION, config: configText, files: await fileStamps(watched) };
+        await writeFileAtomic(recordPath, JSON.stringify(record));
+    } else {
+        await writeFileAtomic(recordPath, '{}');
+    }
+    return { diagnostics, cached: false, durationMs: performance.now() - started };
+}
+
+async function cleanRecordHolds(recordPath: string, configText: string): Promise<boolean> {
+    try {
+        const record = JSON.parse(await readFile(recordPath, 'utf8')) as Partial<CleanRecord>;
+        if (record.version !== RECORD_VERSION || record.config !== configText || !Array.isArray(record.files)) return false;
+        return await stampsUnchanged(record.files);
+    } catch {
+        return false;
+    }
+}
+
+function runTsc(args: string[], cwd: string, signal: AbortSignal | undefined): Promise<{ stdout: string; code: number }> {
+    return new Promise((resolvePromise, reject) => {
+        const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+        const out: Buffer[] = [];
+        child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+        child.stderr.on('data', (chunk: Buffer) => out.push(chunk));
+        child.on('error', reject);
+        child.on('close', (code) => resolvePromise({ stdout: Buffer.concat(out).toString('utf8'), code: code ?? 1 }));
+    });
+}
+
+const LOCATED = /^(.+?)\((\d+),(\d+)\): (error|warning) (TS\d+): (.*)$/;
+const GLOBAL = /^(error|warning) (TS\d+): (.*)$/;
+
+/** Diagnostics and (from --listFiles) the files the program read. */
+export function parseTscOutput(output: string, root: string): { diagnostics: CompileDiagnostic[]; files: string[] } {
+    const diagnostics: CompileDiagnostic[] = [];
+    const files: string[] = [];
+    const sources = new Map<string, string | undefined>();
+    let last: CompileDiagnostic | undefined;
+    for (const line of output.split(/\r?\n/)) {
+        if (line === '') continue;
+        const located = LOCATED.exec(line);
+        if (located) {
+            const [, file, lineNo, column, , code, message] = located as unknown as [string, string, string, string, string, string, string];
+            const absolute = resolve(root, file);
+            last = { file: absolute, line: Number(lineNo), column: Number(column), code, message };
+            const frame = codeFrame(sourceOf(sources, absolute), last.line!, last.column!);
+            if (frame) last.frame = frame;
+            diagnostics.push(last);
+            continue;
+        }
+        const global = GLOBAL.exec(line);
+        if (global) {
+            last = { code: global[2]!, message: global[3]! };
+            diagnostics.push(last);
+            continue;
+        }
+        if (/^\s/.test(line) && last) {
+            // Continuation of a message chain ("Type X is not assignable... \n  Property y is missing").
+            last.message += `\n${line}`;
+            continue;
+        }
+        if (isAbsolute(line)) files.push(line);
+    }
+    return { diagnostics, files };
+}
+
+function sourceOf(cache: Map<string, string | undefined>, file: string): string | undefined {
+    if (!cache.has(file)) {
+        try {
+            cache.set(file, readFileSync(file, 'utf8'));
+        } catch {
+            cache.set(file, undefined);
+        }
+    }
+    return cache.get(file);
+}
+
+/** Whether `<dir>/node_modules/<name>` exists at or above the project root. */
+function installed(root: string, name: string): boolean {
+    let dir = root;
+    for (;;) {
+        if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
+        const parent = dirname(dir);
+        if (parent === dir) return false;
+        dir = parent;
+    }
+}
+
+interface ProjectTsconfig {
+    compilerOptions?: { paths?: Record<string, string[]> };
+    files?: unknown;
+    include?: unknown;
+    references?: unknown;
+}
+
+/** tsconfig.json is JSON with comments and trailing commas. */
+export function parseJsonc(text: string): unknown {
+    let out = '';
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i]!;
+        if (inString) {
+            out += ch;
+            if (ch === '\\') out += text[++i] ?? '';
+            else if (ch === '"') inString = false;
+        } else if (ch === '"') {
+            inString = true;
+            out += ch;
+        } else if (ch === '/' && text[i + 1] === '/') {
+            while (i < text.length && text[i] !== '\n') i++;
+            out += '\n';
+        } else if (ch === '/' && text[i + 1] === '*') {
+            i = text.indexOf('*/', i + 2);
+            if (i === -1) break;
+            i++;
+        } else out += ch;
+    }
+    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+}
+
+/**
+ * The tsconfig tsc runs with. It extends the project's tsconfig.json when there is one (the
+ * project's own options win, except `noEmit` and the incremental state, which Ferry owns) and adds
+ * `paths` only for the SDK and zod when the project does not have them installed.
+ */
+export function generatedTsconfig(root: string, cacheDir: string): string {
+    const projectConfigPath = join(root, 'tsconfig.json');
+    let project: ProjectTsconfig | undefined;
+    if (existsSync(projectConfigPath)) {
+        try {
+            project = parseJsonc(readFileSync(projectConfigPath, 'utf8')) as ProjectTsconfig;
+        } catch {
+            // Let tsc report the broken file in its own words.
+            project = {};
+        }
+    }
+
+    const paths: Record<string, string[]> = {};
+    // `paths` in this file replaces the project's, and relative targets resolve against the file
+    // that declares them: re-declare the project's with absolute targets.
+    for (const [key, targets] of Object.entries(project?.compilerOptions?.paths ?? {})) {
+        if (Array.isArray(targets)) paths[key] = targets.map((target) => (isAbsolute(target) ? target : resolve(root, target)));
+    }
+    const sdk = sdkDeclarations();
+    for (const name of ['ferry', 'nango']) {
+        if (!installed(root, name) && !paths[name]) paths[name] = [sdk];
+    }
+    if (!installed(root, 'zod') && !paths['zod']) {
+        const zodRoot = dirname(resolveFromFerry('zod/package.json'));
+        paths['zod'] = [zodRoot];
+        paths['zod/*'] = [`${zodRoot}/*`];
+    }
+
+    const config: Record<string, unknown> = {};
+    const compilerOptions: Record<string, unknown> = {
+        noEmit: true,
+        incremental: true,
+        tsBuildInfoFile: join(cacheDir, 'tsbuildinfo'),
+        ...(Object.keys(paths).length > 0 ? { paths } : {})
+    };
+    if (project) {
+        config['extends'] = projectConfigPath;
+        // Without files/include of its own, the project's default ("every file beside tsconfig.json")
+        // would otherwise be taken relative to this generated file.
+        if (project.files === undefined && project.include === undefined) {
+            config['include'] = [join(root, '**/*')];
+            config['exclude'] = ['node_modules', 'build', 'dist', '.nango'].map((dir) => join(root, dir));
+        }
+    } else {
+        Object.assign(compilerOptions, DEFAULT_COMPILER_OPTIONS, isEsmPackage(root) ? {} : BUNDLER_RESOLUTION, { noEmit: true });
+        config['files'] = [join(root, 'index.ts')];
+    }
+    config['compilerOptions'] = compilerOptions;
+    return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/**
+ * Without `"type": "module"` node16 resolution would treat every file as CommonJS and reject the
+ * ESM SDK; esbuild bundles the code anyway, so check it the way the bundler resolves it.
+ */
+const BUNDLER_RESOLUTION = { module: 'esnext', moduleResolution: 'bundler' } as const;
+
+function isEsmPackage(root: string): boolean {
+    try {
+        return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { type?: string }).type === 'module';
+    } catch {
+        return false;
+    }
+}
+
+/** Ferry's SDK declarations: built ones, or the sources when running from a checkout. */
+function sdkDeclarations(): string {
+    const root = ferryPackageRoot();
+    const built = join(root, 'dist', 'sdk', 'index.d.ts');
+    return existsSync(built) ? built : join(root, 'src', 'sdk', 'index.ts');
+}
