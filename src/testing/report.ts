@@ -1,0 +1,62 @@
+/** The result of a test run and its rendering for people. `--json` prints TestReport as is. */
+import type { TestFailure } from './compare.js';
+
+export interface TestCaseResult {
+    /** Function name. */
+    function: string;
+    integration: string;
+    /** The fixture, relative to the project root. */
+    fixture: string;
+    ok: boolean;
+    durationMs: number;
+    failures: TestFailure[];
+}
+
+export interface TestReport {
+    root: string;
+    tests: TestCaseResult[];
+    passed: number;
+    failed: number;
+    durationMs: number;
+}
+
+export interface Painter {
+    green(text: string): string;
+    red(text: string): string;
+    dim(text: string): string;
+}
+
+const plain: Painter = { green: (t) => t, red: (t) => t, dim: (t) => t };
+
+/** One failure; an error's mapped stack follows its message, indented. */
+export function formatFailure(failure: TestFailure): string {
+    if (!failure.stack) return failure.message;
+    const frames = failure.stack
+        .split('\n')
+        .filter((line) => /^\s*at /.test(line))
+        .slice(0, 8)
+        .map((line) => `  ${line.trim()}`);
+    return [failure.message, ...frames].join('\n');
+}
+
+export function formatDuration(ms: number): string {
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** `✓ github/issues 12 ms`, and for a failure its fixture and every difference below it. */
+export function formatCase(test: TestCaseResult, paint: Painter = plain): string {
+    const head = `${test.ok ? paint.green('✓') : paint.red('✗')} ${test.integration}/${test.function} ${paint.dim(formatDuration(test.durationMs))}`;
+    if (test.ok) return head;
+    const body = test.failures.map((failure) => formatFailure(failure).split('\n').map((line) => `    ${line}`).join('\n'));
+    return [head, `    ${paint.dim(test.fixture)}`, ...body].join('\n');
+}
+
+/** Exactly `N passed, N failed`: CI greps for it. */
+export function summaryLine(report: Pick<TestReport, 'passed' | 'failed'>): string {
+    return `${report.passed} passed, ${report.failed} failed`;
+}
+
+/** The whole report for a terminal or a log: every case, then the summary line alone. */
+export function formatReport(report: TestReport, paint: Painter = plain): string {
+    return [...report.tests.map((test) => formatCase(test, paint)), '', summaryLine(report)].join('\n');
+}
