@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { PlatformClient } from '../../src/platform/client.js';
+import { fetchConnection, fetchIntegration, withoutCredentials } from '../../src/platform/connections.js';
+import { createProxyTransport, proxyPath, ProxyNetworkError } from '../../src/dryrun/proxy-transport.js';
+import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+
+describe('the /proxy transport against the fake platform and provider', () => {
+    let platform: FakePlatform;
+    let provider: FakeProvider;
+    let client: PlatformClient;
+    const connection = { connection_id: 'conn-1', provider_config_key: 'github' };
+
+    beforeAll(async () => {
+        provider = await startFakeProvider({ retryAfter: '0' });
+        platform = await startFakePlatform({
+            providerUrl: provider.url,
+            connections: [{ ...connection, metadata: { owner: 'o' }, connection_config: { subdomain: 'x' } }],
+            integrations: [{ unique_key: 'github', provider: 'github' }]
+        });
+        provider.setToken(platform.providerToken);
+        client = new PlatformClient({ host: platform.url, secretKey: platform.secretKey, exitCode: ExitCode.Dryrun });
+    });
+    afterAll(async () => {
+        await client.close();
+        await platform.close();
+        await provider.close();
+    });
+
+    it('sends one attempt through /proxy with the §5 headers; the provider sees only the injected token', async () => {
+        const transport = createProxyTransport({ client, connection });
+        const response = await transport.send({ method: 'GET', endpoint: '/repos/o/r/issues', params: { per_page: 2, state: ['open', 'closed'] }, headers: { 'X-Custom': 'yes' } });
+        expect(response.status).toBe(200);
+        expect(Array.isArray(response.data)).toBe(true);
+        expect((response.data as { number: number }[]).map((i) => i.number)).toEqual([1, 2]);
+        expect(response.headers['link']).toContain('rel="next"');
+
+        const atPlatform = platform.requests.at(-1)!;
+        expect(atPlatform.path).toBe('/proxy/repos/o/r/issues');
+        expect(atPlatform.query.getAll('state')).toEqual(['open', 'closed']);
+        expect(atPlatform.headers['authorization']).toBe(`Bearer ${platform.secretKey}`);
+        expect(atPlatform.headers['connection-id']).toBe('conn-1');
+        expect(atPlatform.headers['provider-config-key']).toBe('github');
+        expect(atPlatform.headers['nango-proxy-x-custom']).toBe('yes');
+        expect(atPlatform.headers['retries']).toBeUndefined();
+
+        const atProvider = provider.requests.at(-1)!;
+        expect(atProvider.headers['authorization']).toBe(platform.providerToken);
+        expect(atProvider.headers['x-custom']).toBe('yes');
+        expect(JSON.stringify(atProvider.headers)).not.toContain(platform.secretKey);
+    });
+
+    it('returns a 429 as an answer (retrying is the runtime\'s job) and posts JSON bodies', async () => {
+        const transport = createProxyTransport({ client, connection });
+        const limited = await transport.send({ method: 'GET', endpoint: '/flaky/429/unit' });
+        expect(limited.status).toBe(429);
+        expect(limited.headers['retry-after']).toBe('0');
+        const created = await transport.send({ method: 'POST', endpoint: '/repos/o/r/issues', data: { title: 'Hello' } });
+        expect(created.status).toBe(201);
+        expect((created.data as { title: string }).title).toBe('Hello');
+    });
+
+    it('surfaces a network failure as an error with a code', async () => {
+        const dead = new PlatformClient({ host: 'http://127.0.0.1:9', secretKey: 'sk', exitCode: ExitCode.Dryrun });
+        const transport = createProxyTransport({ client: dead, connection });
+        const error = await transport.send({ method: 'GET', endpoint: '/user' }).catch((e: unknown) => e);
+        await dead.close();
+        expect(error).toBeInstanceOf(ProxyNetworkError);
+        expect((error as ProxyNetworkError).code).toBe('ECONNREFUSED');
+        expect((error as Error).message).not.toContain('sk');
+    });
+
+    it('looks up a connection and drops its credentials; 404 names the connection and integration', async () => {
+        const found = await fetchConnection(client, { connectionId: 'conn-1', integration: 'github', environment: 'dev', exitCode: ExitCode.Dryrun });
+        expect(found.connection_id).toBe('conn-1');
+        expect(found.metadata).toEqual({ owner: 'o' });
+        expect(found['credentials']).toBeUndefined();
+        expect(JSON.stringify(found)).not.toContain(platform.providerToken.replace('Bearer ', ''));
+        const missing = await fetchConnection(client, { connectionId: 'nope', integration: 'github', environment: 'prod', exitCode: ExitCode.Dryrun }).catch((e: unknown) => e);
+        expect((missing as { code: string }).code).toBe('CONNECTION_NOT_FOUND');
+        expect((missing as Error).message).toMatch(/'nope'.*'github'.*'prod'/);
+        expect((await fetchIntegration(client, 'github', ExitCode.Dryrun)).provider).toBe('github');
+    });
+
+    it('builds proxy paths and strips credentials at any depth', () => {
+        expect(proxyPath({ endpoint: 'user' })).toBe('/proxy/user');
+        expect(proxyPath({ endpoint: '/a?x=1', params: { y: 2 } })).toBe('/proxy/a?x=1&y=2');
+        expect(withoutCredentials({ a: 1, credentials: { x: 1 }, nested: { access_token: 't', refresh_token: 'r', client_secret: 's', keep: true }, provider_config_key: 'k' })).toEqual({
+            a: 1,
+            nested: { keep: true },
+            provider_config_key: 'k'
+        });
+    });
+});
