@@ -4,7 +4,7 @@
  * `fake.env` (FERRY_GITHUB_API_URL / FERRY_GITHUB_RAW_URL). It can also answer like GitHub does
  * when the rate limit is used up, and cut the connection on chosen files (a network failure).
  */
-import { startServer, type TestRequest, type TestServer } from './http.js';
+import { startServer, type TestRequest, type TestResponse, type TestServer } from './http.js';
 
 /** Repository path (`integrations/github/actions/list-repos.ts`) -> file content. */
 export type FakeTree = Record<string, string>;
@@ -46,7 +46,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         return tree ?? 'no-ref';
     };
 
-    const server: TestServer = await startServer((req, res) => {
+    const server: TestServer = await startServer((req, res): TestResponse | undefined => {
         if (req.method !== 'GET') return { status: 405, body: { message: 'Method not allowed' } };
 
         if (req.path.startsWith(`${RAW_PREFIX}/`)) {
