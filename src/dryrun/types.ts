@@ -30,7 +30,12 @@ export interface ProxyResponse {
     data: unknown;
 }
 
-/** Sends one attempt; retries, pagination and recording live above it. */
+/**
+ * Sends one attempt; retries, pagination and recording live above it (`retries`/`retryOn` are
+ * removed from what `send` receives). A thrown error is a network failure and may be retried,
+ * unless it has `fatal: true` (e.g. a replay with no recorded answer): then it is not retried and
+ * the run fails with it even if the function catches it.
+ */
 export interface HttpTransport {
     send(request: ProxyRequest): Promise<ProxyResponse>;
 }
@@ -227,6 +232,10 @@ export interface RunOptions {
     onEvent?: (event: RunEvent) => void;
     /** Reuse a sandbox (worker) across runs; one is created and closed per run otherwise. */
     sandbox?: import('./sandbox.js').Sandbox;
+    /** Log entries kept in RunResult.logs (the rest are counted in logsDropped); default 1000. */
+    maxLogs?: number;
+    /** Validation issues kept in RunResult.validation (the rest are counted); default 1000. */
+    maxIssues?: number;
 }
 
 export interface RunResult {
@@ -255,6 +264,8 @@ export interface RunResult {
     logsDropped: number;
     requests: RequestReport[];
     validation: ValidationIssue[];
+    /** Validation issues beyond maxIssues: counted, not kept nor reported one by one. */
+    validationDropped?: number;
     /** Only with recordExchanges. */
     exchanges?: RecordedExchange[];
     error?: RunError;

@@ -1,0 +1,84 @@
+/**
+ * Messages between the main thread (transport, backend, record sink, clock) and the worker that
+ * runs a function. Everything here is structured-cloneable. Values that must become objects of the
+ * function's own realm (response bodies, records, connection...) travel as JSON text, so the
+ * worker parses them with the function's `JSON` and `instanceof Array` keeps working in user code.
+ */
+import type { FunctionKind, LogEntry, ProviderDefaults, ProxyRequest, RecordOperation, ValidationIssue, WouldBeWrite } from './types.js';
+
+/** Everything the worker needs to run one function. */
+export interface JobSpec {
+    code: string;
+    filename: string;
+    ref: { integration: string; name: string; type: FunctionKind };
+    /** JSON of the connection without credentials. */
+    connectionJson: string;
+    /** JSON of the integration (getIntegration), or null. */
+    integrationJson: string | null;
+    provider: ProviderDefaults | null;
+    /** JSON of the action input; undefined when none was given. */
+    inputJson?: string;
+    /** JSON of the metadata getMetadata starts from. */
+    metadataJson: string;
+    checkpointJson: string;
+    lastSyncDate?: number;
+    variant: string;
+    validate: boolean;
+    /** Validation issues reported one by one before the rest are only counted. */
+    maxIssues: number;
+}
+
+/** A body as it crosses threads: JSON text when it is JSON, else the value itself (text, bytes). */
+export type WireBody = { json: string } | { raw: unknown } | { none: true };
+
+export interface WireResponse {
+    status: number;
+    headers: Record<string, string>;
+    body: WireBody;
+}
+
+export type CallRequest =
+    | { op: 'proxy'; request: ProxyRequest }
+    | { op: 'records'; model: string; operation: RecordOperation; json: string; count: number }
+    | { op: 'backend'; method: 'getEnvironmentVariables' | 'listRecords' | 'getRecordsByIds' | 'getToken'; args: unknown[] };
+
+export interface ProxyReply {
+    response: WireResponse;
+    attempts: number;
+}
+
+/** Worker -> main. */
+export type WorkerMessage =
+    | { t: 'call'; id: number; call: CallRequest }
+    | { t: 'log'; entry: LogEntry }
+    | { t: 'issue'; issue: ValidationIssue; text: string }
+    | { t: 'write'; write: WouldBeWrite }
+    | { t: 'done'; outcome: JobOutcome };
+
+/** Main -> worker. */
+export type MainMessage =
+    | { t: 'run'; job: JobSpec }
+    | { t: 'reply'; id: number; ok: true; value: unknown }
+    | { t: 'reply'; id: number; ok: false; error: { message: string; name?: string } };
+
+export interface WireError {
+    kind: 'exception' | 'action_error' | 'validation' | 'invalid_function' | 'http' | 'internal';
+    message: string;
+    stack?: string;
+    response?: { status: number; headers: Record<string, string>; data: unknown };
+}
+
+/** What the worker reports when the function has finished (or failed). */
+export interface JobOutcome {
+    /** JSON of the action output; undefined when there is none. */
+    outputJson?: string;
+    actionErrorJson?: string;
+    error?: WireError;
+    checkpointJson: string;
+    /** JSON of what getMetadata first returned, or undefined when it was never called. */
+    metadataJson?: string;
+    /** Issues beyond maxIssues, counted only. */
+    issuesDropped: number;
+    /** Models the sync declares, so every one appears in the counts. */
+    models: string[];
+}

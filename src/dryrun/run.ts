@@ -1,0 +1,184 @@
+/**
+ * runFunction: runs one compiled function (a sync, an action or an on-event handler) once and
+ * reports everything it did. Shared by `ferry dryrun` (live) and `ferry test` (replay).
+ *
+ *   const result = await runFunction({
+ *       code, filename,                      // the CJS bundle with its inline source map (bundleFunctions)
+ *       ref: { integration, name, type },    // type: 'sync' | 'action' | 'onEvent'
+ *       transport,                           // HttpTransport: one attempt per send (live /proxy, or a fixture)
+ *       connection,                          // what the platform says about it; credentials are dropped
+ *       input, metadata, checkpoint, lastSyncDate, variant, validate,
+ *       provider,                            // undefined: looked up in the catalog by connection.provider; null: none
+ *       backend,                             // getToken / getEnvironmentVariables / listRecords / getRecordsByIds
+ *       recordSink, keepRecords, firstN,     // --out streams (awaited: backpressure); keepRecords for --save/test
+ *       recordExchanges,                     // every final request+response, for --save (no credential headers)
+ *       retry: { clock },                    // replays pass instantClock (retry.ts): no waiting
+ *       timeoutMs, onEvent, sandbox
+ *   });
+ *
+ * The function runs in a worker thread (sandbox.ts) inside a vm context: no process.env, `require`
+ * limited to platform modules. Without `sandbox` a worker is started and stopped for this run;
+ * `ferry test` passes one `createSandboxPool()` to many concurrent runs and closes it at the end.
+ * Nothing is thrown for the function's own failures: they are `result.error` (kind exception with
+ * the stack mapped to .ts lines, action_error, http, validation, timeout, invalid_function).
+ * Kept in the result: counts and the first N records per model (all records only with
+ * keepRecords), would-be writes, the final checkpoint, up to maxLogs logs, every request report.
+ */
+import { performance } from 'node:perf_hooks';
+import { createHttpClient } from './http-client.js';
+import type { CallRequest, JobOutcome, JobSpec } from './protocol.js';
+import { createRecordCollector } from './records.js';
+import { resolveRetry } from './retry.js';
+import { createSandbox, type JobHandlers } from './sandbox.js';
+import type { LogEntry, ProviderDefaults, RecordedExchange, RequestReport, RunError, RunOptions, RunResult, RuntimeBackend, ValidationIssue, WouldBeWrite } from './types.js';
+
+export { createSandbox, createSandboxPool, type Sandbox } from './sandbox.js';
+
+async function providerFor(options: RunOptions): Promise<ProviderDefaults | null> {
+    if (options.provider !== undefined) return options.provider;
+    const name = options.connection.provider;
+    if (!name) return null;
+    const { getProviderDefaults } = await import('../providers/catalog.js');
+    return (await getProviderDefaults(name)) ?? null;
+}
+
+function withoutCredentials(connection: RunOptions['connection']): Record<string, unknown> {
+    const { credentials: _credentials, ...rest } = connection as RunOptions['connection'] & { credentials?: unknown };
+    return rest;
+}
+
+const BACKEND_HINT: Record<keyof RuntimeBackend, string> = {
+    getToken: 'nango.getToken() is not available in this run: no platform backend provides the connection token',
+    getEnvironmentVariables: 'nango.getEnvironmentVariables() is not available in this run: no platform backend provides environment variables',
+    listRecords: "nango.listRecords() is not available in this run: no platform backend provides the sync's records",
+    getRecordsByIds: "nango.getRecordsByIds() is not available in this run: no platform backend provides the sync's records"
+};
+
+function parseJson<T>(json: string | undefined, fallback: T): T {
+    return json === undefined ? fallback : (JSON.parse(json) as T);
+}
+
+export async function runFunction(options: RunOptions): Promise<RunResult> {
+    const started = performance.now();
+    const provider = await providerFor(options);
+    const maxLogs = options.maxLogs ?? 1000;
+    const logs: LogEntry[] = [];
+    let logsDropped = 0;
+    const requests: RequestReport[] = [];
+    const validation: ValidationIssue[] = [];
+    const writes: WouldBeWrite[] = [];
+    const exchanges: RecordedExchange[] | undefined = options.recordExchanges ? [] : undefined;
+    let fatalTransport: Error | undefined;
+    const records = createRecordCollector({ ...(options.recordSink ? { sink: options.recordSink } : {}), ...(options.keepRecords ? { keepRecords: true } : {}), ...(options.firstN !== undefined ? { firstN: options.firstN } : {}) });
+
+    const http = createHttpClient({
+        transport: options.transport,
+        provider,
+        retry: resolveRetry({ ...options.retry }),
+        onRequest: (request) => {
+            requests.push(request);
+            options.onEvent?.({ type: 'request', request });
+        },
+        onRetry: (warning) => options.onEvent?.({ type: 'warning', warning }),
+        ...(exchanges ? { onExchange: (exchange: RecordedExchange) => exchanges.push(exchange) } : {}),
+        onFatal: (error) => {
+            fatalTransport ??= error;
+        }
+    });
+
+    const backend = options.backend ?? {};
+    const handlers: JobHandlers = {
+        async onCall(call: CallRequest) {
+            switch (call.op) {
+                case 'proxy':
+                    return http.send(call.request);
+                case 'records':
+                    return records.add(call.model, call.operation, call.json);
+                case 'backend': {
+                    const method = backend[call.method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+                    if (typeof method !== 'function') throw new Error(BACKEND_HINT[call.method]);
+                    return method.apply(backend, call.args);
+                }
+            }
+        },
+        onMessage(message) {
+            if (message.t === 'log') {
+                if (logs.length < maxLogs) logs.push(message.entry);
+                else logsDropped++;
+                options.onEvent?.({ type: 'log', log: message.entry });
+            } else if (message.t === 'issue') {
+                validation.push(message.issue);
+                options.onEvent?.({ type: 'warning', warning: message.text });
+            } else {
+                writes.push(message.write);
+            }
+        }
+    };
+
+    const metadata = options.metadata !== undefined ? options.metadata : (options.connection.metadata ?? null);
+    const job: JobSpec = {
+        code: options.code,
+        filename: options.filename,
+        ref: { integration: options.ref.integration, name: options.ref.name, type: options.ref.type },
+        connectionJson: JSON.stringify(withoutCredentials(options.connection)),
+        integrationJson: options.integration ? JSON.stringify(options.integration) : null,
+        provider,
+        ...(options.input !== undefined ? { inputJson: JSON.stringify(options.input) } : {}),
+        metadataJson: JSON.stringify(metadata ?? null),
+        checkpointJson: JSON.stringify(options.checkpoint ?? null),
+        ...(options.lastSyncDate ? { lastSyncDate: options.lastSyncDate.getTime() } : {}),
+        variant: options.variant ?? 'base',
+        validate: options.validate === true,
+        maxIssues: options.maxIssues ?? 1000
+    };
+
+    const sandbox = options.sandbox ?? createSandbox();
+    let outcome: JobOutcome | undefined;
+    let error: RunError | undefined;
+    try {
+        const result = await sandbox.run(job, handlers, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+        if ('outcome' in result) outcome = result.outcome;
+        else if ('timedOut' in result) error = { kind: 'timeout', message: `the function did not finish within ${formatMs(options.timeoutMs ?? 0)} and was stopped` };
+        else error = { kind: 'internal', message: `the function's worker stopped unexpectedly: ${result.crashed}` };
+    } finally {
+        if (!options.sandbox) await sandbox.close();
+    }
+
+    if (outcome) {
+        for (const model of outcome.models) records.declare(model);
+        if (outcome.error) error = { ...outcome.error };
+    }
+    if (fatalTransport) {
+        // The function may have caught it, but the run cannot be trusted without that answer.
+        error = { kind: 'http', message: fatalTransport.message };
+    }
+    const kept = records.kept();
+    const result: RunResult = {
+        ok: false,
+        type: options.ref.type,
+        function: options.ref.name,
+        integration: options.ref.integration,
+        connectionId: options.connection.connection_id,
+        records: records.counts(),
+        writes,
+        checkpoint: outcome ? parseJson(outcome.checkpointJson, null) : (options.checkpoint ?? null),
+        metadata: parseJson(outcome?.metadataJson, null),
+        logs,
+        logsDropped,
+        requests,
+        validation,
+        durationMs: Math.round(performance.now() - started)
+    };
+    if (outcome?.outputJson !== undefined) result.output = JSON.parse(outcome.outputJson);
+    if (outcome?.actionErrorJson !== undefined) result.actionError = JSON.parse(outcome.actionErrorJson);
+    if (outcome && outcome.issuesDropped > 0) result.validationDropped = outcome.issuesDropped;
+    if (kept) Object.assign(result, kept);
+    if (exchanges) result.exchanges = exchanges;
+    if (error) result.error = error;
+    result.ok = !error && !(options.validate && validation.length > 0);
+    return result;
+}
+
+function formatMs(ms: number): string {
+    return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}

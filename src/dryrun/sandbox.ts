@@ -1,0 +1,235 @@
+/**
+ * Where functions run: a worker thread (dist/dryrun/runtime.worker.js) with an empty
+ * process.env, so a function stuck in a loop can be stopped by terminating the thread and cannot
+ * read the CLI's environment. A Sandbox runs one job at a time and is reusable; a pool spreads
+ * jobs over several workers (`ferry test` runs many functions across the machine's cores).
+ * The transport, backend and record sink stay in the main thread: the worker asks for them by
+ * message (see protocol.ts).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CallRequest, JobOutcome, JobSpec, MainMessage, WorkerMessage } from './protocol.js';
+
+export interface JobHandlers {
+    /** Answers a worker's call (proxy, records, backend); a rejection becomes the call's error. */
+    onCall(call: CallRequest): Promise<unknown>;
+    /** One-way messages, in the order the function sent them. */
+    onMessage(message: Extract<WorkerMessage, { t: 'log' } | { t: 'issue' } | { t: 'write' }>): void;
+}
+
+export type JobResult = { outcome: JobOutcome } | { timedOut: true } | { crashed: string };
+
+export interface Sandbox {
+    /** Runs one job; jobs given to a busy sandbox wait their turn. */
+    run(job: JobSpec, handlers: JobHandlers, options?: { timeoutMs?: number }): Promise<JobResult>;
+    /** Stops the worker(s); runs still going end as crashed. */
+    close(): Promise<void>;
+    /** How many jobs can run at once. */
+    readonly size: number;
+}
+
+export interface SandboxOptions {
+    /** Path of runtime.worker.js; found next to Ferry's own files by default. */
+    workerFile?: string;
+    /** V8 heap limit of the worker, in MB (default: Node's). */
+    maxHeapMb?: number;
+}
+
+const WORKER_REL = join('dryrun', 'runtime.worker.js');
+
+/** dist/ holds dryrun/runtime.worker.js; this module may be a chunk (dist/chunks/x.js) or a source file. */
+function findBuiltWorker(): string | undefined {
+    let dir = dirname(fileURLToPath(import.meta.url));
+    for (let i = 0; i < 5; i++) {
+        const candidate = join(dir, WORKER_REL);
+        if (existsSync(candidate)) return candidate;
+        const parent = dirname(dir);
+        if (parent === dir) break;
+        dir = parent;
+    }
+    return undefined;
+}
+
+let sourceWorker: Promise<string> | undefined;
+
+/**
+ * Running from TypeScript sources (vitest), there is no built worker beside this file: bundle
+ * runtime.worker.ts once per process, into node_modules/.cache so its bare imports (zod) resolve.
+ */
+async function buildWorkerFromSource(): Promise<string> {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const entry = join(here, 'runtime.worker.ts');
+    if (!existsSync(entry)) throw new Error(`the runtime worker is missing: ${join('dist', WORKER_REL)} was not found; run npm run build`);
+    let root = here;
+    while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
+    const outDir = join(root, 'node_modules', '.cache', 'ferry-runtime');
+    mkdirSync(outDir, { recursive: true });
+    const outfile = join(outDir, `runtime.worker-${process.pid}.mjs`);
+    const esbuild = await import('esbuild');
+    await esbuild.build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'silent' });
+    return outfile;
+}
+
+async function resolveWorkerFile(options: SandboxOptions): Promise<string> {
+    if (options.workerFile) return options.workerFile;
+    const built = findBuiltWorker();
+    if (built && !import.meta.url.endsWith('.ts')) return built;
+    sourceWorker ??= buildWorkerFromSource();
+    return sourceWorker;
+}
+
+class WorkerSandbox implements Sandbox {
+    readonly size = 1;
+    private worker: Worker | undefined;
+    private starting: Promise<Worker> | undefined;
+    private queue: Promise<unknown> = Promise.resolve();
+    private closed = false;
+    private abort: ((reason: string) => void) | undefined;
+
+    constructor(private readonly options: SandboxOptions) {
+        // Start the thread now so its start-up overlaps whatever the caller does before the first run.
+        this.spawn().catch(() => undefined);
+    }
+
+    private spawn(): Promise<Worker> {
+        if (this.worker) return Promise.resolve(this.worker);
+        this.starting ??= resolveWorkerFile(this.options).then((file) => {
+            const worker = new Worker(file, {
+                env: {},
+                execArgv: [],
+                stdout: true,
+                stderr: true,
+                ...(this.options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } } : {})
+            });
+            // Output a function forces past its console goes nowhere: logs travel as messages.
+            worker.stdout.resume();
+            worker.stderr.resume();
+            worker.unref();
+            worker.on('exit', () => {
+                if (this.worker === worker) this.worker = undefined;
+                this.abort?.('the worker thread exited');
+            });
+            worker.on('error', (error) => this.abort?.(`the worker thread failed: ${error.message}`));
+            this.worker = worker;
+            this.starting = undefined;
+            return worker;
+        });
+        return this.starting;
+    }
+
+    run(job: JobSpec, handlers: JobHandlers, options: { timeoutMs?: number } = {}): Promise<JobResult> {
+        const next = this.queue.then(() => this.runNow(job, handlers, options));
+        this.queue = next.catch(() => undefined);
+        return next;
+    }
+
+    private async runNow(job: JobSpec, handlers: JobHandlers, options: { timeoutMs?: number }): Promise<JobResult> {
+        if (this.closed) return { crashed: 'the sandbox is closed' };
+        let worker: Worker;
+        try {
+            worker = await this.spawn();
+        } catch (error) {
+            this.starting = undefined;
+            return { crashed: (error as Error).message };
+        }
+        worker.ref();
+        return new Promise<JobResult>((resolve) => {
+            let done = false;
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            const finish = (result: JobResult): void => {
+                if (done) return;
+                done = true;
+                if (timer) clearTimeout(timer);
+                worker.off('message', onMessage);
+                this.abort = undefined;
+                worker.unref();
+                resolve(result);
+            };
+            const reply = (message: MainMessage): void => {
+                if (!done) worker.postMessage(message);
+            };
+            const onMessage = (message: WorkerMessage): void => {
+                if (done) return;
+                switch (message.t) {
+                    case 'call':
+                        handlers.onCall(message.call).then(
+                            (value) => reply({ t: 'reply', id: message.id, ok: true, value }),
+                            (error: unknown) =>
+                                reply({ t: 'reply', id: message.id, ok: false, error: { message: (error as Error)?.message ?? String(error), ...((error as Error)?.name ? { name: (error as Error).name } : {}) } })
+                        );
+                        break;
+                    case 'done':
+                        finish({ outcome: message.outcome });
+                        break;
+                    default:
+                        handlers.onMessage(message);
+                }
+            };
+            this.abort = (reason) => finish({ crashed: reason });
+            worker.on('message', onMessage);
+            if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
+                timer = setTimeout(() => {
+                    // The only way to stop a synchronous loop: end the thread; the next run starts a new one.
+                    this.worker = undefined;
+                    finish({ timedOut: true });
+                    void worker.terminate();
+                }, options.timeoutMs);
+            }
+            worker.postMessage({ t: 'run', job } satisfies MainMessage);
+        });
+    }
+
+    async close(): Promise<void> {
+        this.closed = true;
+        const worker = this.worker ?? (this.starting ? await this.starting.catch(() => undefined) : undefined);
+        this.worker = undefined;
+        this.abort?.('the sandbox was closed');
+        if (worker) await worker.terminate();
+    }
+}
+
+class SandboxPool implements Sandbox {
+    private readonly members: WorkerSandbox[];
+    private readonly busy: boolean[];
+    private readonly waiting: (() => void)[] = [];
+
+    constructor(
+        readonly size: number,
+        options: SandboxOptions
+    ) {
+        this.members = Array.from({ length: size }, () => new WorkerSandbox(options));
+        this.busy = this.members.map(() => false);
+    }
+
+    async run(job: JobSpec, handlers: JobHandlers, options?: { timeoutMs?: number }): Promise<JobResult> {
+        let index = this.busy.indexOf(false);
+        while (index === -1) {
+            await new Promise<void>((resolve) => this.waiting.push(resolve));
+            index = this.busy.indexOf(false);
+        }
+        this.busy[index] = true;
+        try {
+            return await this.members[index]!.run(job, handlers, options);
+        } finally {
+            this.busy[index] = false;
+            this.waiting.shift()?.();
+        }
+    }
+
+    async close(): Promise<void> {
+        await Promise.all(this.members.map((member) => member.close()));
+    }
+}
+
+/** One reusable worker. Close it when done. */
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
+    return new WorkerSandbox(options);
+}
+
+/** `size` workers (default: the machine's cores); pass it as RunOptions.sandbox to many concurrent runs. */
+export function createSandboxPool(size = availableParallelism(), options: SandboxOptions = {}): Sandbox {
+    return new SandboxPool(Math.max(1, Math.floor(size)), options);
+}

@@ -1,0 +1,201 @@
+/**
+ * Runs one function inside the worker: evaluates its bundle in a fresh vm context (no
+ * process.env, no Ferry internals, `require` limited to platform modules), checks the definition,
+ * calls exec with the `nango` object and turns what happened into a JobOutcome.
+ */
+import { createEvaluator, defaultExport } from '../compiler/evaluate.js';
+import { SDK_SHIM_SOURCE } from '../sdk/shim-source.js';
+import { createNango, httpErrors, logEntry, validationErrors, type DefinitionLike, type NangoState, type Realm, type WorkerHost } from './nango-object.js';
+import type { JobOutcome, JobSpec, WireError } from './protocol.js';
+import { createStackMapper } from './source-map.js';
+import type { FunctionKind, LogLevel } from './types.js';
+import { checkValue } from './validation.js';
+
+/** What evaluate.ts puts before a bundle's first line; only shifts columns on line 1. */
+const WRAPPER_PREFIX = '(function (exports, require, module, __filename, __dirname) {';
+
+const CREATE: Record<FunctionKind, string> = { sync: 'createSync', action: 'createAction', onEvent: 'createOnEvent' };
+const NOUN: Record<FunctionKind, string> = { sync: 'sync', action: 'action', onEvent: 'on-event handler' };
+
+/** Timers the function starts are cleared when it ends, so a reused worker carries nothing over. */
+function timerScope(): { globals: Record<string, unknown>; clear(): void } {
+    const timeouts = new Set<ReturnType<typeof setTimeout>>();
+    const intervals = new Set<ReturnType<typeof setInterval>>();
+    const immediates = new Set<ReturnType<typeof setImmediate>>();
+    return {
+        globals: {
+            setTimeout: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+                const handle = setTimeout(
+                    (...a: unknown[]) => {
+                        timeouts.delete(handle);
+                        fn(...a);
+                    },
+                    ms,
+                    ...args
+                );
+                timeouts.add(handle);
+                return handle;
+            },
+            clearTimeout: (handle: ReturnType<typeof setTimeout>) => {
+                timeouts.delete(handle);
+                clearTimeout(handle);
+            },
+            setInterval: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+                const handle = setInterval(fn, ms, ...args);
+                intervals.add(handle);
+                return handle;
+            },
+            clearInterval: (handle: ReturnType<typeof setInterval>) => {
+                intervals.delete(handle);
+                clearInterval(handle);
+            },
+            setImmediate: (fn: (...a: unknown[]) => void, ...args: unknown[]) => {
+                const handle = setImmediate((...a: unknown[]) => {
+                    immediates.delete(handle);
+                    fn(...a);
+                }, ...args);
+                immediates.add(handle);
+                return handle;
+            },
+            clearImmediate: (handle: ReturnType<typeof setImmediate>) => {
+                immediates.delete(handle);
+                clearImmediate(handle);
+            }
+        },
+        clear() {
+            for (const handle of timeouts) clearTimeout(handle);
+            for (const handle of intervals) clearInterval(handle);
+            for (const handle of immediates) clearImmediate(handle);
+            timeouts.clear();
+            intervals.clear();
+            immediates.clear();
+        }
+    };
+}
+
+function consoleFor(host: WorkerHost): Console {
+    const at = (level: LogLevel) => (...args: unknown[]) => host.post({ t: 'log', entry: logEntry(level, args) });
+    const methods: Record<string, (...args: unknown[]) => void> = { log: at('info'), info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug'), trace: at('debug') };
+    return new Proxy({} as Console, { get: (_, name) => methods[String(name)] ?? (() => {}) });
+}
+
+function jsonOrThrow(value: unknown, what: string): string | undefined {
+    if (value === undefined) return undefined;
+    try {
+        return JSON.stringify(value);
+    } catch (error) {
+        throw new Error(`${what} cannot be serialized as JSON: ${(error as Error).message}`);
+    }
+}
+
+function isActionError(error: unknown): error is { payload?: unknown; message?: string } {
+    return typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'action_error';
+}
+
+export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOutcome> {
+    const timers = timerScope();
+    const state: NangoState = { checkpointJson: job.checkpointJson, metadataJson: job.metadataJson, issues: 0, issuesDropped: 0 };
+    const mapper = createStackMapper(job.code, job.filename, WRAPPER_PREFIX.length);
+    const outcome: JobOutcome = { checkpointJson: job.checkpointJson, issuesDropped: 0, models: [] };
+
+    const describeThrown = (error: unknown): WireError => {
+        if (typeof error === 'object' && error !== null && 'message' in error) {
+            const e = error as Error;
+            const message = `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`;
+            const cause = (e as { cause?: unknown }).cause;
+            const stack = typeof e.stack === 'string' ? mapper.map(e.stack) : undefined;
+            const causeStack = cause && typeof cause === 'object' && typeof (cause as Error).stack === 'string' ? mapper.map((cause as Error).stack!) : undefined;
+            return { kind: 'exception', message, ...(stack || causeStack ? { stack: causeStack && !stack?.includes('\n') ? causeStack : stack } : {}) };
+        }
+        return { kind: 'exception', message: `the function threw ${typeof error === 'string' ? `'${error}'` : String(error)}` };
+    };
+
+    try {
+        const evaluator = createEvaluator({
+            console: consoleFor(host),
+            globals: { ...timers.globals, process: Object.freeze({ env: Object.freeze({}), platform: process.platform, version: process.version, nextTick: process.nextTick.bind(process) }) },
+            timeoutMs: 60_000
+        });
+        const realm = evaluator.evaluate(
+            `${SDK_SHIM_SOURCE.replace(/export\s*\{([^}]*)\};?/, 'module.exports = { $1, JSON, Error, Date, Map };')}`,
+            'ferry-runtime-realm.cjs'
+        ) as Realm;
+
+        let definition: unknown;
+        try {
+            definition = defaultExport(evaluator.evaluate(job.code, job.filename));
+        } catch (error) {
+            outcome.error = describeThrown((error as { cause?: unknown }).cause ?? error);
+            outcome.error.message = `the function file threw while loading: ${outcome.error.message}`;
+            return outcome;
+        }
+        const expected = job.ref.type;
+        const def = definition as (DefinitionLike & { type?: unknown; exec?: unknown; input?: unknown; output?: unknown }) | undefined;
+        if (!def || typeof def !== 'object' || typeof def.exec !== 'function' || def.type !== expected) {
+            const found = def && typeof def === 'object' && typeof def.type === 'string' ? ` (it exports a ${NOUN[def.type as FunctionKind] ?? def.type})` : '';
+            outcome.error = {
+                kind: 'invalid_function',
+                message: `${job.ref.integration}/${job.ref.name} does not export a ${NOUN[expected]} definition${found}: write \`export default ${CREATE[expected]}({ ..., exec })\``
+            };
+            return outcome;
+        }
+        outcome.models = def.models && typeof def.models === 'object' ? Object.keys(def.models) : [];
+
+        const nango = createNango(job, def, realm, host, state);
+        const exec = def.exec as (nango: unknown, input?: unknown) => unknown;
+        try {
+            if (expected === 'action') {
+                const input = job.inputJson === undefined ? undefined : realm.JSON.parse(job.inputJson);
+                const inputIssues = checkValue(def.input, input, { subject: 'input' });
+                for (const issue of inputIssues) {
+                    state.issues++;
+                    state.firstIssue ??= `input${issue.path ? `.${issue.path}` : ''}: ${issue.message}`;
+                    host.post({ t: 'issue', issue, text: `input${issue.path ? `.${issue.path}` : ''}: ${issue.message}` });
+                }
+                if (job.validate && inputIssues.length > 0) {
+                    outcome.error = { kind: 'validation', message: `the input does not match the action's input schema: ${state.firstIssue}` };
+                } else {
+                    const output = await exec(nango, input);
+                    for (const issue of checkValue(def.output, output, { subject: 'output' })) {
+                        state.issues++;
+                        const text = `output${issue.path ? `.${issue.path}` : ''}: ${issue.message}`;
+                        state.firstIssue ??= text;
+                        host.post({ t: 'issue', issue, text });
+                    }
+                    outcome.outputJson = jsonOrThrow(output, 'the action output');
+                }
+            } else {
+                await exec(nango);
+            }
+        } catch (error) {
+            if (validationErrors.has(error as object)) {
+                outcome.error = { kind: 'validation', message: (error as Error).message };
+            } else if (isActionError(error)) {
+                outcome.actionErrorJson = jsonOrThrow(error.payload ?? null, 'the ActionError payload') ?? 'null';
+                outcome.error = { kind: 'action_error', message: `ActionError: ${error.message ?? 'Action failed'}` };
+            } else if (httpErrors.has(error as object)) {
+                const e = error as Error & { response: { status: number; headers: Record<string, string>; data: unknown } };
+                const mapped = describeThrown(error);
+                outcome.error = {
+                    kind: 'http',
+                    message: e.message,
+                    ...(mapped.stack ? { stack: mapped.stack } : {}),
+                    response: { status: e.response.status, headers: { ...e.response.headers }, data: JSON.parse(JSON.stringify(e.response.data ?? null)) }
+                };
+            } else {
+                outcome.error = describeThrown(error);
+            }
+        }
+        if (!outcome.error && job.validate && state.issues > 0) {
+            outcome.error = { kind: 'validation', message: `${state.issues} validation issue${state.issues === 1 ? '' : 's'}; first: ${state.firstIssue}` };
+        }
+    } catch (error) {
+        outcome.error = { kind: 'internal', message: `the runtime failed: ${(error as Error)?.message ?? String(error)}` };
+    } finally {
+        timers.clear();
+        outcome.checkpointJson = state.checkpointJson;
+        outcome.issuesDropped = state.issuesDropped;
+        if (state.firstMetadataJson !== undefined) outcome.metadataJson = state.firstMetadataJson;
+    }
+    return outcome;
+}
