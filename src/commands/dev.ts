@@ -1,6 +1,35 @@
+/** `ferry dev`: runs a dev session until Ctrl-C or SIGTERM, printing its events. */
 import type { CliContext } from '../context.js';
-import { notImplemented } from '../errors.js';
+import { ExitCode } from '../errors.js';
+import type { DevEvent } from '../dev/events.js';
+import { formatEvent } from '../dev/print.js';
+import { startDevSession } from '../dev/session.js';
 
-export async function run(_options: unknown, _ctx: CliContext): Promise<void> {
-    throw notImplemented('dev');
+export interface DevOptions {
+    typecheck: boolean;
+}
+
+export async function run(options: DevOptions, ctx: CliContext): Promise<ExitCode> {
+    let root = ctx.cwd;
+    // --json: one event per line on stdout, so an editor can read the stream as it comes.
+    const print = ctx.json
+        ? (event: DevEvent): void => ctx.out(JSON.stringify(event))
+        : (event: DevEvent): void => {
+              if (event.event === 'ready') root = event.root;
+              for (const line of formatEvent(event, { colors: ctx.colors, root, verbose: ctx.debug })) ctx.log.info(line);
+          };
+
+    const session = await startDevSession({ cwd: ctx.cwd, typecheck: options.typecheck, color: ctx.color && !ctx.json }, print);
+    const onSignal = (signal: NodeJS.Signals): void => {
+        void session.stop(signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `received ${signal}`);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+        await session.done;
+    } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    }
+    return ExitCode.Ok;
 }

@@ -1,0 +1,288 @@
+/**
+ * The rebuild half of a dev session: what is built, what is broken, which file feeds which
+ * function. Every step is compile's own (loadEntries, bundleFunctions, analyzeBundle,
+ * validateProject, buildManifest, writeBuild); this module only decides which functions a change
+ * touches and keeps the good ones moving while others are broken.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { bundleFunctions } from '../compiler/bundle.js';
+import { analyzeBundle, bundlePathOf, compileProject, loadEntries, writeBuild, type AnalyzedFunction, type ProjectPaths } from '../compiler/compile.js';
+import { buildManifest } from '../compiler/manifest.js';
+import type { BundledFunction, CompileDiagnostic, FunctionSummary } from '../compiler/types.js';
+import { validateProject } from '../compiler/validate.js';
+import { FerryError } from '../errors.js';
+import { parseIndexImports, specifierToRelPath } from '../project/project.js';
+import type { FunctionRef } from '../project/types.js';
+import { compiledInputs } from './compiled-state.js';
+import { describeFunction, type ChangedFile, type DevEvent, type ErrorPhase, type RebuiltFunction } from './events.js';
+import { SourceGraph } from './graph.js';
+
+export interface BuilderOptions {
+    /** Colour esbuild's code frames. */
+    color?: boolean;
+}
+
+type Emit = (event: DevEvent) => void;
+
+interface GroupOutcome {
+    bundles: BundledFunction[];
+    errors: CompileDiagnostic[];
+    /** ms per function of the esbuild share */
+    shareMs: number;
+}
+
+const CONFIG_FILES = new Set(['tsconfig.json', 'package.json']);
+
+export class DevBuilder {
+    readonly graph = new SourceGraph();
+    /** The functions index.ts registers now, including ones whose file is missing (kept as they were built). */
+    private refs = new Map<string, FunctionRef>();
+    /** The last good summary of each function. */
+    private readonly summaries = new Map<string, FunctionSummary>();
+    /** Functions whose current source is not what build/ holds: retried on every rebuild until they build. */
+    private readonly dirty = new Set<string>();
+    /** Functions whose file index.ts imports but which is gone. */
+    private missing = new Set<string>();
+    private hadErrors = false;
+
+    private constructor(
+        readonly paths: ProjectPaths,
+        private readonly emit: Emit,
+        private readonly options: BuilderOptions
+    ) {}
+
+    get root(): string {
+        return this.paths.root;
+    }
+
+    get functionRefs(): FunctionRef[] {
+        return [...this.refs.values()];
+    }
+
+    /**
+     * The first build: compile's own pipeline (so a warm cache makes it instant). When that fails,
+     * the functions are built the dev way instead, so the good ones are ready and the broken ones
+     * are reported one by one.
+     */
+    static async start(cwd: string, emit: Emit, options: BuilderOptions = {}): Promise<{ builder: DevBuilder; ok: boolean }> {
+        const { paths, refs } = await loadEntries(cwd);
+        const builder = new DevBuilder(paths, emit, options);
+        const result = await compileProject({ cwd: paths.root, typecheck: false, cache: true });
+        if (result.ok) {
+            for (const ref of refs) builder.refs.set(ref.id, ref);
+            const { inputs, summaries } = await compiledInputs(paths, refs);
+            for (const [id, summary] of summaries) builder.summaries.set(id, summary);
+            const unknown = refs.filter((ref) => !inputs.has(ref.id) || !summaries.has(ref.id));
+            // Not in compile's cache (a changed cache format): bundle once more to learn their graphs.
+            if (unknown.length > 0) await builder.rebuildRefs(unknown, [], [], performance.now(), { quiet: true });
+            for (const [id, files] of inputs) builder.graph.set(id, files);
+            return { builder, ok: true };
+        }
+        const ok = await builder.rebuild([], { initial: true });
+        return { builder, ok };
+    }
+
+    /** True when a changed file can matter: a source of some bundle, index.ts, or a config file. */
+    isRelevant(file: string): boolean {
+        return this.graph.isInput(file) || this.isConfig(file) || file === resolve(this.root, 'index.ts');
+    }
+
+    private isConfig(file: string): boolean {
+        return CONFIG_FILES.has(relative(this.root, file));
+    }
+
+    /**
+     * Rebuilds what the changed files touch. Returns whether everything is built now (no errors).
+     * Never throws for problems in the project: they become `error` events.
+     */
+    async rebuild(changes: ChangedFile[], mode: { initial?: boolean } = {}): Promise<boolean> {
+        const started = performance.now();
+        const absolute = changes.map((c) => ({ ...c, file: resolve(this.root, c.file) }));
+        const indexChanged = mode.initial || absolute.some((c) => c.file === resolve(this.root, 'index.ts') || c.kind !== 'change');
+        const configChanged = absolute.some((c) => this.isConfig(c.file));
+
+        const added: string[] = [];
+        const removed: string[] = [];
+        const projectErrors: CompileDiagnostic[] = [];
+        if (indexChanged) {
+            const entries = await this.reloadEntries(added, removed, projectErrors);
+            if (!entries) {
+                this.reportErrors('project', projectErrors, started);
+                return false;
+            }
+        }
+
+        const affected = new Set<string>(this.dirty);
+        for (const id of added) affected.add(id);
+        for (const id of this.graph.affectedBy(absolute.map((c) => c.file))) affected.add(id);
+        for (const ref of this.refs.values()) {
+            if (configChanged || absolute.some((c) => c.file === ref.file)) affected.add(ref.id);
+        }
+        for (const id of this.missing) affected.delete(id);
+        const refs = [...affected].map((id) => this.refs.get(id)).filter((ref): ref is FunctionRef => ref !== undefined);
+
+        if (refs.length === 0 && added.length === 0 && removed.length === 0 && projectErrors.length === 0 && !mode.initial) {
+            if (changes.length > 0) this.emit({ event: 'unchanged', files: changes, durationMs: performance.now() - started });
+            return !this.hadErrors;
+        }
+        return this.rebuildRefs(refs, added, removed, started, { projectErrors, initial: mode.initial ?? false });
+    }
+
+    /** Re-reads index.ts; updates refs and missing. Undefined when the project cannot be read at all. */
+    private async reloadEntries(added: string[], removed: string[], errors: CompileDiagnostic[]): Promise<FunctionRef[] | undefined> {
+        let loaded: Awaited<ReturnType<typeof loadEntries>>;
+        let indexSource: string;
+        try {
+            loaded = await loadEntries(this.root);
+            indexSource = await readFile(resolve(this.root, 'index.ts'), 'utf8');
+        } catch (error) {
+            const message = error instanceof FerryError ? error.message : error instanceof Error ? error.message : String(error);
+            errors.push({ file: resolve(this.root, 'index.ts'), code: error instanceof FerryError ? error.code : 'PROJECT_UNREADABLE', message });
+            return undefined;
+        }
+        const imported = new Set(parseIndexImports(indexSource).map((entry) => specifierToRelPath(entry.specifier)));
+        const next = new Map(loaded.refs.map((ref) => [ref.id, ref]));
+        const missing = new Set<string>();
+        for (const [id, ref] of this.refs) {
+            if (next.has(id)) continue;
+            // Still imported but the file is gone (deleted, or renamed without updating index.ts):
+            // compile would fail, so the last good bundle stays until the import is fixed.
+            if (imported.has(ref.relPath) && !existsSync(ref.file)) {
+                next.set(id, ref);
+                missing.add(id);
+            } else removed.push(id);
+        }
+        for (const id of next.keys()) if (!this.refs.has(id)) added.push(id);
+        for (const id of removed) {
+            this.graph.delete(id);
+            this.summaries.delete(id);
+            this.dirty.delete(id);
+        }
+        this.refs = next;
+        this.missing = missing;
+        errors.push(...loaded.diagnostics);
+        return loaded.refs;
+    }
+
+    /** Bundles, analyses and writes `refs`; reports what happened. */
+    private async rebuildRefs(
+        refs: FunctionRef[],
+        added: string[],
+        removed: string[],
+        started: number,
+        extra: { projectErrors?: CompileDiagnostic[]; quiet?: boolean; initial?: boolean }
+    ): Promise<boolean> {
+        const projectErrors = extra.projectErrors ?? [];
+        // Functions that failed last time are built apart, so their errors do not hold up the others.
+        const fresh = refs.filter((ref) => !this.dirty.has(ref.id));
+        const retried = refs.filter((ref) => this.dirty.has(ref.id));
+        const outcomes = await Promise.all([this.bundleGroup(fresh), this.bundleGroup(retried)]);
+        const bundleErrors = outcomes.flatMap((o) => o.errors);
+        const bundled = outcomes.flatMap((o) => o.bundles.map((bundle) => ({ bundle, shareMs: o.shareMs })));
+        const builtIds = new Set(bundled.map((b) => b.bundle.ref.id));
+        for (const ref of refs) if (!builtIds.has(ref.id)) this.dirty.add(ref.id);
+
+        const analyzed: { result: AnalyzedFunction; durationMs: number }[] = bundled.map(({ bundle, shareMs }) => {
+            const t = performance.now();
+            const result = analyzeBundle(this.paths, bundle);
+            this.graph.set(bundle.ref.id, bundle.inputs);
+            return { result, durationMs: shareMs + performance.now() - t };
+        });
+        const analysisErrors = analyzed.flatMap((a) => a.result.diagnostics);
+        const good = analyzed.filter((a) => a.result.summary !== undefined);
+        for (const a of analyzed) {
+            if (a.result.summary) this.summaries.set(a.result.ref.id, a.result.summary);
+            else this.dirty.add(a.result.ref.id);
+        }
+        const current = this.functionRefs;
+        // Names, models and endpoints across functions: while these clash nothing is written.
+        const clashes = validateProject(current.map((ref) => ({ ref, summary: this.summaries.get(ref.id) })));
+        const validateErrors = [...analysisErrors, ...clashes];
+        const projectValid = clashes.length === 0;
+        for (const id of this.missing) this.dirty.add(id);
+
+        let writeError: CompileDiagnostic | undefined;
+        if (projectValid) {
+            try {
+                const manifest = buildManifest(current.flatMap((ref) => this.summaries.get(ref.id) ?? []));
+                await writeBuild(this.paths, { bundles: good.map((a) => ({ ref: a.result.ref, code: a.result.bundle.code })), keep: current, manifest });
+                for (const a of good) this.dirty.delete(a.result.ref.id);
+            } catch (error) {
+                for (const a of good) this.dirty.add(a.result.ref.id);
+                writeError = { code: 'WRITE_FAILED', message: `could not write build/ and the manifest: ${error instanceof Error ? error.message : String(error)}` };
+            }
+        } else {
+            for (const a of good) this.dirty.add(a.result.ref.id);
+        }
+        if (extra.quiet) return this.dirty.size === 0;
+
+        this.reportErrors('project', projectErrors, started);
+        this.reportErrors('bundle', bundleErrors, started);
+        this.reportErrors('validate', validateErrors, started);
+        if (writeError) this.reportErrors('write', [writeError], started);
+
+        const failed = projectErrors.length + bundleErrors.length + validateErrors.length + (writeError ? 1 : 0) > 0;
+        const wasBroken = this.hadErrors;
+        this.hadErrors = failed || this.dirty.size > 0;
+        const written = writeError || !projectValid ? [] : good;
+        if (!extra.initial && (written.length > 0 || added.length > 0 || removed.length > 0)) {
+            const functions: RebuiltFunction[] = written.map(({ result, durationMs }) => ({
+                ...describeFunction(result.ref),
+                durationMs: round(durationMs),
+                bundlePath: bundlePathOf(this.paths, result.ref),
+                size: Buffer.byteLength(result.bundle.code)
+            }));
+            this.emit({
+                event: 'rebuild',
+                functions,
+                added: added.filter((id) => !this.dirty.has(id)),
+                removed,
+                durationMs: round(performance.now() - started),
+                recovered: wasBroken && !this.hadErrors
+            });
+        }
+        return !this.hadErrors;
+    }
+
+    /**
+     * One esbuild build for the group. esbuild fails a build as a whole, so when it does, the
+     * functions no error points into are built again on their own.
+     */
+    private async bundleGroup(refs: FunctionRef[]): Promise<GroupOutcome> {
+        if (refs.length === 0) return { bundles: [], errors: [], shareMs: 0 };
+        const t = performance.now();
+        const options = { sourcemap: true, color: this.options.color ?? false };
+        const first = await bundleFunctions(this.root, refs, options);
+        if (first.errors.length === 0 || refs.length === 1) {
+            return { bundles: first.bundles, errors: first.errors, shareMs: (performance.now() - t) / refs.length };
+        }
+        const implicated = this.implicated(refs, first.errors);
+        const innocent = refs.filter((ref) => !implicated.has(ref.id));
+        if (innocent.length === 0 || innocent.length === refs.length) return { bundles: [], errors: first.errors, shareMs: 0 };
+        const second = await bundleFunctions(this.root, innocent, options);
+        // Errors are reported once, from the first build (the second can only repeat them).
+        return { bundles: second.bundles, errors: first.errors, shareMs: (performance.now() - t) / refs.length };
+    }
+
+    private implicated(refs: FunctionRef[], errors: CompileDiagnostic[]): Set<string> {
+        const ids = new Set<string>();
+        for (const error of errors) {
+            if (!error.file) return new Set(refs.map((ref) => ref.id));
+            for (const id of this.graph.affectedBy([error.file])) ids.add(id);
+            for (const ref of refs) {
+                if (ref.file === error.file || error.function === `${ref.integration}/${ref.name}`) ids.add(ref.id);
+            }
+        }
+        return ids;
+    }
+
+    private reportErrors(phase: ErrorPhase, errors: CompileDiagnostic[], started: number): void {
+        if (errors.length === 0) return;
+        this.hadErrors = true;
+        this.emit({ event: 'error', phase, errors, durationMs: round(performance.now() - started) });
+    }
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;

@@ -1,0 +1,82 @@
+/** How a dev session's events read on a terminal: one short line per rebuild, errors with frames. */
+import { relative } from 'node:path';
+import type { Colors } from '../context.js';
+import type { CompileDiagnostic } from '../compiler/types.js';
+import type { DevEvent, DevFunction } from './events.js';
+
+export interface PrintStyle {
+    colors: Colors;
+    /** Paths are shown relative to this folder. */
+    root: string;
+    /** Also show what is routine (type-check started, changes that touched nothing). */
+    verbose?: boolean;
+}
+
+/** Above this many, a rebuild lists a count instead of every function. */
+const LIST_LIMIT = 8;
+
+const label = (fn: DevFunction): string => `${fn.integration}/${fn.type === 'sync' ? 'syncs' : fn.type === 'action' ? 'actions' : 'on-events'}/${fn.name}`;
+const ms = (value: number): string => (value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The lines for one event; empty when it is not worth a line. */
+export function formatEvent(event: DevEvent, style: PrintStyle): string[] {
+    const c = style.colors;
+    switch (event.event) {
+        case 'ready': {
+            const state = event.ok ? c.green('✓') : c.yellow('!');
+            const check = event.typecheck ? ', type-checking in the background' : '';
+            return [`${state} ${plural(event.functions.length, 'function')} ready in ${ms(event.durationMs)}${check}. Watching for changes (Ctrl-C to stop)`];
+        }
+        case 'rebuild-start':
+            return style.verbose ? [c.dim(`… ${event.files.map((f) => `${f.file} (${f.kind})`).join(', ')}`)] : [];
+        case 'rebuild': {
+            const lines: string[] = [];
+            const recovered = event.recovered ? c.green(' (all errors fixed)') : '';
+            if (event.functions.length === 1) {
+                lines.push(`${c.green('✓')} ${label(event.functions[0]!)} rebuilt in ${ms(event.durationMs)}${recovered}`);
+            } else if (event.functions.length > 1) {
+                lines.push(`${c.green('✓')} ${plural(event.functions.length, 'function')} rebuilt in ${ms(event.durationMs)}${recovered}`);
+                const shown = event.functions.slice(0, LIST_LIMIT).map((fn) => `  ${label(fn)}`);
+                lines.push(...shown.map((line) => c.dim(line)));
+                if (event.functions.length > LIST_LIMIT) lines.push(c.dim(`  … and ${event.functions.length - LIST_LIMIT} more`));
+            } else if (event.removed.length > 0 || event.added.length > 0) {
+                lines.push(`${c.green('✓')} manifest updated in ${ms(event.durationMs)}${recovered}`);
+            }
+            for (const id of event.added) lines.push(`  ${c.green('+')} ${id} added`);
+            for (const id of event.removed) lines.push(`  ${c.red('-')} ${id} removed (its bundle was deleted)`);
+            return lines;
+        }
+        case 'unchanged':
+            return style.verbose ? [c.dim(`· ${event.files.map((f) => f.file).join(', ')}: no function uses it, nothing to rebuild`)] : [];
+        case 'error': {
+            const what = { project: 'index.ts has problems', bundle: 'build failed', validate: 'invalid function definition', write: 'could not write the build' }[event.phase];
+            const head = `${c.red('✗')} ${what} (${plural(event.errors.length, 'error')}); the previous bundles are kept`;
+            return [head, ...event.errors.flatMap((d) => formatDiagnostic(d, style))];
+        }
+        case 'typecheck-start':
+            return style.verbose ? [c.dim('· type-checking…')] : [];
+        case 'typecheck':
+            if (event.ok) return [`${c.green('✓')} type-check: no errors ${c.dim(`(${ms(event.durationMs)})`)}`];
+            return [`${c.red('✗')} type-check: ${plural(event.errors.length, 'error')} ${c.dim(`(${ms(event.durationMs)})`)}`, ...event.errors.flatMap((d) => formatDiagnostic(d, style))];
+        case 'stop':
+            return [c.dim(`stopped: ${event.reason}`)];
+    }
+}
+
+/** `file:line:col  message (CODE)` then the code frame. esbuild's frames carry their own location line. */
+export function formatDiagnostic(d: CompileDiagnostic, style: PrintStyle): string[] {
+    const where = d.file ? `${relative(style.root, d.file)}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}` : '';
+    const head = `  ${where ? `${style.colors.bold(where)}  ` : ''}${d.message.split('\n').join('\n    ')} ${style.colors.dim(`(${d.code})`)}`;
+    if (!d.frame) return [head];
+    const frame = /^(\x1b\[[0-9;]*m)*[✘▲]/.test(d.frame) ? stripEsbuildHeading(d.frame) : d.frame;
+    return [head, ...frame.split('\n').map((line) => `    ${line}`)];
+}
+
+/** esbuild's rendering repeats the message on its first line; the head line already says it. */
+function stripEsbuildHeading(frame: string): string {
+    const lines = frame.split('\n');
+    let i = 1;
+    while (i < lines.length && lines[i]!.trim() === '') i++;
+    return lines.slice(i).join('\n').replace(/^\s{4}/gm, '');
+}

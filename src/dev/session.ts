@@ -1,0 +1,155 @@
+/**
+ * A dev session: one compile, then a watcher whose debounced changes rebuild only the functions
+ * they touch, and a type-check that runs beside it and never holds a rebuild up. Everything that
+ * happens is reported as a DevEvent; the session never prints and never exits the process.
+ */
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { CompileDiagnostic } from '../compiler/types.js';
+import { findProjectRoot } from '../project/project.js';
+import { DevBuilder } from './builder.js';
+import { createChangeBatcher } from './debounce.js';
+import { describeFunction, type ChangeKind, type ChangedFile, type DevEvent } from './events.js';
+import { createTscRunner, startBackgroundTypecheck, type BackgroundTypecheck } from './typecheck.js';
+import { isWatchedSource, watchProject, type ProjectWatcher } from './watcher.js';
+
+export interface DevSessionOptions {
+    cwd: string;
+    /** Run the background type-check (default true). */
+    typecheck?: boolean;
+    /** Colour esbuild's code frames in error events. */
+    color?: boolean;
+    /** Quiet time that ends a burst of saves, ms (default 30). */
+    debounceMs?: number;
+}
+
+export interface DevSession {
+    readonly root: string;
+    /** Ends the session: the watcher is closed, the type-check process killed, then `stop` is emitted. */
+    stop(reason: string): Promise<void>;
+    /** Settles with the stop reason once the session has fully ended. */
+    readonly done: Promise<string>;
+}
+
+export async function startDevSession(options: DevSessionOptions, onEvent: (event: DevEvent) => void): Promise<DevSession> {
+    const started = performance.now();
+    const root = findProjectRoot(options.cwd);
+    const emit = onEvent;
+    /** Set by stop(): no new rebuild starts, the one in flight finishes. */
+    let closing = false;
+
+    // Changes that arrive before the first build is done wait for it.
+    let builder: DevBuilder | undefined;
+    let queue: ChangedFile[] = [];
+    let processing: Promise<void> | undefined;
+    let typecheck: BackgroundTypecheck | undefined;
+
+    const batcher = createChangeBatcher((files) => {
+        queue.push(...files);
+        if (builder) kick();
+    }, options.debounceMs ?? 30);
+
+    const kick = (): void => {
+        if (processing || closing || queue.length === 0) return;
+        processing = drain().finally(() => {
+            processing = undefined;
+            kick();
+        });
+    };
+
+    const drain = async (): Promise<void> => {
+        while (queue.length > 0 && !closing && builder) {
+            const files = mergeChanges(queue);
+            queue = [];
+            emit({ event: 'rebuild-start', files });
+            try {
+                await builder.rebuild(files);
+            } catch (error) {
+                emit({ event: 'error', phase: 'write', errors: [internalDiagnostic(error)], durationMs: 0 });
+            }
+            typecheck?.request();
+            if (!existsSync(root)) {
+                void session.stop('the project folder was removed');
+                return;
+            }
+        }
+    };
+
+    const onChange = (file: string, kind: ChangeKind): void => {
+        if (closing) return;
+        // Before the first build only sources can be judged; after it, the source graph decides too.
+        if (!isWatchedSource(root, file) && !builder?.isRelevant(file)) return;
+        batcher.add(relative(root, file).split('\\').join('/'), kind);
+    };
+
+    let watcher: ProjectWatcher | undefined;
+    try {
+        const [built, watching] = await Promise.all([
+            DevBuilder.start(root, emit, { color: options.color ?? false }),
+            watchProject(root, {
+                onChange,
+                onError: (error) => emit({ event: 'error', phase: 'project', errors: [{ code: 'WATCH_ERROR', message: `the file watcher failed: ${error.message}` }], durationMs: 0 })
+            })
+        ]);
+        watcher = watching;
+        builder = built.builder;
+
+        if (options.typecheck !== false) {
+            typecheck = startBackgroundTypecheck(createTscRunner(root, built.builder.paths.cacheDir), {
+                onStart: () => emit({ event: 'typecheck-start' }),
+                onResult: (result) => emit({ event: 'typecheck', ok: result.errors.length === 0, errors: result.errors, durationMs: round(result.durationMs) }),
+                onFailure: (error) => emit({ event: 'typecheck', ok: false, errors: [internalDiagnostic(error, 'TYPECHECK_FAILED')], durationMs: 0 })
+            });
+        }
+        emit({
+            event: 'ready',
+            root,
+            ok: built.ok,
+            functions: built.builder.functionRefs.map(describeFunction),
+            durationMs: round(performance.now() - started),
+            typecheck: typecheck !== undefined
+        });
+        typecheck?.request();
+        kick();
+    } catch (error) {
+        batcher.cancel();
+        await watcher?.close();
+        throw error;
+    }
+
+    let resolveDone!: (reason: string) => void;
+    const done = new Promise<string>((resolve) => (resolveDone = resolve));
+    let stopped: Promise<void> | undefined;
+
+    const session: DevSession = {
+        root,
+        done,
+        stop(reason) {
+            stopped ??= (async () => {
+                closing = true;
+                batcher.cancel();
+                await watcher?.close();
+                // Let a rebuild in flight finish its writes: stopping must not leave half a build.
+                await processing;
+                await typecheck?.stop();
+                onEvent({ event: 'stop', reason });
+                resolveDone(reason);
+            })();
+            return stopped;
+        }
+    };
+    return session;
+}
+
+/** The last kind seen per file, in first-seen order. */
+function mergeChanges(changes: ChangedFile[]): ChangedFile[] {
+    const byFile = new Map<string, ChangedFile['kind']>();
+    for (const change of changes) byFile.set(change.file, change.kind);
+    return [...byFile].map(([file, kind]) => ({ file, kind }));
+}
+
+function internalDiagnostic(error: unknown, code = 'INTERNAL'): CompileDiagnostic {
+    return { code, message: error instanceof Error ? error.message : String(error) };
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
