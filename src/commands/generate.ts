@@ -1,6 +1,6 @@
 /** `ferry generate <kind> ...`: a new function from a template, or vitest files for fixtures. */
 import type { CliContext } from '../context.js';
-import { notImplemented, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { GENERATED_KINDS, generateFunction, type GenerateResult } from '../scaffold/generate.js';
 import type { GeneratedKind } from '../templates/function.js';
 
@@ -46,7 +46,17 @@ function printFunction(result: GenerateResult, ctx: CliContext): void {
     ctx.out(`  3. npx ferry dryrun ${result.name} <connection-id>${input}`);
 }
 
-async function runTests(options: GenerateCommandOptions, _ctx: CliContext): Promise<void> {
-    if (options.integration !== undefined) throw usageError('generate tests takes no integration or name', 'Run ferry generate tests.');
-    throw notImplemented('generate tests');
+async function runTests(options: GenerateCommandOptions, ctx: CliContext): Promise<void> {
+    if (options.integration !== undefined) throw usageError('generate tests takes no integration or name', 'Run ferry generate tests in the project.');
+    const { generateTests } = await import('../testing/generate-tests.js');
+    const result = await generateTests({ cwd: ctx.cwd });
+    if (ctx.json) {
+        ctx.printJson(result);
+        return;
+    }
+    for (const file of result.written) ctx.out(`${ctx.colors.green('✓')} Wrote ${file}`);
+    for (const file of result.unchanged) ctx.out(`  ${file} is up to date`);
+    for (const file of result.skipped) ctx.log.warn(`${file} exists and was not written by Ferry: left as it is`);
+    if (result.scriptAdded) ctx.out('Added "test": "vitest run" to package.json');
+    else if (result.existingTestScript !== undefined) ctx.out(`Kept your test script (${result.existingTestScript}): run the generated files with npx vitest run`);
 }

@@ -122,3 +122,17 @@ describe('ferry generate refusals change nothing', () => {
         expect(await hashTree(tmp)).toEqual(before);
     });
 });
+
+describe('ferry generate tests', () => {
+    it('hands over to the test generator and prints its result as JSON', async () => {
+        await mkdir(join(root, 'github/tests'), { recursive: true });
+        const fixture = { input: null, output: null, nango: { batchSave: { GithubIssue: [] } }, api: {} };
+        await writeFile(join(root, 'github/tests/issues.test.json'), JSON.stringify(fixture));
+        const result = await runFerry(['generate', 'tests', '--json'], { cwd: root });
+        expect(result.code, result.stderr).toBe(0);
+        const json = JSON.parse(result.stdout);
+        expect(json).toMatchObject({ root, scriptAdded: true });
+        expect(json.written).toHaveLength(1);
+        expect(await readFile(join(root, json.written[0]), 'utf8')).not.toBe('');
+    });
+});
