@@ -1,6 +1,121 @@
+/**
+ * `ferry deploy [environment]`: turns the flags into a call to the deploy flow and prints what it
+ * reports. The plan and the deployed functions are results (stdout); progress goes to stderr.
+ */
 import type { CliContext } from '../context.js';
-import { notImplemented } from '../errors.js';
+import { ExitCode, ReportedError } from '../errors.js';
+import { deploy, type DeployEvent, type DeployResult } from '../deploy/deploy.js';
+import { nodeDeployDeps } from '../deploy/node-deps.js';
+import { destructiveReason, formatBytes, renderDeployed, renderDiagnostic, renderPlan } from '../deploy/render.js';
+import { checkVersion, resolveEnvironment } from '../deploy/selection.js';
 
-export async function run(_options: unknown, _ctx: CliContext): Promise<void> {
-    throw notImplemented('deploy');
+export interface DeployCommandOptions {
+    /** -e/--environment */
+    environment?: string | undefined;
+    /** The [environment] argument. */
+    positionalEnvironment?: string | undefined;
+    sync?: string | undefined;
+    action?: string | undefined;
+    integration?: string | undefined;
+    version?: string | undefined;
+    allowDestructive: boolean;
+    autoConfirm: boolean;
+    dryRun: boolean;
+}
+
+export async function run(options: DeployCommandOptions, ctx: CliContext): Promise<ExitCode> {
+    const environment = resolveEnvironment(options.positionalEnvironment, options.environment);
+    const version = checkVersion(options.version);
+    const { compileProject } = await import('../compiler/compile.js');
+
+    const result = await deploy(
+        {
+            cwd: ctx.cwd,
+            environment,
+            flags: { sync: options.sync, action: options.action, integration: options.integration },
+            version,
+            allowDestructive: options.allowDestructive,
+            autoConfirm: options.autoConfirm,
+            dryRun: options.dryRun,
+            interactive: ctx.interactive,
+            debug: ctx.debug
+        },
+        nodeDeployDeps({
+            compileProject,
+            processEnv: ctx.env,
+            confirm: (question) => ctx.confirm(question),
+            onEvent: (event) => printEvent(event, environment, options.dryRun, ctx),
+            onCompileProgress: (event) => ctx.log.debug('compile', event.message)
+        })
+    );
+    return printResult(result, ctx);
+}
+
+function printEvent(event: DeployEvent, environment: string, dryRun: boolean, ctx: CliContext): void {
+    const c = ctx.colors;
+    switch (event.kind) {
+        case 'compiled':
+            ctx.log.success(`Compiled ${event.functions} function${event.functions === 1 ? '' : 's'} (${(event.durationMs / 1000).toFixed(1)}s)`);
+            return;
+        case 'payload': {
+            const scope =
+                event.selection.mode === 'all'
+                    ? 'every function'
+                    : event.selection.mode === 'integration'
+                      ? `integration ${event.selection.integration}`
+                      : `${event.selection.function?.type} ${event.selection.integration}/${event.selection.function?.name}`;
+            ctx.log.info(`Payload: ${formatBytes(event.bytes)} for ${event.functions} function${event.functions === 1 ? '' : 's'} (${scope}, deployMode ${event.selection.mode})`);
+            return;
+        }
+        case 'plan':
+            if (!ctx.json) for (const line of renderPlan(event.plan, event.assessment, environment, c)) ctx.out(line);
+            // A real deploy says it in its prompt or its refusal; a dry run says what deploying would take.
+            if (dryRun && event.assessment.destructive) {
+                ctx.log.warn(`The plan ${destructiveReason(event.assessment)}: deploying it needs a yes at the prompt, or --auto-confirm and --allow-destructive.`);
+            }
+            return;
+        case 'retry': {
+            const what = event.notice.call === 'preview' ? 'The deploy preview' : 'The deploy';
+            ctx.log.warn(`${what} failed (${event.notice.reason}); retrying in ${(event.notice.delayMs / 1000).toFixed(1)}s (try ${event.notice.attempt + 1})`);
+            return;
+        }
+        case 'deploying':
+            ctx.log.info(`Deploying to '${environment}'...`);
+            return;
+    }
+}
+
+function printResult(result: DeployResult, ctx: CliContext): ExitCode {
+    const error = result.error;
+    if (result.compileErrors.length > 0) {
+        const root = ctx.cwd;
+        for (const diagnostic of result.compileErrors) ctx.log.error(renderDiagnostic(diagnostic, root, ctx.isTTY));
+    }
+    if (ctx.json) {
+        ctx.printJson({
+            environment: result.environment,
+            plan: result.plan && result.assessment ? { ...result.plan, connectionsAffected: result.assessment.connectionsAffected } : null,
+            destructive: result.destructive,
+            deployed: result.deployed,
+            payloadBytes: result.payloadBytes,
+            dryRun: result.dryRun,
+            ...(result.compileErrors.length > 0 ? { compileErrors: result.compileErrors.map(({ frame: _frame, ...rest }) => rest) } : {}),
+            ...(error ? { error: error.toJSON() } : {})
+        });
+    }
+    if (error) {
+        // The document above already carries the error; stderr still gets the one line.
+        if (!ctx.json) throw error;
+        ctx.log.error(`${error.message}.${error.hint ? ` ${error.hint}` : ''}`);
+        throw new ReportedError(error.exitCode);
+    }
+    const seconds = (result.durationMs / 1000).toFixed(1);
+    if (result.outcome === 'previewed') {
+        ctx.log.success(`Dry run: nothing was deployed to '${result.environment}' (${seconds}s)`);
+        return ExitCode.Ok;
+    }
+    if (!ctx.json) for (const line of renderDeployed(result.deployed, ctx.colors)) ctx.out(line);
+    const count = result.deployed.length;
+    ctx.log.success(`Deployed ${count} function${count === 1 ? '' : 's'} to '${result.environment}' (${seconds}s)`);
+    return ExitCode.Ok;
 }

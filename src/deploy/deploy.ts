@@ -161,7 +161,7 @@ async function run(options: DeployOptions, deps: DeployDeps, progress: Progress)
         });
         if (decision.kind === 'refuse') throw refused(assessment, options.environment, decision.missingFlags);
         if (decision.kind === 'ask') {
-            const yes = await deps.confirm(`This plan ${destructiveReason(assessment)}. Deploy it to '${options.environment}'?`);
+            const yes = await deps.confirm(`The plan ${destructiveReason(assessment)}. Deploy it to '${options.environment}'?`);
             if (!yes) throw cancelled();
         }
 
@@ -243,11 +243,10 @@ function secretInPayload(variables: readonly string[]): FerryError {
 }
 
 function refused(assessment: PlanAssessment, environment: string, missingFlags: readonly string[]): FerryError {
-    const missing = missingFlags.join(' and ');
     return new FerryError({
         code: 'DEPLOY_REFUSED',
-        message: `Refusing a destructive deploy to '${environment}' without ${missing}: ${destructiveReason(assessment)}; nothing was deployed`,
-        hint: `Review the plan above; to deploy it unattended pass both --auto-confirm and --allow-destructive (missing: ${missingFlags.join(', ')}).`,
+        message: `Refusing to deploy to '${environment}': the plan ${destructiveReason(assessment)}, and ${missingFlags.join(' and ')} ${missingFlags.length === 1 ? 'is' : 'are'} missing; nothing was deployed`,
+        hint: 'Review the plan above, then rerun with --auto-confirm --allow-destructive, or in a terminal to confirm it.',
         exitCode: ExitCode.Deploy,
         details: { missingFlags: [...missingFlags] }
     });

@@ -58,17 +58,17 @@ function syncNote(sync: PlanSync, kind: 'new' | 'updated' | 'deleted', c: Colors
     return sync.connections > 0 ? c.dim(`(${plural(sync.connections, 'connection')})`) : '';
 }
 
-/** Why a destructive plan needs confirming, as a one-line reason. */
+/** What makes a plan destructive, as a verb phrase: "deletes a sync with connections (github/issues) and the model Issue". */
 export function destructiveReason(assessment: PlanAssessment): string {
     const parts: string[] = [];
     if (assessment.deletedSyncsWithConnections.length > 0) {
         const names = assessment.deletedSyncsWithConnections.map((sync) => `${sync.integration}/${sync.name}`).join(', ');
-        parts.push(`it deletes ${assessment.deletedSyncsWithConnections.length === 1 ? 'a sync' : 'syncs'} with connections (${names})`);
+        parts.push(`${assessment.deletedSyncsWithConnections.length === 1 ? 'a sync' : 'syncs'} with connections (${names})`);
     }
     if (assessment.deletedModels.length > 0) {
-        parts.push(`it deletes ${assessment.deletedModels.length === 1 ? 'the model' : 'the models'} ${assessment.deletedModels.join(', ')}`);
+        parts.push(`${assessment.deletedModels.length === 1 ? 'the model' : 'the models'} ${assessment.deletedModels.join(', ')}`);
     }
-    return parts.join(' and ');
+    return `deletes ${parts.join(' and ')}`;
 }
 
 export function renderDeployed(deployed: readonly DeployedFunction[], c: Colors): string[] {
