@@ -1,6 +1,44 @@
+/** `ferry test`: replays the recorded fixtures offline and prints each result and the summary. */
 import type { CliContext } from '../context.js';
-import { notImplemented } from '../errors.js';
+import { ExitCode } from '../errors.js';
+import { formatCase, summaryLine, type TestReport } from '../testing/report.js';
 
-export async function run(_options: unknown, _ctx: CliContext): Promise<void> {
-    throw notImplemented('test');
+export interface TestCommandOptions {
+    functionName?: string;
+    integration?: string;
+}
+
+export async function run(options: TestCommandOptions, ctx: CliContext): Promise<ExitCode> {
+    const [{ runTests }, { runFunction, createSandboxPool }] = await Promise.all([import('../testing/run-tests.js'), import('../dryrun/run.js')]);
+    const spinner = ctx.isTTY && !ctx.json ? await ctx.spinner('replaying fixtures') : undefined;
+    let done = 0;
+    let report: TestReport;
+    try {
+        report = await runTests(
+            {
+                cwd: ctx.cwd,
+                ...(options.functionName ? { functionName: options.functionName } : {}),
+                ...(options.integration ? { integration: options.integration } : {}),
+                onResult: () => spinner?.update(`replaying fixtures (${++done} done)`)
+            },
+            { runFunction, createPool: (size) => createSandboxPool(size) }
+        );
+    } finally {
+        spinner?.stop();
+    }
+
+    if (ctx.json) {
+        ctx.printJson({
+            tests: report.tests.map((t) => ({ function: t.function, integration: t.integration, fixture: t.fixture, ok: t.ok, durationMs: t.durationMs, failures: t.failures })),
+            passed: report.passed,
+            failed: report.failed,
+            durationMs: report.durationMs
+        });
+    } else {
+        const paint = { green: ctx.colors.green, red: ctx.colors.red, dim: ctx.colors.dim };
+        for (const test of report.tests) ctx.out(formatCase(test, paint));
+        ctx.out('');
+        ctx.out(summaryLine(report));
+    }
+    return report.failed > 0 ? ExitCode.Failure : ExitCode.Ok;
 }

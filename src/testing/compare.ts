@@ -8,7 +8,7 @@ import type { FunctionKind, RunResult } from '../dryrun/types.js';
 import { diffValues, toJsonValue, type Difference } from './diff.js';
 import type { ReplayMiss } from './replay-transport.js';
 
-export type FailureKind = 'unrecorded_request' | 'error' | 'output' | 'action_error' | 'missing_record' | 'extra_record' | 'changed_field';
+export type FailureKind = 'fixture' | 'unrecorded_request' | 'error' | 'output' | 'action_error' | 'missing_record' | 'extra_record' | 'changed_field';
 
 /** One thing that did not match; flat so `--json` readers need no tree walking. */
 export interface TestFailure {

@@ -30,9 +30,14 @@ export interface GenerateTestsResult {
     existingTestScript?: string;
 }
 
-/** `github/tests/issues.test.json` -> `github/tests/issues.replay.test.ts`: beside the fixture, picked up by vitest, never a .test.json. */
+/**
+ * `github/tests/issues.test.json` -> `github/tests/issues.replay.test.mjs`: beside the fixture,
+ * matched by vitest's default pattern, never a .test.json. JavaScript on purpose: a project's
+ * tsconfig includes every .ts file, and `ferry compile` must not start type-checking test files
+ * (nor need vitest's types to be installed).
+ */
 export function generatedTestPath(fixturePath: string): string {
-    return `${fixturePath.slice(0, -FIXTURE_SUFFIX.length)}.replay.test.ts`;
+    return `${fixturePath.slice(0, -FIXTURE_SUFFIX.length)}.replay.test.mjs`;
 }
 
 export function renderTestFile(fixture: Pick<FixtureFile, 'integration' | 'name'>): string {

@@ -1,0 +1,128 @@
+// bench/test: `ferry test` replaying 1,000 synthetic fixtures (half actions, half syncs paginated
+// over three pages) in a temporary project. Target: under 20 s on a 2-core machine.
+// Uses the built CLI (run `npm run build` first). FIXTURES=<n> changes the count.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = join(repo, 'bin/ferry.js');
+if (!existsSync(join(repo, 'dist/cli.js'))) {
+    console.error('bench/test: dist/ is missing, run `npm run build` first');
+    process.exit(1);
+}
+
+const total = Number(process.env.FIXTURES ?? 1000);
+const integrations = 10;
+const root = mkdtempSync(join(tmpdir(), 'ferry-bench-test-'));
+
+function write(rel, content) {
+    const path = join(root, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+}
+
+const action = (name) => `import { createAction } from 'nango';
+import * as z from 'zod';
+
+export default createAction({
+    description: '${name}',
+    input: z.object({ id: z.string() }),
+    output: z.object({ id: z.string(), name: z.string(), tags: z.array(z.string()) }),
+    exec: async (nango, input) => {
+        const res = await nango.get({ endpoint: \`/items/\${input.id}\` });
+        return { id: String(res.data.id), name: res.data.full_name, tags: res.data.labels.map((l) => l.name) };
+    }
+});
+`;
+
+const sync = (name) => `import { createSync } from 'nango';
+import * as z from 'zod';
+
+const Item = z.object({ id: z.string(), name: z.string(), done: z.boolean() });
+
+export default createSync({
+    description: '${name}',
+    frequency: 'every hour',
+    models: { Item },
+    exec: async (nango) => {
+        const pages = nango.paginate({
+            endpoint: '/items',
+            params: { per_page: 5 },
+            paginate: { type: 'cursor', cursor_path_in_response: 'next', cursor_name_in_request: 'cursor', response_path: 'items' }
+        });
+        for await (const page of pages) {
+            await nango.batchSave(page.map((i) => ({ id: String(i.id), name: i.title, done: i.state === 'closed' })), 'Item');
+        }
+    }
+});
+`;
+
+function actionFixture(i) {
+    const id = String(i);
+    return {
+        input: { id },
+        output: { id, name: `item ${i}`, tags: ['a', 'b'] },
+        nango: { getConnection: { connection_id: 'bench', provider_config_key: 'bench', provider: 'bench' }, getMetadata: null },
+        api: { get: { [`/items/${id}`]: { response: { id: i, full_name: `item ${i}`, labels: [{ name: 'a' }, { name: 'b' }] }, status: 200, headers: {} } } }
+    };
+}
+
+function syncFixture(i) {
+    const records = [];
+    const entries = [];
+    for (let page = 0; page < 3; page++) {
+        const items = Array.from({ length: 5 }, (_, k) => ({ id: i * 100 + page * 5 + k, title: `t${k}`, state: k % 2 ? 'closed' : 'open' }));
+        records.push(...items.map((it) => ({ id: String(it.id), name: it.title, done: it.state === 'closed' })));
+        entries.push({
+            response: { items, ...(page < 2 ? { next: `c${page + 1}` } : {}) },
+            status: 200,
+            headers: {},
+            request: { params: { per_page: '5', ...(page > 0 ? { cursor: `c${page}` } : {}) } }
+        });
+    }
+    return {
+        nango: { getConnection: { connection_id: 'bench', provider_config_key: 'bench', provider: 'bench' }, batchSave: { Item: records.reverse() }, batchDelete: {} },
+        api: { get: { '/items': entries } }
+    };
+}
+
+const imports = [];
+for (let i = 0; i < total; i++) {
+    const integration = `svc${i % integrations}`;
+    const isAction = i % 2 === 0;
+    const name = `${isAction ? 'get-item' : 'items'}-${i}`;
+    const folder = isAction ? 'actions' : 'syncs';
+    write(`${integration}/${folder}/${name}.ts`, isAction ? action(name) : sync(name));
+    write(`${integration}/tests/${name}.test.json`, isAction ? actionFixture(i) : syncFixture(i));
+    imports.push(`import './${integration}/${folder}/${name}.js';`);
+}
+write('index.ts', `${imports.join('\n')}\n`);
+write('package.json', { name: 'bench-test', private: true, type: 'module' });
+mkdirSync(join(root, '.nango'), { recursive: true });
+
+try {
+    const started = performance.now();
+    const run = spawnSync(process.execPath, [bin, 'test', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
+    const seconds = (performance.now() - started) / 1000;
+    let report;
+    try {
+        report = JSON.parse(run.stdout);
+    } catch {
+        console.error(`bench/test: ferry test did not print JSON (exit ${run.status}):\n${run.stderr.slice(0, 2000)}`);
+        process.exit(1);
+    }
+    const slowest = [...report.tests].sort((a, b) => b.durationMs - a.durationMs)[0];
+    console.log(`ferry test: ${total} fixtures (${total / 2} actions, ${total / 2} syncs over 3 pages) in ${seconds.toFixed(2)} s on ${availableParallelism()} cores`);
+    console.log(`  ${report.passed} passed, ${report.failed} failed; ${(seconds * 1000 / total).toFixed(1)} ms per fixture; slowest ${slowest?.function} ${slowest?.durationMs} ms`);
+    console.log(`  target: under 20 s -> ${seconds < 20 ? 'met' : 'NOT met'}`);
+    if (report.failed > 0) {
+        const first = report.tests.find((t) => !t.ok);
+        console.error(`  first failure: ${first.fixture}: ${first.failures[0]?.message}`);
+        process.exitCode = 1;
+    }
+} finally {
+    rmSync(root, { recursive: true, force: true });
+}

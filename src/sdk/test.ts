@@ -1,0 +1,57 @@
+/**
+ * `ferry/test`: replay a recorded fixture from any test runner (the files `ferry generate tests`
+ * writes use it with vitest). The function runs offline exactly as under `ferry test`.
+ *
+ *   import { replayFixture } from 'ferry/test';
+ *   const result = await replayFixture(new URL('./issues.test.json', import.meta.url));
+ *   expect(result.failures, result.report).toEqual([]);
+ *
+ * The types below are this module's whole public surface; the implementation is loaded on the
+ * first call, so importing it costs nothing.
+ */
+
+export interface ReplayFailure {
+    kind: 'fixture' | 'unrecorded_request' | 'error' | 'output' | 'action_error' | 'missing_record' | 'extra_record' | 'changed_field';
+    /** One line naming what differs: model, record id and field, or the unrecorded request. */
+    message: string;
+    operation?: 'batchSave' | 'batchUpdate' | 'batchDelete';
+    model?: string;
+    recordId?: string;
+    path?: string;
+    expected?: unknown;
+    actual?: unknown;
+    stack?: string;
+}
+
+export interface ReplayFixtureOptions {
+    /** Stop a function that hangs after this long (default 30 s). */
+    timeoutMs?: number;
+}
+
+export interface ReplayFixtureResult {
+    ok: boolean;
+    function: string;
+    integration: string;
+    /** The fixture, relative to the project root. */
+    fixture: string;
+    durationMs: number;
+    /** Empty when the run matched the fixture. */
+    failures: ReplayFailure[];
+    /** The failures as `ferry test` prints them: a good assertion message. */
+    report: string;
+    /** What the action returned. */
+    output?: unknown;
+    /** The payload of the ActionError the action threw. */
+    actionError?: unknown;
+    /** Every record the sync saved, updated or deleted, per model. */
+    saved?: Record<string, unknown[]>;
+    updated?: Record<string, unknown[]>;
+    deleted?: Record<string, unknown[]>;
+    logs: { level: string; message: string; time: string }[];
+}
+
+/** Replays `<integration>/tests/<function>.test.json` (a path or a file: URL) against its function. */
+export async function replayFixture(fixture: string | URL, options: ReplayFixtureOptions = {}): Promise<ReplayFixtureResult> {
+    const { replayFixtureFile } = await import('../testing/replay-fixture.js');
+    return replayFixtureFile(fixture, options);
+}

@@ -1,0 +1,101 @@
+/**
+ * One fixture replayed: the function runs in the dryrun runtime with the replay transport,
+ * the fixture's connection, metadata, input and checkpoint, and a clock that never waits; then
+ * its result is compared with what the fixture recorded. Shared by `ferry test` and `ferry/test`.
+ */
+import type { Fixture } from '../dryrun/fixture.js';
+import { instantClock } from '../dryrun/retry.js';
+import type { Connection, FunctionKind, RunOptions, RunResult, RuntimeBackend } from '../dryrun/types.js';
+import { compareRun, type TestFailure } from './compare.js';
+import { ReplayTransport } from './replay-transport.js';
+import type { TestCaseResult } from './report.js';
+
+export type RunFunction = (options: RunOptions) => Promise<RunResult>;
+
+export interface ReplayJob {
+    code: string;
+    filename: string;
+    ref: { integration: string; name: string; type: FunctionKind };
+    fixture: Fixture & Record<string, unknown>;
+    /** The fixture's path relative to the project root, for reports. */
+    fixturePath: string;
+    sandbox?: RunOptions['sandbox'];
+    timeoutMs?: number;
+}
+
+/** Default per-function time limit: a replay answers instantly, so only a hang gets near it. */
+export const REPLAY_TIMEOUT_MS = 30_000;
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The connection getConnection returns, from the fixture (Ferry's or Nango's field names). */
+export function connectionFromFixture(fixture: Fixture, integration: string): Connection {
+    const recorded = isObject(fixture.nango?.getConnection) ? fixture.nango.getConnection : {};
+    const metadata = fixture.nango?.getMetadata ?? (isObject(recorded['metadata']) ? recorded['metadata'] : null);
+    return {
+        ...recorded,
+        connection_id: str(recorded['connection_id']) ?? str(recorded['connectionId']) ?? 'test-connection',
+        provider_config_key: str(recorded['provider_config_key']) ?? str(recorded['providerConfigKey']) ?? integration,
+        // Pagination and retry defaults come from the provider, as live; the integration id is the usual provider name.
+        provider: str(recorded['provider']) ?? integration,
+        metadata: isObject(metadata) ? metadata : null
+    };
+}
+
+function backendFromFixture(fixture: Fixture): RuntimeBackend {
+    const variables = fixture.nango?.['getEnvironmentVariables'];
+    return Array.isArray(variables) ? { getEnvironmentVariables: async () => variables as { name: string; value: string }[] } : {};
+}
+
+/** RunOptions for a replay: everything from the fixture, nothing from the network or the clock. */
+export function replayOptions(job: ReplayJob, transport: ReplayTransport): RunOptions {
+    const { fixture } = job;
+    const connection = connectionFromFixture(fixture, job.ref.integration);
+    const checkpoint = fixture.nango?.['getCheckpoint'];
+    const lastSyncDate = str(fixture.nango?.['lastSyncDate']);
+    return {
+        code: job.code,
+        filename: job.filename,
+        ref: job.ref,
+        transport,
+        connection,
+        backend: backendFromFixture(fixture),
+        ...(job.ref.type === 'action' ? { input: fixture.input } : {}),
+        ...(fixture.nango?.getMetadata !== undefined ? { metadata: isObject(fixture.nango.getMetadata) ? fixture.nango.getMetadata : null } : {}),
+        ...(isObject(checkpoint) ? { checkpoint } : {}),
+        ...(lastSyncDate && !Number.isNaN(Date.parse(lastSyncDate)) ? { lastSyncDate: new Date(lastSyncDate) } : {}),
+        keepRecords: true,
+        firstN: 0,
+        retry: { clock: instantClock },
+        timeoutMs: job.timeoutMs ?? REPLAY_TIMEOUT_MS,
+        ...(job.sandbox ? { sandbox: job.sandbox } : {})
+    };
+}
+
+export interface ReplayOutcome extends TestCaseResult {
+    /** The run itself, for callers that want to assert more (ferry/test). */
+    result?: RunResult;
+}
+
+export async function replay(job: ReplayJob, runFunction: RunFunction): Promise<ReplayOutcome> {
+    const started = performance.now();
+    const transport = new ReplayTransport(job.fixture);
+    let failures: TestFailure[];
+    let result: RunResult | undefined;
+    try {
+        result = await runFunction(replayOptions(job, transport));
+        failures = compareRun(job.fixture, job.ref.type, result, transport.misses);
+    } catch (error) {
+        failures = [{ kind: 'error', message: `the runtime failed: ${(error as Error)?.message ?? String(error)}` }];
+    }
+    return {
+        function: job.ref.name,
+        integration: job.ref.integration,
+        fixture: job.fixturePath,
+        ok: failures.length === 0,
+        durationMs: Math.round(performance.now() - started),
+        failures,
+        ...(result ? { result } : {})
+    };
+}

@@ -1,0 +1,156 @@
+/**
+ * `ferry test`: every fixture of the project (or of one integration / one function) replayed
+ * offline. Functions are bundled together in one esbuild build, then replayed in parallel on a
+ * pool of reusable sandboxes, one per core. A fixture that cannot be read or has no function is
+ * a failed test with a one-line reason, so one bad file never hides the other results.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { bundleFunctions } from '../compiler/bundle.js';
+import type { Fixture } from '../dryrun/fixture.js';
+import type { RunOptions } from '../dryrun/types.js';
+import { ExitCode, FerryError, usageError } from '../errors.js';
+import { loadProject } from '../project/project.js';
+import type { FunctionRef } from '../project/types.js';
+import { didYouMean } from '../util/suggest.js';
+import { discoverFixtures, FIXTURE_SUFFIX, loadFixture, type FixtureFile } from './fixtures.js';
+import { replay, type RunFunction } from './replay.js';
+import type { TestCaseResult, TestReport } from './report.js';
+
+export interface TestOptions {
+    cwd: string;
+    /** Only the fixtures of this function. */
+    functionName?: string;
+    /** Only the fixtures of this integration. */
+    integration?: string;
+    /** Parallel replays; default: the machine's cores. */
+    concurrency?: number;
+    /** Each result as soon as it is known (results are still returned sorted). */
+    onResult?: (result: TestCaseResult) => void;
+}
+
+type Sandbox = NonNullable<RunOptions['sandbox']>;
+
+export interface TestDeps {
+    runFunction: RunFunction;
+    /** Reusable workers that run `size` functions at once; without it every replay starts its own. */
+    createPool?: (size: number) => Sandbox;
+}
+
+interface Task {
+    file: FixtureFile;
+    ref: FunctionRef;
+    fixture: Fixture & Record<string, unknown>;
+}
+
+function checkFilters(entries: readonly FunctionRef[], options: TestOptions): void {
+    if (options.integration !== undefined && !entries.some((e) => e.integration === options.integration)) {
+        const known = [...new Set(entries.map((e) => e.integration))];
+        throw usageError(`no integration '${options.integration}' in this project`, didYouMean(options.integration, known) || `Integrations: ${known.join(', ') || 'none'}.`);
+    }
+    if (options.functionName !== undefined) {
+        const scope = entries.filter((e) => options.integration === undefined || e.integration === options.integration);
+        if (!scope.some((e) => e.name === options.functionName)) {
+            throw usageError(
+                `no function '${options.functionName}'${options.integration ? ` in integration '${options.integration}'` : ''} in index.ts`,
+                didYouMean(options.functionName, scope.map((e) => e.name)) || 'Run `ferry test` without a name to replay every fixture.'
+            );
+        }
+    }
+}
+
+function failed(file: FixtureFile, message: string): TestCaseResult {
+    return { function: file.name, integration: file.integration, fixture: file.relPath, ok: false, durationMs: 0, failures: [{ kind: 'fixture', message }] };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+        while (next < items.length) await work(items[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+export async function runTests(options: TestOptions, deps: TestDeps): Promise<TestReport> {
+    const started = performance.now();
+    const project = await loadProject(options.cwd);
+    checkFilters(project.entries, options);
+    const files = await discoverFixtures(project.root, {
+        ...(options.integration !== undefined ? { integration: options.integration } : {}),
+        ...(options.functionName !== undefined ? { functionName: options.functionName } : {})
+    });
+    if (files.length === 0) {
+        const scope = options.functionName ? ` for '${options.functionName}'` : options.integration ? ` in integration '${options.integration}'` : '';
+        throw new FerryError({
+            code: 'NO_FIXTURES',
+            message: `no fixture found${scope} (looked for <integration>/tests/*${FIXTURE_SUFFIX} in ${project.root})`,
+            hint: 'Record one with `ferry dryrun <function> <connectionId> --save`.'
+        });
+    }
+
+    const results: TestCaseResult[] = [];
+    const report = (result: TestCaseResult): void => {
+        results.push(result);
+        options.onResult?.(result);
+    };
+    const tasks: Task[] = [];
+    await Promise.all(
+        files.map(async (file) => {
+            const ref = project.entries.find((e) => e.integration === file.integration && e.name === file.name);
+            if (!ref) {
+                const names = project.entries.filter((e) => e.integration === file.integration).map((e) => e.name);
+                const hint = didYouMean(file.name, names);
+                return report(failed(file, `${file.relPath}: no function '${file.name}' in integration '${file.integration}' is registered in index.ts${hint ? `. ${hint}` : ''}`));
+            }
+            try {
+                tasks.push({ file, ref, fixture: (await loadFixture(file.path, project.root)) as Fixture & Record<string, unknown> });
+            } catch (error) {
+                if (!(error instanceof FerryError)) throw error;
+                report(failed(file, error.message));
+            }
+        })
+    );
+
+    if (tasks.length > 0) {
+        const refs = [...new Map(tasks.map((t) => [t.ref.id, t.ref])).values()];
+        const bundled = await bundleFunctions(project.root, refs);
+        if (bundled.errors.length > 0) {
+            const first = bundled.errors[0]!;
+            const where = first.file ? `${first.file}${first.line ? `:${first.line}` : ''}: ` : '';
+            throw new FerryError({
+                code: 'BUNDLE_ERROR',
+                message: `${where}${first.message}${bundled.errors.length > 1 ? ` (and ${bundled.errors.length - 1} more errors)` : ''}`,
+                hint: 'Fix the function so it builds (`ferry compile` shows every error), then run the tests again.',
+                exitCode: ExitCode.Compile
+            });
+        }
+        const code = new Map(bundled.bundles.map((b) => [b.ref.id, b.code]));
+        const size = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), tasks.length));
+        const pool = deps.createPool?.(size);
+        try {
+            // Twice the pool's size in flight, so a worker never waits for the main thread to hand it the next job.
+            await eachLimited(tasks, size * 2, async (task) => {
+                const outcome = await replay(
+                    {
+                        code: code.get(task.ref.id)!,
+                        filename: join(project.root, 'build', `${task.ref.id}.cjs`),
+                        ref: { integration: task.ref.integration, name: task.ref.name, type: task.ref.type },
+                        fixture: task.fixture,
+                        fixturePath: task.file.relPath,
+                        ...(pool ? { sandbox: pool } : {})
+                    },
+                    deps.runFunction
+                );
+                delete outcome.result;
+                report(outcome);
+            });
+        } finally {
+            await pool?.close();
+        }
+    }
+
+    results.sort((a, b) => a.fixture.localeCompare(b.fixture));
+    const passed = results.filter((r) => r.ok).length;
+    return { root: project.root, tests: results, passed, failed: results.length - passed, durationMs: Math.round(performance.now() - started) };
+}
