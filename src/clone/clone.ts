@@ -12,7 +12,7 @@ import { withImports } from '../project/index-file.js';
 import { parseIndexImports, specifierToRelPath } from '../project/project.js';
 import type { FunctionFolder } from '../project/types.js';
 import { writeFilesAtomic } from '../util/fs.js';
-import { SCRIPT_FILE, candidatePaths, findImportSpecifiers, isRelativeSpecifier } from './imports.js';
+import { SCRIPT_FILE, candidatePaths, findImports, isRelativeSpecifier } from './imports.js';
 import { boundedSource } from './limit.js';
 import { selectFunctions } from './select.js';
 import type { TemplateSource } from './source.js';
@@ -119,15 +119,15 @@ async function plan(source: TemplateSource, options: PlanOptions): Promise<Clone
             const projectPath = toProjectPath(repoPath)!;
             collected.set(projectPath, { from: repoPath, content });
             if (!SCRIPT_FILE.test(repoPath)) return;
-            const specifiers = findImportSpecifiers(content.toString('utf8'));
+            const imports = findImports(content.toString('utf8'));
             await Promise.all(
-                specifiers.map(async (specifier) => {
+                imports.map(async ({ specifier, typeOnly }) => {
                     if (!isRelativeSpecifier(specifier)) {
-                        if (!isSdkSpecifier(specifier) && !isPlatformModule(specifier)) {
+                        if (!typeOnly && !isSdkSpecifier(specifier) && !isPlatformModule(specifier)) {
                             warnings.push({
                                 code: 'PACKAGE_NOT_BUNDLED',
                                 file: projectPath,
-                                message: `${projectPath} imports '${specifier}', which the platform does not provide at run time (only the SDK, ${PLATFORM_MODULES.join(', ')}): \`ferry compile\` will reject it until you replace it`
+                                message: `${projectPath} imports '${specifier}', which the platform does not provide at run time (only the SDK, ${PLATFORM_MODULES.join(', ')}): \`ferry compile\` rejects it unless only types are used from it`
                             });
                         }
                         return;

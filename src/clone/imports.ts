@@ -148,22 +148,39 @@ function startsRegex(lastSignificant: string, out: string[]): boolean {
 
 // `import x from '…'`, `import type { A } from '…'`, `import '…'`, `export * from '…'`,
 // `export { a } from '…'`, `import x = require('…')`, `import('…')`, `require('…')`.
-const STATIC = /(?:^|[^\w$.])(?:import|export)\s+(?:type\s+)?(?:[\w$*{},\s]*?\s*from\s*)?(['"])/g;
+const STATIC = /(?:^|[^\w$.])(?:import|export)\s+(type\s+)?(?:[\w$*{},\s]*?\s*from\s*)?(['"])/g;
 const CALL = /(?:^|[^\w$.])(?:import|require)\s*\(\s*(['"])/g;
 
-/** Every module specifier the file imports or re-exports, in order of appearance, without repeats. */
-export function findImportSpecifiers(source: string): string[] {
+export interface ImportReference {
+    specifier: string;
+    /** Every import of this specifier is `import type` / `export type`: erased when bundling. */
+    typeOnly: boolean;
+}
+
+/** Every module the file imports or re-exports, in order of first appearance, without repeats. */
+export function findImports(source: string): ImportReference[] {
     const { text, literals } = mask(source);
-    const found: { at: number; specifier: string }[] = [];
+    const found: { at: number; specifier: string; typeOnly: boolean }[] = [];
     for (const pattern of [STATIC, CALL]) {
         pattern.lastIndex = 0;
         for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
             const quoteAt = match.index + match[0].length - 1;
             const specifier = literals.get(quoteAt);
-            if (specifier !== undefined && specifier.length > 0) found.push({ at: quoteAt, specifier });
+            const typeOnly = pattern === STATIC && match[1] !== undefined;
+            if (specifier !== undefined && specifier.length > 0) found.push({ at: quoteAt, specifier, typeOnly });
         }
     }
-    return [...new Set(found.sort((a, b) => a.at - b.at).map((f) => f.specifier))];
+    const bySpecifier = new Map<string, ImportReference>();
+    for (const { specifier, typeOnly } of found.sort((a, b) => a.at - b.at)) {
+        const seen = bySpecifier.get(specifier);
+        if (seen) seen.typeOnly &&= typeOnly;
+        else bySpecifier.set(specifier, { specifier, typeOnly });
+    }
+    return [...bySpecifier.values()];
+}
+
+export function findImportSpecifiers(source: string): string[] {
+    return findImports(source).map((i) => i.specifier);
 }
 
 export function isRelativeSpecifier(specifier: string): boolean {

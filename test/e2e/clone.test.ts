@@ -87,6 +87,8 @@ describe('ferry clone', () => {
         const requests = github.requests.slice(before);
         expect(requests.length).toBeGreaterThan(0);
         for (const request of requests) expect(request.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+        // One function needs no listing: raw downloads only, which do not count against the API limit.
+        expect(requests.filter((r) => !r.path.startsWith('/raw/'))).toEqual([]);
         expect(result.stdout + result.stderr).not.toContain(TOKEN);
     });
 

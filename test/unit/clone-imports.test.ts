@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidatePaths, findImportSpecifiers, isRelativeSpecifier } from '../../src/clone/imports.js';
+import { candidatePaths, findImportSpecifiers, findImports, isRelativeSpecifier } from '../../src/clone/imports.js';
 import { parseRepo, parseTemplateSpec } from '../../src/clone/spec.js';
 import { describeReset } from '../../src/clone/github-source.js';
 import { FerryError } from '../../src/errors.js';
@@ -49,6 +49,15 @@ describe('findImportSpecifiers', () => {
             'export default createAction({ description: `from ${"\'./nope.js\'"}` });'
         ].join('\n');
         expect(findImportSpecifiers(source)).toEqual(['./real.js']);
+    });
+
+    it('tells type-only imports apart (they vanish when bundling)', () => {
+        const source = "import type { AxiosError } from 'axios';\nimport { z } from 'zod';\nimport type { A } from './a.js';\nimport { b } from './a.js';\n";
+        expect(findImports(source)).toEqual([
+            { specifier: 'axios', typeOnly: true },
+            { specifier: 'zod', typeOnly: false },
+            { specifier: './a.js', typeOnly: false }
+        ]);
     });
 
     it('does not mistake exported declarations for re-exports', () => {

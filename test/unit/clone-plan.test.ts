@@ -153,6 +153,7 @@ describe('planClone / applyClone', () => {
                 "import { createAction } from 'nango';",
                 "import { z } from 'zod';",
                 "import _ from 'lodash';",
+                "import type { AxiosError } from 'axios';",
                 "import { gone } from '../helpers/gone.js';",
                 "import { shared } from '../../../shared/util.js';",
                 "// import { commented } from '../helpers/commented.js';",
