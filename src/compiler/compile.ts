@@ -177,6 +177,15 @@ function typecheckFailure(error: unknown): TypecheckOutcome {
 const sortDiagnostics = (a: CompileDiagnostic, b: CompileDiagnostic): number =>
     (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.code.localeCompare(b.code);
 
+/**
+ * A syntax error or a missing entry is reported by esbuild or index.ts parsing and again by tsc on
+ * the same line; the first is the clearer of the two, so tsc's copy is dropped.
+ */
+export function withoutEchoes(typeDiagnostics: readonly CompileDiagnostic[], others: readonly CompileDiagnostic[]): CompileDiagnostic[] {
+    const lines = new Set(others.filter((d) => d.file && d.line).map((d) => `${d.file}:${d.line}`));
+    return typeDiagnostics.filter((d) => !(d.file && d.line && lines.has(`${d.file}:${d.line}`)));
+}
+
 /** The whole pipeline. Writes build/*.cjs and .nango/nango.json only when there is no error. */
 export async function compileProject(options: CompileOptions): Promise<ProjectCompileResult> {
     const started = performance.now();
@@ -227,13 +236,8 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
             progress({ stage: 'typecheck', message: typecheckOutcome.cached ? 'type-check: nothing changed' : 'type-checked', durationMs: typecheckOutcome.durationMs });
         }
 
-        const errors = [
-            ...entryProblems,
-            ...bundled.errors,
-            ...analyzed.flatMap((a) => a.diagnostics),
-            ...projectDiagnostics,
-            ...(typecheckOutcome?.diagnostics ?? [])
-        ].sort(sortDiagnostics);
+        const own = [...entryProblems, ...bundled.errors, ...analyzed.flatMap((a) => a.diagnostics), ...projectDiagnostics];
+        const errors = [...own, ...withoutEchoes(typecheckOutcome?.diagnostics ?? [], own)].sort(sortDiagnostics);
         const typecheckSummary = { ran: typecheckOutcome !== undefined && !typecheckOutcome.cached, cached: typecheckOutcome?.cached ?? false, durationMs: typecheckOutcome?.durationMs ?? 0 };
         const base = { root: paths.root, manifestPath: paths.manifestPath, typecheck: typecheckSummary, warnings: bundled.warnings };
 
