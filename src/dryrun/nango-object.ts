@@ -6,7 +6,7 @@
  * are only reported. Values handed to user code are made in the function's own realm.
  */
 import { mergePagination, paginatePages, resolveBaseUrl } from './paginate.js';
-import type { CallRequest, JobSpec, ProxyReply, WireBody, WorkerMessage } from './protocol.js';
+import type { CallRequest, JobNotice, JobSpec, ProxyReply, WireBody } from './protocol.js';
 import type { HttpMethod, LogLevel, ProxyRequest, RecordOperation, ValidationIssue } from './types.js';
 import { checkValue, describeIssue, partialOf } from './validation.js';
 
@@ -21,7 +21,7 @@ export interface Realm {
 
 export interface WorkerHost {
     call(call: CallRequest): Promise<unknown>;
-    post(message: Exclude<WorkerMessage, { t: 'call' } | { t: 'done' }>): void;
+    post(message: JobNotice): void;
 }
 
 /** The parts of a definition the object needs. */

@@ -47,17 +47,23 @@ export interface ProxyReply {
     attempts: number;
 }
 
-/** Worker -> main. */
+/**
+ * Worker -> main. `job` is the run's number: a function can leave work behind (an un-awaited
+ * promise) that speaks after its run ended, and that must never reach the next run's handlers.
+ */
 export type WorkerMessage =
-    | { t: 'call'; id: number; call: CallRequest }
-    | { t: 'log'; entry: LogEntry }
-    | { t: 'issue'; issue: ValidationIssue; text: string }
-    | { t: 'write'; write: WouldBeWrite }
-    | { t: 'done'; outcome: JobOutcome };
+    | { t: 'call'; job: number; id: number; call: CallRequest }
+    | { t: 'log'; job: number; entry: LogEntry }
+    | { t: 'issue'; job: number; issue: ValidationIssue; text: string }
+    | { t: 'write'; job: number; write: WouldBeWrite }
+    | { t: 'done'; job: number; outcome: JobOutcome };
+
+/** What the nango object posts; the worker adds the run's number. */
+export type JobNotice = { t: 'log'; entry: LogEntry } | { t: 'issue'; issue: ValidationIssue; text: string } | { t: 'write'; write: WouldBeWrite };
 
 /** Main -> worker. */
 export type MainMessage =
-    | { t: 'run'; job: JobSpec }
+    | { t: 'run'; job: JobSpec; jobId: number }
     | { t: 'reply'; id: number; ok: true; value: unknown }
     | { t: 'reply'; id: number; ok: false; error: { message: string; name?: string } };
 
@@ -81,4 +87,6 @@ export interface JobOutcome {
     issuesDropped: number;
     /** Models the sync declares, so every one appears in the counts. */
     models: string[];
+    /** The worker may still be running the function's leftovers: do not reuse it. */
+    retire?: boolean;
 }

@@ -1,11 +1,13 @@
 /**
  * The worker thread a function runs in (started by sandbox.ts, built to dist/dryrun/runtime.worker.js).
  * It runs one job at a time and talks to the main thread by messages: `call` (answered by a
- * `reply` with the same id), one-way logs/issues/writes, and `done` with the outcome.
+ * `reply` with the same id), one-way logs/issues/writes, and `done` with the outcome. Every
+ * message carries the run's number so leftovers of a finished run are ignored.
  */
 import { parentPort } from 'node:worker_threads';
+import { requirePlatformModule } from '../compiler/evaluate.js';
 import type { WorkerHost } from './nango-object.js';
-import type { CallRequest, MainMessage, WorkerMessage } from './protocol.js';
+import type { JobOutcome, MainMessage, WorkerMessage } from './protocol.js';
 import { executeJob } from './worker-runtime.js';
 
 const port = parentPort;
@@ -13,28 +15,28 @@ if (!port) throw new Error('runtime.worker must run as a worker thread');
 
 let nextId = 1;
 const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-/** Calls still in flight when the function returns (e.g. an un-awaited batchSave) finish before `done`. */
-const inFlight = new Set<Promise<unknown>>();
 let running: { fail(message: string): void } | undefined;
 
 const post = (message: WorkerMessage): void => port.postMessage(message);
 
-const host: WorkerHost = {
-    call(call: CallRequest) {
-        const id = nextId++;
-        const promise = new Promise<unknown>((resolve, reject) => {
-            pending.set(id, { resolve, reject });
-            post({ t: 'call', id, call });
-        });
-        const tracked = promise.catch(() => undefined).finally(() => inFlight.delete(tracked));
-        inFlight.add(tracked);
-        return promise;
-    },
-    post
-};
+function hostFor(job: number, inFlight: Set<Promise<unknown>>): WorkerHost {
+    return {
+        call(call) {
+            const id = nextId++;
+            const promise = new Promise<unknown>((resolve, reject) => {
+                pending.set(id, { resolve, reject });
+                post({ t: 'call', job, id, call });
+            });
+            const tracked: Promise<unknown> = promise.catch(() => undefined).finally(() => inFlight.delete(tracked));
+            inFlight.add(tracked);
+            return promise;
+        },
+        post: (notice) => post({ ...notice, job })
+    };
+}
 
-// A function's stray rejection or a throw in its timer must not kill a worker other runs share;
-// while a job runs, it fails that job instead.
+// A function's stray rejection must not kill a worker other runs share. A throw in one of its
+// callbacks fails the run it belongs to, and the worker is retired after it.
 process.on('unhandledRejection', () => {});
 process.on('uncaughtException', (error) => running?.fail(`uncaught error in a callback: ${(error as Error)?.message ?? String(error)}`));
 
@@ -48,20 +50,28 @@ port.on('message', (message: MainMessage) => {
         return;
     }
     if (message.t === 'run') {
+        const { job, jobId } = message;
+        const inFlight = new Set<Promise<unknown>>();
         let settled = false;
-        const finish = async (outcome: Awaited<ReturnType<typeof executeJob>>): Promise<void> => {
+        const finish = async (outcome: JobOutcome): Promise<void> => {
             if (settled) return;
             settled = true;
             running = undefined;
+            // Calls still in flight (e.g. an un-awaited batchSave) land before the outcome.
             await Promise.all([...inFlight]);
-            post({ t: 'done', outcome });
+            post({ t: 'done', job: jobId, outcome });
         };
-        running = {
-            fail: (text) =>
-                void finish({ checkpointJson: message.job.checkpointJson, issuesDropped: 0, models: [], error: { kind: 'exception', message: text } })
-        };
-        executeJob(message.job, host).then(finish, (error: unknown) =>
-            finish({ checkpointJson: message.job.checkpointJson, issuesDropped: 0, models: [], error: { kind: 'internal', message: String((error as Error)?.message ?? error) } })
-        );
+        const failed = (kind: 'exception' | 'internal', text: string): JobOutcome => ({ checkpointJson: job.checkpointJson, issuesDropped: 0, models: [], error: { kind, message: text }, retire: true });
+        running = { fail: (text) => void finish(failed('exception', text)) };
+        executeJob(job, hostFor(jobId, inFlight)).then(finish, (error: unknown) => finish(failed('internal', String((error as Error)?.message ?? error))));
+    }
+});
+
+// Most functions import zod: load it while the thread is idle, before the first run asks.
+setImmediate(() => {
+    try {
+        requirePlatformModule('zod');
+    } catch {
+        // A missing zod surfaces when a function requires it, with the function's own error.
     }
 });

@@ -6,18 +6,18 @@
  * The transport, backend and record sink stay in the main thread: the worker asks for them by
  * message (see protocol.ts).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CallRequest, JobOutcome, JobSpec, MainMessage, WorkerMessage } from './protocol.js';
+import type { CallRequest, JobNotice, JobOutcome, JobSpec, MainMessage, WorkerMessage } from './protocol.js';
 
 export interface JobHandlers {
     /** Answers a worker's call (proxy, records, backend); a rejection becomes the call's error. */
     onCall(call: CallRequest): Promise<unknown>;
     /** One-way messages, in the order the function sent them. */
-    onMessage(message: Extract<WorkerMessage, { t: 'log' } | { t: 'issue' } | { t: 'write' }>): void;
+    onMessage(message: JobNotice): void;
 }
 
 export type JobResult = { outcome: JobOutcome } | { timedOut: true } | { crashed: string };
@@ -39,6 +39,7 @@ export interface SandboxOptions {
 }
 
 const WORKER_REL = join('dryrun', 'runtime.worker.js');
+let jobCounter = 0;
 
 /** dist/ holds dryrun/runtime.worker.js; this module may be a chunk (dist/chunks/x.js) or a source file. */
 function findBuiltWorker(): string | undefined {
@@ -70,6 +71,7 @@ async function buildWorkerFromSource(): Promise<string> {
     const outfile = join(outDir, `runtime.worker-${process.pid}.mjs`);
     const esbuild = await import('esbuild');
     await esbuild.build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'silent' });
+    process.once('exit', () => rmSync(outfile, { force: true }));
     return outfile;
 }
 
@@ -110,9 +112,9 @@ class WorkerSandbox implements Sandbox {
             worker.unref();
             worker.on('exit', () => {
                 if (this.worker === worker) this.worker = undefined;
-                this.abort?.('the worker thread exited');
             });
-            worker.on('error', (error) => this.abort?.(`the worker thread failed: ${error.message}`));
+            // An error with no run listening (the thread failed while idle) only retires it.
+            worker.on('error', () => this.retire(worker));
             this.worker = worker;
             this.starting = undefined;
             return worker;
@@ -136,6 +138,7 @@ class WorkerSandbox implements Sandbox {
             return { crashed: (error as Error).message };
         }
         worker.ref();
+        const jobId = ++jobCounter;
         return new Promise<JobResult>((resolve) => {
             let done = false;
             let timer: ReturnType<typeof setTimeout> | undefined;
@@ -144,6 +147,8 @@ class WorkerSandbox implements Sandbox {
                 done = true;
                 if (timer) clearTimeout(timer);
                 worker.off('message', onMessage);
+                worker.off('exit', onExit);
+                worker.off('error', onError);
                 this.abort = undefined;
                 worker.unref();
                 resolve(result);
@@ -152,7 +157,7 @@ class WorkerSandbox implements Sandbox {
                 if (!done) worker.postMessage(message);
             };
             const onMessage = (message: WorkerMessage): void => {
-                if (done) return;
+                if (done || message.job !== jobId) return;
                 switch (message.t) {
                     case 'call':
                         handlers.onCall(message.call).then(
@@ -162,24 +167,35 @@ class WorkerSandbox implements Sandbox {
                         );
                         break;
                     case 'done':
+                        if (message.outcome.retire) this.retire(worker);
                         finish({ outcome: message.outcome });
                         break;
-                    default:
-                        handlers.onMessage(message);
+                    default: {
+                        const { job: _job, ...notice } = message;
+                        handlers.onMessage(notice);
+                    }
                 }
             };
+            const onExit = (): void => finish({ crashed: 'the worker thread exited' });
+            const onError = (error: Error): void => finish({ crashed: `the worker thread failed: ${error.message}` });
             this.abort = (reason) => finish({ crashed: reason });
             worker.on('message', onMessage);
+            worker.on('exit', onExit);
+            worker.on('error', onError);
             if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
                 timer = setTimeout(() => {
                     // The only way to stop a synchronous loop: end the thread; the next run starts a new one.
-                    this.worker = undefined;
+                    this.retire(worker);
                     finish({ timedOut: true });
-                    void worker.terminate();
                 }, options.timeoutMs);
             }
-            worker.postMessage({ t: 'run', job } satisfies MainMessage);
+            worker.postMessage({ t: 'run', job, jobId } satisfies MainMessage);
         });
+    }
+
+    private retire(worker: Worker): void {
+        if (this.worker === worker) this.worker = undefined;
+        void worker.terminate();
     }
 
     async close(): Promise<void> {
