@@ -1,0 +1,48 @@
+// Startup time: median wall time of `ferry --version` and `ferry --help` against a bare
+// `node -e 0`, 20 runs each (after one warm-up), and their ratio. Target: under 1.5x bare node.
+// Uses the built CLI (run `npm run build` first).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = join(root, 'bin/ferry.js');
+if (!existsSync(join(root, 'dist/cli.js'))) {
+    console.error('dist/cli.js is missing: run `npm run build` first');
+    process.exit(1);
+}
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+
+function median(values) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function time(args) {
+    const env = { ...process.env, NO_COLOR: '1' };
+    spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+    const samples = [];
+    for (let i = 0; i < RUNS; i++) {
+        const start = process.hrtime.bigint();
+        const run = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+        samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (run.status !== 0) throw new Error(`node ${args.join(' ')} exited ${run.status}`);
+    }
+    return median(samples);
+}
+
+// Interleaving the baseline with each measurement keeps a busy machine from skewing one side.
+const rows = [];
+for (const flag of ['--version', '--help']) {
+    const bare = time(['-e', '0']);
+    const ferry = time([bin, flag]);
+    rows.push({ flag, bare, ferry, ratio: ferry / bare });
+}
+
+console.log(`node ${process.version}, ${RUNS} runs each, median wall time`);
+for (const { flag, bare, ferry, ratio } of rows) {
+    const verdict = ratio < 1.5 ? 'ok' : 'over the 1.5x target';
+    console.log(`ferry ${flag.padEnd(9)} ${ferry.toFixed(1).padStart(7)} ms   node -e 0 ${bare.toFixed(1).padStart(7)} ms   ratio ${ratio.toFixed(2)}x (${verdict})`);
+}
