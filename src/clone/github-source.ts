@@ -4,7 +4,7 @@
  * pointed elsewhere (GitHub Enterprise, tests). The token only ever travels in a header.
  */
 import { EnvHttpProxyAgent, request, errors as undiciErrors, type Dispatcher } from 'undici';
-import { z } from 'zod';
+import { setMaxListeners } from 'node:events';
 import { FerryError, errnoCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { RepoRef } from './spec.js';
@@ -25,12 +25,18 @@ export interface GitHubSourceOptions {
     dispatcher?: Dispatcher;
 }
 
-const listingSchema = z.array(
-    z.object({
-        name: z.string(),
-        type: z.string()
-    })
-);
+/** The part of a contents-API folder listing clone reads; a hand check keeps zod out of this path. */
+function parseListing(parsed: unknown[]): { entries: SourceEntry[] } | { problem: string } {
+    const entries: SourceEntry[] = [];
+    for (const [i, item] of parsed.entries()) {
+        const entry = item as { name?: unknown; type?: unknown } | null;
+        if (typeof entry !== 'object' || entry === null || typeof entry.name !== 'string' || typeof entry.type !== 'string') {
+            return { problem: `entry ${i} has no string name and type` };
+        }
+        entries.push({ name: entry.name, kind: entry.type === 'dir' ? 'dir' : entry.type === 'file' ? 'file' : 'other' });
+    }
+    return { entries };
+}
 
 interface Answer {
     status: number;
@@ -72,6 +78,8 @@ export function openGitHubSource(options: GitHubSourceOptions): TemplateSource {
     const timeoutMs = options.timeoutMs ?? 30_000;
     const dispatcher = options.dispatcher ?? new EnvHttpProxyAgent({ connect: { timeout: 10_000 }, keepAliveTimeout: 10_000 });
     const controller = new AbortController();
+    // Every request listens on this one signal; dozens of files are not a listener leak.
+    setMaxListeners(0, controller.signal);
     const repoName = `${repo.owner}/${repo.name}`;
     /** GitHub's message for each listing that answered 404: it tells an unknown ref from a missing path. */
     const notFoundMessages = new Map<string, string>();
@@ -128,9 +136,9 @@ export function openGitHubSource(options: GitHubSourceOptions): TemplateSource {
             }
             // A file's path answers with one object, not a list: that is not a folder.
             if (!Array.isArray(parsed)) return undefined;
-            const result = listingSchema.safeParse(parsed);
-            if (!result.success) throw badAnswer(apiUrl, dir, result.error.issues[0]?.message ?? 'unexpected shape');
-            return result.data.map((entry): SourceEntry => ({ name: entry.name, kind: entry.type === 'dir' ? 'dir' : entry.type === 'file' ? 'file' : 'other' }));
+            const result = parseListing(parsed);
+            if ('problem' in result) throw badAnswer(apiUrl, dir, result.problem);
+            return result.entries;
         },
 
         async read(path) {

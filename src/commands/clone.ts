@@ -6,7 +6,6 @@ import type { CliContext } from '../context.js';
 import { ExitCode, usageError } from '../errors.js';
 import { findProjectRoot } from '../project/project.js';
 import { applyClone, conflictError, conflictsOf, planClone, type CloneResult, type ClonePlan } from '../clone/clone.js';
-import { openGitHubSource } from '../clone/github-source.js';
 import { openLocalSource } from '../clone/local-source.js';
 import type { TemplateSource } from '../clone/source.js';
 import { parseRepo, parseTemplateSpec } from '../clone/spec.js';
@@ -30,7 +29,7 @@ export async function run(options: CloneCommandOptions, ctx: CliContext): Promis
     }
     if (options.ref !== undefined && options.ref.trim() === '') throw usageError('--ref is empty', 'Give a branch, tag or commit, or leave --ref out.');
     const root = findProjectRoot(ctx.cwd);
-    const source = openSource(options, ctx);
+    const source = await openSource(options, ctx);
 
     let plan: ClonePlan;
     const spinner = await ctx.spinner(`Fetching ${options.template} from ${source.label}`);
@@ -72,8 +71,10 @@ export async function run(options: CloneCommandOptions, ctx: CliContext): Promis
     return ExitCode.Ok;
 }
 
-function openSource(options: CloneCommandOptions, ctx: CliContext): TemplateSource {
+async function openSource(options: CloneCommandOptions, ctx: CliContext): Promise<TemplateSource> {
     if (options.from !== undefined) return openLocalSource(options.from, ctx.cwd);
+    // undici only loads when GitHub is asked: --from stays offline and light.
+    const { openGitHubSource } = await import('../clone/github-source.js');
     return openGitHubSource({
         repo: parseRepo(options.repo ?? DEFAULT_TEMPLATES_REPO),
         ref: options.ref?.trim(),
