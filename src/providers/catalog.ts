@@ -21,6 +21,9 @@ interface CatalogSource {
 
 let memo: Promise<Catalog> | undefined;
 
+/** Bump when reduceCatalog keeps different fields, so an old cache is not read back. */
+const CACHE_FORMAT = 1;
+
 /** Defaults of one provider (aliases resolved), or undefined when the catalog does not know it. */
 export async function getProviderDefaults(name: string, options: { cacheDir?: string } = {}): Promise<ProviderDefaults | undefined> {
     memo ??= loadCatalog(options.cacheDir);
@@ -67,7 +70,7 @@ function defaultCacheDir(): string {
 async function loadCatalog(cacheDir = defaultCacheDir()): Promise<Catalog> {
     const source = locate();
     if (!source) return {};
-    const cacheFile = join(cacheDir, `providers-${source.version}.json`);
+    const cacheFile = join(cacheDir, `providers-${source.version}-f${CACHE_FORMAT}.json`);
     try {
         return JSON.parse(readFileSync(cacheFile, 'utf8')) as Catalog;
     } catch {

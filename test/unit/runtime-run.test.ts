@@ -228,6 +228,34 @@ export default createAction({ description: 'throws in a timer', input: z.void(),
     await new Promise((r) => setTimeout(r, 200));
 } });
 `,
+    'github/actions/platform.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({ description: 'platform reads', input: z.void(), output: z.any(), exec: async (nango) => {
+    const token = await nango.getToken();
+    const env = await nango.getEnvironmentVariables();
+    const integration = await nango.getIntegration();
+    for (let i = 0; i < 5; i++) await nango.log('line', i);
+    return { tokenLength: typeof token === 'string' ? token.length : -1, env, integration };
+} });
+`,
+    'github/syncs/reads.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+export default createSync({ description: 'record reads', frequency: 'every day', models: { Issue: z.object({ id: z.string() }) }, exec: async (nango) => {
+    const byId = await nango.getRecordsByIds(['1'], 'Issue');
+    await nango.log(byId instanceof Map, byId.get('1'));
+    await nango.listRecords('Issue');
+} });
+`,
+    'github/actions/top-level.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+
+const config = JSON.parse('{not json');
+
+export default createAction({ description: 'never loads', input: z.void(), output: z.any(), exec: async () => config });
+`,
     'github/on-events/setup.ts': `
 import { createOnEvent } from 'nango';
 export default createOnEvent({ description: 'setup', event: 'post-connection-creation', exec: async (nango) => { await nango.log('hello from', nango.providerConfigKey); } });
@@ -345,6 +373,34 @@ describe('actions', () => {
         ]);
         expect(events.filter((e) => e.type === 'log')).toHaveLength(2);
         expect(result.requests).toEqual([]);
+    });
+
+    it('reads the token and environment through the backend, and caps the kept logs', async () => {
+        const result = await run('github/platform', {
+            backend: { getToken: async () => 'tok_123', getEnvironmentVariables: async () => [{ name: 'A', value: '1' }] },
+            integration: { unique_key: 'github', provider: 'github', webhook_url: 'https://hooks/x' },
+            maxLogs: 3
+        });
+        expect(result.output).toEqual({ tokenLength: 7, env: [{ name: 'A', value: '1' }], integration: { unique_key: 'github', provider: 'github', webhook_url: 'https://hooks/x' } });
+        expect(result.logs.map((l) => l.message)).toEqual(['line 0', 'line 1', 'line 2']);
+        expect(result.logsDropped).toBe(2);
+        expect(JSON.stringify(result)).not.toContain('tok_123');
+    });
+
+    it('says clearly when the backend cannot answer', async () => {
+        const result = await run('github/platform', {});
+        expect(result.error).toMatchObject({ kind: 'exception' });
+        expect(result.error?.message).toContain('nango.getToken() is not available in this run');
+        const reads = await run('github/reads', { backend: { getRecordsByIds: async () => [{ id: '1', title: 'cached' }] } });
+        expect(reads.logs[0]?.message).toBe('true {"id":"1","title":"cached"}');
+        expect(reads.error?.message).toContain('nango.listRecords() is not available in this run');
+    });
+
+    it('maps an error thrown while the file loads', async () => {
+        const result = await run('github/top-level', {});
+        expect(result.error?.kind).toBe('exception');
+        expect(result.error?.message).toMatch(/^the function file threw while loading: SyntaxError: /);
+        expect(result.error?.stack).toContain(`${temp.dir}/github/actions/top-level.ts:5:21`);
     });
 
     it('says when the bundle is not the expected kind of function', async () => {
