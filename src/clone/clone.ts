@@ -242,7 +242,7 @@ export function conflictError(plan: ClonePlan): FerryError {
     return new FerryError({
         code: 'CLONE_CONFLICT',
         message: `${conflicts.length === 1 ? 'A file' : `${conflicts.length} files`} of '${plan.template}' already ${conflicts.length === 1 ? 'exists' : 'exist'} with different content: ${shown}`,
-        hint: 'Nothing was written. Rerun with --force to overwrite them, or move them aside first.',
+        hint: `Nothing was written. Rerun with --force to overwrite ${conflicts.length === 1 ? 'it' : 'them'}, or move ${conflicts.length === 1 ? 'it' : 'them'} aside first.`,
         details: { conflicts }
     });
 }

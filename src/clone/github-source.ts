@@ -277,9 +277,15 @@ function networkError(error: unknown, url: string): FerryError {
         errnoCode(error) ?? errnoCode(cause) ?? (error instanceof undiciErrors.UndiciError ? (error as { code?: string }).code : undefined);
     const timedOut = error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT';
     const origin = new URL(url).origin;
+    const cut = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
+    const why = code ?? (error as Error)?.message ?? 'network error';
     return new FerryError({
         code: timedOut ? 'GITHUB_TIMEOUT' : 'GITHUB_UNREACHABLE',
-        message: timedOut ? `${origin} did not answer in time` : `Cannot reach ${origin} (${code ?? (error as Error)?.message ?? 'network error'})`,
+        message: timedOut
+            ? `${origin} did not answer in time`
+            : cut
+              ? `The connection to ${origin} was cut before the answer to ${new URL(url).pathname} arrived (${why})`
+              : `Cannot reach ${origin} (${why})`,
         hint: `Check your network connection (and ${API_URL_VARIABLE} / ${RAW_URL_VARIABLE} if set), or clone from a local checkout with --from <folder>. Nothing was written.`,
         details: { networkCode: code ?? null },
         cause: error

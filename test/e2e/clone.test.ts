@@ -219,11 +219,14 @@ describe('ferry clone', () => {
             const result = await clone(root, ['github']);
             expect(result.code).toBe(1);
             expect(result.stderr.trim().split('\n')).toHaveLength(1);
-            expect(result.stderr).toMatch(/Cannot reach http:\/\/127\.0\.0\.1:\d+/);
+            expect(result.stderr).toMatch(/The connection to http:\/\/127\.0\.0\.1:\d+ was cut/);
             expect(result.stderr).toContain('Nothing was written');
         } finally {
             github.brokenFiles.clear();
         }
+        const unreachable = await clone(root, ['github'], { FERRY_GITHUB_API_URL: 'http://127.0.0.1:9', FERRY_GITHUB_RAW_URL: 'http://127.0.0.1:9' });
+        expect(unreachable.code).toBe(1);
+        expect(unreachable.stderr).toContain('Cannot reach http://127.0.0.1:9 (ECONNREFUSED)');
         expect(await snapshot(root)).toEqual(before);
     });
 
