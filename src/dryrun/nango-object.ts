@@ -113,7 +113,16 @@ export function createNango(job: JobSpec, definition: DefinitionLike, realm: Rea
         return error;
     };
 
-    const log = (level: LogLevel, args: unknown[]): void => host.post({ t: 'log', entry: logEntry(level, args) });
+    let logsSinceFlush = 0;
+    const log = async (level: LogLevel, args: unknown[]): Promise<void> => {
+        host.post({ t: 'log', entry: logEntry(level, args) });
+        // Logs are one-way; a function logging in a tight loop waits now and then for the main
+        // thread to catch up instead of queueing messages without bound.
+        if (++logsSinceFlush >= 500) {
+            logsSinceFlush = 0;
+            await host.call({ op: 'flush' });
+        }
+    };
 
     function toRequest(config: unknown, method?: HttpMethod, caller = 'proxy'): ProxyRequest {
         if (!config || typeof config !== 'object') throw fail(`nango.${caller}(config): config must be an object with an endpoint`);
@@ -311,7 +320,7 @@ export function createNango(job: JobSpec, definition: DefinitionLike, realm: Rea
                     args = args.slice(0, -1);
                 }
             }
-            log(level, args);
+            await log(level, args);
         },
 
         async getEnvironmentVariables() {

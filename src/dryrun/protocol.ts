@@ -40,7 +40,9 @@ export interface WireResponse {
 export type CallRequest =
     | { op: 'proxy'; request: ProxyRequest }
     | { op: 'records'; model: string; operation: RecordOperation; json: string; count: number }
-    | { op: 'backend'; method: 'getEnvironmentVariables' | 'listRecords' | 'getRecordsByIds' | 'getToken'; args: unknown[] };
+    | { op: 'backend'; method: 'getEnvironmentVariables' | 'listRecords' | 'getRecordsByIds' | 'getToken'; args: unknown[] }
+    /** Answered once the main thread has handled every earlier message: backpressure for logs. */
+    | { op: 'flush' };
 
 export interface ProxyReply {
     response: WireResponse;

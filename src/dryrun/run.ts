@@ -94,6 +94,8 @@ export async function runFunction(options: RunOptions): Promise<RunResult> {
                     return http.send(call.request);
                 case 'records':
                     return records.add(call.model, call.operation, call.json);
+                case 'flush':
+                    return undefined;
                 case 'backend': {
                     const method = backend[call.method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
                     if (typeof method !== 'function') throw new Error(BACKEND_HINT[call.method]);

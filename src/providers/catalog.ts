@@ -126,6 +126,6 @@ function asObject(value: unknown): Record<string, unknown> {
 }
 
 function strings(value: unknown): string[] {
-    if (typeof value === 'string') return [value];
+    if (typeof value === 'string' || typeof value === 'number') return [String(value)];
     return Array.isArray(value) ? value.map(String) : [];
 }
