@@ -97,18 +97,21 @@ export async function runTests(options: TestOptions, deps: TestDeps): Promise<Te
     const tasks: Task[] = [];
     await Promise.all(
         files.map(async (file) => {
+            let fixture: Fixture & Record<string, unknown>;
+            try {
+                fixture = (await loadFixture(file.path, project.root)) as Fixture & Record<string, unknown>;
+            } catch (error) {
+                if (!(error instanceof FerryError)) throw error;
+                // The report names the fixture on the line above: the message need not repeat it.
+                return report(failed(file, error.message.replace(`${file.relPath}: `, '')));
+            }
             const ref = project.entries.find((e) => e.integration === file.integration && e.name === file.name);
             if (!ref) {
                 const names = project.entries.filter((e) => e.integration === file.integration).map((e) => e.name);
                 const hint = didYouMean(file.name, names);
-                return report(failed(file, `${file.relPath}: no function '${file.name}' in integration '${file.integration}' is registered in index.ts${hint ? `. ${hint}` : ''}`));
+                return report(failed(file, `no function '${file.name}' in integration '${file.integration}' is registered in index.ts${hint ? `. ${hint}` : ''}`));
             }
-            try {
-                tasks.push({ file, ref, fixture: (await loadFixture(file.path, project.root)) as Fixture & Record<string, unknown> });
-            } catch (error) {
-                if (!(error instanceof FerryError)) throw error;
-                report(failed(file, error.message));
-            }
+            tasks.push({ file, ref, fixture });
         })
     );
 

@@ -1,0 +1,346 @@
+/**
+ * `ferry test` end to end: fixtures recorded by `ferry dryrun --save` against the fake servers
+ * replay with the servers stopped; an edited mapping fails with a diff naming the field; an
+ * unrecorded request fails clearly; hand-written fixtures in Nango's format pass; and
+ * `ferry generate tests` + `npm test` run the same replays through vitest and `ferry/test`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseEnv, makeTempDir, REPO_ROOT, runFerry, type CliResult } from '../support/cli.js';
+import { startFakePlatform } from '../support/fake-platform.js';
+import { startFakeProvider } from '../support/fake-provider.js';
+
+const ISSUES_SYNC = `
+import { createSync } from 'nango';
+import { z } from 'zod';
+const Issue = z.object({ id: z.string(), number: z.number(), title: z.string(), state: z.string() });
+export default createSync({
+    description: 'Issues of a repository',
+    frequency: 'every hour',
+    models: { Issue },
+    exec: async (nango) => {
+        for await (const page of nango.paginate({
+            endpoint: '/repos/o/r/issues',
+            params: { state: 'all' },
+            paginate: { type: 'link', link_rel_in_response_header: 'next', limit_name_in_request: 'per_page', limit: 2 }
+        })) {
+            await nango.batchSave(page.map((i) => ({ id: String(i.id), number: i.number, title: i.title, state: i.state })), 'Issue');
+        }
+    }
+});
+`;
+
+const RECORDED: Record<string, string> = {
+    'github/syncs/issues.ts': ISSUES_SYNC,
+    'github/actions/create-issue.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Create an issue',
+    input: z.object({ title: z.string() }),
+    output: z.object({ id: z.number(), title: z.string(), url: z.string() }),
+    exec: async (nango, input) => {
+        const res = await nango.post({ endpoint: '/repos/o/r/issues', data: { title: input.title } });
+        return { id: res.data.id, title: res.data.title, url: res.data.html_url };
+    }
+});
+`
+};
+
+/** Hand-written in Nango's format: lists of entries per endpoint, foreign hashes, Nango's getConnection. */
+const NANGO_STYLE: Record<string, string> = {
+    'acme/syncs/contacts.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+export default createSync({
+    description: 'Contacts, cursor pagination',
+    frequency: 'every day',
+    models: { Contact: z.object({ id: z.string(), email: z.string(), name: z.string() }) },
+    exec: async (nango) => {
+        const config = { endpoint: '/v3/contacts', params: { limit: 2 }, paginate: { type: 'cursor', cursor_path_in_response: 'paging.next', cursor_name_in_request: 'after', response_path: 'results' } };
+        for await (const page of nango.paginate(config)) {
+            await nango.batchSave(page.map((c) => ({ id: String(c.id), email: c.email, name: c.first + ' ' + c.last })), 'Contact');
+        }
+        const gone = await nango.get({ endpoint: '/v3/contacts/archived' });
+        await nango.batchDelete(gone.data.map((c) => ({ id: String(c.id) })), 'Contact');
+    }
+});
+`,
+    'acme/actions/find-user.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Find a user, ActionError when missing',
+    input: z.object({ email: z.string() }),
+    output: z.object({ id: z.string() }),
+    exec: async (nango, input) => {
+        const res = await nango.get({ endpoint: '/v3/users', params: { email: input.email } });
+        if (res.data.results.length === 0) throw new nango.ActionError({ code: 'not_found', email: input.email });
+        return { id: String(res.data.results[0].id) };
+    }
+});
+`,
+    'acme/actions/whoami.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Calls an endpoint its fixture never recorded',
+    input: z.object({}),
+    output: z.object({ login: z.string() }),
+    exec: async (nango) => {
+        const meta = await nango.getMetadata();
+        const res = await nango.get({ endpoint: '/v3/me', params: { team: meta.team } });
+        return { login: res.data.login };
+    }
+});
+`
+};
+
+const contact = (id: number) => ({ id, email: `c${id}@acme.test`, first: `First${id}`, last: `Last${id}` });
+
+const NANGO_FIXTURES: Record<string, unknown> = {
+    'acme/tests/contacts.test.json': {
+        input: null,
+        nango: {
+            getConnection: { connectionId: 'hand-written', provider: 'acme-crm' },
+            batchSave: {
+                Contact: [3, 1, 2].map((id) => ({ id: String(id), email: `c${id}@acme.test`, name: `First${id} Last${id}` }))
+            },
+            batchDelete: { Contact: [{ id: '9' }] }
+        },
+        api: {
+            get: {
+                '/v3/contacts': [
+                    { response: { results: [contact(1), contact(2)], paging: { next: 'p2' } }, status: 200, headers: {}, hash: 'a'.repeat(40), request: { params: { limit: '2' } } },
+                    { response: { results: [contact(3)] }, status: 200, headers: {}, hash: 'b'.repeat(40), request: { params: { after: 'p2', limit: '2' } } }
+                ],
+                '/v3/contacts/archived': { response: [{ id: 9 }], status: 200, headers: {}, hash: 'c'.repeat(40), request: {} }
+            }
+        }
+    },
+    'acme/tests/find-user.test.json': {
+        input: { email: 'nobody@acme.test' },
+        output: { error: { code: 'action_script_failure', message: 'Action failed', payload: { code: 'not_found', email: 'nobody@acme.test' } } },
+        nango: { getConnection: { connectionId: 'hand-written', provider: 'acme-crm' } },
+        api: { get: { '/v3/users': { response: { results: [] }, status: 200, headers: {}, request: { params: { email: 'nobody@acme.test' } } } } }
+    },
+    'acme/tests/whoami.test.json': {
+        input: {},
+        output: { login: 'me' },
+        nango: { getConnection: { connectionId: 'hand-written', provider: 'acme-crm' }, getMetadata: { team: 'blue' } },
+        api: { get: { '/v3/me': { response: { login: 'me' }, status: 200, headers: {}, request: { params: { team: 'red' } } } } }
+    }
+};
+
+async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
+    for (const [rel, content] of Object.entries(files)) {
+        await mkdir(dirname(join(root, rel)), { recursive: true });
+        await writeFile(join(root, rel), content.trimStart());
+    }
+}
+
+async function writeProject(root: string, functions: Record<string, string>): Promise<void> {
+    await writeFiles(root, functions);
+    await mkdir(join(root, '.nango'), { recursive: true });
+    await mkdir(join(root, 'node_modules/.bin'), { recursive: true });
+    await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
+    await writeFile(join(root, 'package.json'), `${JSON.stringify({ name: 'fns', type: 'module', private: true, scripts: { compile: 'ferry compile' } }, null, 2)}\n`);
+    await writeFile(join(root, 'index.ts'), Object.keys(functions).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+}
+
+function npmTest(cwd: string): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn('npm', ['test'], { cwd, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+        child.on('error', reject);
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            resolve({ code, signal, stdout, stderr });
+        });
+    });
+}
+
+describe('ferry test', () => {
+    let recorded: string;
+    let handWritten: string;
+    const cleanups: (() => Promise<void>)[] = [];
+    let secrets: string[] = [];
+
+    beforeAll(async () => {
+        const a = await makeTempDir('ferry-test-recorded-');
+        const b = await makeTempDir('ferry-test-nango-');
+        recorded = a.dir;
+        handWritten = b.dir;
+        cleanups.push(a.cleanup, b.cleanup);
+
+        await writeProject(handWritten, NANGO_STYLE);
+        await writeFiles(handWritten, Object.fromEntries(Object.entries(NANGO_FIXTURES).map(([rel, value]) => [rel, JSON.stringify(value, null, 2)])));
+
+        // Record with `ferry dryrun --save` against the fake servers, then stop them for good.
+        await writeProject(recorded, RECORDED);
+        const provider = await startFakeProvider();
+        const platform = await startFakePlatform({
+            providerUrl: provider.url,
+            connections: [{ connection_id: 'conn-rec', provider_config_key: 'github', provider: 'github', metadata: { owner: 'octo' } }],
+            integrations: [{ unique_key: 'github', provider: 'github' }]
+        });
+        provider.setToken(platform.providerToken);
+        secrets = [platform.secretKey, platform.providerToken.replace(/^Bearer\s+/, '')];
+        await writeFile(join(recorded, '.env'), `NANGO_SECRET_KEY_DEV=${platform.secretKey}\nNANGO_HOSTPORT=${platform.url}\n`);
+        try {
+            const saves = await Promise.all([
+                runFerry(['dryrun', 'issues', 'conn-rec', '--save'], { cwd: recorded }),
+                runFerry(['dryrun', 'create-issue', 'conn-rec', '--input', '{"title":"Recorded"}', '--save'], { cwd: recorded })
+            ]);
+            for (const save of saves) expect(save.code, save.stderr).toBe(0);
+        } finally {
+            await platform.close();
+            await provider.close();
+        }
+        // Nothing may reach the platform during a replay, not even by accident.
+        await writeFile(join(recorded, '.env'), 'NANGO_SECRET_KEY_DEV=unused\nNANGO_HOSTPORT=http://127.0.0.1:9\n');
+    }, 120_000);
+
+    afterAll(async () => {
+        for (const cleanup of cleanups) await cleanup();
+    });
+
+    const ferry = (cwd: string, args: string[]): Promise<CliResult> => runFerry(['test', ...args], { cwd });
+
+    it('replays what dryrun --save recorded, offline, and passes', async () => {
+        const fixture = await readFile(join(recorded, 'github/tests/issues.test.json'), 'utf8');
+        for (const secret of secrets) expect(fixture).not.toContain(secret);
+        const result = await ferry(recorded, []);
+        expect(result.code, result.stdout + result.stderr).toBe(0);
+        expect(result.stdout).toMatch(/^✓ github\/create-issue [\d.]+ m?s$/m);
+        expect(result.stdout).toMatch(/^✓ github\/issues [\d.]+ m?s$/m);
+        expect(result.stdout).toMatch(/^2 passed, 0 failed$/m);
+    });
+
+    it('--json prints one document with every test', async () => {
+        const result = await ferry(recorded, ['--json']);
+        expect(result.code).toBe(0);
+        const report = JSON.parse(result.stdout) as { tests: { function: string; integration: string; fixture: string; ok: boolean; durationMs: number; failures: unknown[] }[]; passed: number; failed: number };
+        expect(report.passed).toBe(2);
+        expect(report.failed).toBe(0);
+        expect(report.tests.map((t) => [t.integration, t.function, t.fixture, t.ok, t.failures])).toEqual([
+            ['github', 'create-issue', 'github/tests/create-issue.test.json', true, []],
+            ['github', 'issues', 'github/tests/issues.test.json', true, []]
+        ]);
+    });
+
+    it('fails with a diff naming the field when the mapping of one field changes', async () => {
+        const file = join(recorded, 'github/syncs/issues.ts');
+        await writeFile(file, ISSUES_SYNC.replace('title: i.title,', 'title: i.title.toUpperCase(),').trimStart());
+        try {
+            const result = await ferry(recorded, ['issues']);
+            expect(result.code).toBe(1);
+            expect(result.stdout).toMatch(/^✗ github\/issues [\d.]+ m?s$/m);
+            expect(result.stdout).toContain('batchSave Issue id 1001 field title: expected "Issue number 1", got "ISSUE NUMBER 1"');
+            expect(result.stdout).toMatch(/^0 passed, 1 failed$/m);
+            const json = JSON.parse((await ferry(recorded, ['issues', '--json'])).stdout) as { tests: { failures: { kind: string; model: string; recordId: string; path: string }[] }[] };
+            expect(json.tests[0]!.failures).toHaveLength(6);
+            expect(json.tests[0]!.failures[0]).toMatchObject({ kind: 'changed_field', model: 'Issue', recordId: '1001', path: 'title' });
+        } finally {
+            await writeFile(file, ISSUES_SYNC.trimStart());
+        }
+    });
+
+    it('fails an unrecorded request, naming it and the closest recorded one', async () => {
+        const file = join(recorded, 'github/syncs/issues.ts');
+        await writeFile(file, ISSUES_SYNC.replace("state: 'all'", "state: 'open'").trimStart());
+        try {
+            const result = await ferry(recorded, ['issues', '--integration', 'github']);
+            expect(result.code).toBe(1);
+            expect(result.stdout).toContain('unrecorded request GET /repos/o/r/issues with params {"state":"open","per_page":"2"}; the closest recorded request is GET /repos/o/r/issues with params {"state":"all","per_page":"2"}');
+        } finally {
+            await writeFile(file, ISSUES_SYNC.trimStart());
+        }
+    });
+
+    it("passes hand-written fixtures in Nango's format: a paginated list of entries and an expected ActionError", async () => {
+        const result = await ferry(handWritten, ['--json']);
+        const report = JSON.parse(result.stdout) as { tests: { function: string; ok: boolean; failures: { message: string }[] }[]; passed: number; failed: number };
+        const byName = Object.fromEntries(report.tests.map((t) => [t.function, t]));
+        expect(byName['contacts']).toMatchObject({ ok: true, failures: [] });
+        expect(byName['find-user']).toMatchObject({ ok: true, failures: [] });
+        // whoami's fixture recorded another team: getMetadata comes from the fixture, so the request differs.
+        expect(byName['whoami']!.ok).toBe(false);
+        expect(byName['whoami']!.failures[0]!.message).toBe(
+            'unrecorded request GET /v3/me with params {"team":"blue"}; the closest recorded request is GET /v3/me with params {"team":"red"}'
+        );
+        expect([report.passed, report.failed]).toEqual([2, 1]);
+        expect(result.code).toBe(1);
+    });
+
+    it('reports a broken fixture and a fixture without a function in one line each, still running the rest', async () => {
+        await writeFiles(handWritten, {
+            'acme/tests/broken.test.json': '{ "input": {, }',
+            'acme/tests/ghost.test.json': '{ "input": {} }'
+        });
+        try {
+            const result = await ferry(handWritten, ['--integration', 'acme']);
+            expect(result.code).toBe(1);
+            expect(result.stdout).toMatch(/^✗ acme\/broken [\d.]+ m?s\n {4}acme\/tests\/broken\.test\.json\n {4}not valid JSON at line 1, column \d+ \(.+\)$/m);
+            expect(result.stdout).toMatch(/^✗ acme\/ghost [\d.]+ m?s\n {4}acme\/tests\/ghost\.test\.json\n {4}no function 'ghost' in integration 'acme' is registered in index\.ts$/m);
+            expect(result.stdout).toMatch(/^✓ acme\/contacts [\d.]+ m?s$/m);
+            expect(result.stdout).toMatch(/^2 passed, 3 failed$/m);
+        } finally {
+            await rm(join(handWritten, 'acme/tests/broken.test.json'));
+            await rm(join(handWritten, 'acme/tests/ghost.test.json'));
+        }
+    });
+
+    it('says so and exits 1 when there is no fixture, and rejects an unknown function', async () => {
+        const empty = await makeTempDir('ferry-test-empty-');
+        cleanups.push(empty.cleanup);
+        await writeProject(empty.dir, { 'x/actions/a.ts': RECORDED['github/actions/create-issue.ts']! });
+        const result = await ferry(empty.dir, []);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/no fixture found \(looked for <integration>\/tests\/\*\.test\.json in .+\)/);
+        expect(result.stdout).toBe('');
+        const unknown = await ferry(recorded, ['isues']);
+        expect(unknown.code).toBe(1);
+        expect(unknown.stderr).toContain("no function 'isues' in index.ts");
+        expect(unknown.stderr).toContain("Did you mean 'issues'?");
+    });
+
+    it('generate tests writes vitest files that `npm test` runs through ferry/test', async () => {
+        await symlink(REPO_ROOT, join(recorded, 'node_modules/ferry'), 'dir');
+        await symlink(join(REPO_ROOT, 'node_modules/vitest'), join(recorded, 'node_modules/vitest'), 'dir');
+        await symlink(join(REPO_ROOT, 'node_modules/vitest/vitest.mjs'), join(recorded, 'node_modules/.bin/vitest'));
+        const generated = await runFerry(['generate', 'tests', '--json'], { cwd: recorded });
+        expect(generated.code, generated.stderr).toBe(0);
+        expect(JSON.parse(generated.stdout)).toMatchObject({
+            written: ['github/tests/create-issue.replay.test.mjs', 'github/tests/issues.replay.test.mjs'],
+            unchanged: [],
+            scriptAdded: true
+        });
+        const pkg = JSON.parse(await readFile(join(recorded, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+        expect(pkg.scripts).toEqual({ compile: 'ferry compile', test: 'vitest run' });
+        const again = JSON.parse((await runFerry(['generate', 'tests', '--json'], { cwd: recorded })).stdout) as { written: string[]; unchanged: string[]; scriptAdded: boolean };
+        expect(again).toMatchObject({ written: [], unchanged: ['github/tests/create-issue.replay.test.mjs', 'github/tests/issues.replay.test.mjs'], scriptAdded: false });
+
+        const passing = await npmTest(recorded);
+        expect(passing.code, passing.stdout + passing.stderr).toBe(0);
+        expect(passing.stdout).toMatch(/Tests\s+2 passed/);
+
+        const file = join(recorded, 'github/syncs/issues.ts');
+        await writeFile(file, ISSUES_SYNC.replace('title: i.title,', 'title: i.title.toUpperCase(),').trimStart());
+        try {
+            const failing = await npmTest(recorded);
+            expect(failing.code).not.toBe(0);
+            expect(failing.stdout + failing.stderr).toContain('batchSave Issue id 1001 field title: expected "Issue number 1", got "ISSUE NUMBER 1"');
+        } finally {
+            await writeFile(file, ISSUES_SYNC.trimStart());
+        }
+        expect(existsSync(join(recorded, 'github/tests/issues.test.json'))).toBe(true);
+    }, 180_000);
+});
