@@ -105,6 +105,21 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .option('--ref <ref>', 'branch, tag or commit of the templates repository (default: its default branch)')
         .option('--from <folder>', 'clone from a local checkout instead of GitHub (offline)')
         .option('--force', 'overwrite files that already exist with different content')
+        .addHelpText(
+            'after',
+            [
+                '',
+                'Examples:',
+                '  ferry clone github                         every function of an integration',
+                '  ferry clone github/actions                 one type: syncs, actions or on-events',
+                '  ferry clone github/actions/list-repos      one function (its relative imports come along)',
+                '',
+                'Environment:',
+                '  GITHUB_TOKEN           sent to GitHub to raise the rate limit (never printed)',
+                '  FERRY_GITHUB_API_URL   GitHub REST API base URL (default https://api.github.com)',
+                '  FERRY_GITHUB_RAW_URL   raw file host (default https://raw.githubusercontent.com)'
+            ].join('\n')
+        )
         .action(action('clone', ([template], o) => ({ template, repo: o.repo, ref: o.ref, from: o.from, force: Boolean(o.force) })));
 
     command('compile')
