@@ -6,6 +6,7 @@
  */
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/cli.js';
 import { linkSdk, REPO_ROOT, typeCheck, type Diagnostic } from '../fixtures/types/sdk-project.js';
@@ -90,5 +91,18 @@ describe('SDK types', () => {
 
     it('fails the tsc run as a whole', () => {
         expect(diagnostics.length).toBeGreaterThan(0);
+    });
+});
+
+describe('SDK at run time', () => {
+    it('returns the plain definition tagged with its type, and ActionError carries its payload', async () => {
+        const sdk = await import(pathToFileURL(join(REPO_ROOT, 'dist/sdk/index.js')).href);
+        const exec = async (): Promise<void> => {};
+        expect(sdk.createSync({ description: 'd', exec })).toEqual({ type: 'sync', description: 'd', exec });
+        expect(sdk.createAction({ description: 'd', exec })).toEqual({ type: 'action', description: 'd', exec });
+        expect(sdk.createOnEvent({ event: 'validate-connection', exec })).toEqual({ type: 'onEvent', event: 'validate-connection', exec });
+        const error = new sdk.ActionError({ message: 'no access', code: 'forbidden' });
+        expect(error).toBeInstanceOf(Error);
+        expect(error).toMatchObject({ type: 'action_error', message: 'no access', payload: { message: 'no access', code: 'forbidden' } });
     });
 });
