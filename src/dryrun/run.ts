@@ -29,7 +29,7 @@ import { createHttpClient } from './http-client.js';
 import type { CallRequest, JobOutcome, JobSpec } from './protocol.js';
 import { createRecordCollector } from './records.js';
 import { resolveRetry } from './retry.js';
-import { createSandbox, type JobHandlers } from './sandbox.js';
+import { createSandbox, type JobHandlers, type Sandbox } from './sandbox.js';
 import type { LogEntry, ProviderDefaults, RecordedExchange, RequestReport, RunError, RunOptions, RunResult, RuntimeBackend, ValidationIssue, WouldBeWrite } from './types.js';
 
 export { createSandbox, createSandboxPool, type Sandbox } from './sandbox.js';
@@ -38,8 +38,14 @@ async function providerFor(options: RunOptions): Promise<ProviderDefaults | null
     if (options.provider !== undefined) return options.provider;
     const name = options.connection.provider;
     if (!name) return null;
-    const { getProviderDefaults } = await import('../providers/catalog.js');
-    return (await getProviderDefaults(name)) ?? null;
+    try {
+        const { getProviderDefaults } = await import('../providers/catalog.js');
+        return (await getProviderDefaults(name)) ?? null;
+    } catch (error) {
+        // Without the catalog the function still runs, only without the provider's defaults.
+        options.onEvent?.({ type: 'warning', warning: `the provider catalog could not be read (${(error as Error).message}); running without ${name}'s defaults` });
+        return null;
+    }
 }
 
 function withoutCredentials(connection: RunOptions['connection']): Record<string, unknown> {
@@ -60,6 +66,17 @@ function parseJson<T>(json: string | undefined, fallback: T): T {
 
 export async function runFunction(options: RunOptions): Promise<RunResult> {
     const started = performance.now();
+    if (options.sandbox) return runIn(options.sandbox, options, started);
+    // Started before anything else, so the thread boots while the catalog loads.
+    const sandbox = createSandbox();
+    try {
+        return await runIn(sandbox, options, started);
+    } finally {
+        await sandbox.close();
+    }
+}
+
+async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Promise<RunResult> {
     const provider = await providerFor(options);
     const maxLogs = options.maxLogs ?? 1000;
     const logs: LogEntry[] = [];
@@ -134,17 +151,12 @@ export async function runFunction(options: RunOptions): Promise<RunResult> {
         maxIssues: options.maxIssues ?? 1000
     };
 
-    const sandbox = options.sandbox ?? createSandbox();
     let outcome: JobOutcome | undefined;
     let error: RunError | undefined;
-    try {
-        const result = await sandbox.run(job, handlers, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
-        if ('outcome' in result) outcome = result.outcome;
-        else if ('timedOut' in result) error = { kind: 'timeout', message: `the function did not finish within ${formatMs(options.timeoutMs ?? 0)} and was stopped` };
-        else error = { kind: 'internal', message: `the function's worker stopped unexpectedly: ${result.crashed}` };
-    } finally {
-        if (!options.sandbox) await sandbox.close();
-    }
+    const ran = await sandbox.run(job, handlers, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+    if ('outcome' in ran) outcome = ran.outcome;
+    else if ('timedOut' in ran) error = { kind: 'timeout', message: `the function did not finish within ${formatMs(options.timeoutMs ?? 0)} and was stopped` };
+    else error = { kind: 'internal', message: `the function's worker stopped unexpectedly: ${ran.crashed}` };
 
     if (outcome) {
         for (const model of outcome.models) records.declare(model);

@@ -236,6 +236,7 @@ export default createAction({ description: 'platform reads', input: z.void(), ou
     const env = await nango.getEnvironmentVariables();
     const integration = await nango.getIntegration();
     for (let i = 0; i < 5; i++) await nango.log('line', i);
+    for (let i = 0; i < 1200; i++) await nango.log('bulk', i, { level: 'debug' });
     return { tokenLength: typeof token === 'string' ? token.length : -1, env, integration };
 } });
 `,
@@ -376,14 +377,17 @@ describe('actions', () => {
     });
 
     it('reads the token and environment through the backend, and caps the kept logs', async () => {
+        let events = 0;
         const result = await run('github/platform', {
             backend: { getToken: async () => 'tok_123', getEnvironmentVariables: async () => [{ name: 'A', value: '1' }] },
             integration: { unique_key: 'github', provider: 'github', webhook_url: 'https://hooks/x' },
-            maxLogs: 3
+            maxLogs: 3,
+            onEvent: (e) => e.type === 'log' && events++
         });
+        expect(events).toBe(1205);
         expect(result.output).toEqual({ tokenLength: 7, env: [{ name: 'A', value: '1' }], integration: { unique_key: 'github', provider: 'github', webhook_url: 'https://hooks/x' } });
         expect(result.logs.map((l) => l.message)).toEqual(['line 0', 'line 1', 'line 2']);
-        expect(result.logsDropped).toBe(2);
+        expect(result.logsDropped).toBe(1202);
         expect(JSON.stringify(result)).not.toContain('tok_123');
     });
 
