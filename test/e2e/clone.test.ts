@@ -93,8 +93,11 @@ describe('ferry clone', () => {
     });
 
     it('skips identical files silently when cloned again and registers nothing twice', async () => {
-        const result = await clone(single, ['github/actions/list-repos', '--json']);
+        const result = await clone(single, ['github/actions/list-repos', '--json', '--debug'], { GITHUB_TOKEN: TOKEN });
         expect(result.code).toBe(0);
+        // Debug logs show every request, never the token.
+        expect(result.stderr).toContain('GET http://127.0.0.1');
+        expect(result.stdout + result.stderr).not.toContain(TOKEN);
         const doc = JSON.parse(result.stdout);
         expect(doc.written).toEqual([]);
         expect(doc.registered).toEqual([]);
