@@ -1,6 +1,53 @@
+/**
+ * `ferry dryrun <function> <connectionId>`: runs one function against a real connection and
+ * prints what happened. Thin: flags go to the domain module (src/dryrun/live.ts), the outcome to
+ * the printers (src/dryrun/render.ts).
+ */
 import type { CliContext } from '../context.js';
-import { notImplemented } from '../errors.js';
+import { ExitCode, FerryError } from '../errors.js';
+import { dryrun } from '../dryrun/live.js';
+import { formatEvent, renderHuman, toJsonDocument } from '../dryrun/render.js';
+import { runFunction } from '../dryrun/run.js';
 
-export async function run(_options: unknown, _ctx: CliContext): Promise<void> {
-    throw notImplemented('dryrun');
+export interface DryrunCommandOptions {
+    functionName: string;
+    connectionId: string;
+    environment?: string;
+    integrationId?: string;
+    input?: string;
+    metadata?: string;
+    checkpoint?: string;
+    lastSyncDate?: string;
+    variant?: string;
+    validate?: boolean;
+    save?: boolean;
+    out?: string;
+    timeout?: string;
+}
+
+export async function run(options: DryrunCommandOptions, ctx: CliContext): Promise<ExitCode> {
+    // --json keeps stdout for the one document; the same facts are in it, so stderr stays quiet too.
+    const onEvent = ctx.json
+        ? undefined
+        : (event: Parameters<typeof formatEvent>[0]): void => {
+              const line = formatEvent(event, ctx.colors);
+              if (line) (line.level === 'warn' ? ctx.log.warn : ctx.log.info)(line.text);
+          };
+    let outcome;
+    try {
+        outcome = await dryrun({ ...options, cwd: ctx.cwd, env: ctx.env, ...(onEvent ? { onEvent } : {}) }, { runFunction });
+    } catch (error) {
+        // esbuild's own code frames say more than the one-line summary.
+        const frames = error instanceof FerryError ? error.details?.['frames'] : undefined;
+        if (!ctx.json && Array.isArray(frames)) for (const frame of frames) ctx.log.info(String(frame));
+        throw error;
+    }
+    if (ctx.json) {
+        ctx.printJson(toJsonDocument(outcome));
+    } else {
+        const { stdout, stderr } = renderHuman(outcome, ctx.colors);
+        for (const line of stdout) ctx.out(line);
+        for (const line of stderr) ctx.log[line.level](line.text);
+    }
+    return outcome.result.ok ? ExitCode.Ok : ExitCode.Dryrun;
 }

@@ -84,10 +84,16 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
     const client = new PlatformClient({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable });
     let sink: JsonlSink | undefined;
     try {
-        const [bundle, connection] = await Promise.all([
+        // Both settle before either error is thrown: leaving esbuild mid-build when the process
+        // exits makes its service print a crash dump on the shared stderr.
+        const [bundled, looked] = await Promise.allSettled([
             bundleOne(project.root, ref),
             lookupConnection(client, options.connectionId, ref.integration, environment)
         ]);
+        if (looked.status === 'rejected') throw looked.reason;
+        if (bundled.status === 'rejected') throw bundled.reason;
+        const bundle = bundled.value;
+        const connection = looked.value;
         const outFile = options.out ? resolve(options.cwd, options.out) : undefined;
         sink = outFile ? await openJsonlSink(outFile) : undefined;
         const save = Boolean(options.save);
@@ -132,7 +138,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
             else {
                 const secrets = secretsToCheck({ name: settings.keyVariable, value: settings.secretKey }, readDotEnv(project.root), options.env);
                 outcome.savedTo = await saveFixture(
-                    { result, connection, input, ...(checkpoint ? { checkpoint: checkpoint as Record<string, unknown> } : {}), ...(lastSyncDate ? { lastSyncDate } : {}) },
+                    { result, connection, input, ...(metadata !== undefined ? { metadata: metadata as Record<string, unknown> } : {}), ...(checkpoint ? { checkpoint: checkpoint as Record<string, unknown> } : {}), ...(lastSyncDate ? { lastSyncDate } : {}) },
                     { root: project.root, secrets }
                 );
             }

@@ -45,10 +45,15 @@ function pretty(value: unknown): string {
 }
 
 /** The human summary: results for stdout; problems for stderr. */
-export function renderHuman(outcome: DryrunOutcome, colors: Colors): { stdout: string[]; stderr: string[] } {
+export interface StderrLine {
+    level: 'info' | 'warn' | 'error';
+    text: string;
+}
+
+export function renderHuman(outcome: DryrunOutcome, colors: Colors): { stdout: string[]; stderr: StderrLine[] } {
     const { result } = outcome;
     const stdout: string[] = [];
-    const stderr: string[] = [];
+    const stderr: StderrLine[] = [];
     const kind = result.type === 'onEvent' ? 'on-event' : result.type;
     const mark = result.ok ? colors.green('✓') : colors.red('✗');
     stdout.push(`${mark} ${result.integration}/${result.function} (${kind}) on connection ${outcome.connection.connection_id} [${outcome.environment}] in ${formatDuration(result.durationMs)}`);
@@ -74,14 +79,20 @@ export function renderHuman(outcome: DryrunOutcome, colors: Colors): { stdout: s
     if (outcome.out) stdout.push(`Records streamed to ${outcome.out.file} (${outcome.out.records} lines)`);
     else if (outcome.outDiscarded) stdout.push(colors.dim(`--out: nothing written to ${outcome.outDiscarded} because the run failed`));
     if (outcome.savedTo) stdout.push(`Saved fixture ${outcome.savedTo}`);
-    else if (outcome.notSaved) stderr.push(`--save: no fixture written because of ${outcome.notSaved}`);
+    else if (outcome.notSaved) stderr.push({ level: 'warn', text: `--save: no fixture written because of ${outcome.notSaved}` });
 
-    if (result.logsDropped > 0) stderr.push(`${result.logsDropped} log lines were not kept (they were printed above)`);
-    for (const issue of result.validation) stderr.push(`validation: ${formatIssue(issue)}`);
+    // Each issue was already printed as it happened; a summary says what it means for the run.
+    if (result.validation.length > 0) {
+        const count = `${result.validation.length} validation issue${result.validation.length === 1 ? '' : 's'}`;
+        stderr.push({ level: 'warn', text: result.error?.kind === 'validation' ? `${count}: the run fails under --validate` : `${count} (warnings only; --validate makes them fatal)` });
+    }
     if (result.error && result.error.kind !== 'action_error') {
-        stderr.push(`${result.error.kind}: ${result.error.message}`);
-        if (result.error.stack) stderr.push(colors.dim(result.error.stack));
-        if (result.error.response) stderr.push(colors.dim(`provider answered ${result.error.response.status}: ${oneLine(result.error.response.data)}`));
+        const label = result.error.kind === 'exception' ? 'the function threw' : result.error.kind;
+        stderr.push({ level: 'error', text: `${label}: ${result.error.message}` });
+        if (result.error.stack) stderr.push({ level: 'info', text: colors.dim(result.error.stack) });
+        if (result.error.response) stderr.push({ level: 'info', text: colors.dim(`provider answered ${result.error.response.status}: ${oneLine(result.error.response.data)}`) });
+    } else if (result.error) {
+        stderr.push({ level: 'error', text: `the action failed with an ActionError: ${result.error.message}` });
     }
     return { stdout, stderr };
 }

@@ -19,6 +19,8 @@ export interface FixtureSource {
     result: RunResult;
     connection: Connection;
     input?: unknown;
+    /** --metadata, when given: what getMetadata answers instead of the connection's. */
+    metadata?: Record<string, unknown> | null;
     /** The starting checkpoint and lastSyncDate, when given: replays need them to make the same requests. */
     checkpoint?: Record<string, unknown> | null;
     lastSyncDate?: Date;
@@ -41,7 +43,8 @@ export function buildFixture(source: FixtureSource): Fixture & Record<string, un
     const { result } = source;
     const nango: NonNullable<Fixture['nango']> = {
         getConnection: withoutCredentials({ ...source.connection }),
-        getMetadata: result.metadata
+        // What getMetadata would answer, even when this run never asked: a replay may.
+        getMetadata: result.metadata ?? source.metadata ?? source.connection.metadata ?? null
     };
     if (result.type === 'sync') {
         nango.batchSave = result.saved ?? {};

@@ -1,0 +1,436 @@
+/**
+ * `ferry dryrun` end to end: the built CLI against a fake platform and a fake GitHub-like provider
+ * on 127.0.0.1. Every case uses its own connection id, so cases run side by side and each one's
+ * requests can be told apart on the shared servers.
+ */
+import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, REPO_ROOT, runFerry, type CliResult } from '../support/cli.js';
+import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+
+const FUNCTIONS: Record<string, string> = {
+    'github/actions/create-issue.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Create an issue',
+    input: z.object({ title: z.string(), body: z.string().optional() }),
+    output: z.object({ id: z.number(), number: z.number(), title: z.string(), url: z.string() }),
+    exec: async (nango, input) => {
+        const conn = await nango.getConnection();
+        await nango.log('creating in', conn.connection_id, 'owner', (await nango.getMetadata())?.owner ?? 'none');
+        const res = await nango.post({ endpoint: '/repos/o/r/issues', data: { title: input.title, body: input.body } });
+        return { id: res.data.id, number: res.data.number, title: res.data.title, url: res.data.html_url };
+    }
+});
+`,
+    'github/syncs/issues.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+const Issue = z.object({ id: z.string(), number: z.number(), title: z.string(), state: z.string() });
+export default createSync({
+    description: 'Issues of a repository',
+    frequency: 'every hour',
+    models: { Issue },
+    checkpoint: z.object({ lastPage: z.number() }),
+    exec: async (nango) => {
+        let pages = 0;
+        for await (const page of nango.paginate({
+            endpoint: '/repos/o/r/issues',
+            params: { state: 'all' },
+            paginate: { type: 'link', link_rel_in_response_header: 'next', limit_name_in_request: 'per_page', limit: 2 }
+        })) {
+            pages++;
+            await nango.batchSave(page.map((i) => ({ id: String(i.id), number: i.number, title: i.title, state: i.state })), 'Issue');
+            await nango.saveCheckpoint({ lastPage: pages });
+        }
+        await nango.log('pages', pages);
+        await nango.setMetadata({ syncedPages: pages });
+    }
+});
+`,
+    'github/syncs/pulls.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+export default createSync({
+    description: 'Pull requests, cursor pagination in the body',
+    frequency: 'every hour',
+    models: { PullRequest: z.object({ id: z.string(), title: z.string() }) },
+    exec: async (nango) => {
+        for await (const page of nango.paginate({
+            endpoint: '/repos/o/r/pulls',
+            paginate: { type: 'cursor', cursor_path_in_response: 'next_cursor', cursor_name_in_request: 'cursor', response_path: 'items', limit_name_in_request: 'limit', limit: 2 }
+        })) {
+            await nango.batchSave(page.map((p) => ({ id: p.id, title: p.title })), 'PullRequest');
+        }
+    }
+});
+`,
+    'github/actions/rate-limited.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Calls an endpoint that answers 429 once',
+    input: z.object({ key: z.string() }),
+    output: z.object({ ok: z.boolean(), key: z.string() }),
+    exec: async (nango, input) => (await nango.get({ endpoint: '/flaky/429/' + input.key, retries: 3 })).data
+});
+`,
+    'github/actions/server-error.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Calls an endpoint that answers 500 once',
+    input: z.object({ key: z.string() }),
+    output: z.object({ ok: z.boolean(), key: z.string() }),
+    exec: async (nango, input) => (await nango.get({ endpoint: '/flaky/500/' + input.key, retries: 2 })).data
+});
+`,
+    'github/syncs/bad-records.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+export default createSync({
+    description: 'Saves a record that does not match its model',
+    frequency: 'every day',
+    models: { Ticket: z.object({ id: z.string(), title: z.string() }) },
+    exec: async (nango) => {
+        await nango.batchSave([{ id: 't1', title: 'fine' }, { id: 't2', title: 42 }], 'Ticket');
+    }
+});
+`,
+    'github/syncs/many.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+export default createSync({
+    description: 'Generates records without HTTP',
+    frequency: 'every day',
+    models: { Row: z.object({ id: z.string(), n: z.number() }) },
+    exec: async (nango) => {
+        for (let b = 0; b < 5; b++) {
+            await nango.batchSave(Array.from({ length: 500 }, (_, i) => ({ id: 'r' + (b * 500 + i), n: b * 500 + i })), 'Row');
+        }
+        await nango.batchDelete([{ id: 'r0' }], 'Row');
+    }
+});
+`,
+    'github/actions/hang.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Never finishes',
+    input: z.object({}).optional(),
+    output: z.object({}),
+    exec: async () => {
+        await new Promise(() => {});
+        return {};
+    }
+});
+`,
+    'github/actions/throws.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+
+function explode(): never {
+    throw new Error('kaboom from the function');
+}
+
+export default createAction({
+    description: 'Throws',
+    input: z.object({}).optional(),
+    output: z.object({}),
+    exec: async () => {
+        explode();
+    }
+});
+`,
+    'github/actions/refuse.ts': `
+import { createAction, ActionError } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Fails with an ActionError',
+    input: z.object({}).optional(),
+    output: z.object({}),
+    exec: async () => {
+        throw new ActionError({ message: 'not allowed', code: 'forbidden' });
+    }
+});
+`
+};
+
+async function writeProject(root: string, platformUrl: string, secretKey: string): Promise<void> {
+    for (const [rel, source] of Object.entries(FUNCTIONS)) {
+        await mkdir(dirname(join(root, rel)), { recursive: true });
+        await writeFile(join(root, rel), source.trimStart());
+    }
+    await mkdir(join(root, '.nango'), { recursive: true });
+    await mkdir(join(root, 'node_modules'), { recursive: true });
+    await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
+    await writeFile(join(root, 'index.ts'), Object.keys(FUNCTIONS).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+    await writeFile(join(root, '.env'), `NANGO_SECRET_KEY_DEV=${secretKey}\nNANGO_HOSTPORT=${platformUrl}\n`);
+}
+
+const CONNECTIONS = ['action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta'];
+
+describe('ferry dryrun', () => {
+    let dir: string;
+    let cleanup: () => Promise<void>;
+    let platform: FakePlatform;
+    let provider: FakeProvider;
+
+    beforeAll(async () => {
+        ({ dir, cleanup } = await makeTempDir('ferry-dryrun-'));
+        provider = await startFakeProvider();
+        platform = await startFakePlatform({
+            providerUrl: provider.url,
+            connections: CONNECTIONS.map((id) => ({
+                connection_id: `conn-${id}`,
+                provider_config_key: 'github',
+                // One connection leaves the provider out, so the CLI has to ask /integrations.
+                ...(id === 'action' ? {} : { provider: 'github' }),
+                metadata: { owner: 'octo' },
+                connection_config: { org: 'acme' }
+            })),
+            integrations: [{ unique_key: 'github', provider: 'github' }]
+        });
+        provider.setToken(platform.providerToken);
+        await writeProject(dir, platform.url, platform.secretKey);
+    });
+    afterAll(async () => {
+        await platform?.close();
+        await provider?.close();
+        await cleanup?.();
+    });
+
+    const ferry = (args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> => runFerry(['dryrun', ...args], { cwd: dir, env });
+    const proxiedFor = (connection: string) => platform.proxied.filter((call) => call.headers['connection-id'] === connection);
+    const tokenValue = (): string => platform.providerToken.replace(/^Bearer\s+/, '');
+    const expectNoSecrets = (...texts: string[]): void => {
+        for (const text of texts) {
+            expect(text).not.toContain(platform.secretKey);
+            expect(text).not.toContain(tokenValue());
+        }
+    };
+
+    describe.concurrent('against the fake servers', () => {
+        it('runs an action with input through /proxy, credentials injected by the platform', async () => {
+            const result = await ferry(['create-issue', 'conn-action', '--input', '{"title":"Hello from ferry"}']);
+            expect(result.stderr).toMatch(/POST \/repos\/o\/r\/issues 201 \d+ ms/);
+            expect(result.code).toBe(0);
+            expect(result.stdout).toContain('"title": "Hello from ferry"');
+            expect(result.stderr).toContain('creating in conn-action owner octo');
+            const calls = proxiedFor('conn-action');
+            expect(calls).toHaveLength(1);
+            expect(calls[0]!.headers['authorization']).toBe(`Bearer ${platform.secretKey}`);
+            // The provider only answers the token the platform injects: Ferry never had it.
+            const atProvider = provider.requests.find((r) => r.method === 'POST' && r.json<{ title: string }>()?.title === 'Hello from ferry');
+            expect(atProvider?.headers['authorization']).toBe(platform.providerToken);
+            expect(platform.requests.some((r) => r.path === '/integrations/github')).toBe(true);
+            expectNoSecrets(result.stdout, result.stderr);
+        });
+
+        it('runs a sync over three Link-header pages, reporting counts, would-be writes and the checkpoint', async () => {
+            const result = await ferry(['issues', 'conn-sync']);
+            expect(result.code).toBe(0);
+            const lines = result.stderr.split('\n').filter((l) => /^GET \/repos\/o\/r\/issues 200 \d+ ms/.test(l));
+            expect(lines).toHaveLength(3);
+            expect(proxiedFor('conn-sync').map((c) => c.query.get('page') ?? '1')).toEqual(['1', '2', '3']);
+            expect(result.stdout).toMatch(/Issue: 6 saved, 0 updated, 0 deleted/);
+            expect(result.stdout).toContain('"title":"Issue number 1"');
+            expect(result.stdout).toMatch(/setMetadata .*"syncedPages":3/);
+            expect(result.stdout).toMatch(/Checkpoint: \{"lastPage":3\}/);
+            expect(platform.metadataWrites.filter((w) => w.connectionId === 'conn-sync')).toHaveLength(0);
+        });
+
+        it('follows cursor pagination in the body', async () => {
+            const result = await ferry(['pulls', 'conn-cursor']);
+            expect(result.code).toBe(0);
+            expect(proxiedFor('conn-cursor')).toHaveLength(3);
+            expect(result.stdout).toMatch(/PullRequest: 6 saved/);
+        });
+
+        it('retries after a 429, honouring Retry-After', async () => {
+            const result = await ferry(['rate-limited', 'conn-retry', '-i', '{"key":"e2e-429"}']);
+            expect(result.code).toBe(0);
+            const calls = provider.requests.filter((r) => r.path === '/flaky/429/e2e-429');
+            expect(calls).toHaveLength(2);
+            expect(calls[1]!.receivedAt - calls[0]!.receivedAt).toBeGreaterThanOrEqual(900);
+            expect(result.stdout).toContain('"key": "e2e-429"');
+        });
+
+        it('retries after a 500', async () => {
+            const result = await ferry(['server-error', 'conn-server', '-i', '{"key":"e2e-500"}']);
+            expect(result.code).toBe(0);
+            expect(provider.requests.filter((r) => r.path === '/flaky/500/e2e-500')).toHaveLength(2);
+        });
+
+        it('exits 12 when --validate finds a record that fails its model, and only warns without it', async () => {
+            const strict = await ferry(['bad-records', 'conn-validate', '--validate', '--save']);
+            expect(strict.code).toBe(12);
+            expect(strict.stderr).toMatch(/title/);
+            expect(strict.stderr).toMatch(/no fixture written/);
+            await expect(stat(join(dir, 'github/tests/bad-records.test.json'))).rejects.toThrow();
+            const lenient = await ferry(['bad-records', 'conn-warn']);
+            expect(lenient.code).toBe(0);
+            expect(lenient.stderr).toMatch(/^warning .*title.*t2|^warning .*t2.*title/m);
+            expect(lenient.stderr).toContain('1 validation issue (warnings only; --validate makes them fatal)');
+        });
+
+        it('--save writes a §6 fixture with no secret key and no provider token anywhere', async () => {
+            const result = await ferry(['issues', 'conn-save', '--save']);
+            expect(result.code).toBe(0);
+            const file = join(dir, 'github/tests/issues.test.json');
+            expect(result.stdout).toContain(`Saved fixture ${file}`);
+            const text = await readFile(file, 'utf8');
+            expectNoSecrets(text, result.stdout, result.stderr);
+            expect(text.toLowerCase()).not.toContain('authorization');
+            const fixture = JSON.parse(text);
+            const pages = fixture.api.get['/repos/o/r/issues'];
+            expect(Array.isArray(pages)).toBe(true);
+            expect(pages).toHaveLength(3);
+            expect(pages.map((p: { request: { params: Record<string, unknown> } }) => String(p.request.params['page'] ?? '1'))).toEqual(['1', '2', '3']);
+            for (const page of pages) {
+                expect(page.status).toBe(200);
+                expect(page.hash).toMatch(/^[0-9a-f]{40}$/);
+                expect(page.response).toHaveLength(2);
+            }
+            expect(new Set(pages.map((p: { hash: string }) => p.hash)).size).toBe(3);
+            expect(fixture.nango.batchSave.Issue).toHaveLength(6);
+            expect(Object.values(fixture.nango.batchDelete ?? {}).flat()).toEqual([]);
+            expect(fixture.nango.getMetadata).toEqual({ owner: 'octo' });
+            expect(fixture.nango.getConnection).toMatchObject({ connection_id: 'conn-save', provider_config_key: 'github' });
+            expect(fixture.nango.getConnection.credentials).toBeUndefined();
+        });
+
+        it('--save on an action records input and output', async () => {
+            const result = await ferry(['create-issue', 'conn-save-action', '--input', '{"title":"Saved"}', '--save']);
+            expect(result.code).toBe(0);
+            const text = await readFile(join(dir, 'github/tests/create-issue.test.json'), 'utf8');
+            expectNoSecrets(text);
+            const fixture = JSON.parse(text);
+            expect(fixture.input).toEqual({ title: 'Saved' });
+            expect(fixture.output).toMatchObject({ title: 'Saved', number: 7 });
+            expect(fixture.api.post['/repos/o/r/issues']).toMatchObject({ status: 201, request: { data: { title: 'Saved' } } });
+        });
+
+        it('--json prints exactly one JSON document on stdout', async () => {
+            const result = await ferry(['issues', 'conn-json', '--json']);
+            expect(result.code).toBe(0);
+            const doc = JSON.parse(result.stdout);
+            expect(doc).toMatchObject({
+                ok: true,
+                function: 'issues',
+                type: 'sync',
+                integration: 'github',
+                connection: { connectionId: 'conn-json', provider: 'github' },
+                checkpoint: { lastPage: 3 },
+                error: null,
+                validation: []
+            });
+            expect(doc.records.Issue).toMatchObject({ saved: 6, updated: 0, deleted: 0 });
+            expect(doc.records.Issue.first[0]).toMatchObject({ id: '1001', title: 'Issue number 1' });
+            expect(doc.requests).toHaveLength(3);
+            expect(doc.requests[0]).toMatchObject({ method: 'GET', endpoint: '/repos/o/r/issues', status: 200 });
+            expect(doc.writes).toEqual([{ kind: 'setMetadata', args: { syncedPages: 3 } }]);
+            expect(doc.logs.map((l: { message: string }) => l.message)).toContain('pages 3');
+            expect(typeof doc.durationMs).toBe('number');
+            expectNoSecrets(result.stdout, result.stderr);
+        });
+
+        it('--out streams every record as JSON lines', async () => {
+            const result = await ferry(['many', 'conn-out', '--out', 'records/many.jsonl', '--json']);
+            expect(result.code).toBe(0);
+            const lines = (await readFile(join(dir, 'records/many.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+            expect(lines).toHaveLength(2501);
+            expect(lines[0]).toEqual({ model: 'Row', op: 'save', record: { id: 'r0', n: 0 } });
+            expect(lines.at(-1)).toMatchObject({ model: 'Row', op: 'delete', record: { id: 'r0' } });
+            const doc = JSON.parse(result.stdout);
+            expect(doc.records.Row).toMatchObject({ saved: 2500, deleted: 1 });
+            expect(doc.out).toMatchObject({ records: 2501 });
+        });
+
+        it('stops a function that hangs with --timeout and exits 12', async () => {
+            const result = await ferry(['hang', 'conn-timeout', '--timeout', '1s', '--json']);
+            expect(result.code).toBe(12);
+            const doc = JSON.parse(result.stdout);
+            expect(doc.error.kind).toBe('timeout');
+            // Measured inside the run: the wall clock of a spawned CLI on a loaded machine says little.
+            expect(doc.durationMs).toBeGreaterThanOrEqual(900);
+            expect(doc.durationMs).toBeLessThan(5_000);
+        });
+
+        it('exits 12 when the function throws, with the stack mapped to the .ts source', async () => {
+            const result = await ferry(['throws', 'conn-throws']);
+            expect(result.code).toBe(12);
+            expect(result.stderr).toContain('kaboom from the function');
+            expect(result.stderr).toMatch(/github\/actions\/throws\.ts:5/);
+        });
+
+        it('exits 12 on an ActionError and shows its payload', async () => {
+            const result = await ferry(['refuse', 'conn-refuse', '--json']);
+            expect(result.code).toBe(12);
+            const doc = JSON.parse(result.stdout);
+            expect(doc.ok).toBe(false);
+            expect(doc.actionError).toEqual({ message: 'not allowed', code: 'forbidden' });
+            expect(doc.error.kind).toBe('action_error');
+        });
+
+        it('uses --metadata instead of the connection\'s', async () => {
+            const result = await ferry(['create-issue', 'conn-meta', '-i', '{"title":"m"}', '-m', '{"owner":"someone-else"}']);
+            expect(result.code).toBe(0);
+            expect(result.stderr).toContain('owner someone-else');
+        });
+    });
+
+    describe.concurrent('one-line errors', () => {
+        const oneLine = (result: CliResult): string => {
+            const lines = result.stderr.trim().split('\n');
+            expect(lines).toHaveLength(1);
+            return lines[0]!;
+        };
+
+        it('a missing key names the variable and the .env path (exit 1)', async () => {
+            const result = await ferry(['issues', 'conn-sync', '-e', 'prod']);
+            expect(result.code).toBe(1);
+            const line = oneLine(result);
+            expect(line).toContain('NANGO_SECRET_KEY_PROD');
+            expect(line).toContain(join(dir, '.env'));
+        });
+
+        it('an unknown function suggests the closest name (exit 1)', async () => {
+            const result = await ferry(['isues', 'conn-sync']);
+            expect(result.code).toBe(1);
+            expect(oneLine(result)).toMatch(/No function 'isues'.*Did you mean 'issues'\?/);
+        });
+
+        it('a bad --input is a usage error', async () => {
+            const result = await ferry(['create-issue', 'conn-action', '--input', '{"title":']);
+            expect(result.code).toBe(1);
+            expect(oneLine(result)).toMatch(/--input: the value is not valid JSON/);
+        });
+
+        it('an unknown connection says which connection and integration (exit 12)', async () => {
+            const result = await ferry(['issues', 'conn-nope']);
+            expect(result.code).toBe(12);
+            expect(oneLine(result)).toMatch(/No connection 'conn-nope' for integration 'github' in environment 'dev'/);
+        });
+
+        it('a rejected key is a 401 error naming the variable, never the value (exit 12)', async () => {
+            const result = await ferry(['issues', 'conn-sync'], { NANGO_SECRET_KEY_DEV: 'sk-wrong-key-value' });
+            expect(result.code).toBe(12);
+            const line = oneLine(result);
+            expect(line).toMatch(/rejected the secret key \(401/);
+            expect(line).toContain('NANGO_SECRET_KEY_DEV');
+            expect(line).not.toContain('sk-wrong-key-value');
+        });
+
+        it('an unreachable platform (exit 12)', async () => {
+            const result = await ferry(['issues', 'conn-sync', '--json'], { NANGO_HOSTPORT: 'http://127.0.0.1:9' });
+            expect(result.code).toBe(12);
+            expect(oneLine(result)).toMatch(/Cannot reach the platform at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/);
+            expect(JSON.parse(result.stdout).error.code).toBe('PLATFORM_UNREACHABLE');
+        });
+    });
+});
