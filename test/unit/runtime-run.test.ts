@@ -92,13 +92,15 @@ export default createAction({ description: 'loops', input: z.object({ sync: z.bo
     'github/actions/env.ts': `
 import { createAction } from 'nango';
 import { z } from 'zod';
-export default createAction({ description: 'reads env', input: z.void(), output: z.any(), exec: async () => {
+export default createAction({ description: 'reads env', input: z.void(), output: z.any(), exec: async (nango) => {
     let escaped: unknown = 'n/a';
     try { escaped = (({}).constructor.constructor('return process')()).env.FERRY_RUNTIME_TEST_SECRET; } catch (e) { escaped = 'threw'; }
+    // Through a host function, the worker's own process: its env is empty too.
+    const hostEnv = (nango.getMetadata as any).constructor.constructor('return process')().env;
     let fs = 'loaded';
     const fsName = ['node', 'fs'].join(':');
     try { require(fsName); } catch (e: any) { fs = e.message; }
-    return { keys: Object.keys(process.env), secret: process.env.FERRY_RUNTIME_TEST_SECRET ?? null, escaped: escaped ?? null, fs, crypto: typeof require('node:crypto').createHash };
+    return { keys: Object.keys(process.env), secret: process.env.FERRY_RUNTIME_TEST_SECRET ?? null, escaped: escaped ?? null, hostEnv: Object.keys(hostEnv), fs, crypto: typeof require('node:crypto').createHash };
 } });
 `,
     'github/actions/writes.ts': `
@@ -355,7 +357,7 @@ describe('actions', () => {
     it('keeps process.env and the CLI environment away from the function', async () => {
         const result = await run('github/env', {});
         expect(result.error).toBeUndefined();
-        expect(result.output).toEqual({ keys: [], secret: null, escaped: null, fs: "Cannot find module 'node:fs': the platform does not provide it", crypto: 'function' });
+        expect(result.output).toEqual({ keys: [], secret: null, escaped: null, hostEnv: [], fs: "Cannot find module 'node:fs': the platform does not provide it", crypto: 'function' });
     });
 
     it('reports metadata and action writes instead of sending them; logs with levels', async () => {
