@@ -5,25 +5,12 @@
  */
 import type { CliContext } from '../context.js';
 import { ExitCode, FerryError } from '../errors.js';
-import { dryrun } from '../dryrun/live.js';
+import { dryrun, type DryrunOptions } from '../dryrun/live.js';
 import { formatEvent, renderHuman, toJsonDocument } from '../dryrun/render.js';
 import { runFunction } from '../dryrun/run.js';
 
-export interface DryrunCommandOptions {
-    functionName: string;
-    connectionId: string;
-    environment?: string;
-    integrationId?: string;
-    input?: string;
-    metadata?: string;
-    checkpoint?: string;
-    lastSyncDate?: string;
-    variant?: string;
-    validate?: boolean;
-    save?: boolean;
-    out?: string;
-    timeout?: string;
-}
+/** The flags, as src/cli.ts maps them. */
+export type DryrunCommandOptions = Omit<DryrunOptions, 'cwd' | 'env' | 'onEvent' | 'firstN'>;
 
 export async function run(options: DryrunCommandOptions, ctx: CliContext): Promise<ExitCode> {
     // --json keeps stdout for the one document; the same facts are in it, so stderr stays quiet too.
