@@ -38,7 +38,7 @@ export interface PlannedFile {
 }
 
 export interface CloneWarning {
-    code: 'IMPORT_NOT_FOUND' | 'IMPORT_OUTSIDE_TEMPLATES' | 'PACKAGE_NOT_BUNDLED';
+    code: 'IMPORT_NOT_FOUND' | 'IMPORT_OUTSIDE_TEMPLATES' | 'IMPORT_RESERVED_PATH' | 'PACKAGE_NOT_BUNDLED';
     /** The project file the import is in. */
     file: string;
     message: string;
@@ -54,6 +54,14 @@ export interface ClonePlan {
     /** Function files (project paths) that index.ts does not import yet. */
     register: string[];
     warnings: CloneWarning[];
+}
+
+/** Files and folders of the project that a template file must never replace. */
+const RESERVED_FILES = new Set(['index.ts', 'package.json', 'package-lock.json', 'tsconfig.json', '.env', '.gitignore']);
+const RESERVED_DIRS = ['.nango/', 'build/', 'dist/', 'node_modules/', '.git/'];
+
+export function isReservedProjectPath(path: string): boolean {
+    return RESERVED_FILES.has(path) || RESERVED_DIRS.some((dir) => path.startsWith(dir));
 }
 
 export interface PlanOptions {
@@ -142,6 +150,14 @@ async function plan(source: TemplateSource, options: PlanOptions): Promise<Clone
                         return;
                     }
                     const found = await resolveImport(repoPath, specifier);
+                    if (found && isReservedProjectPath(toProjectPath(found.path)!)) {
+                        warnings.push({
+                            code: 'IMPORT_RESERVED_PATH',
+                            file: projectPath,
+                            message: `${projectPath} imports '${specifier}', which would land on the project's own ${toProjectPath(found.path)} and was not cloned`
+                        });
+                        return;
+                    }
                     if (!found) {
                         warnings.push({
                             code: 'IMPORT_NOT_FOUND',

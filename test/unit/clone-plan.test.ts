@@ -156,14 +156,17 @@ describe('planClone / applyClone', () => {
                 "import type { AxiosError } from 'axios';",
                 "import { gone } from '../helpers/gone.js';",
                 "import { shared } from '../../../shared/util.js';",
+                "import { root } from '../../index.js';",
                 "// import { commented } from '../helpers/commented.js';",
                 "const s = \"import '../helpers/in-a-string.js'\";",
-                'export default createAction({ description: s, input: z.object({}), output: z.object({}), exec: async () => ({ gone, shared, _ }) });'
-            ].join('\n')
+                'export default createAction({ description: s, input: z.object({}), output: z.object({}), exec: async () => ({ gone, shared, _, root }) });'
+            ].join('\n'),
+            'integrations/index.ts': "import './acme/actions/x.js';\n"
         };
         const source = memorySource(tree);
         const plan = await planClone({ source, spec: parseTemplateSpec('acme/actions/x'), root, indexFile });
-        expect(plan.warnings.map((w) => w.code).sort()).toEqual(['IMPORT_NOT_FOUND', 'IMPORT_OUTSIDE_TEMPLATES', 'PACKAGE_NOT_BUNDLED']);
+        expect(plan.warnings.map((w) => w.code).sort()).toEqual(['IMPORT_NOT_FOUND', 'IMPORT_OUTSIDE_TEMPLATES', 'IMPORT_RESERVED_PATH', 'PACKAGE_NOT_BUNDLED']);
+        expect(plan.files.map((f) => f.path)).toEqual(['acme/actions/x.ts']);
         expect(source.reads.some((p) => p.includes('commented') || p.includes('in-a-string'))).toBe(false);
     });
 
