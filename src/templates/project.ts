@@ -1,5 +1,6 @@
 /** The files of a new functions project besides its functions (reference §1). */
 import { EXAMPLE_FUNCTIONS, type TemplateFile } from './example.js';
+import { EXAMPLE_FIXTURES } from './example-fixtures.js';
 
 export interface ProjectTemplateOptions {
     /** npm package name of the project. */
@@ -72,7 +73,7 @@ function indexFile(functions: readonly TemplateFile[]): string {
     return `// Every function of the project, one import each. \`ferry generate\` adds new ones here.\n${imports.join('\n')}\n`;
 }
 
-/** Every file of a new project, example functions included. */
+/** Every file of a new project, example functions and their fixtures included. */
 export function projectFiles(options: ProjectTemplateOptions): TemplateFile[] {
     return [
         { path: 'package.json', content: packageJson(options) },
@@ -81,7 +82,8 @@ export function projectFiles(options: ProjectTemplateOptions): TemplateFile[] {
         { path: GITIGNORE_FILE, content: GITIGNORE },
         { path: '.nango/README.md', content: NANGO_KEEP },
         { path: 'index.ts', content: indexFile(EXAMPLE_FUNCTIONS) },
-        ...EXAMPLE_FUNCTIONS
+        ...EXAMPLE_FUNCTIONS,
+        ...EXAMPLE_FIXTURES
     ];
 }
 

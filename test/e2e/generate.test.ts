@@ -125,14 +125,12 @@ describe('ferry generate refusals change nothing', () => {
 
 describe('ferry generate tests', () => {
     it('hands over to the test generator and prints its result as JSON', async () => {
-        await mkdir(join(root, 'github/tests'), { recursive: true });
-        const fixture = { input: null, output: null, nango: { batchSave: { GithubIssue: [] } }, api: {} };
-        await writeFile(join(root, 'github/tests/issues.test.json'), JSON.stringify(fixture));
+        // init wrote fixtures for the example sync and action.
         const result = await runFerry(['generate', 'tests', '--json'], { cwd: root });
         expect(result.code, result.stderr).toBe(0);
         const json = JSON.parse(result.stdout);
         expect(json).toMatchObject({ root, scriptAdded: true });
-        expect(json.written).toHaveLength(1);
-        expect(await readFile(join(root, json.written[0]), 'utf8')).not.toBe('');
+        expect([...json.written].sort()).toEqual(['github/tests/create-issue.replay.test.mjs', 'github/tests/issues.replay.test.mjs']);
+        for (const file of json.written) expect(await readFile(join(root, file), 'utf8')).not.toBe('');
     });
 });

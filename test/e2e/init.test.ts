@@ -13,6 +13,8 @@ const EXPECTED_FILES = [
     'github/actions/create-issue.ts',
     'github/on-events/log-connection.ts',
     'github/syncs/issues.ts',
+    'github/tests/create-issue.test.json',
+    'github/tests/issues.test.json',
     'index.ts',
     'package.json',
     'tsconfig.json'
@@ -67,7 +69,7 @@ describe('ferry init --no-install', () => {
 
     it('registers every example function in index.ts', async () => {
         const index = await readFile(join(root, 'index.ts'), 'utf8');
-        for (const file of EXPECTED_FILES.filter((f) => f.startsWith('github/'))) {
+        for (const file of EXPECTED_FILES.filter((f) => f.startsWith('github/') && f.endsWith('.ts'))) {
             expect(index).toContain(`import './${file.replace(/\.ts$/, '.js')}';`);
         }
     });
@@ -87,6 +89,12 @@ describe('ferry init --no-install', () => {
         const check = typeCheck(root);
         expect(check.output).toBe('');
         expect(check.code).toBe(0);
+    });
+
+    it('replays the example fixtures offline with ferry test', async () => {
+        const result = await runFerry(['test', '--json'], { cwd: root });
+        expect(result.code, result.stderr).toBe(0);
+        expect(JSON.parse(result.stdout)).toMatchObject({ passed: 2, failed: 0 });
     });
 });
 
