@@ -161,9 +161,33 @@ describe('ferry clone', () => {
         const bundled = await runFerry(['compile', '--no-typecheck', '--json'], { cwd: whole });
         expect(bundled.stderr).not.toMatch(/not available in this version/);
         expect(bundled.code).toBe(0);
-        expect(existsSync(join(whole, '.nango/nango.json'))).toBe(true);
-        const checked = await runFerry(['compile', '--json'], { cwd: whole });
-        expect(checked.code).toBe(0);
+        const manifest = JSON.parse(await readFile(join(whole, '.nango/nango.json'), 'utf8')) as { providerConfigKey: string; syncs: { name: string }[]; actions: { name: string }[] }[];
+        const github = manifest.find((i) => i.providerConfigKey === 'github')!;
+        expect(github.syncs.map((s) => s.name)).toEqual(['issues']);
+        expect(github.actions.map((a) => a.name).sort()).toEqual(['get-issue', 'list-repos']);
+    });
+
+    it('works in a project made by `ferry init`, and the result type-checks', async () => {
+        const init = await runFerry(['init', 'made', '--no-install'], { cwd: tmp });
+        expect(init.code).toBe(0);
+        const root = join(tmp, 'made');
+        await mkdir(join(root, 'node_modules'), { recursive: true });
+        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
+        const indexBefore = await readFile(join(root, 'index.ts'), 'utf8');
+
+        const result = await clone(root, ['github/actions']);
+        expect(result.code).toBe(0);
+        expect(await readFile(join(root, 'index.ts'), 'utf8')).toBe(
+            `${indexBefore}import './github/actions/get-issue.js';\nimport './github/actions/list-repos.js';\n`
+        );
+        const compiled = await runFerry(['compile'], { cwd: root });
+        expect(compiled.code, compiled.stderr).toBe(0);
+        expect(existsSync(join(root, 'build/github_actions_list-repos.cjs'))).toBe(true);
+
+        // The scaffolded example has a sync of the same name: a conflict, refused.
+        const whole = await clone(root, ['github']);
+        expect(whole.code).toBe(1);
+        expect(whole.stderr).toContain('github/syncs/issues.ts');
     });
 
     it('says which template it could not find and suggests close names', async () => {
