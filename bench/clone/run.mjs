@@ -1,7 +1,8 @@
 // Clone time: `ferry clone acme` of an integration with 40 functions and 12 shared files from a
 // local fake GitHub that waits LATENCY_MS (default 40) before every answer, like a real network.
 // Prints the wall time, the requests made, the most requests in flight at once (the download
-// bound), and what the same requests would cost one after another. Uses the built CLI.
+// bound), and what the same requests would cost one after another. Uses the built CLI;
+// BENCH_DEBUG=1 also prints the CLI's request log.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -75,7 +76,7 @@ try {
     delete env.GH_TOKEN;
     const started = process.hrtime.bigint();
     const { code, stdout, stderr } = await new Promise((resolve) => {
-        const child = spawn(process.execPath, [bin, "clone", "acme", "--json", ...(process.env.BENCH_DEBUG ? ["--debug"] : [])], { cwd: project, env });
+        const child = spawn(process.execPath, [bin, 'clone', 'acme', '--json', ...(process.env.BENCH_DEBUG ? ['--debug'] : [])], { cwd: project, env });
         let out = '';
         let err = '';
         child.stdout.on('data', (d) => (out += d));
