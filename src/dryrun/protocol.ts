@@ -58,7 +58,9 @@ export type WorkerMessage =
     | { t: 'log'; job: number; entry: LogEntry }
     | { t: 'issue'; job: number; issue: ValidationIssue; text: string }
     | { t: 'write'; job: number; write: WouldBeWrite }
-    | { t: 'done'; job: number; outcome: JobOutcome };
+    | { t: 'done'; job: number; outcome: JobOutcome }
+    /** The worker has the job: the time limit counts from here, not from the thread's start-up. */
+    | { t: 'started'; job: number };
 
 /** What the nango object posts; the worker adds the run's number. */
 export type JobNotice = { t: 'log'; entry: LogEntry } | { t: 'issue'; issue: ValidationIssue; text: string } | { t: 'write'; write: WouldBeWrite };

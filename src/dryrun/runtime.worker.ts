@@ -51,6 +51,7 @@ port.on('message', (message: MainMessage) => {
     }
     if (message.t === 'run') {
         const { job, jobId } = message;
+        post({ t: 'started', job: jobId });
         const inFlight = new Set<Promise<unknown>>();
         let settled = false;
         const finish = async (outcome: JobOutcome): Promise<void> => {

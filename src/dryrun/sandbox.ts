@@ -40,6 +40,7 @@ export interface SandboxOptions {
 
 const WORKER_REL = join('dryrun', 'runtime.worker.js');
 let jobCounter = 0;
+const STARTUP_ALLOWANCE_MS = 30_000;
 
 /** dist/ holds dryrun/runtime.worker.js; this module may be a chunk (dist/chunks/x.js) or a source file. */
 function findBuiltWorker(): string | undefined {
@@ -166,13 +167,16 @@ class WorkerSandbox implements Sandbox {
                                 reply({ t: 'reply', id: message.id, ok: false, error: { message: (error as Error)?.message ?? String(error), ...((error as Error)?.name ? { name: (error as Error).name } : {}) } })
                         );
                         break;
+                    case 'started':
+                        if (limit) startClock(limit);
+                        break;
                     case 'done':
                         if (message.outcome.retire) this.retire(worker);
                         finish({ outcome: message.outcome });
                         break;
                     default: {
                         const { job: _job, ...notice } = message;
-                        handlers.onMessage(notice);
+                        handlers.onMessage(notice as JobNotice);
                     }
                 }
             };
@@ -182,13 +186,17 @@ class WorkerSandbox implements Sandbox {
             worker.on('message', onMessage);
             worker.on('exit', onExit);
             worker.on('error', onError);
-            if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
+            const limit = options.timeoutMs !== undefined && options.timeoutMs > 0 ? options.timeoutMs : undefined;
+            const startClock = (ms: number): void => {
+                if (timer) clearTimeout(timer);
                 timer = setTimeout(() => {
                     // The only way to stop a synchronous loop: end the thread; the next run starts a new one.
                     this.retire(worker);
                     finish({ timedOut: true });
-                }, options.timeoutMs);
-            }
+                }, ms);
+            };
+            // Until the worker says it has the job, allow for its start-up (or a previous run's leftovers).
+            if (limit) startClock(limit + STARTUP_ALLOWANCE_MS);
             worker.postMessage({ t: 'run', job, jobId } satisfies MainMessage);
         });
     }
