@@ -141,5 +141,6 @@ try {
         process.exitCode = 1;
     }
 } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (!process.env.KEEP) rmSync(root, { recursive: true, force: true });
+    else console.log(`  kept ${root}`);
 }

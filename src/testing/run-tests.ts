@@ -132,8 +132,8 @@ export async function runTests(options: TestOptions, deps: TestDeps): Promise<Te
         const size = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), tasks.length));
         const pool = deps.createPool?.(size);
         try {
-            // Twice the pool's size in flight, so a worker never waits for the main thread to hand it the next job.
-            await eachLimited(tasks, size * 2, async (task) => {
+            // As many in flight as the pool runs at once: a queued job would count its wait in its duration.
+            await eachLimited(tasks, size, async (task) => {
                 const outcome = await replay(
                     {
                         code: code.get(task.ref.id)!,
