@@ -51,8 +51,11 @@ export async function run(options: DeployCommandOptions, ctx: CliContext): Promi
     return printResult(result, ctx);
 }
 
+const started = performance.now();
+
 function printEvent(event: DeployEvent, environment: string, dryRun: boolean, ctx: CliContext): void {
     const c = ctx.colors;
+    ctx.log.debug('deploy', () => `${event.kind} at ${Math.round(performance.now() - started)} ms`);
     switch (event.kind) {
         case 'compiled':
             ctx.log.success(`Compiled ${event.functions} function${event.functions === 1 ? '' : 's'} (${(event.durationMs / 1000).toFixed(1)}s)`);
