@@ -109,7 +109,8 @@ async function plan(source: TemplateSource, options: PlanOptions): Promise<Clone
 
     const collected = new Map<string, { from: string; content: Buffer }>();
     const warnings: CloneWarning[] = [];
-    const visiting = new Map<string, Promise<void>>();
+    const visited = new Set<string>();
+    const tasks: Promise<void>[] = [];
 
     const resolveImport = async (from: string, specifier: string): Promise<{ path: string; content: Buffer } | undefined> => {
         for (const candidate of candidatePaths(from, specifier)) {
@@ -120,10 +121,12 @@ async function plan(source: TemplateSource, options: PlanOptions): Promise<Clone
         return undefined;
     };
 
-    const visit = (repoPath: string, content: Buffer): Promise<void> => {
-        const existing = visiting.get(repoPath);
-        if (existing) return existing;
-        const done = (async () => {
+    // Files import each other in cycles (a helper and its types), so a visit never waits for the
+    // files it discovers: it queues them, and the loop below drains the queue as it grows.
+    const visit = (repoPath: string, content: Buffer): void => {
+        if (visited.has(repoPath)) return;
+        visited.add(repoPath);
+        const task = (async () => {
             const projectPath = toProjectPath(repoPath)!;
             collected.set(projectPath, { from: repoPath, content });
             if (!SCRIPT_FILE.test(repoPath)) return;
@@ -166,15 +169,18 @@ async function plan(source: TemplateSource, options: PlanOptions): Promise<Clone
                         });
                         return;
                     }
-                    await visit(found.path, found.content);
+                    visit(found.path, found.content);
                 })
             );
         })();
-        visiting.set(repoPath, done);
-        return done;
+        // Marked handled now: when one task fails the loop stops at it, and the others must not
+        // surface later as unhandled rejections.
+        task.catch(() => undefined);
+        tasks.push(task);
     };
 
-    await Promise.all(selected.map((fn) => visit(fn.path, fn.content)));
+    for (const fn of selected) visit(fn.path, fn.content);
+    for (let i = 0; i < tasks.length; i++) await tasks[i];
 
     const functionPaths = new Map(selected.map((fn) => [toProjectPath(fn.path)!, fn]));
     const orderedPaths = [...functionPaths.keys(), ...[...collected.keys()].filter((p) => !functionPaths.has(p)).sort()];

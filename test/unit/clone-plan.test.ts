@@ -100,6 +100,17 @@ describe('planClone / applyClone', () => {
         expect(models).toHaveLength(1);
     });
 
+    it('follows import cycles without waiting on itself', async () => {
+        const { root, indexFile } = await project();
+        const tree: FakeTree = {
+            'integrations/acme/actions/x.ts': "import { a } from '../helpers/a.js';\nexport default a;\n",
+            'integrations/acme/helpers/a.ts': "import type { B } from './b.js';\nexport const a = (b: B) => b;\n",
+            'integrations/acme/helpers/b.ts': "import { a } from './a.js';\nexport type B = Parameters<typeof a>[0] | string;\n"
+        };
+        const plan = await planClone({ source: memorySource(tree), spec: parseTemplateSpec('acme/actions/x'), root, indexFile });
+        expect(plan.files.map((f) => f.path)).toEqual(['acme/actions/x.ts', 'acme/helpers/a.ts', 'acme/helpers/b.ts']);
+    });
+
     it('keeps downloads within the concurrency bound', async () => {
         const { root, indexFile } = await project();
         const tree: FakeTree = { ...TEMPLATE_TREE };
