@@ -19,7 +19,15 @@ export async function run(options: DevOptions, ctx: CliContext): Promise<ExitCod
               for (const line of formatEvent(event, { colors: ctx.colors, root, verbose: ctx.debug })) ctx.log.info(line);
           };
 
-    const session = await startDevSession({ cwd: ctx.cwd, typecheck: options.typecheck, color: ctx.color && !ctx.json }, print);
+    const session = await startDevSession(
+        {
+            cwd: ctx.cwd,
+            typecheck: options.typecheck,
+            color: ctx.color && !ctx.json,
+            ...(ctx.debug ? { debug: (message: string) => ctx.log.debug('dev', message) } : {})
+        },
+        print
+    );
     const onSignal = (signal: NodeJS.Signals): void => {
         void session.stop(signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `received ${signal}`);
     };

@@ -8,8 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { bundleFunctions } from '../compiler/bundle.js';
-import { analyzeBundle, bundlePathOf, compileProject, loadEntries, writeBuild, type AnalyzedFunction, type ProjectPaths } from '../compiler/compile.js';
-import { buildManifest } from '../compiler/manifest.js';
+import { analyzeBundle, bundlePathOf, compileProject, loadEntries, type AnalyzedFunction, type ProjectPaths } from '../compiler/compile.js';
 import type { BundledFunction, CompileDiagnostic, FunctionSummary } from '../compiler/types.js';
 import { validateProject } from '../compiler/validate.js';
 import { FerryError } from '../errors.js';
@@ -18,10 +17,13 @@ import type { FunctionRef } from '../project/types.js';
 import { compiledInputs } from './compiled-state.js';
 import { describeFunction, type ChangedFile, type DevEvent, type ErrorPhase, type RebuiltFunction } from './events.js';
 import { SourceGraph } from './graph.js';
+import { DevOutput } from './output.js';
 
 export interface BuilderOptions {
     /** Colour esbuild's code frames. */
     color?: boolean;
+    /** Where the timings of each step go (--debug). */
+    debug?: (message: string) => void;
 }
 
 type Emit = (event: DevEvent) => void;
@@ -46,12 +48,15 @@ export class DevBuilder {
     /** Functions whose file index.ts imports but which is gone. */
     private missing = new Set<string>();
     private hadErrors = false;
+    private readonly output: DevOutput;
 
     private constructor(
         readonly paths: ProjectPaths,
         private readonly emit: Emit,
         private readonly options: BuilderOptions
-    ) {}
+    ) {
+        this.output = new DevOutput(paths, options.debug);
+    }
 
     get root(): string {
         return this.paths.root;
@@ -78,10 +83,27 @@ export class DevBuilder {
             // Not in compile's cache (a changed cache format): bundle once more to learn their graphs.
             if (unknown.length > 0) await builder.rebuildRefs(unknown, [], [], performance.now(), { quiet: true });
             for (const [id, files] of inputs) builder.graph.set(id, files);
+            builder.output.prime(builder.currentSummaries());
             return { builder, ok: true };
         }
         const ok = await builder.rebuild([], { initial: true });
         return { builder, ok };
+    }
+
+    /** Logs each step's time under --debug; free otherwise. */
+    private stopwatch(what: string): (step: string) => void {
+        const debug = this.options.debug;
+        if (!debug) return () => {};
+        let last = performance.now();
+        return (step) => {
+            const now = performance.now();
+            debug(`${what}: ${step} in ${(now - last).toFixed(1)} ms`);
+            last = now;
+        };
+    }
+
+    private currentSummaries(): FunctionSummary[] {
+        return this.functionRefs.flatMap((ref) => this.summaries.get(ref.id) ?? []);
     }
 
     /** True when a changed file can matter: a source of some bundle, index.ts, or a config file. */
@@ -104,7 +126,7 @@ export class DevBuilder {
         const configChanged = absolute.some((c) => this.isConfig(c.file));
 
         const added: string[] = [];
-        const removed: string[] = [];
+        const removed: FunctionRef[] = [];
         const projectErrors: CompileDiagnostic[] = [];
         if (indexChanged) {
             const entries = await this.reloadEntries(added, removed, projectErrors);
@@ -131,7 +153,7 @@ export class DevBuilder {
     }
 
     /** Re-reads index.ts; updates refs and missing. Undefined when the project cannot be read at all. */
-    private async reloadEntries(added: string[], removed: string[], errors: CompileDiagnostic[]): Promise<FunctionRef[] | undefined> {
+    private async reloadEntries(added: string[], removed: FunctionRef[], errors: CompileDiagnostic[]): Promise<FunctionRef[] | undefined> {
         let loaded: Awaited<ReturnType<typeof loadEntries>>;
         let indexSource: string;
         try {
@@ -152,10 +174,10 @@ export class DevBuilder {
             if (imported.has(ref.relPath) && !existsSync(ref.file)) {
                 next.set(id, ref);
                 missing.add(id);
-            } else removed.push(id);
+            } else removed.push(ref);
         }
         for (const id of next.keys()) if (!this.refs.has(id)) added.push(id);
-        for (const id of removed) {
+        for (const { id } of removed) {
             this.graph.delete(id);
             this.summaries.delete(id);
             this.dirty.delete(id);
@@ -170,7 +192,7 @@ export class DevBuilder {
     private async rebuildRefs(
         refs: FunctionRef[],
         added: string[],
-        removed: string[],
+        removed: FunctionRef[],
         started: number,
         extra: { projectErrors?: CompileDiagnostic[]; quiet?: boolean; initial?: boolean }
     ): Promise<boolean> {
@@ -178,7 +200,9 @@ export class DevBuilder {
         // Functions that failed last time are built apart, so their errors do not hold up the others.
         const fresh = refs.filter((ref) => !this.dirty.has(ref.id));
         const retried = refs.filter((ref) => this.dirty.has(ref.id));
+        const lap = this.stopwatch(`${refs.length} function${refs.length === 1 ? '' : 's'}`);
         const outcomes = await Promise.all([this.bundleGroup(fresh), this.bundleGroup(retried)]);
+        lap('bundled');
         const bundleErrors = outcomes.flatMap((o) => o.errors);
         const bundled = outcomes.flatMap((o) => o.bundles.map((bundle) => ({ bundle, shareMs: o.shareMs })));
         const builtIds = new Set(bundled.map((b) => b.bundle.ref.id));
@@ -196,18 +220,26 @@ export class DevBuilder {
             if (a.result.summary) this.summaries.set(a.result.ref.id, a.result.summary);
             else this.dirty.add(a.result.ref.id);
         }
+        lap('evaluated');
         const current = this.functionRefs;
-        // Names, models and endpoints across functions: while these clash nothing is written.
-        const clashes = validateProject(current.map((ref) => ({ ref, summary: this.summaries.get(ref.id) })));
+        const touched = new Set([...refs, ...removed].map((ref) => ref.integration));
+        for (const id of added) touched.add(this.refs.get(id)?.integration ?? '');
+        // Names, models and endpoints clash only within an integration, so only touched ones are checked.
+        // While they clash nothing is written.
+        const clashes = validateProject(current.filter((ref) => touched.has(ref.integration)).map((ref) => ({ ref, summary: this.summaries.get(ref.id) })));
         const validateErrors = [...analysisErrors, ...clashes];
         const projectValid = clashes.length === 0;
         for (const id of this.missing) this.dirty.add(id);
 
+        lap('validated');
         let writeError: CompileDiagnostic | undefined;
         if (projectValid) {
             try {
-                const manifest = buildManifest(current.flatMap((ref) => this.summaries.get(ref.id) ?? []));
-                await writeBuild(this.paths, { bundles: good.map((a) => ({ ref: a.result.ref, code: a.result.bundle.code })), keep: current, manifest });
+                await this.output.write({
+                    bundles: good.map((a) => ({ ref: a.result.ref, code: a.result.bundle.code })),
+                    summaries: this.currentSummaries(),
+                    removed
+                });
                 for (const a of good) this.dirty.delete(a.result.ref.id);
             } catch (error) {
                 for (const a of good) this.dirty.add(a.result.ref.id);
@@ -216,6 +248,7 @@ export class DevBuilder {
         } else {
             for (const a of good) this.dirty.add(a.result.ref.id);
         }
+        lap('written');
         if (extra.quiet) return this.dirty.size === 0;
 
         this.reportErrors('project', projectErrors, started);
@@ -238,7 +271,7 @@ export class DevBuilder {
                 event: 'rebuild',
                 functions,
                 added: added.filter((id) => !this.dirty.has(id)),
-                removed,
+                removed: removed.map((ref) => ref.id),
                 durationMs: round(performance.now() - started),
                 recovered: wasBroken && !this.hadErrors
             });

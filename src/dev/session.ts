@@ -19,8 +19,10 @@ export interface DevSessionOptions {
     typecheck?: boolean;
     /** Colour esbuild's code frames in error events. */
     color?: boolean;
-    /** Quiet time that ends a burst of saves, ms (default 30). */
+    /** Quiet time that ends a burst of saves, ms (default 25). */
     debounceMs?: number;
+    /** Timings of each step, for --debug. */
+    debug?: (message: string) => void;
 }
 
 export interface DevSession {
@@ -47,7 +49,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
     const batcher = createChangeBatcher((files) => {
         queue.push(...files);
         if (builder) kick();
-    }, options.debounceMs ?? 30);
+    }, options.debounceMs ?? 25);
 
     const kick = (): void => {
         if (processing || closing || queue.length === 0) return;
@@ -77,6 +79,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
 
     const onChange = (file: string, kind: ChangeKind): void => {
         if (closing) return;
+        options.debug?.(`${kind} ${file}`);
         // Before the first build only sources can be judged; after it, the source graph decides too.
         if (!isWatchedSource(root, file) && !builder?.isRelevant(file)) return;
         batcher.add(relative(root, file).split('\\').join('/'), kind);
@@ -85,7 +88,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
     let watcher: ProjectWatcher | undefined;
     try {
         const [built, watching] = await Promise.all([
-            DevBuilder.start(root, emit, { color: options.color ?? false }),
+            DevBuilder.start(root, emit, { color: options.color ?? false, ...(options.debug ? { debug: options.debug } : {}) }),
             watchProject(root, {
                 onChange,
                 onError: (error) => emit({ event: 'error', phase: 'project', errors: [{ code: 'WATCH_ERROR', message: `the file watcher failed: ${error.message}` }], durationMs: 0 })

@@ -9,6 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveFromFerry } from '../compiler/ferry-package.js';
@@ -57,6 +58,12 @@ export function createTscRunner(root: string, cacheDir: string): TscRunner {
             const output = await new Promise<{ text: string; code: number | null }>((resolve, reject) => {
                 const proc = spawn(tsc.command, [...tsc.args, '-p', configPath, '--pretty', 'false'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], signal });
                 child = proc;
+                // The rebuild is what the developer waits for: on a busy machine tsc gets the leftovers.
+                try {
+                    if (proc.pid !== undefined) setPriority(proc.pid, 10);
+                } catch {
+                    // Not permitted here: run at normal priority.
+                }
                 const chunks: Buffer[] = [];
                 proc.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
                 proc.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
