@@ -17,8 +17,12 @@
  *   });
  *
  * The function runs in a worker thread (sandbox.ts) inside a vm context: no process.env, `require`
- * limited to platform modules. Without `sandbox` a worker is started and stopped for this run;
- * `ferry test` passes one `createSandboxPool()` to many concurrent runs and closes it at the end.
+ * limited to platform modules. Without `sandbox` a worker is started and stopped for this run.
+ * A caller can `createSandbox()` early (the thread boots while it bundles and looks the
+ * connection up) and pass it; `ferry test` passes one `createSandboxPool()` to many concurrent
+ * runs. Whoever creates a sandbox closes it. The transport does one attempt per send (retries,
+ * pagination and recording happen here); a transport error with `fatal: true` is not retried and
+ * fails the run even if the function catches it (a replay with no recorded answer).
  * Nothing is thrown for the function's own failures: they are `result.error` (kind exception with
  * the stack mapped to .ts lines, action_error, http, validation, timeout, invalid_function).
  * Kept in the result: counts and the first N records per model (all records only with
