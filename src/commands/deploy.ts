@@ -3,8 +3,8 @@
  * reports. The plan and the deployed functions are results (stdout); progress goes to stderr.
  */
 import type { CliContext } from '../context.js';
-import { ExitCode, ReportedError } from '../errors.js';
-import { deploy, type DeployEvent, type DeployResult } from '../deploy/deploy.js';
+import { ExitCode, FerryError, ReportedError } from '../errors.js';
+import { deploy, notStarted, type DeployEvent, type DeployResult } from '../deploy/deploy.js';
 import { nodeDeployDeps } from '../deploy/node-deps.js';
 import { destructiveReason, formatBytes, renderDeployed, renderDiagnostic, renderPlan } from '../deploy/render.js';
 import { checkVersion, resolveEnvironment } from '../deploy/selection.js';
@@ -24,8 +24,16 @@ export interface DeployCommandOptions {
 }
 
 export async function run(options: DeployCommandOptions, ctx: CliContext): Promise<ExitCode> {
-    const environment = resolveEnvironment(options.positionalEnvironment, options.environment);
-    const version = checkVersion(options.version);
+    let environment: string;
+    let version: string | undefined;
+    try {
+        environment = resolveEnvironment(options.positionalEnvironment, options.environment);
+        version = checkVersion(options.version);
+    } catch (error) {
+        // Even bad flags get the full --json document, so scripts parse one shape.
+        if (!(error instanceof FerryError)) throw error;
+        return printResult(notStarted(options.environment ?? options.positionalEnvironment ?? 'dev', options.dryRun, error), ctx);
+    }
     const { compileProject } = await import('../compiler/compile.js');
 
     const result = await deploy(

@@ -84,6 +84,23 @@ interface Progress {
     compileErrors: CompileDiagnostic[];
 }
 
+/** The result of a deploy stopped before it started (bad flags): nothing compiled, nothing sent. */
+export function notStarted(environment: string, dryRun: boolean, error: FerryError): DeployResult {
+    return {
+        environment,
+        outcome: 'failed',
+        plan: null,
+        assessment: null,
+        destructive: false,
+        deployed: [],
+        payloadBytes: 0,
+        dryRun,
+        compileErrors: [],
+        error,
+        durationMs: 0
+    };
+}
+
 export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
     const started = deps.now();
     const progress: Progress = { plan: null, assessment: null, payloadBytes: 0, compileErrors: [] };

@@ -237,6 +237,9 @@ describe('ferry deploy', () => {
         expect(clash.code).toBe(1);
         expect(clash.stderr.trim().split('\n')).toHaveLength(1);
         expect(clash.stderr).toContain("'prod' and -e 'dev'");
+        const clashJson = await ferry(['prod', '-e', 'dev', '--json']);
+        expect(clashJson.code).toBe(1);
+        expect(json(clashJson)).toMatchObject({ plan: null, deployed: [], payloadBytes: 0, error: { code: 'USAGE' } });
         const typo = await ferry(['-s', 'isues']);
         expect(typo.code).toBe(1);
         expect(typo.stderr).toContain("Did you mean 'issues'?");
