@@ -113,7 +113,13 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
     try {
         const evaluator = createEvaluator({
             console: consoleFor(host),
-            globals: { ...timers.globals, process: Object.freeze({ env: Object.freeze({}), platform: process.platform, version: process.version, nextTick: process.nextTick.bind(process) }) },
+            globals: {
+                ...timers.globals,
+                // What functions commonly reach for; `fetch` is left out on purpose: every provider call goes through nango.
+                crypto: globalThis.crypto,
+                performance: { now: () => performance.now(), timeOrigin: performance.timeOrigin },
+                process: Object.freeze({ env: Object.freeze({}), platform: process.platform, version: process.version, versions: { ...process.versions }, nextTick: process.nextTick.bind(process) })
+            },
             timeoutMs: 60_000
         });
         const realm = evaluator.evaluate(

@@ -100,6 +100,8 @@ export default createAction({ description: 'reads env', input: z.void(), output:
     let fs = 'loaded';
     const fsName = ['node', 'fs'].join(':');
     try { require(fsName); } catch (e: any) { fs = e.message; }
+    if (typeof crypto.randomUUID() !== 'string' || typeof performance.now() !== 'number') throw new Error('globals missing');
+    if (typeof (globalThis as any).fetch !== 'undefined') throw new Error('fetch must go through nango');
     return { keys: Object.keys(process.env), secret: process.env.FERRY_RUNTIME_TEST_SECRET ?? null, escaped: escaped ?? null, hostEnv: Object.keys(hostEnv), fs, crypto: typeof require('node:crypto').createHash };
 } });
 `,
