@@ -263,7 +263,10 @@ export default createAction({ description: 'never loads', input: z.void(), outpu
 `,
     'github/on-events/setup.ts': `
 import { createOnEvent } from 'nango';
-export default createOnEvent({ description: 'setup', event: 'post-connection-creation', exec: async (nango) => { await nango.log('hello from', nango.providerConfigKey); } });
+export default createOnEvent({ description: 'setup', event: 'post-connection-creation', exec: async (nango) => {
+    await nango.log('hello from', nango.providerConfigKey, JSON.stringify(await nango.getCheckpoint()));
+    await nango.clearCheckpoint();
+} });
 `
 };
 
@@ -628,9 +631,10 @@ describe('syncs', () => {
     });
 
     it('runs an on-event handler', async () => {
-        const result = await run('github/setup', { ref: { integration: 'github', name: 'setup', type: 'onEvent' } });
+        const result = await run('github/setup', { ref: { integration: 'github', name: 'setup', type: 'onEvent' }, checkpoint: { page: 2 } });
         expect(result.ok).toBe(true);
-        expect(result.logs[0]?.message).toBe('hello from github');
+        expect(result.logs[0]?.message).toBe('hello from github {"page":2}');
+        expect(result.checkpoint).toBeNull();
     });
 
     it('streams many records through the sink without keeping them', async () => {
