@@ -42,20 +42,22 @@ export function renderPlan(plan: DeployPlan, assessment: PlanAssessment, environ
 
     const affected = assessment.connectionsAffected;
     lines.push(
-        `  Connections affected: ${affected}${assessment.connectionsLosingData > 0 ? c.red(` (${plural(assessment.connectionsLosingData, 'connection')} lose synced data)`) : ''}`
+        `  Connections affected: ${affected}${assessment.connectionsLosingData > 0 ? c.red(` (${plural(assessment.connectionsLosingData, 'connection')} ${assessment.connectionsLosingData === 1 ? 'loses' : 'lose'} synced data)`) : ''}`
     );
     return lines;
 }
 
 function syncNote(sync: PlanSync, kind: 'new' | 'updated' | 'deleted', c: Colors): string {
+    const connections = sync.connections ?? 0;
     if (kind === 'deleted') {
-        return sync.connections > 0 ? c.red(`(deletes the records of ${plural(sync.connections, 'connection')})`) : c.dim('(no connections)');
+        if (sync.connections === null) return c.red('(the platform did not say how many connections run it: treated as in use)');
+        return connections > 0 ? c.red(`(deletes the records of ${plural(connections, 'connection')})`) : c.dim('(no connections)');
     }
     if (kind === 'new') {
         if (!sync.autoStart) return c.dim('(does not start automatically)');
-        return sync.connections > 0 ? c.yellow(`(starts on ${plural(sync.connections, 'connection')})`) : c.dim('(no connections yet)');
+        return connections > 0 ? c.yellow(`(starts on ${plural(connections, 'connection')})`) : c.dim('(no connections yet)');
     }
-    return sync.connections > 0 ? c.dim(`(${plural(sync.connections, 'connection')})`) : '';
+    return connections > 0 ? c.dim(`(${plural(connections, 'connection')})`) : '';
 }
 
 /** What makes a plan destructive, as a verb phrase: "deletes a sync with connections (github/issues) and the model Issue". */
@@ -63,7 +65,8 @@ export function destructiveReason(assessment: PlanAssessment): string {
     const parts: string[] = [];
     if (assessment.deletedSyncsWithConnections.length > 0) {
         const names = assessment.deletedSyncsWithConnections.map((sync) => `${sync.integration}/${sync.name}`).join(', ');
-        parts.push(`${assessment.deletedSyncsWithConnections.length === 1 ? 'a sync' : 'syncs'} with connections (${names})`);
+        const known = assessment.deletedSyncsWithConnections.every((sync) => sync.connections !== null);
+        parts.push(`${assessment.deletedSyncsWithConnections.length === 1 ? 'a sync' : 'syncs'} ${known ? 'with' : 'that may have'} connections (${names})`);
     }
     if (assessment.deletedModels.length > 0) {
         parts.push(`${assessment.deletedModels.length === 1 ? 'the model' : 'the models'} ${assessment.deletedModels.join(', ')}`);

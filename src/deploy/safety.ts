@@ -2,13 +2,15 @@
  * What a plan does to live data, and whether it may go ahead. A plan is destructive when it deletes
  * a sync that still runs on connections (its records go with it) or deletes a model.
  */
-import type { DeployPlan, PlanAssessment } from './types.js';
+import type { DeployPlan, PlanAssessment, PlanSync } from './types.js';
 
 export function assessPlan(plan: DeployPlan): PlanAssessment {
-    const deletedSyncsWithConnections = plan.syncs.deleted.filter((sync) => sync.connections > 0);
-    const connectionsLosingData = deletedSyncsWithConnections.reduce((sum, sync) => sum + sync.connections, 0);
-    const starting = plan.syncs.new.filter((sync) => sync.autoStart).reduce((sum, sync) => sum + sync.connections, 0);
-    const changing = plan.syncs.updated.reduce((sum, sync) => sum + sync.connections, 0);
+    // A deleted sync whose connections the platform does not report is assumed to have some.
+    const deletedSyncsWithConnections = plan.syncs.deleted.filter((sync) => sync.connections === null || sync.connections > 0);
+    const count = (sum: number, sync: PlanSync): number => sum + (sync.connections ?? 0);
+    const connectionsLosingData = deletedSyncsWithConnections.reduce(count, 0);
+    const starting = plan.syncs.new.filter((sync) => sync.autoStart).reduce(count, 0);
+    const changing = plan.syncs.updated.reduce(count, 0);
     return {
         destructive: deletedSyncsWithConnections.length > 0 || plan.deletedModels.length > 0,
         deletedSyncsWithConnections,

@@ -71,8 +71,8 @@ export interface PlanEntry {
 }
 
 export interface PlanSync extends PlanEntry {
-    /** Connections that run this sync (0 when the platform does not say). */
-    connections: number;
+    /** Connections that run this sync; null when the platform does not say (a deletion then counts as destructive). */
+    connections: number | null;
     autoStart: boolean;
 }
 

@@ -55,7 +55,7 @@ export function toPlan(answer: z.infer<typeof confirmationSchema>): DeployPlan {
     const sync = (s: z.infer<typeof slimSync>): PlanSync => ({
         name: s.name,
         integration: s.providerConfigKey,
-        connections: s.connections ?? 0,
+        connections: s.connections ?? null,
         autoStart: s.auto_start ?? true
     });
     const entry = (a: z.infer<typeof slimAction>) => ({ name: a.name, integration: a.providerConfigKey });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest, ManifestAction, ManifestSync } from '../../src/compiler/types.js';
+import { createColors } from 'picocolors';
+import { destructiveReason, renderPlan } from '../../src/deploy/render.js';
 import { assessPlan, decide } from '../../src/deploy/safety.js';
 import { checkVersion, resolveEnvironment, resolveSelection } from '../../src/deploy/selection.js';
 import type { DeployPlan } from '../../src/deploy/types.js';
@@ -140,5 +142,35 @@ describe('deploy safety', () => {
             expect(decide({ assessment, interactive: false, autoConfirm: true, allowDestructive: true })).toEqual({ kind: 'proceed', reason: 'flags' });
         }
         expect(assessPlan(withConnections).connectionsLosingData).toBe(4);
+    });
+
+    it('treats a deleted sync whose connections the platform does not report as in use', () => {
+        const plan = emptyPlan();
+        plan.syncs.deleted.push({ name: 'issues', integration: 'github', connections: null, autoStart: true });
+        const assessment = assessPlan(plan);
+        expect(assessment.destructive).toBe(true);
+        expect(destructiveReason(assessment)).toBe('deletes a sync that may have connections (github/issues)');
+        expect(decide({ assessment, interactive: false, autoConfirm: true, allowDestructive: false })).toEqual({ kind: 'refuse', missingFlags: ['--allow-destructive'] });
+    });
+
+    it('renders a plan as plain lines', () => {
+        const plan = emptyPlan();
+        plan.syncs.new.push({ name: 'issues', integration: 'github', connections: 2, autoStart: true });
+        plan.syncs.deleted.push({ name: 'old', integration: 'github', connections: 1, autoStart: true });
+        plan.actions.updated.push({ name: 'create-issue', integration: 'github' });
+        plan.deletedModels.push('OldModel');
+        const lines = renderPlan(plan, assessPlan(plan), 'prod', createColors(false));
+        expect(lines).toEqual([
+            "Plan for environment 'prod':",
+            '  Syncs: 1 new, 0 updated, 1 deleted',
+            '    + github/issues  (starts on 2 connections)',
+            '    - github/old  (deletes the records of 1 connection)',
+            '  Actions: 0 new, 1 updated, 0 deleted',
+            '    ~ github/create-issue',
+            '  Deleted models: OldModel',
+            '    Their records are removed; renaming a model counts as deleting it.',
+            '  Connections affected: 3 (1 connection loses synced data)'
+        ]);
+        expect(renderPlan(emptyPlan(), assessPlan(emptyPlan()), 'dev', createColors(false))).toContain('  No changes.');
     });
 });
