@@ -211,7 +211,8 @@ function withGlobalFlags(command: Command): Command {
 /** Runs one command under the single exit policy: every error becomes a printed line and a code. */
 export async function runCommand(name: keyof typeof commands, options: () => unknown, ctx: CliContext): Promise<number> {
     try {
-        const module = await commands[name]();
+        // Each command types its own options; the mapping in buildProgram is what keeps them in step.
+        const module: { run: CommandRunner<any> } = await commands[name]();
         const code = await module.run(options(), ctx);
         return code ?? ExitCode.Ok;
     } catch (error) {
