@@ -67,6 +67,10 @@ describe('SDK types', () => {
         expect(at('ok.ts'), output).toEqual([]);
     });
 
+    it("passes the patterns of Nango's own templates, imported from 'nango'", () => {
+        expect([...at('nango-template.ts'), ...at('nango-models.ts')], output).toEqual([]);
+    });
+
     it('reports nothing on lines that are not expected to fail', () => {
         const unexpected = diagnostics.filter((d) => !expectations.some((e) => e.file === d.file && e.line === d.line));
         expect(unexpected, output).toEqual([]);
