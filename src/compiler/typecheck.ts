@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
 import { ferryPackageRoot, resolveFromFerry } from './ferry-package.js';
@@ -66,6 +66,8 @@ export async function typecheckProject(options: TypecheckOptions): Promise<Typec
         return { diagnostics: [], cached: true, durationMs: performance.now() - started };
     }
     if ((await readFile(configPath, 'utf8').catch(() => undefined)) !== configText) await writeFileAtomic(configPath, configText);
+    // A forced check starts from nothing, like --no-cache promises.
+    if (options.force) await rm(join(cacheDir, 'tsbuildinfo'), { force: true });
 
     const tscArgs = [resolveFromFerry('typescript/bin/tsc'), '-p', configPath, '--pretty', 'false', '--listFiles'];
     const { stdout, code } = await runTsc(tscArgs, root, options.signal);

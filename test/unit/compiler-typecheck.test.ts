@@ -1,0 +1,69 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeFrame } from '../../src/compiler/frame.js';
+import { generatedTsconfig, parseJsonc, parseTscOutput } from '../../src/compiler/typecheck.js';
+
+describe('parseTscOutput', () => {
+    it('reads located and global diagnostics, message chains and the listed files', () => {
+        const output = [
+            "github/a.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+            "  Type 'x' is missing.",
+            'error TS5083: Cannot read file /p/tsconfig.json.',
+            '/p/github/a.ts',
+            '/p/node_modules/zod/index.d.cts',
+            ''
+        ].join('\n');
+        const { diagnostics, files } = parseTscOutput(output, '/p');
+        expect(diagnostics).toEqual([
+            { file: '/p/github/a.ts', line: 3, column: 7, code: 'TS2322', message: "Type 'string' is not assignable to type 'number'.\n  Type 'x' is missing." },
+            { code: 'TS5083', message: 'Cannot read file /p/tsconfig.json.' }
+        ]);
+        expect(files).toEqual(['/p/github/a.ts', '/p/node_modules/zod/index.d.cts']);
+    });
+});
+
+describe('parseJsonc', () => {
+    it('accepts comments and trailing commas but keeps strings intact', () => {
+        expect(parseJsonc('{ // c\n "a": "http://x/*y*/", /* b */ "c": [1, 2,], }')).toEqual({ a: 'http://x/*y*/', c: [1, 2] });
+    });
+});
+
+describe('codeFrame', () => {
+    it('shows the line around the error with a caret under the column', () => {
+        expect(codeFrame('one\ntwo\nthree\n', 2, 3)).toBe(['  1 | one', '> 2 | two', '    |   ^', '  3 | three'].join('\n'));
+        expect(codeFrame(undefined, 1, 1)).toBeUndefined();
+    });
+});
+
+describe('generatedTsconfig', () => {
+    let root: string;
+    beforeAll(async () => {
+        root = await mkdtemp(join(tmpdir(), 'ferry-tsconfig-'));
+    });
+    afterAll(() => rm(root, { recursive: true, force: true }));
+
+    it('maps the SDK and zod when the project has neither, and checks index.ts with strict defaults', () => {
+        const config = JSON.parse(generatedTsconfig(root, join(root, 'build/.ferry')));
+        expect(config.files).toEqual([join(root, 'index.ts')]);
+        expect(config.compilerOptions.strict).toBe(true);
+        expect(config.compilerOptions.noEmit).toBe(true);
+        expect(config.compilerOptions.paths.nango[0]).toMatch(/(dist\/sdk\/index\.d\.ts|src\/sdk\/index\.ts)$/);
+        expect(config.compilerOptions.paths.ferry).toEqual(config.compilerOptions.paths.nango);
+        expect(config.compilerOptions.paths.zod[0]).toMatch(/node_modules\/zod$/);
+    });
+
+    it("extends the project's tsconfig, keeps its paths (absolute) and includes its folder when it names no files", async () => {
+        await writeFile(join(root, 'tsconfig.json'), '{ "compilerOptions": { "strict": true, "paths": { "@lib/*": ["./lib/*"] }, }, }');
+        await mkdir(join(root, 'node_modules/zod'), { recursive: true });
+        await writeFile(join(root, 'node_modules/zod/package.json'), '{"name":"zod"}');
+        const config = JSON.parse(generatedTsconfig(root, join(root, 'build/.ferry')));
+        expect(config.extends).toBe(join(root, 'tsconfig.json'));
+        expect(config.include).toEqual([join(root, '**/*')]);
+        expect(config.compilerOptions.paths['@lib/*']).toEqual([join(root, 'lib/*')]);
+        expect(config.compilerOptions.paths.zod).toBeUndefined();
+        expect(config.compilerOptions.paths.nango).toBeDefined();
+        expect(config.compilerOptions.tsBuildInfoFile).toBe(join(root, 'build/.ferry/tsbuildinfo'));
+    });
+});
