@@ -19,7 +19,8 @@ export async function run(options: TestCommandOptions, ctx: CliContext): Promise
                 cwd: ctx.cwd,
                 ...(options.functionName ? { functionName: options.functionName } : {}),
                 ...(options.integration ? { integration: options.integration } : {}),
-                onResult: () => spinner?.update(`replaying fixtures (${++done} done)`)
+                onResult: () => spinner?.update(`replaying fixtures (${++done} done)`),
+                onPhase: (phase, ms) => ctx.log.debug('test', `${phase}: ${ms} ms`)
             },
             { runFunction, createPool: (size) => createSandboxPool(size) }
         );

@@ -5,7 +5,7 @@
  * a failed test with a one-line reason, so one bad file never hides the other results.
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { bundleFunctions } from '../compiler/bundle.js';
 import type { Fixture } from '../dryrun/fixture.js';
 import type { RunOptions } from '../dryrun/types.js';
@@ -27,6 +27,8 @@ export interface TestOptions {
     concurrency?: number;
     /** Each result as soon as it is known (results are still returned sorted). */
     onResult?: (result: TestCaseResult) => void;
+    /** Where the time goes (`--debug`): each phase with its duration. */
+    onPhase?: (phase: string, durationMs: number) => void;
 }
 
 type Sandbox = NonNullable<RunOptions['sandbox']>;
@@ -74,6 +76,12 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 
 export async function runTests(options: TestOptions, deps: TestDeps): Promise<TestReport> {
     const started = performance.now();
+    let phaseStart = started;
+    const phase = (name: string): void => {
+        const now = performance.now();
+        options.onPhase?.(name, Math.round(now - phaseStart));
+        phaseStart = now;
+    };
     const project = await loadProject(options.cwd);
     checkFilters(project.entries, options);
     const files = await discoverFixtures(project.root, {
@@ -115,12 +123,13 @@ export async function runTests(options: TestOptions, deps: TestDeps): Promise<Te
         })
     );
 
+    phase(`read ${files.length} fixtures`);
     if (tasks.length > 0) {
         const refs = [...new Map(tasks.map((t) => [t.ref.id, t.ref])).values()];
         const bundled = await bundleFunctions(project.root, refs);
         if (bundled.errors.length > 0) {
             const first = bundled.errors[0]!;
-            const where = first.file ? `${first.file}${first.line ? `:${first.line}` : ''}: ` : '';
+            const where = first.file ? `${relative(project.root, first.file)}${first.line ? `:${first.line}:${first.column ?? 1}` : ''}: ` : '';
             throw new FerryError({
                 code: 'BUNDLE_ERROR',
                 message: `${where}${first.message}${bundled.errors.length > 1 ? ` (and ${bundled.errors.length - 1} more errors)` : ''}`,
@@ -128,6 +137,7 @@ export async function runTests(options: TestOptions, deps: TestDeps): Promise<Te
                 exitCode: ExitCode.Compile
             });
         }
+        phase(`bundled ${refs.length} functions in one build`);
         const code = new Map(bundled.bundles.map((b) => [b.ref.id, b.code]));
         const size = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), tasks.length));
         const pool = deps.createPool?.(size);
@@ -151,6 +161,7 @@ export async function runTests(options: TestOptions, deps: TestDeps): Promise<Te
         } finally {
             await pool?.close();
         }
+        phase(`replayed ${tasks.length} fixtures on ${size} workers`);
     }
 
     results.sort((a, b) => a.fixture.localeCompare(b.fixture));

@@ -298,7 +298,7 @@ describe('ferry test', () => {
         }
     });
 
-    it('says so and exits 1 when there is no fixture, and rejects an unknown function', async () => {
+    it('says so and exits 1 when there is no fixture, exits 10 when a function does not build, and rejects an unknown function', async () => {
         const empty = await makeTempDir('ferry-test-empty-');
         cleanups.push(empty.cleanup);
         await writeProject(empty.dir, { 'x/actions/a.ts': RECORDED['github/actions/create-issue.ts']! });
@@ -306,6 +306,11 @@ describe('ferry test', () => {
         expect(result.code).toBe(1);
         expect(result.stderr).toMatch(/no fixture found \(looked for <integration>\/tests\/\*\.test\.json in .+\)/);
         expect(result.stdout).toBe('');
+        // A function that does not build stops the run as a compile error (10), with the place.
+        await writeFiles(empty.dir, { 'x/tests/a.test.json': '{}', 'x/actions/a.ts': 'export default createAction({ exec: async () => { const y = ; } });\n' });
+        const broken = await ferry(empty.dir, []);
+        expect(broken.code).toBe(10);
+        expect(broken.stderr).toMatch(/^error x\/actions\/a\.ts:1:\d+: Unexpected ";"/m);
         const unknown = await ferry(recorded, ['isues']);
         expect(unknown.code).toBe(1);
         expect(unknown.stderr).toContain("no function 'isues' in index.ts");
