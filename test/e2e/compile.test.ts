@@ -274,6 +274,22 @@ describe('ferry compile', () => {
         expect((await readManifest(copy))[0].actions.map((a: { name: string }) => a.name)).toEqual(['create-issue']);
     });
 
+    it('compiles the `ferry init` scaffold, type-checked, with only zod installed', async () => {
+        const init = await runFerry(['init', 'scaffold', '--no-install'], { cwd: base });
+        expect(init.code).toBe(0);
+        const scaffold = join(base, 'scaffold');
+        await mkdir(join(scaffold, 'node_modules'), { recursive: true });
+        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(scaffold, 'node_modules/zod'), 'dir');
+        const result = await compileJson(scaffold);
+        expect(result.json.errors).toEqual([]);
+        expect(result.code).toBe(0);
+        const manifest = await readManifest(scaffold);
+        const names = manifest.flatMap((i) => [...i.syncs, ...i.actions].map((f: { name: string }) => `${i.providerConfigKey}/${f.name}`));
+        expect(names.length).toBeGreaterThanOrEqual(2);
+        expect(result.json.functions.length).toBeGreaterThanOrEqual(3);
+        for (const f of result.json.functions) expect(existsSync(join(scaffold, f.bundlePath))).toBe(true);
+    });
+
     describe('bad input fails with exit 10 and leaves the previous build intact', () => {
         const cases: { name: string; typecheck?: boolean; change: Files; code: string; file: string; line?: number; message: RegExp }[] = [
             {
