@@ -1,5 +1,5 @@
 /** `ferry init`: a new functions project with a working example, then its dependencies. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { FerryError } from '../errors.js';
 import { ENV_FILE, GITIGNORE_FILE, mergeGitignore, projectFiles } from '../templates/project.js';
@@ -77,23 +77,38 @@ async function listTarget(root: string): Promise<string[]> {
 
 /**
  * What to write into a target that may hold files (--force): the user's files are kept, except
- * that a .gitignore gains the lines that keep secrets and build output out of git.
+ * that a .gitignore gains the lines that keep secrets and build output out of git. A file where
+ * the project needs a folder is refused before anything is written.
  */
 async function planWrites(root: string, templates: readonly { path: string; content: string }[]): Promise<{ files: StagedFile[]; kept: string[] }> {
     const files: StagedFile[] = [];
     const kept: string[] = [];
+    const blocked = new Set<string>();
     for (const template of templates) {
-        const current = await readFile(join(root, template.path), 'utf8').catch(() => undefined);
-        const mode = template.path === ENV_FILE ? 0o600 : undefined;
-        if (current === undefined) {
-            files.push({ ...template, ...(mode === undefined ? {} : { mode }) });
-        } else if (template.path === GITIGNORE_FILE) {
+        const parts = template.path.split('/');
+        for (let i = 1; i < parts.length; i++) {
+            const folder = parts.slice(0, i).join('/');
+            const info = await lstat(join(root, folder)).catch(() => undefined);
+            if (info && !info.isDirectory()) blocked.add(folder);
+        }
+        const info = await lstat(join(root, template.path)).catch(() => undefined);
+        if (info === undefined) {
+            files.push({ ...template, ...(template.path === ENV_FILE ? { mode: 0o600 } : {}) });
+        } else if (template.path === GITIGNORE_FILE && info.isFile()) {
+            const current = await readFile(join(root, template.path), 'utf8');
             const merged = mergeGitignore(current);
             if (merged === current) kept.push(template.path);
             else files.push({ path: template.path, content: merged });
         } else {
             kept.push(template.path);
         }
+    }
+    if (blocked.size > 0) {
+        throw new FerryError({
+            code: 'TARGET_CONFLICT',
+            message: `${root} has ${[...blocked].map((f) => `a file named ${f}`).join(', ')} where the project needs a folder; nothing was written`,
+            hint: 'Rename or remove it, or choose another folder.'
+        });
     }
     return { files, kept };
 }

@@ -127,6 +127,25 @@ describe('ferry init refusals and --force', () => {
         expect(await hashTree(tmp)).toEqual(before);
     });
 
+    it('uses an existing empty folder without --force', async () => {
+        await mkdir(join(tmp, 'empty'));
+        const result = await runFerry(['init', 'empty', '--no-install', '--json'], { cwd: tmp });
+        expect(result.code, result.stderr).toBe(0);
+        expect([...JSON.parse(result.stdout).files].sort()).toEqual(EXPECTED_FILES);
+        expect((await readdir(join(tmp, 'empty'))).sort()).toEqual(['.env', '.gitignore', '.nango', 'github', 'index.ts', 'package.json', 'tsconfig.json']);
+    });
+
+    it('with --force still refuses a file where the project needs a folder, writing nothing', async () => {
+        const target = join(tmp, 'blocked');
+        await mkdir(target);
+        await writeFile(join(target, 'github'), 'not a folder\n');
+        const before = await hashTree(tmp);
+        const result = await runFerry(['init', 'blocked', '--force', '--no-install'], { cwd: tmp });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain('a file named github where the project needs a folder');
+        expect(await hashTree(tmp)).toEqual(before);
+    });
+
     it('refuses a path that is a file', async () => {
         await writeFile(join(tmp, 'a-file'), 'x');
         const before = await hashTree(tmp);
