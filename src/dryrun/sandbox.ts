@@ -6,7 +6,8 @@
  * The transport, backend and record sink stay in the main thread: the worker asks for them by
  * message (see protocol.ts).
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +60,8 @@ let sourceWorker: Promise<string> | undefined;
 
 /**
  * Running from TypeScript sources (vitest), there is no built worker beside this file: bundle
- * runtime.worker.ts once per process, into node_modules/.cache so its bare imports (zod) resolve.
+ * runtime.worker.ts once per process into node_modules/.cache (so its bare imports, zod, resolve),
+ * named by its content so concurrent test processes share one file and nothing piles up.
  */
 async function buildWorkerFromSource(): Promise<string> {
     const here = dirname(fileURLToPath(import.meta.url));
@@ -68,11 +70,16 @@ async function buildWorkerFromSource(): Promise<string> {
     let root = here;
     while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
     const outDir = join(root, 'node_modules', '.cache', 'ferry-runtime');
-    mkdirSync(outDir, { recursive: true });
-    const outfile = join(outDir, `runtime.worker-${process.pid}.mjs`);
     const esbuild = await import('esbuild');
-    await esbuild.build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'silent' });
-    process.once('exit', () => rmSync(outfile, { force: true }));
+    const built = await esbuild.build({ entryPoints: [entry], outfile: join(outDir, 'runtime.worker.mjs'), bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'silent' });
+    const text = built.outputFiles[0]!.text;
+    const outfile = join(outDir, `runtime.worker-${createHash('sha1').update(text).digest('hex').slice(0, 12)}.mjs`);
+    if (!existsSync(outfile)) {
+        mkdirSync(outDir, { recursive: true });
+        const temp = `${outfile}.${process.pid}.tmp`;
+        writeFileSync(temp, text);
+        renameSync(temp, outfile);
+    }
     return outfile;
 }
 
