@@ -56,7 +56,13 @@ export function createTscRunner(root: string, cacheDir: string): TscRunner {
             const tsc = await (command ??= tscCommand());
             signal.throwIfAborted();
             const output = await new Promise<{ text: string; code: number | null }>((resolve, reject) => {
-                const proc = spawn(tsc.command, [...tsc.args, '-p', configPath, '--pretty', 'false'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], signal });
+                // SIGKILL: tsc 7 catches SIGTERM and may finish its whole check before it exits.
+                const proc = spawn(tsc.command, [...tsc.args, '-p', configPath, '--pretty', 'false'], {
+                    cwd: root,
+                    stdio: ['ignore', 'pipe', 'pipe'],
+                    signal,
+                    killSignal: 'SIGKILL'
+                });
                 child = proc;
                 // The rebuild is what the developer waits for: on a busy machine tsc gets the leftovers.
                 try {
@@ -67,7 +73,10 @@ export function createTscRunner(root: string, cacheDir: string): TscRunner {
                 const chunks: Buffer[] = [];
                 proc.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
                 proc.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-                proc.on('error', reject);
+                // An abort also arrives as an 'error'; the process is only gone at 'close'.
+                proc.on('error', (error) => {
+                    if (!signal.aborted) reject(error);
+                });
                 proc.on('close', (code) => {
                     if (child === proc) child = undefined;
                     if (signal.aborted) reject(signal.reason ?? new Error('aborted'));

@@ -1,0 +1,273 @@
+/**
+ * `ferry dev --json` on a small project, driven like a developer would: edits, a syntax error, a
+ * type error, fixes, a function added with `ferry generate` and one removed, then SIGTERM. One dev
+ * process serves the whole file (the steps run in order and build on each other).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FERRY_BIN, REPO_ROOT, baseEnv, makeTempDir, runFerry } from '../support/cli.js';
+
+type Event = Record<string, any> & { event: string };
+
+/** A running `ferry dev --json`: every event it printed, and a way to wait for the next matching one. */
+class DevProcess {
+    readonly events: Event[] = [];
+    stderr = '';
+    readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+    private readonly waiters: { from: number; match: (e: Event) => boolean; resolve: (e: Event) => void }[] = [];
+    private readonly child: ChildProcessWithoutNullStreams;
+
+    constructor(cwd: string, args: string[] = []) {
+        this.child = spawn(process.execPath, [FERRY_BIN, 'dev', '--json', ...args], { cwd, env: baseEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+        this.child.stderr.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
+        createInterface({ input: this.child.stdout }).on('line', (line) => {
+            // Every line on stdout must be one JSON event: editors read the stream line by line.
+            const event = JSON.parse(line) as Event;
+            this.events.push(event);
+            const index = this.events.length - 1;
+            for (const w of [...this.waiters]) {
+                if (index >= w.from && w.match(event)) {
+                    this.waiters.splice(this.waiters.indexOf(w), 1);
+                    w.resolve(event);
+                }
+            }
+        });
+        this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+    }
+
+    get pid(): number {
+        return this.child.pid!;
+    }
+
+    /** Position to wait from: events printed before it do not count. */
+    mark(): number {
+        return this.events.length;
+    }
+
+    waitFor(match: (e: Event) => boolean, from = 0, timeoutMs = 45_000): Promise<Event> {
+        const seen = this.events.slice(from).find(match);
+        if (seen) return Promise.resolve(seen);
+        return new Promise((resolve, reject) => {
+            const waiter = { from, match, resolve };
+            this.waiters.push(waiter);
+            const timer = setTimeout(() => {
+                this.waiters.splice(this.waiters.indexOf(waiter), 1);
+                reject(new Error(`no matching event within ${timeoutMs} ms. Events: ${JSON.stringify(this.events.map((e) => e.event))}\nstderr: ${this.stderr}`));
+            }, timeoutMs);
+            void this.exited.then(() => clearTimeout(timer));
+        });
+    }
+
+    kill(signal: NodeJS.Signals): void {
+        this.child.kill(signal);
+    }
+}
+
+const SYNC = (description: string, extra = ''): string => `import { createSync } from 'nango';
+import * as z from 'zod';
+import { repoPath } from '../helpers.js';
+
+const Issue = z.object({ id: z.string(), title: z.string() });
+
+export default createSync({
+    description: '${description}',
+    frequency: 'every hour',
+    models: { Issue },
+    exec: async (nango) => {
+        const response = await nango.get<{ id: number; title: string }[]>({ endpoint: repoPath('octocat', 'hello') + '/issues' });
+        await nango.batchSave(response.data.map((i) => ({ id: String(i.id), title: i.title })), 'Issue');
+    }
+});
+${extra}`;
+
+const ACTION = `import { createAction } from 'ferry';
+import * as z from 'zod';
+import { repoPath } from '../helpers.js';
+
+export default createAction({
+    description: 'Creates an issue',
+    input: z.object({ title: z.string() }),
+    output: z.object({ id: z.string() }),
+    exec: async (nango, input) => {
+        const response = await nango.post<{ id: number }>({ endpoint: repoPath('octocat', 'hello') + '/issues', data: { title: input.title } });
+        return { id: String(response.data.id) };
+    }
+});
+`;
+
+const HELPERS = (suffix: string): string => `export function repoPath(owner: string, repo: string): string {
+    return \`/repos/\${owner}/\${repo}${suffix}\`;
+}
+`;
+
+/** Processes whose command line mentions the folder (the tsc child runs with a tsconfig inside it). */
+function processesMentioning(dir: string): number[] {
+    const pids: number[] = [];
+    for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+        try {
+            if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) pids.push(Number(entry));
+        } catch {
+            // Gone while we looked.
+        }
+    }
+    return pids;
+}
+
+describe('ferry dev', () => {
+    let dir: string;
+    let cleanup: () => Promise<void>;
+    let dev: DevProcess;
+    const file = (rel: string): string => join(dir, rel);
+    const bundle = (id: string): string => join(dir, 'build', `${id}.cjs`);
+    const manifest = async (): Promise<any[]> => JSON.parse(await readFile(file('.nango/nango.json'), 'utf8'));
+
+    beforeAll(async () => {
+        ({ dir, cleanup } = await makeTempDir('ferry-dev-'));
+        await mkdir(file('.nango'));
+        await mkdir(file('github/syncs'), { recursive: true });
+        await mkdir(file('github/actions'), { recursive: true });
+        await mkdir(file('node_modules'));
+        await symlink(join(REPO_ROOT, 'node_modules/zod'), file('node_modules/zod'), 'dir');
+        await writeFile(file('package.json'), JSON.stringify({ name: 'dev-e2e', private: true, type: 'module' }));
+        await writeFile(
+            file('tsconfig.json'),
+            JSON.stringify({
+                compilerOptions: { target: 'es2022', lib: ['es2022'], module: 'node16', moduleResolution: 'node16', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+                include: ['**/*.ts'],
+                exclude: ['node_modules', 'build']
+            })
+        );
+        await writeFile(file('index.ts'), "import './github/syncs/issues.js';\nimport './github/actions/create-issue.js';\n");
+        await writeFile(file('github/helpers.ts'), HELPERS(''));
+        await writeFile(file('github/syncs/issues.ts'), SYNC('Syncs issues'));
+        await writeFile(file('github/actions/create-issue.ts'), ACTION);
+        dev = new DevProcess(dir);
+    });
+
+    afterAll(async () => {
+        dev?.kill('SIGKILL');
+        await cleanup?.();
+    });
+
+    it('builds everything once, reports ready, then a clean type-check', async () => {
+        const ready = await dev.waitFor((e) => e.event === 'ready');
+        expect(ready).toMatchObject({ ok: true, typecheck: true, root: dir });
+        expect(ready.functions.map((f: any) => f.name).sort()).toEqual(['create-issue', 'issues']);
+        expect(existsSync(bundle('github_syncs_issues'))).toBe(true);
+        expect(existsSync(bundle('github_actions_create-issue'))).toBe(true);
+        const check = await dev.waitFor((e) => e.event === 'typecheck');
+        expect(check).toMatchObject({ ok: true, errors: [] });
+    });
+
+    it('rebuilds only the edited function, and its bundle and the manifest change', async () => {
+        const from = dev.mark();
+        await writeFile(file('github/syncs/issues.ts'), SYNC('Syncs every issue'));
+        const start = await dev.waitFor((e) => e.event === 'rebuild-start', from);
+        expect(start.files).toEqual([{ file: 'github/syncs/issues.ts', kind: 'change' }]);
+        const rebuild = await dev.waitFor((e) => e.event === 'rebuild', from);
+        expect(rebuild.functions.map((f: any) => f.name)).toEqual(['issues']);
+        expect(rebuild.functions[0]).toMatchObject({ integration: 'github', type: 'sync', bundlePath: bundle('github_syncs_issues') });
+        expect(rebuild.recovered).toBe(false);
+        expect(readFileSync(bundle('github_syncs_issues'), 'utf8')).toContain('Syncs every issue');
+        expect((await manifest())[0].syncs[0].description).toBe('Syncs every issue');
+    });
+
+    it('rebuilds every function that imports a changed helper', async () => {
+        const from = dev.mark();
+        await writeFile(file('github/helpers.ts'), HELPERS('/v2'));
+        const rebuild = await dev.waitFor((e) => e.event === 'rebuild', from);
+        expect(rebuild.functions.map((f: any) => f.name).sort()).toEqual(['create-issue', 'issues']);
+        expect(readFileSync(bundle('github_actions_create-issue'), 'utf8')).toContain('/v2');
+    });
+
+    it('reports a syntax error with file, line and code frame, keeps the bundle, and recovers', async () => {
+        const before = readFileSync(bundle('github_syncs_issues'), 'utf8');
+        let from = dev.mark();
+        await writeFile(file('github/syncs/issues.ts'), SYNC('Syncs every issue', 'export const broken = ;\n'));
+        const error = await dev.waitFor((e) => e.event === 'error', from);
+        expect(error.phase).toBe('bundle');
+        expect(error.errors[0]).toMatchObject({ file: file('github/syncs/issues.ts'), line: 16, code: 'BUNDLE_ERROR', function: 'github/issues' });
+        expect(error.errors[0].frame).toContain('export const broken = ;');
+        expect(readFileSync(bundle('github_syncs_issues'), 'utf8')).toBe(before);
+
+        from = dev.mark();
+        await writeFile(file('github/syncs/issues.ts'), SYNC('Fixed again'));
+        const rebuild = await dev.waitFor((e) => e.event === 'rebuild', from);
+        expect(rebuild).toMatchObject({ recovered: true });
+        expect(readFileSync(bundle('github_syncs_issues'), 'utf8')).toContain('Fixed again');
+    });
+
+    it('reports a type error from the background type-check, and a clean check once fixed', async () => {
+        /** The result of the first type-check that started after the rebuild of this save (so it read the saved file). */
+        const checkAfterSave = async (from: number): Promise<Event> => {
+            // The bundle does not wait for the type-check.
+            const rebuild = await dev.waitFor((e) => e.event === 'rebuild', from);
+            const start = await dev.waitFor((e) => e.event === 'typecheck-start', dev.events.indexOf(rebuild) + 1);
+            return dev.waitFor((e) => e.event === 'typecheck', dev.events.indexOf(start) + 1);
+        };
+        let from = dev.mark();
+        await writeFile(file('github/syncs/issues.ts'), SYNC('Typed wrong', "export const count: number = 'three';\n"));
+        const check = await checkAfterSave(from);
+        expect(check.ok).toBe(false);
+        expect(check.errors).toContainEqual(expect.objectContaining({ file: file('github/syncs/issues.ts'), line: 16, code: 'TS2322' }));
+
+        from = dev.mark();
+        await writeFile(file('github/syncs/issues.ts'), SYNC('Typed right'));
+        const clean = await checkAfterSave(from);
+        expect(clean).toMatchObject({ ok: true, errors: [] });
+    });
+
+    it('builds a function added with ferry generate, and drops one removed from index.ts', async () => {
+        let from = dev.mark();
+        const generated = await runFerry(['generate', 'action', 'github', 'close-issue'], { cwd: dir });
+        expect(generated.code, generated.stderr).toBe(0);
+        const added = await dev.waitFor((e) => e.event === 'rebuild' && e.added.includes('github_actions_close-issue'), from);
+        expect(added.functions.map((f: any) => f.name)).toContain('close-issue');
+        expect(existsSync(bundle('github_actions_close-issue'))).toBe(true);
+        expect((await manifest())[0].actions.map((a: any) => a.name)).toContain('close-issue');
+
+        from = dev.mark();
+        await writeFile(file('index.ts'), "import './github/syncs/issues.js';\nimport './github/actions/close-issue.js';\n");
+        const removed = await dev.waitFor((e) => e.event === 'rebuild' && e.removed.length > 0, from);
+        expect(removed.removed).toEqual(['github_actions_create-issue']);
+        expect(existsSync(bundle('github_actions_create-issue'))).toBe(false);
+        expect((await manifest())[0].actions.map((a: any) => a.name)).toEqual(['close-issue']);
+    });
+
+    it('survives a deleted function file and recovers when it comes back', async () => {
+        const source = readFileSync(file('github/actions/close-issue.ts'), 'utf8');
+        let from = dev.mark();
+        await import('node:fs/promises').then((fs) => fs.rm(file('github/actions/close-issue.ts')));
+        const error = await dev.waitFor((e) => e.event === 'error' && e.phase === 'project', from);
+        expect(error.errors[0]).toMatchObject({ code: 'ENTRY_NOT_FOUND', file: file('index.ts') });
+        expect(existsSync(bundle('github_actions_close-issue'))).toBe(true);
+
+        from = dev.mark();
+        await writeFile(file('github/actions/close-issue.ts'), source);
+        await dev.waitFor((e) => e.event === 'rebuild' && e.recovered, from);
+    });
+
+    it('ends on SIGTERM with exit 0, a stop event and no child process left', async () => {
+        // Make sure a type-check is running, so there is a child to clean up.
+        const from = dev.mark();
+        await writeFile(file('github/syncs/issues.ts'), SYNC('One more'));
+        await dev.waitFor((e) => e.event === 'typecheck-start', from);
+        let tsc: number[] = [];
+        for (let i = 0; i < 500 && tsc.length === 0; i++) {
+            tsc = processesMentioning(dir);
+            if (tsc.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(tsc.length, 'a type-check process was running').toBeGreaterThan(0);
+        dev.kill('SIGTERM');
+        const exit = await dev.exited;
+        expect(exit).toEqual({ code: 0, signal: null });
+        expect(dev.events.at(-1)).toMatchObject({ event: 'stop' });
+        const left = processesMentioning(dir).map((pid) => `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')}`);
+        expect(left).toEqual([]);
+    });
+});
