@@ -89,8 +89,10 @@ export function projectFiles(options: ProjectTemplateOptions): TemplateFile[] {
 
 /** An existing .gitignore with the lines a project needs appended, or unchanged when it has them. */
 export function mergeGitignore(existing: string): string {
-    const present = new Set(existing.split(/\r?\n/).map((line) => line.trim()));
-    const missing = GITIGNORE_LINES.filter((line) => !present.has(line) && !present.has(line.replace(/\/$/, '')) && !present.has(`/${line}`));
+    // `build`, `build/`, `/build` and `/build/` all ignore the project's build folder.
+    const bare = (line: string): string => line.trim().replace(/^\//, '').replace(/\/$/, '');
+    const present = new Set(existing.split(/\r?\n/).map(bare));
+    const missing = GITIGNORE_LINES.filter((line) => !present.has(bare(line)));
     if (missing.length === 0) return existing;
     const base = existing === '' || existing.endsWith('\n') ? existing : `${existing}\n`;
     return `${base}${missing.join('\n')}\n`;
