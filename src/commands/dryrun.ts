@@ -7,7 +7,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode, FerryError } from '../errors.js';
 import { dryrun, type DryrunOptions } from '../dryrun/live.js';
 import { formatEvent, renderHuman, toJsonDocument } from '../dryrun/render.js';
-import { runFunction } from '../dryrun/run.js';
+import { createSandbox, runFunction } from '../dryrun/run.js';
 
 /** The flags, as src/cli.ts maps them. */
 export type DryrunCommandOptions = Omit<DryrunOptions, 'cwd' | 'env' | 'onEvent' | 'firstN'>;
@@ -22,7 +22,10 @@ export async function run(options: DryrunCommandOptions, ctx: CliContext): Promi
           };
     let outcome;
     try {
-        outcome = await dryrun({ ...options, cwd: ctx.cwd, env: ctx.env, ...(onEvent ? { onEvent } : {}) }, { runFunction });
+        outcome = await dryrun(
+            { ...options, cwd: ctx.cwd, env: ctx.env, ...(onEvent ? { onEvent } : {}), debug: (message) => ctx.log.debug('dryrun', message) },
+            { runFunction, createSandbox: () => createSandbox() }
+        );
     } catch (error) {
         // esbuild's own code frames say more than the one-line summary.
         const frames = error instanceof FerryError ? error.details?.['frames'] : undefined;

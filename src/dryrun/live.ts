@@ -6,6 +6,7 @@
  * each other, and time to the first request is what a developer feels.
  */
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { bundleFunctions } from '../compiler/bundle.js';
 import { secretsToCheck } from '../deploy/secrets.js';
 import { ExitCode, FerryError, usageError } from '../errors.js';
@@ -19,7 +20,8 @@ import { parseDateFlag, parseJsonFlag, parseTimeoutFlag } from './args.js';
 import { openJsonlSink, type JsonlSink } from './jsonl-sink.js';
 import { createProxyTransport } from './proxy-transport.js';
 import { saveFixture, whyNotSavable } from './save.js';
-import type { Connection, RunEvent, RunOptions, RunResult } from './types.js';
+import type { Sandbox } from './sandbox.js';
+import type { Connection, HttpTransport, RunEvent, RunOptions, RunResult } from './types.js';
 
 /** The flags as the CLI received them (strings, unparsed). */
 export interface DryrunOptions {
@@ -42,6 +44,8 @@ export interface DryrunOptions {
     onEvent?: (event: RunEvent) => void;
     /** Records per model kept for display; default 10. */
     firstN?: number;
+    /** Phase timings and other detail for --debug; free when absent. */
+    debug?: (message: () => string) => void;
 }
 
 export interface DryrunOutcome {
@@ -59,6 +63,8 @@ export interface DryrunOutcome {
 
 export interface DryrunDeps {
     runFunction(options: RunOptions): Promise<RunResult>;
+    /** Starts the function's worker thread early, so its start-up overlaps bundling and the lookup. */
+    createSandbox?: () => Sandbox;
 }
 
 /**
@@ -69,6 +75,8 @@ export interface DryrunDeps {
  */
 export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<DryrunOutcome> {
     const environment = options.environment ?? 'dev';
+    const began = performance.now();
+    const debug = (what: string): void => options.debug?.(() => `${what} at ${Math.round(performance.now() - began)} ms`);
     const project = await loadProject(options.cwd);
     const ref = pickFunction(project.entries, options.functionName, options.integrationId);
 
@@ -81,14 +89,16 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
     const timeoutMs = parseTimeoutFlag('--timeout', options.timeout);
 
     const settings = resolvePlatformSettings(project.root, environment, options.env, ExitCode.Failure);
+    debug(`${ref.relPath} picked, settings resolved (${settings.keyVariable}, ${settings.host})`);
     const client = new PlatformClient({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable });
+    const sandbox = deps.createSandbox?.();
     let sink: JsonlSink | undefined;
     try {
         // Both settle before either error is thrown: leaving esbuild mid-build when the process
         // exits makes its service print a crash dump on the shared stderr.
         const [bundled, looked] = await Promise.allSettled([
-            bundleOne(project.root, ref),
-            lookupConnection(client, options.connectionId, ref.integration, environment)
+            bundleOne(project.root, ref).finally(() => debug('bundled')),
+            lookupConnection(client, options.connectionId, ref.integration, environment).finally(() => debug('connection looked up'))
         ]);
         if (looked.status === 'rejected') throw looked.reason;
         if (bundled.status === 'rejected') throw bundled.reason;
@@ -102,7 +112,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
             code: bundle.code,
             filename: join(project.root, 'build', `${ref.id}.cjs`),
             ref: { integration: ref.integration, name: ref.name, type: ref.type },
-            transport: createProxyTransport({ client, connection }),
+            transport: withFirstSendNotice(createProxyTransport({ client, connection }), () => debug('first provider request sent')),
             connection,
             backend: platformBackend(client, connection),
             ...(input !== undefined ? { input } : {}),
@@ -117,8 +127,10 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
             keepRecords: save || !sink,
             recordExchanges: save,
             firstN: options.firstN ?? 10,
-            ...(options.onEvent ? { onEvent: options.onEvent } : {})
+            ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+            ...(sandbox ? { sandbox } : {})
         });
+        debug('function finished');
 
         const outcome: DryrunOutcome = { result, environment, connection };
         if (sink && outFile) {
@@ -145,8 +157,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         }
         return outcome;
     } finally {
-        await sink?.abort();
-        await client.close();
+        await Promise.all([sink?.abort(), sandbox?.close(), client.close()]);
     }
 }
 
@@ -198,6 +209,19 @@ async function bundleOne(root: string, ref: FunctionRef): Promise<{ code: string
         });
     }
     return output.bundles[0];
+}
+
+function withFirstSendNotice(transport: HttpTransport, notice: () => void): HttpTransport {
+    let first = true;
+    return {
+        send(request) {
+            if (first) {
+                first = false;
+                notice();
+            }
+            return transport.send(request);
+        }
+    };
 }
 
 async function lookupConnection(client: PlatformClient, connectionId: string, integration: string, environment: string): Promise<Connection> {

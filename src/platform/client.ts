@@ -2,13 +2,23 @@
  * The platform HTTP client (reference §5). Every call is authenticated with the secret key, timed
  * out, and every JSON answer used by Ferry is checked against a schema before use.
  * The secret key lives only in the Authorization header: it is never part of an error message.
+ *
+ * Built on node:http(s) rather than undici: loading undici costs ~200 ms of CPU, and this client
+ * sits on the path to a dry run's first request. Network failures keep stable codes in
+ * `details.networkCode`: the errno (ECONNREFUSED, ECONNRESET, EPIPE, EAI_AGAIN, ENOTFOUND...), or
+ * UND_ERR_CONNECT_TIMEOUT / UND_ERR_HEADERS_TIMEOUT / UND_ERR_BODY_TIMEOUT for the three timeouts.
  */
-import { Agent, request, errors as undiciErrors, type Dispatcher } from 'undici';
-import type { ZodType } from 'zod';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { FerryError, errnoCode, type ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What json() needs of a schema; zod schemas fit it. */
+export interface Schema<T> {
+    safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
 
 export interface PlatformClientOptions {
     host: string;
@@ -17,8 +27,10 @@ export interface PlatformClientOptions {
     exitCode: ExitCode;
     /** Name of the variable the key came from, for the 401 hint. */
     keyVariable?: string;
+    /** Longest wait for an answer's headers, then between body chunks. */
     timeoutMs?: number;
-    dispatcher?: Dispatcher;
+    /** Longest wait to establish a connection. */
+    connectTimeoutMs?: number;
 }
 
 export interface RawRequest {
@@ -36,13 +48,20 @@ export interface RawResponse {
     body: Buffer;
 }
 
+class NetworkFailure extends Error {
+    constructor(readonly code: string) {
+        super(code);
+    }
+}
+
 export class PlatformClient {
     readonly host: string;
     private readonly secretKey: string;
     private readonly exitCode: ExitCode;
     private readonly keyVariable: string;
     private readonly timeoutMs: number;
-    private readonly dispatcher: Dispatcher;
+    private readonly connectTimeoutMs: number;
+    private readonly agent: HttpAgent;
 
     constructor(options: PlatformClientOptions) {
         this.host = options.host.replace(/\/+$/, '');
@@ -50,7 +69,9 @@ export class PlatformClient {
         this.exitCode = options.exitCode;
         this.keyVariable = options.keyVariable ?? 'NANGO_SECRET_KEY_<ENV>';
         this.timeoutMs = options.timeoutMs ?? 60_000;
-        this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: 10_000 }, keepAliveTimeout: 10_000 });
+        this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+        const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000 };
+        this.agent = this.host.startsWith('https:') ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     }
 
     url(path: string, query?: RawRequest['query']): string {
@@ -68,38 +89,70 @@ export class PlatformClient {
     async raw(req: RawRequest): Promise<RawResponse> {
         const hasBody = req.body !== undefined && req.body !== null;
         const isBinary = Buffer.isBuffer(req.body) || typeof req.body === 'string';
-        const timeout = req.timeoutMs ?? this.timeoutMs;
+        const payload = hasBody ? (isBinary ? Buffer.from(req.body as string | Buffer) : Buffer.from(JSON.stringify(req.body))) : undefined;
+        const headers: Record<string, string> = {
+            'user-agent': `ferry/${VERSION}`,
+            accept: 'application/json',
+            ...(hasBody && !isBinary ? { 'content-type': 'application/json' } : {}),
+            ...lowerKeys(req.headers),
+            authorization: `Bearer ${this.secretKey}`,
+            ...(payload ? { 'content-length': String(payload.length) } : {})
+        };
         try {
-            const response = await request(this.url(req.path, req.query), {
-                method: req.method as Dispatcher.HttpMethod,
-                dispatcher: this.dispatcher,
-                headers: {
-                    'user-agent': `ferry/${VERSION}`,
-                    accept: 'application/json',
-                    ...(hasBody && !isBinary ? { 'content-type': 'application/json' } : {}),
-                    ...req.headers,
-                    authorization: `Bearer ${this.secretKey}`
-                },
-                ...(hasBody ? { body: isBinary ? (req.body as string | Buffer) : JSON.stringify(req.body) } : {}),
-                headersTimeout: timeout,
-                bodyTimeout: timeout
-            });
-            const body = Buffer.from(await response.body.arrayBuffer());
-            const headers: Record<string, string> = {};
-            for (const [key, value] of Object.entries(response.headers)) {
-                if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-            }
-            return { status: response.statusCode, headers, body };
+            return await this.send(new URL(this.url(req.path, req.query)), req.method, headers, payload, req.timeoutMs ?? this.timeoutMs);
         } catch (error) {
             throw this.networkError(error, req);
         }
+    }
+
+    private send(url: URL, method: string, headers: Record<string, string>, payload: Buffer | undefined, timeout: number): Promise<RawResponse> {
+        return new Promise<RawResponse>((resolve, reject) => {
+            const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers, agent: this.agent });
+            let phase: 'connect' | 'headers' | 'body' = 'connect';
+            const fail = (code: string): void => {
+                request.destroy(new NetworkFailure(code));
+            };
+            const connectTimer = setTimeout(() => fail('UND_ERR_CONNECT_TIMEOUT'), this.connectTimeoutMs);
+            request.on('socket', (socket) => {
+                const connected = (): void => {
+                    clearTimeout(connectTimer);
+                    if (phase === 'connect') phase = 'headers';
+                };
+                if (socket.connecting) socket.once('connect', connected);
+                else connected();
+            });
+            request.setTimeout(timeout, () => fail(phase === 'body' ? 'UND_ERR_BODY_TIMEOUT' : phase === 'headers' ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_CONNECT_TIMEOUT'));
+            request.on('error', (error) => {
+                clearTimeout(connectTimer);
+                reject(error);
+            });
+            request.on('response', (response: IncomingMessage) => {
+                phase = 'body';
+                const chunks: Buffer[] = [];
+                response.on('data', (chunk: Buffer) => chunks.push(chunk));
+                response.on('error', reject);
+                // Closed before the end without an error of its own: the peer dropped the connection.
+                response.on('close', () => {
+                    if (!response.complete) reject(new NetworkFailure('ECONNRESET'));
+                });
+                response.on('end', () => {
+                    clearTimeout(connectTimer);
+                    const flat: Record<string, string> = {};
+                    for (const [key, value] of Object.entries(response.headers)) {
+                        if (value !== undefined) flat[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+                    }
+                    resolve({ status: response.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks) });
+                });
+            });
+            request.end(payload);
+        });
     }
 
     /**
      * A JSON call whose answer must be a 2xx that matches `schema`. Non-2xx answers become one-line
      * errors; `notFound` lets the caller phrase 404s in its own terms.
      */
-    async json<T>(req: RawRequest, schema: ZodType<T>, notFound?: () => FerryError): Promise<T> {
+    async json<T>(req: RawRequest, schema: Schema<T>, notFound?: () => FerryError): Promise<T> {
         const response = await this.raw(req);
         if (response.status === 404 && notFound) throw notFound();
         if (response.status < 200 || response.status >= 300) throw this.statusError(response, req);
@@ -157,8 +210,8 @@ export class PlatformClient {
     }
 
     private networkError(error: unknown, req: RawRequest): FerryError {
-        const code = errnoCode(error) ?? (error instanceof undiciErrors.UndiciError ? error.code : undefined);
-        const timedOut = error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT';
+        const code = errnoCode(error);
+        const timedOut = code !== undefined && /^UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT$/.test(code);
         return new FerryError({
             code: timedOut ? 'PLATFORM_TIMEOUT' : 'PLATFORM_UNREACHABLE',
             message: timedOut
@@ -172,8 +225,14 @@ export class PlatformClient {
     }
 
     async close(): Promise<void> {
-        await this.dispatcher.close();
+        this.agent.destroy();
     }
+}
+
+function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(headers ?? {})) out[key.toLowerCase()] = value;
+    return out;
 }
 
 function extractMessage(body: Buffer): string | undefined {

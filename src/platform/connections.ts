@@ -3,25 +3,49 @@
  * schema before use. Credentials the platform may include in its answer are dropped here, at the
  * edge: nothing downstream (the function, the output, a fixture) can ever see them.
  */
-import { z } from 'zod';
 import { FerryError, type ExitCode } from '../errors.js';
 import type { Connection, RuntimeBackend } from '../dryrun/types.js';
-import type { PlatformClient } from './client.js';
+import type { PlatformClient, Schema } from './client.js';
 
-const connectionSchema = z
-    .object({
-        connection_id: z.string().min(1),
-        provider_config_key: z.string().min(1),
-        provider: z.string().optional(),
-        metadata: z.record(z.string(), z.unknown()).nullable().optional()
-    })
-    .passthrough();
+// Hand-written checks rather than zod: this module is on the path to a dry run's first request,
+// and zod costs ~200 ms of CPU to load there (the function's own zod loads in its worker).
+type Shape = Record<string, unknown>;
+const isObject = (value: unknown): value is Shape => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function schema<T>(check: (value: unknown) => { path: string; message: string } | undefined): Schema<T> {
+    return {
+        safeParse(value) {
+            const problem = check(value);
+            if (!problem) return { success: true, data: value as T };
+            return { success: false, error: { issues: [{ path: problem.path ? problem.path.split('.') : [], message: problem.message }] } };
+        }
+    };
+}
+
+function firstProblem(value: unknown, fields: Record<string, (field: unknown) => string | undefined>): { path: string; message: string } | undefined {
+    if (!isObject(value)) return { path: '', message: 'expected an object' };
+    for (const [name, test] of Object.entries(fields)) {
+        const message = test(value[name]);
+        if (message) return { path: name, message };
+    }
+    return undefined;
+}
+
+const nonEmptyString = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? undefined : 'expected a non-empty string');
+const optionalString = (v: unknown): string | undefined => (v === undefined || v === null || typeof v === 'string' ? undefined : 'expected a string');
+const optionalObject = (v: unknown): string | undefined => (v === undefined || v === null || isObject(v) ? undefined : 'expected an object or null');
+
+type ConnectionAnswer = Shape & { connection_id: string; provider_config_key: string; provider?: string | null; metadata?: Record<string, unknown> | null };
+const connectionSchema = schema<ConnectionAnswer>((value) =>
+    firstProblem(value, { connection_id: nonEmptyString, provider_config_key: nonEmptyString, provider: optionalString, metadata: optionalObject })
+);
 
 /** `{ data: { provider } }` (Nango's shape) or a bare `{ provider }`. */
-const integrationSchema = z.union([
-    z.object({ data: z.object({ provider: z.string().min(1) }).passthrough() }).passthrough(),
-    z.object({ provider: z.string().min(1) }).passthrough()
-]);
+const integrationSchema = schema<Shape & { data?: Shape & { provider: string }; provider?: string }>((value) => {
+    if (!isObject(value) || !isObject(value['data'])) return firstProblem(value, { provider: nonEmptyString });
+    const problem = firstProblem(value['data'], { provider: nonEmptyString });
+    return problem && { path: `data.${problem.path}`, message: problem.message };
+});
 
 /** Keys whose values are credentials, at any depth of a connection object. */
 const CREDENTIAL_KEY = /^(credentials?(_iv|_tag)?|.*(access|refresh|id|bearer|session)_?token.*|.*secret.*|.*password.*|.*passwd.*|api_?key|private_?key|client_?secret|token|jwt|signature)$/i;
@@ -82,12 +106,18 @@ export async function fetchIntegration(client: PlatformClient, key: string, exit
             exitCode
         })
     );
-    const body = 'data' in answer ? answer.data : answer;
+    const body = answer.data ?? answer;
     return withoutCredentials(body as Record<string, unknown> & { provider: string });
 }
 
-const envVarsSchema = z.array(z.object({ name: z.string(), value: z.string() }).passthrough());
-const recordsSchema = z.object({ records: z.array(z.unknown()), next_cursor: z.string().nullable().optional() }).passthrough();
+type EnvVar = { name: string; value: string };
+const isEnvVarList = (v: unknown): v is EnvVar[] => Array.isArray(v) && v.every((item) => isObject(item) && typeof item['name'] === 'string' && typeof item['value'] === 'string');
+const envVarsSchema = schema<EnvVar[] | { data: EnvVar[] }>((value) =>
+    isEnvVarList(value) || (isObject(value) && isEnvVarList(value['data'])) ? undefined : { path: '', message: 'expected a list of { name, value }' }
+);
+const recordsSchema = schema<{ records: unknown[]; next_cursor?: string | null }>((value) =>
+    firstProblem(value, { records: (v) => (Array.isArray(v) ? undefined : 'expected an array'), next_cursor: optionalString })
+);
 
 /**
  * Read-only platform calls a function may make besides /proxy. getToken is deliberately absent:
@@ -97,7 +127,7 @@ export function platformBackend(client: PlatformClient, connection: Pick<Connect
     const scope = { 'Connection-Id': connection.connection_id, 'Provider-Config-Key': connection.provider_config_key };
     return {
         async getEnvironmentVariables() {
-            const answer = await client.json({ method: 'GET', path: '/environment-variables' }, z.union([envVarsSchema, z.object({ data: envVarsSchema })]));
+            const answer = await client.json({ method: 'GET', path: '/environment-variables' }, envVarsSchema);
             const list = Array.isArray(answer) ? answer : answer.data;
             return list.map(({ name, value }) => ({ name, value }));
         },

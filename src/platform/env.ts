@@ -4,8 +4,8 @@
  * user code run by Ferry cannot read it.
  */
 import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parse } from 'dotenv';
 import { FerryError, type ExitCode } from '../errors.js';
 
 export const DEFAULT_HOST = 'https://api.nango.dev';
@@ -21,6 +21,8 @@ export interface PlatformSettings {
 export function readDotEnv(root: string): Record<string, string> {
     const file = join(root, '.env');
     if (!existsSync(file)) return {};
+    // require, not import: importing a CommonJS package from ESM first scans its source for exports.
+    const { parse } = createRequire(import.meta.url)('dotenv') as typeof import('dotenv');
     return parse(readFileSync(file));
 }
 

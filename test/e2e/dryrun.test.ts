@@ -218,7 +218,7 @@ describe('ferry dryrun', () => {
         it('runs an action with input through /proxy, credentials injected by the platform', async () => {
             const result = await ferry(['create-issue', 'conn-action', '--input', '{"title":"Hello from ferry"}']);
             expect(result.stderr).toMatch(/POST \/repos\/o\/r\/issues 201 \d+ ms/);
-            expect(result.code).toBe(0);
+            expect(result.code, result.stderr).toBe(0);
             expect(result.stdout).toContain('"title": "Hello from ferry"');
             expect(result.stderr).toContain('creating in conn-action owner octo');
             const calls = proxiedFor('conn-action');
@@ -233,7 +233,7 @@ describe('ferry dryrun', () => {
 
         it('runs a sync over three Link-header pages, reporting counts, would-be writes and the checkpoint', async () => {
             const result = await ferry(['issues', 'conn-sync']);
-            expect(result.code).toBe(0);
+            expect(result.code, result.stderr).toBe(0);
             const lines = result.stderr.split('\n').filter((l) => /^GET \/repos\/o\/r\/issues 200 \d+ ms/.test(l));
             expect(lines).toHaveLength(3);
             expect(proxiedFor('conn-sync').map((c) => c.query.get('page') ?? '1')).toEqual(['1', '2', '3']);
@@ -246,14 +246,14 @@ describe('ferry dryrun', () => {
 
         it('follows cursor pagination in the body', async () => {
             const result = await ferry(['pulls', 'conn-cursor']);
-            expect(result.code).toBe(0);
+            expect(result.code, result.stderr).toBe(0);
             expect(proxiedFor('conn-cursor')).toHaveLength(3);
             expect(result.stdout).toMatch(/PullRequest: 6 saved/);
         });
 
         it('retries after a 429, honouring Retry-After', async () => {
             const result = await ferry(['rate-limited', 'conn-retry', '-i', '{"key":"e2e-429"}']);
-            expect(result.code).toBe(0);
+            expect(result.code, result.stderr).toBe(0);
             const calls = provider.requests.filter((r) => r.path === '/flaky/429/e2e-429');
             expect(calls).toHaveLength(2);
             expect(calls[1]!.receivedAt - calls[0]!.receivedAt).toBeGreaterThanOrEqual(900);
@@ -262,7 +262,7 @@ describe('ferry dryrun', () => {
 
         it('retries after a 500', async () => {
             const result = await ferry(['server-error', 'conn-server', '-i', '{"key":"e2e-500"}']);
-            expect(result.code).toBe(0);
+            expect(result.code, result.stderr).toBe(0);
             expect(provider.requests.filter((r) => r.path === '/flaky/500/e2e-500')).toHaveLength(2);
         });
 
@@ -280,7 +280,7 @@ describe('ferry dryrun', () => {
 
         it('--save writes a §6 fixture with no secret key and no provider token anywhere', async () => {
             const result = await ferry(['issues', 'conn-save', '--save']);
-            expect(result.code).toBe(0);
+            expect(result.code, result.stderr).toBe(0);
             const file = join(dir, 'github/tests/issues.test.json');
             expect(result.stdout).toContain(`Saved fixture ${file}`);
             const text = await readFile(file, 'utf8');
@@ -306,7 +306,7 @@ describe('ferry dryrun', () => {
 
         it('--save on an action records input and output', async () => {
             const result = await ferry(['create-issue', 'conn-save-action', '--input', '{"title":"Saved"}', '--save']);
-            expect(result.code).toBe(0);
+            expect(result.code, result.stderr).toBe(0);
             const text = await readFile(join(dir, 'github/tests/create-issue.test.json'), 'utf8');
             expectNoSecrets(text);
             const fixture = JSON.parse(text);
@@ -317,7 +317,7 @@ describe('ferry dryrun', () => {
 
         it('--json prints exactly one JSON document on stdout', async () => {
             const result = await ferry(['issues', 'conn-json', '--json']);
-            expect(result.code).toBe(0);
+            expect(result.code, result.stderr).toBe(0);
             const doc = JSON.parse(result.stdout);
             expect(doc).toMatchObject({
                 ok: true,
@@ -341,7 +341,7 @@ describe('ferry dryrun', () => {
 
         it('--out streams every record as JSON lines', async () => {
             const result = await ferry(['many', 'conn-out', '--out', 'records/many.jsonl', '--json']);
-            expect(result.code).toBe(0);
+            expect(result.code, result.stderr).toBe(0);
             const lines = (await readFile(join(dir, 'records/many.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
             expect(lines).toHaveLength(2501);
             expect(lines[0]).toEqual({ model: 'Row', op: 'save', record: { id: 'r0', n: 0 } });
@@ -353,7 +353,7 @@ describe('ferry dryrun', () => {
 
         it('stops a function that hangs with --timeout and exits 12', async () => {
             const result = await ferry(['hang', 'conn-timeout', '--timeout', '1s', '--json']);
-            expect(result.code).toBe(12);
+            expect(result.code, result.stderr).toBe(12);
             const doc = JSON.parse(result.stdout);
             expect(doc.error.kind).toBe('timeout');
             // Measured inside the run: the wall clock of a spawned CLI on a loaded machine says little.
@@ -363,14 +363,14 @@ describe('ferry dryrun', () => {
 
         it('exits 12 when the function throws, with the stack mapped to the .ts source', async () => {
             const result = await ferry(['throws', 'conn-throws']);
-            expect(result.code).toBe(12);
+            expect(result.code, result.stderr).toBe(12);
             expect(result.stderr).toContain('kaboom from the function');
             expect(result.stderr).toMatch(/github\/actions\/throws\.ts:5/);
         });
 
         it('exits 12 on an ActionError and shows its payload', async () => {
             const result = await ferry(['refuse', 'conn-refuse', '--json']);
-            expect(result.code).toBe(12);
+            expect(result.code, result.stderr).toBe(12);
             const doc = JSON.parse(result.stdout);
             expect(doc.ok).toBe(false);
             expect(doc.actionError).toEqual({ message: 'not allowed', code: 'forbidden' });
@@ -379,7 +379,7 @@ describe('ferry dryrun', () => {
 
         it('uses --metadata instead of the connection\'s', async () => {
             const result = await ferry(['create-issue', 'conn-meta', '-i', '{"title":"m"}', '-m', '{"owner":"someone-else"}']);
-            expect(result.code).toBe(0);
+            expect(result.code, result.stderr).toBe(0);
             expect(result.stderr).toContain('owner someone-else');
         });
     });
@@ -393,7 +393,7 @@ describe('ferry dryrun', () => {
 
         it('a missing key names the variable and the .env path (exit 1)', async () => {
             const result = await ferry(['issues', 'conn-sync', '-e', 'prod']);
-            expect(result.code).toBe(1);
+            expect(result.code, result.stderr).toBe(1);
             const line = oneLine(result);
             expect(line).toContain('NANGO_SECRET_KEY_PROD');
             expect(line).toContain(join(dir, '.env'));
@@ -401,25 +401,25 @@ describe('ferry dryrun', () => {
 
         it('an unknown function suggests the closest name (exit 1)', async () => {
             const result = await ferry(['isues', 'conn-sync']);
-            expect(result.code).toBe(1);
+            expect(result.code, result.stderr).toBe(1);
             expect(oneLine(result)).toMatch(/No function 'isues'.*Did you mean 'issues'\?/);
         });
 
         it('a bad --input is a usage error', async () => {
             const result = await ferry(['create-issue', 'conn-action', '--input', '{"title":']);
-            expect(result.code).toBe(1);
+            expect(result.code, result.stderr).toBe(1);
             expect(oneLine(result)).toMatch(/--input: the value is not valid JSON/);
         });
 
         it('an unknown connection says which connection and integration (exit 12)', async () => {
             const result = await ferry(['issues', 'conn-nope']);
-            expect(result.code).toBe(12);
+            expect(result.code, result.stderr).toBe(12);
             expect(oneLine(result)).toMatch(/No connection 'conn-nope' for integration 'github' in environment 'dev'/);
         });
 
         it('a rejected key is a 401 error naming the variable, never the value (exit 12)', async () => {
             const result = await ferry(['issues', 'conn-sync'], { NANGO_SECRET_KEY_DEV: 'sk-wrong-key-value' });
-            expect(result.code).toBe(12);
+            expect(result.code, result.stderr).toBe(12);
             const line = oneLine(result);
             expect(line).toMatch(/rejected the secret key \(401/);
             expect(line).toContain('NANGO_SECRET_KEY_DEV');
@@ -428,7 +428,7 @@ describe('ferry dryrun', () => {
 
         it('an unreachable platform (exit 12)', async () => {
             const result = await ferry(['issues', 'conn-sync', '--json'], { NANGO_HOSTPORT: 'http://127.0.0.1:9' });
-            expect(result.code).toBe(12);
+            expect(result.code, result.stderr).toBe(12);
             expect(oneLine(result)).toMatch(/Cannot reach the platform at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/);
             expect(JSON.parse(result.stdout).error.code).toBe('PLATFORM_UNREACHABLE');
         });

@@ -93,3 +93,31 @@ describe('the /proxy transport against the fake platform and provider', () => {
         });
     });
 });
+
+describe('the platform client on a bad network', () => {
+    it('times out waiting for an answer, resets and refusals, with stable network codes and no key in messages', async () => {
+        const { createServer } = await import('node:net');
+        const silent = createServer((socket) => socket.on('data', () => {}));
+        const dropper = createServer((socket) => socket.once('data', () => socket.destroy()));
+        await Promise.all([silent, dropper].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))));
+        const port = (s: typeof silent): number => (s.address() as { port: number }).port;
+        const attempt = async (host: string): Promise<{ code: string; networkCode: unknown; message: string }> => {
+            const client = new PlatformClient({ host, secretKey: 'sk-secret-value', exitCode: ExitCode.Deploy, timeoutMs: 300 });
+            try {
+                const error = (await client.raw({ method: 'POST', path: '/sync/deploy', body: { a: 1 } }).catch((e: unknown) => e)) as { code: string; details: { networkCode: unknown }; message: string; exitCode: number };
+                expect(error.exitCode).toBe(ExitCode.Deploy);
+                expect(error.message).not.toContain('sk-secret-value');
+                return { code: error.code, networkCode: error.details.networkCode, message: error.message };
+            } finally {
+                await client.close();
+            }
+        };
+        try {
+            expect(await attempt(`http://127.0.0.1:${port(silent)}`)).toMatchObject({ code: 'PLATFORM_TIMEOUT', networkCode: 'UND_ERR_HEADERS_TIMEOUT' });
+            expect(await attempt(`http://127.0.0.1:${port(dropper)}`)).toMatchObject({ code: 'PLATFORM_UNREACHABLE', networkCode: 'ECONNRESET' });
+            expect(await attempt('http://127.0.0.1:9')).toMatchObject({ code: 'PLATFORM_UNREACHABLE', networkCode: 'ECONNREFUSED' });
+        } finally {
+            await Promise.all([silent, dropper].map((s) => new Promise((r) => s.close(r))));
+        }
+    });
+});
