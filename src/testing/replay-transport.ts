@@ -151,9 +151,9 @@ export class ReplayTransport implements HttpTransport {
         const candidates = this.byKey.get(`${method} ${endpoint}`);
         if (!candidates || candidates.length === 0) return undefined;
 
-        const ours = requestHash({ ...request, endpoint, params });
-        const theirs = nangoRequestHash(method, endpoint, params, request.headers, request.data);
-        const byHash = candidates.filter((c) => c.entry.hash !== undefined && (c.entry.hash === ours || c.entry.hash === theirs));
+        // Ferry's hash of the request as the function made it and as normalized, then Nango's.
+        const hashes = new Set([requestHash(request), requestHash({ ...request, endpoint, params }), nangoRequestHash(method, endpoint, params, request.headers, request.data)]);
+        const byHash = candidates.filter((c) => c.entry.hash !== undefined && hashes.has(c.entry.hash));
         if (byHash.length > 0) return nextOf(byHash);
 
         const byContent = candidates.filter((c) => c.detailed && isDeepEqual(c.params, params) && sameBody(c.entry.request?.data, request.data));

@@ -273,6 +273,7 @@ describe('ferry test', () => {
         expect(byName['find-user']).toMatchObject({ ok: true, failures: [] });
         // whoami's fixture recorded another team: getMetadata comes from the fixture, so the request differs.
         expect(byName['whoami']!.ok).toBe(false);
+        expect(byName['whoami']!.failures).toHaveLength(1);
         expect(byName['whoami']!.failures[0]!.message).toBe(
             'unrecorded request GET /v3/me with params {"team":"blue"}; the closest recorded request is GET /v3/me with params {"team":"red"}'
         );
