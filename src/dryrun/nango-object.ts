@@ -87,7 +87,13 @@ function queryParams(value: string): NonNullable<ProxyRequest['params']> {
     return params;
 }
 
-export function createNango(job: JobSpec, definition: DefinitionLike, realm: Realm, host: WorkerHost, state: NangoState): Record<string, unknown> {
+export interface NangoHandle {
+    nango: Record<string, unknown>;
+    /** Counts an issue and reports it (up to job.maxIssues); `index` places it in its batch. */
+    report(issue: ValidationIssue, index?: number): void;
+}
+
+export function createNango(job: JobSpec, definition: DefinitionLike, realm: Realm, host: WorkerHost, state: NangoState): NangoHandle {
     const connection = JSON.parse(job.connectionJson) as Record<string, unknown> & { connection_id: string; provider_config_key: string; provider: string };
     const providerConfigKey = connection.provider_config_key || job.ref.integration;
     const fail = (message: string): Error => new realm.Error(message);
@@ -357,5 +363,5 @@ export function createNango(job: JobSpec, definition: DefinitionLike, realm: Rea
             // Merging only matters to the platform's records cache, which a dry run never writes.
         }
     };
-    return nango;
+    return { nango, report };
 }

@@ -102,10 +102,7 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
         if (typeof error === 'object' && error !== null && 'message' in error) {
             const e = error as Error;
             const message = `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`;
-            const cause = (e as { cause?: unknown }).cause;
-            const stack = typeof e.stack === 'string' ? mapper.map(e.stack) : undefined;
-            const causeStack = cause && typeof cause === 'object' && typeof (cause as Error).stack === 'string' ? mapper.map((cause as Error).stack!) : undefined;
-            return { kind: 'exception', message, ...(stack || causeStack ? { stack: causeStack && !stack?.includes('\n') ? causeStack : stack } : {}) };
+            return { kind: 'exception', message, ...(typeof e.stack === 'string' ? { stack: mapper.map(e.stack) } : {}) };
         }
         return { kind: 'exception', message: `the function threw ${typeof error === 'string' ? `'${error}'` : String(error)}` };
     };
@@ -131,6 +128,7 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
         try {
             definition = defaultExport(evaluator.evaluate(job.code, job.filename));
         } catch (error) {
+            // evaluate.ts wraps the function's own error: report that one, with its mapped stack.
             outcome.error = describeThrown((error as { cause?: unknown }).cause ?? error);
             outcome.error.message = `the function file threw while loading: ${outcome.error.message}`;
             return outcome;
@@ -147,27 +145,18 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
         }
         outcome.models = def.models && typeof def.models === 'object' ? Object.keys(def.models) : [];
 
-        const nango = createNango(job, def, realm, host, state);
+        const { nango, report } = createNango(job, def, realm, host, state);
         const exec = def.exec as (nango: unknown, input?: unknown) => unknown;
         try {
             if (expected === 'action') {
                 const input = job.inputJson === undefined ? undefined : realm.JSON.parse(job.inputJson);
                 const inputIssues = checkValue(def.input, input, { subject: 'input' });
-                for (const issue of inputIssues) {
-                    state.issues++;
-                    state.firstIssue ??= `input${issue.path ? `.${issue.path}` : ''}: ${issue.message}`;
-                    host.post({ t: 'issue', issue, text: `input${issue.path ? `.${issue.path}` : ''}: ${issue.message}` });
-                }
+                for (const issue of inputIssues) report(issue);
                 if (job.validate && inputIssues.length > 0) {
                     outcome.error = { kind: 'validation', message: `the input does not match the action's input schema: ${state.firstIssue}` };
                 } else {
                     const output = await exec(nango, input);
-                    for (const issue of checkValue(def.output, output, { subject: 'output' })) {
-                        state.issues++;
-                        const text = `output${issue.path ? `.${issue.path}` : ''}: ${issue.message}`;
-                        state.firstIssue ??= text;
-                        host.post({ t: 'issue', issue, text });
-                    }
+                    for (const issue of checkValue(def.output, output, { subject: 'output' })) report(issue);
                     outcome.outputJson = jsonOrThrow(output, 'the action output');
                 }
             } else {
