@@ -123,6 +123,8 @@ export async function runTests(options: TestOptions, deps: TestDeps): Promise<Te
         })
     );
 
+    // Fixtures load concurrently: put the work back in path order so runs are reproducible.
+    tasks.sort((a, b) => a.file.relPath.localeCompare(b.file.relPath));
     phase(`read ${files.length} fixtures`);
     if (tasks.length > 0) {
         const refs = [...new Map(tasks.map((t) => [t.ref.id, t.ref])).values()];
