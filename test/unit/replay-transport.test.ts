@@ -46,6 +46,12 @@ describe('ReplayTransport', () => {
         expect((await transport.send({ method: 'GET', endpoint: '/v1/users', params: { limit: 10 } })).data).toBe('right');
     });
 
+    it("computes the same hashes as fixtures recorded by Nango's CLI", () => {
+        // Values from published Nango templates: GET /clients and GET /blocks without params.
+        expect(nangoRequestHash('GET', '/clients', {}, { authorization: 'Bearer x', 'Content-Type': 'application/json' }, undefined)).toBe('c88d7bb412a0e03384f5904a86066984b2318c14');
+        expect(nangoRequestHash('get', '/blocks', {}, {}, undefined)).toBe('dec1e9ca9b9f98963caa9b76b212cceff3bb2e03');
+    });
+
     it('replays entries without request details in recorded order, then repeats the last', async () => {
         const fixture: Fixture = { api: { get: { '/poll': [{ response: 1 }, { response: 2 }] } } };
         const transport = new ReplayTransport(fixture);
