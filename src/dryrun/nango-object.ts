@@ -97,6 +97,15 @@ export function createNango(job: JobSpec, definition: DefinitionLike, realm: Rea
     const connection = JSON.parse(job.connectionJson) as Record<string, unknown> & { connection_id: string; provider_config_key: string; provider: string };
     const providerConfigKey = connection.provider_config_key || job.ref.integration;
     const fail = (message: string): Error => new realm.Error(message);
+    /** A call to the main thread; its failures reach the function as errors of its own realm. */
+    const call = async (request: CallRequest): Promise<unknown> => {
+        try {
+            return await host.call(request);
+        } catch (error) {
+            throw fail((error as Error)?.message ?? String(error));
+        }
+    };
+    const backend = (method: Extract<CallRequest, { op: 'backend' }>['method'], args: unknown[]): Promise<unknown> => call({ op: 'backend', method, args });
     const models = definition.models && typeof definition.models === 'object' ? definition.models : undefined;
     const connectionConfig = (connection['connection_config'] ?? undefined) as Record<string, unknown> | undefined;
     const providerBase = resolveBaseUrl(job.provider?.baseUrl, connectionConfig);
@@ -126,7 +135,7 @@ export function createNango(job: JobSpec, definition: DefinitionLike, realm: Rea
         // thread to catch up instead of queueing messages without bound.
         if (++logsSinceFlush >= 500) {
             logsSinceFlush = 0;
-            await host.call({ op: 'flush' });
+            await call({ op: 'flush' });
         }
     };
 
@@ -170,7 +179,7 @@ export function createNango(job: JobSpec, definition: DefinitionLike, realm: Rea
     }
 
     async function send(request: ProxyRequest): Promise<{ status: number; headers: Record<string, string>; data: unknown }> {
-        const reply = (await host.call({ op: 'proxy', request })) as ProxyReply;
+        const reply = (await call({ op: 'proxy', request })) as ProxyReply;
         const { status, headers } = reply.response;
         const response = toRealm<{ status: number; headers: Record<string, string>; data: unknown; statusText?: string }>(realm, { status, headers });
         response.data = decodeBody(reply.response.body);
@@ -218,17 +227,10 @@ export function createNango(job: JobSpec, definition: DefinitionLike, realm: Rea
         } catch (error) {
             throw fail(`nango.${caller}: records of ${model} cannot be serialized as JSON: ${(error as Error).message}`);
         }
-        await host.call({ op: 'records', model, operation: op, json, count: good.length });
+        await call({ op: 'records', model, operation: op, json, count: good.length });
         return true;
     }
 
-    const backend = async (method: Extract<CallRequest, { op: 'backend' }>['method'], args: unknown[]): Promise<unknown> => {
-        try {
-            return await host.call({ op: 'backend', method, args });
-        } catch (error) {
-            throw fail((error as Error).message);
-        }
-    };
 
     const validateMetadata = (value: unknown, partial: boolean): void => {
         const schema = partial ? partialOf(definition.metadata) : definition.metadata;

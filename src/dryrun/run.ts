@@ -90,6 +90,7 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
     const writes: WouldBeWrite[] = [];
     const exchanges: RecordedExchange[] | undefined = options.recordExchanges ? [] : undefined;
     let fatalTransport: Error | undefined;
+    let fatalSink: Error | undefined;
     const records = createRecordCollector({ ...(options.recordSink ? { sink: options.recordSink } : {}), ...(options.keepRecords ? { keepRecords: true } : {}), ...(options.firstN !== undefined ? { firstN: options.firstN } : {}) });
 
     const http = createHttpClient({
@@ -114,7 +115,13 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
                 case 'proxy':
                     return http.send(call.request);
                 case 'records':
-                    return records.add(call.model, call.operation, call.json);
+                    try {
+                        return await records.add(call.model, call.operation, call.json);
+                    } catch (error) {
+                        // Records that could not be written make the run's output incomplete, caught or not.
+                        fatalSink ??= error instanceof Error ? error : new Error(String(error));
+                        throw fatalSink;
+                    }
                 case 'flush':
                     return undefined;
                 case 'backend': {
@@ -170,6 +177,7 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
         // The function may have caught it, but the run cannot be trusted without that answer.
         error = { kind: 'http', message: fatalTransport.message };
     }
+    if (fatalSink) error = { kind: 'internal', message: `records could not be written: ${fatalSink.message}` };
     const kept = records.kept();
     const result: RunResult = {
         ok: false,

@@ -630,6 +630,19 @@ describe('syncs', () => {
         expect(result.logs).toEqual([]);
     });
 
+    it('fails the run when the record sink cannot write', async () => {
+        let writes = 0;
+        const result = await run('github/records', {
+            recordSink: {
+                write: async () => {
+                    if (++writes === 2) throw new Error('disk full');
+                }
+            }
+        });
+        expect(result.error).toEqual({ kind: 'internal', message: 'records could not be written: disk full' });
+        expect(result.ok).toBe(false);
+    });
+
     it('runs an on-event handler', async () => {
         const result = await run('github/setup', { ref: { integration: 'github', name: 'setup', type: 'onEvent' }, checkpoint: { page: 2 } });
         expect(result.ok).toBe(true);
