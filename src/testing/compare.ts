@@ -5,28 +5,14 @@
  */
 import type { Fixture } from '../dryrun/fixture.js';
 import type { FunctionKind, RunResult } from '../dryrun/types.js';
+import type { ReplayFailure } from '../sdk/test.js';
 import { diffValues, toJsonValue, type Difference } from './diff.js';
 import type { ReplayMiss } from './replay-transport.js';
 
-export type FailureKind = 'fixture' | 'unrecorded_request' | 'error' | 'output' | 'action_error' | 'missing_record' | 'extra_record' | 'changed_field';
-
-/** One thing that did not match; flat so `--json` readers need no tree walking. */
-export interface TestFailure {
-    kind: FailureKind;
-    message: string;
-    /** batchSave, batchUpdate or batchDelete, for record failures. */
-    operation?: RecordOperationKey;
-    model?: string;
-    recordId?: string;
-    /** Field path inside the output or the record. */
-    path?: string;
-    expected?: unknown;
-    actual?: unknown;
-    /** For error: the stack mapped to the .ts sources. */
-    stack?: string;
-}
-
-export type RecordOperationKey = 'batchSave' | 'batchUpdate' | 'batchDelete';
+/** One thing that did not match; flat so `--json` readers need no tree walking. The public shape lives with `ferry/test`. */
+export type TestFailure = ReplayFailure;
+export type FailureKind = ReplayFailure['kind'];
+export type RecordOperationKey = NonNullable<ReplayFailure['operation']>;
 
 /** How many failures one test reports before summarizing the rest. */
 export const MAX_FAILURES = 50;
