@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { GENERATED_KINDS, generateFunction, type GenerateResult } from '../scaffold/generate.js';
 import type { GeneratedKind } from '../templates/function.js';
+import { didYouMean } from '../util/suggest.js';
 
 export interface GenerateCommandOptions {
     kind: string;
@@ -16,7 +17,8 @@ const KINDS = [...GENERATED_KINDS, 'tests'];
 export async function run(options: GenerateCommandOptions, ctx: CliContext): Promise<void> {
     if (options.kind === 'tests') return runTests(options, ctx);
     if (!(GENERATED_KINDS as readonly string[]).includes(options.kind)) {
-        throw usageError(`'${options.kind}' is not something generate makes`, `Use one of ${KINDS.join(', ')}, e.g. ferry generate sync github list-issues.`);
+        const guess = didYouMean(options.kind, KINDS);
+        throw usageError(`'${options.kind}' is not something generate makes`, `${guess ? `${guess} ` : ''}Use one of ${KINDS.join(', ')}, e.g. ferry generate sync github list-issues.`);
     }
     if (!options.integration || !options.name) {
         throw usageError(`generate ${options.kind} needs an integration and a name`, `Run e.g. ferry generate ${options.kind} github ${options.kind === 'sync' ? 'list-issues' : 'create-issue'}.`);

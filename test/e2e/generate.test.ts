@@ -96,6 +96,7 @@ describe('ferry generate refusals change nothing', () => {
         ['an existing function of the same type', ['generate', 'sync', 'github', 'issues'], /github already has a function named 'issues' \(github\/syncs\/issues.ts\)/],
         ['an existing function of another type', ['generate', 'action', 'github', 'pull-requests'], /already has a function named 'pull-requests' \(github\/syncs\/pull-requests.ts\)/],
         ['an unknown kind', ['generate', 'webhook', 'github', 'push'], /'webhook' is not something generate makes/],
+        ['a mistyped kind, with a suggestion', ['generate', 'acton', 'github', 'push'], /'acton' is not something generate makes\. Did you mean 'action'\?/],
         ['a missing name', ['generate', 'sync', 'github'], /needs an integration and a name/],
         ['an unknown event', ['generate', 'on-event', 'github', 'hello', '--event', 'connection-created'], /'connection-created' is not an event/]
     ];
