@@ -9,7 +9,7 @@
  * requests take the matching entries in turn, then keep getting the last one.
  */
 import { createHash } from 'node:crypto';
-import { entriesOf, isSecretHeader, normalizeParams, requestHash, type Fixture, type FixtureEntry } from '../dryrun/fixture.js';
+import { isSecretHeader, normalizeParams, requestHash, type Fixture, type FixtureEntry } from '../dryrun/fixture.js';
 import type { HttpTransport, ProxyRequest, ProxyResponse } from '../dryrun/types.js';
 import { editDistance } from '../util/suggest.js';
 import { isDeepEqual } from './diff.js';
@@ -122,8 +122,9 @@ export class ReplayTransport implements HttpTransport {
 
     constructor(fixture: Fixture) {
         for (const [method, endpoints] of Object.entries(fixture.api ?? {})) {
-            for (const rawEndpoint of Object.keys(endpoints)) {
-                const list = entriesOf(fixture, method, rawEndpoint).map((entry): IndexedEntry => {
+            // Read the section as written: a hand-written "GET" key counts as much as "get".
+            for (const [rawEndpoint, recorded] of Object.entries(endpoints)) {
+                const list = (Array.isArray(recorded) ? recorded : [recorded]).map((entry): IndexedEntry => {
                     const { endpoint, params } = splitEndpoint(rawEndpoint, entry.request?.params as ProxyRequest['params']);
                     return { method: method.toUpperCase(), endpoint, entry, params, detailed: entry.request !== undefined, uses: 0 };
                 });

@@ -87,6 +87,11 @@ describe('ReplayTransport', () => {
         await expect(empty.send({ method: 'GET', endpoint: '/x' })).rejects.toThrow('the fixture records no request at all');
     });
 
+    it('accepts upper-case method keys in hand-written fixtures', async () => {
+        const transport = new ReplayTransport({ api: { GET: { '/x': { response: 'ok' } } } });
+        expect((await transport.send({ method: 'GET', endpoint: '/x' })).data).toBe('ok');
+    });
+
     it('treats a query string in the endpoint as params', () => {
         expect(splitEndpoint('items?page=2&tag=a&tag=b', { limit: 5 })).toEqual({ endpoint: '/items', params: { limit: '5', page: '2', tag: ['a', 'b'] } });
     });
