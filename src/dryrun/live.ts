@@ -92,6 +92,11 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
     debug(`${ref.relPath} picked, settings resolved (${settings.keyVariable}, ${settings.host})`);
     const client = new PlatformClient({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable });
     const sandbox = deps.createSandbox?.();
+    // The provider catalog loads while the main thread waits on esbuild and the platform.
+    const catalog = import('../providers/catalog.js').then((module) => {
+        module.providerNames().catch(() => undefined);
+        return module;
+    });
     let sink: JsonlSink | undefined;
     try {
         // Both settle before either error is thrown: leaving esbuild mid-build when the process
@@ -104,6 +109,10 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         if (bundled.status === 'rejected') throw bundled.reason;
         const bundle = bundled.value;
         const connection = looked.value;
+        // Unknown provider: no defaults (null). A catalog that fails to load: the runtime decides.
+        const provider = connection.provider
+            ? await catalog.then((module) => module.getProviderDefaults(connection.provider)).then((found) => found ?? null, () => undefined)
+            : null;
         const outFile = options.out ? resolve(options.cwd, options.out) : undefined;
         sink = outFile ? await openJsonlSink(outFile) : undefined;
         const save = Boolean(options.save);
@@ -114,6 +123,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
             ref: { integration: ref.integration, name: ref.name, type: ref.type },
             transport: withFirstSendNotice(createProxyTransport({ client, connection }), () => debug('first provider request sent')),
             connection,
+            ...(provider !== undefined ? { provider } : {}),
             backend: platformBackend(client, connection),
             ...(input !== undefined ? { input } : {}),
             ...(metadata !== undefined ? { metadata: metadata as Record<string, unknown> } : {}),
