@@ -86,8 +86,18 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
     command('init')
         .description('scaffold a new functions project')
         .argument('[dir]', 'target folder', 'nango-integrations')
-        .option('--force', 'write into a non-empty folder')
-        .option('--no-install', 'do not install dependencies')
+        .option('--force', 'write into a folder that has files (yours are kept)')
+        .option('--no-install', 'do not install dependencies (npm, pnpm or yarn, detected)')
+        .addHelpText(
+            'after',
+            [
+                '',
+                'Examples:',
+                '  ferry init                     ./nango-integrations with a GitHub example, dependencies installed',
+                '  ferry init my-functions --no-install',
+                '  ferry init . --force           add a project to the current folder, keeping its files'
+            ].join('\n')
+        )
         .action(action('init', ([dir], o) => ({ dir: dir ?? 'nango-integrations', force: Boolean(o.force), install: o.install !== false })));
 
     command('generate')
@@ -96,6 +106,17 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .argument('[integration]', 'integration id, e.g. github')
         .argument('[name]', 'kebab-case function name')
         .option('--event <event>', 'on-event only: post-connection-creation | pre-connection-deletion | validate-connection')
+        .addHelpText(
+            'after',
+            [
+                '',
+                'Examples:',
+                '  ferry generate sync github pull-requests      github/syncs/pull-requests.ts, imported in index.ts',
+                '  ferry generate action github create-comment',
+                '  ferry generate on-event github check-access --event validate-connection',
+                '  ferry generate tests                          vitest files for the recorded fixtures'
+            ].join('\n')
+        )
         .action(action('generate', ([kind, integration, name], o) => ({ kind, integration, name, event: o.event })));
 
     command('clone')
