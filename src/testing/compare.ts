@@ -6,7 +6,7 @@
 import type { Fixture } from '../dryrun/fixture.js';
 import type { FunctionKind, RunResult } from '../dryrun/types.js';
 import type { ReplayFailure } from '../sdk/test.js';
-import { diffValues, toJsonValue, type Difference } from './diff.js';
+import { diffValues, preview, toJsonValue, type Difference } from './diff.js';
 import type { ReplayMiss } from './replay-transport.js';
 
 /** One thing that did not match; flat so `--json` readers need no tree walking. The public shape lives with `ferry/test`. */
@@ -87,9 +87,9 @@ function sides(difference: Difference): Pick<TestFailure, 'expected' | 'actual'>
     return { ...(difference.expected === undefined ? {} : { expected: difference.expected }), ...(difference.actual === undefined ? {} : { actual: difference.actual }) };
 }
 
+/** Shortened for the terminal; `--json` keeps both values whole. */
 function describe(difference: Difference): string {
-    const show = (value: unknown): string => (value === undefined ? '(missing)' : JSON.stringify(value));
-    return `expected ${show(difference.expected)}, got ${show(difference.actual)}`;
+    return `expected ${preview(difference.expected, 120)}, got ${preview(difference.actual, 120)}`;
 }
 
 function compareOutput(expected: unknown, actual: unknown, label: 'output' | 'ActionError payload'): TestFailure[] {
@@ -113,12 +113,12 @@ function compareAction(fixture: Fixture & Record<string, unknown>, result: RunRe
                 kind: 'action_error',
                 expected: expectedError.payload,
                 ...(result.output === undefined ? {} : { actual: toJsonValue(result.output) }),
-                message: `expected the action to throw an ActionError with payload ${JSON.stringify(expectedError.payload)}, but it returned ${JSON.stringify(toJsonValue(result.output) ?? null)}`
+                message: `expected the action to throw an ActionError with payload ${preview(expectedError.payload, 120)}, but it returned ${preview(toJsonValue(result.output) ?? null, 120)}`
             }
         ];
     }
     if (threw) {
-        return [{ kind: 'action_error', actual: toJsonValue(result.actionError), message: `the action threw an ActionError with payload ${JSON.stringify(toJsonValue(result.actionError) ?? null)}, the fixture expects an output` }];
+        return [{ kind: 'action_error', actual: toJsonValue(result.actionError), message: `the action threw an ActionError with payload ${preview(toJsonValue(result.actionError) ?? null, 120)}, the fixture expects an output` }];
     }
     if (result.error) return [errorFailure(result)];
     return compareOutput(fixture.output, result.output, 'output');

@@ -113,6 +113,13 @@ describe('compareRun', () => {
         expect(compareRun({}, 'sync', failed, [miss])).toEqual([{ kind: 'unrecorded_request', message: miss.message }]);
     });
 
+    it('shortens long values in messages but keeps them whole for --json', () => {
+        const long = 'x'.repeat(500);
+        const [failure] = compareRecords('batchSave', 'Doc', [{ id: 'd', body: long }], [{ id: 'd', body: 'short' }]);
+        expect(failure!.message).toBe(`batchSave Doc id d field body: expected "${'x'.repeat(118)}…, got "short"`);
+        expect(failure!.expected).toBe(long);
+    });
+
     it('formats a failure as readable lines', () => {
         const [failure] = compareRecords('batchSave', 'Issue', [{ id: '1', title: 'a' }], [{ id: '1', title: 'b' }]);
         expect(formatFailure(failure!)).toBe('batchSave Issue id 1 field title: expected "a", got "b"');
