@@ -85,6 +85,9 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         parseJsonFlag('--metadata', options.metadata, options.cwd, { object: true }),
         parseJsonFlag('--checkpoint', options.checkpoint, options.cwd, { object: true })
     ]);
+    if (input !== undefined && ref.type !== 'action') {
+        options.onEvent?.({ type: 'warning', warning: `--input is ignored: ${ref.integration}/${ref.name} is ${ref.type === 'sync' ? 'a sync' : 'an on-event handler'}, only actions take input` });
+    }
     const lastSyncDate = parseDateFlag('--lastSyncDate', options.lastSyncDate);
     const timeoutMs = parseTimeoutFlag('--timeout', options.timeout);
 

@@ -145,6 +145,32 @@ export default createAction({
     }
 });
 `,
+    'github/actions/peek.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Reports everything it can see',
+    input: z.object({}).optional(),
+    output: z.object({ seen: z.string() }),
+    exec: async (nango) => {
+        const env = typeof process === 'undefined' ? {} : process.env;
+        const seen = JSON.stringify({ env, connection: await nango.getConnection(), metadata: await nango.getMetadata(), self: Object.keys(nango) });
+        await nango.log(seen);
+        return { seen };
+    }
+});
+`,
+    'github/actions/broken.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+import leftPad from 'left-pad';
+export default createAction({
+    description: 'Imports a package the platform does not provide',
+    input: z.object({}).optional(),
+    output: z.string(),
+    exec: async () => leftPad('x', 3)
+});
+`,
     'github/actions/refuse.ts': `
 import { createAction, ActionError } from 'nango';
 import { z } from 'zod';
@@ -172,7 +198,7 @@ async function writeProject(root: string, platformUrl: string, secretKey: string
     await writeFile(join(root, '.env'), `NANGO_SECRET_KEY_DEV=${secretKey}\nNANGO_HOSTPORT=${platformUrl}\n`);
 }
 
-const CONNECTIONS = ['action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta'];
+const CONNECTIONS = ['peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta'];
 
 describe('ferry dryrun', () => {
     let dir: string;
@@ -375,6 +401,26 @@ describe('ferry dryrun', () => {
             expect(doc.ok).toBe(false);
             expect(doc.actionError).toEqual({ message: 'not allowed', code: 'forbidden' });
             expect(doc.error.kind).toBe('action_error');
+        });
+
+        it('the function sees neither the secret key nor the provider token', async () => {
+            const result = await ferry(['peek', 'conn-peek', '--json']);
+            expect(result.code, result.stderr).toBe(0);
+            const doc = JSON.parse(result.stdout);
+            const seen = JSON.parse(doc.output.seen);
+            expect(seen.connection).toMatchObject({ connection_id: 'conn-peek', provider_config_key: 'github', connection_config: { org: 'acme' } });
+            expect(seen.connection.credentials).toBeUndefined();
+            expect(seen.env.NANGO_SECRET_KEY_DEV).toBeUndefined();
+            expect(seen.env.NANGO_HOSTPORT).toBeUndefined();
+            expectNoSecrets(result.stdout, result.stderr);
+        });
+
+        it('a function that does not build exits 10 with the bundler\'s message, before running anything', async () => {
+            const result = await ferry(['broken', 'conn-broken']);
+            expect(result.code, result.stderr).toBe(10);
+            expect(result.stderr).toMatch(/github\/actions\/broken\.ts does not build: .*left-pad/);
+            expect(result.stderr).not.toContain('[info]');
+            expect(proxiedFor('conn-broken')).toHaveLength(0);
         });
 
         it('uses --metadata instead of the connection\'s', async () => {
