@@ -182,7 +182,8 @@ describe('dependency install', () => {
         // Stand-ins that record how they were called, so nothing reaches a registry.
         for (const manager of ['npm', 'pnpm', 'yarn']) {
             const script = join(bin, manager);
-            await writeFile(script, `#!/bin/sh\necho "${manager} $PWD $*" >> "${log}"\nexit \${FAKE_INSTALL_EXIT:-0}\n`);
+            // It also talks on stdout, as real ones do: that must not reach Ferry's --json stdout.
+            await writeFile(script, `#!/bin/sh\necho "${manager} $PWD $*" >> "${log}"\necho "added 2 packages"\nexit \${FAKE_INSTALL_EXIT:-0}\n`);
             await chmod(script, 0o755);
         }
     });
@@ -195,6 +196,7 @@ describe('dependency install', () => {
         expect(result.code, result.stderr).toBe(0);
         expect(JSON.parse(result.stdout)).toMatchObject({ installed: true, packageManager: 'npm' });
         expect(await calls()).toEqual([`npm ${join(tmp, 'with-npm')} install --no-audit --no-fund`]);
+        expect(result.stderr).toContain('added 2 packages');
     });
 
     it('uses the package manager that launched it (npm_config_user_agent)', async () => {
