@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DryrunOutcome } from '../../src/dryrun/live.js';
 import { formatEvent, formatRequest, renderHuman, toJsonDocument } from '../../src/dryrun/render.js';
 import type { RunResult } from '../../src/dryrun/types.js';
+import { makeRunResult } from '../support/run-result.js';
 
 const plain = createColors(false);
 
@@ -10,23 +11,7 @@ function outcome(result: Partial<RunResult>, extra: Partial<DryrunOutcome> = {})
     return {
         environment: 'dev',
         connection: { connection_id: 'c1', provider_config_key: 'github', provider: 'github', metadata: null },
-        result: {
-            ok: true,
-            type: 'sync',
-            function: 'issues',
-            integration: 'github',
-            connectionId: 'c1',
-            records: {},
-            writes: [],
-            checkpoint: null,
-            metadata: null,
-            logs: [],
-            logsDropped: 0,
-            requests: [],
-            validation: [],
-            durationMs: 1234.4,
-            ...result
-        },
+        result: makeRunResult({ durationMs: 1234.4, ...result }),
         ...extra
     };
 }

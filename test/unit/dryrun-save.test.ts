@@ -6,31 +6,21 @@ import { openJsonlSink } from '../../src/dryrun/jsonl-sink.js';
 import { apiSection, buildFixture, saveFixture, whyNotSavable } from '../../src/dryrun/save.js';
 import type { RecordedExchange, RunResult } from '../../src/dryrun/types.js';
 import { makeTempDir } from '../support/cli.js';
+import { makeRunResult } from '../support/run-result.js';
 
 const SECRET = 'sk-live-0123456789abcdef';
 
 function result(overrides: Partial<RunResult> = {}): RunResult {
-    return {
-        ok: true,
-        type: 'sync',
-        function: 'issues',
-        integration: 'github',
-        connectionId: 'c1',
+    return makeRunResult({
         records: { Issue: { saved: 2, updated: 0, deleted: 1, first: [] } },
         saved: { Issue: [{ id: '1' }, { id: '2' }] },
         updated: { Issue: [] },
         deleted: { Issue: [{ id: '3' }] },
-        writes: [],
-        checkpoint: null,
         metadata: { owner: 'o' },
-        logs: [],
-        logsDropped: 0,
-        requests: [],
-        validation: [],
         exchanges: [],
         durationMs: 5,
         ...overrides
-    };
+    });
 }
 
 const page = (n: number): RecordedExchange => ({
