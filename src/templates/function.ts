@@ -35,6 +35,8 @@ export default createSync({
         // Point the endpoint at the provider's list endpoint and map its fields below.
         const pages = nango.paginate<{ id: string | number; name?: string; updated_at?: string }>({
             endpoint: '/${name}',
+            // Without a provider default, say how pages work, e.g.
+            // paginate: { type: 'cursor', cursor_path_in_response: 'next_cursor', cursor_name_in_request: 'cursor', response_path: 'items' },
             retries: 3
         });
         for await (const page of pages) {
