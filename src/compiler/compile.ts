@@ -12,6 +12,7 @@ import { writeFilesAtomic, type FileWrite } from '../util/fs.js';
 import { bundleFunctions } from './bundle.js';
 import { cacheKey, emptyCache, loadCache, saveCache, validEntry, type CacheEntry, type CompileCache } from './cache.js';
 import { EvaluationError, evaluateDefinition } from './evaluate.js';
+import { createFramer } from './frame.js';
 import { MANIFEST_PATH, buildManifest, serializeManifest } from './manifest.js';
 import { StampChecker, fileStamp, type FileStamp } from './stamps.js';
 import { summarizeDefinition } from './summarize.js';
@@ -29,8 +30,8 @@ import type {
 } from './types.js';
 import { validateDefinition, validateProject } from './validate.js';
 
-/** Options that change every bundle; part of the cache key. */
-const BUNDLE_OPTIONS = { sourcemap: true } as const;
+/** Options that change every bundle; part of the cache key (`cacheKey(BUNDLE_OPTIONS)`). */
+export const BUNDLE_OPTIONS = { sourcemap: true } as const;
 /** A bundle file name compile writes: `<integration>_<syncs|actions|on-events>_<name>.cjs`. */
 const BUNDLE_FILE = /^.+_(syncs|actions|on-events)_.+\.cjs$/;
 
@@ -195,6 +196,16 @@ export function withoutEchoes(typeDiagnostics: readonly CompileDiagnostic[], oth
     return typeDiagnostics.filter((d) => !(d.file && d.line && lines.has(`${d.file}:${d.line}`)));
 }
 
+/** Code frames for located diagnostics that came without one (index.ts problems, definition checks). */
+function withFrames(diagnostics: CompileDiagnostic[]): CompileDiagnostic[] {
+    const frameOf = createFramer();
+    return diagnostics.map((d) => {
+        if (d.frame || !d.file || !d.line) return d;
+        const frame = frameOf(d.file, d.line, d.column ?? 1);
+        return frame ? { ...d, frame } : d;
+    });
+}
+
 /** The whole pipeline. Writes build/*.cjs and .nango/nango.json only when there is no error. */
 export async function compileProject(options: CompileOptions): Promise<ProjectCompileResult> {
     const started = performance.now();
@@ -210,7 +221,7 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
         options.typecheck === false
             ? undefined
             : (progress({ stage: 'typecheck', message: 'type-checking' }),
-              typecheckProject({ root: paths.root, cacheDir: paths.cacheDir, force: !useCache, signal: abort.signal }).catch(typecheckFailure));
+              typecheckProject({ root: paths.root, cacheDir: paths.cacheDir, force: !useCache, signal: abort.signal, entries: refs.map((ref) => ref.file) }).catch(typecheckFailure));
 
     try {
         const key = await cacheKey(BUNDLE_OPTIONS);
@@ -246,7 +257,7 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
         }
 
         const own = [...entryProblems, ...bundled.errors, ...analyzed.flatMap((a) => a.diagnostics), ...projectDiagnostics];
-        const errors = [...own, ...withoutEchoes(typecheckOutcome?.diagnostics ?? [], own)].sort(sortDiagnostics);
+        const errors = withFrames([...own, ...withoutEchoes(typecheckOutcome?.diagnostics ?? [], own)]).sort(sortDiagnostics);
         const typecheckSummary = { ran: typecheckOutcome !== undefined && !typecheckOutcome.cached, cached: typecheckOutcome?.cached ?? false, durationMs: typecheckOutcome?.durationMs ?? 0 };
         const base = { root: paths.root, manifestPath: paths.manifestPath, typecheck: typecheckSummary, warnings: bundled.warnings };
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** A code frame for a diagnostic: the line before, the line, the line after, and a caret. */
 export function codeFrame(source: string | undefined, line: number, column: number): string | undefined {
     if (source === undefined || line < 1) return undefined;
@@ -13,4 +15,19 @@ export function codeFrame(source: string | undefined, line: number, column: numb
         if (n === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
     }
     return out.join('\n');
+}
+
+/** Frames for many diagnostics, reading each file once. */
+export function createFramer(): (file: string, line: number, column: number) => string | undefined {
+    const sources = new Map<string, string | undefined>();
+    return (file, line, column) => {
+        if (!sources.has(file)) {
+            try {
+                sources.set(file, readFileSync(file, 'utf8'));
+            } catch {
+                sources.set(file, undefined);
+            }
+        }
+        return codeFrame(sources.get(file), line, column);
+    };
 }

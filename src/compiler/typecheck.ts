@@ -10,10 +10,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../util/fs.js';
 import { ferryPackageRoot, resolveFromFerry } from './ferry-package.js';
-import { codeFrame } from './frame.js';
-import { fileStamps, stampsUnchanged, type FileStamp } from './stamps.js';
+import { createFramer } from './frame.js';
+import { fileStamps, hashContent, stampsUnchanged, type FileStamp } from './stamps.js';
 import type { CompileDiagnostic } from './types.js';
 
 /** The strict options of a Nango project's tsconfig (reference §1), used when the project has none. */
@@ -36,6 +37,8 @@ export interface TypecheckOptions {
     /** Ignore the clean-check record (tsc's own incremental state is still used). */
     force?: boolean;
     signal?: AbortSignal;
+    /** The function files (absolute). With more than CHUNK_SIZE, the check runs in chunks of them. */
+    entries?: readonly string[];
 }
 
 export interface TypecheckOutcome {
@@ -45,7 +48,6 @@ export interface TypecheckOutcome {
     durationMs: number;
 }
 
-const RECORD_FILE = 'typecheck.json';
 const RECORD_VERSION = 1;
 
 interface CleanRecord {
@@ -54,23 +56,67 @@ interface CleanRecord {
     files: FileStamp[];
 }
 
+/**
+ * Entries per tsc program. One program for thousands of functions grows past a gigabyte (every
+ * model is its own instantiation of zod's types), so big projects are checked in chunks, one
+ * after the other: memory stays bounded and each chunk has its own incremental state.
+ */
+export const CHUNK_SIZE = 400;
+
+interface CheckJob {
+    /** Suffix of the job's files in the cache folder ('' for the whole project). */
+    id: string;
+    configText: string;
+}
+
+/** The tsc programs to run: the whole project, or stable chunks of entries for large ones. */
+export function typecheckJobs(root: string, cacheDir: string, entries: readonly string[] | undefined): CheckJob[] {
+    if (!entries || entries.length <= CHUNK_SIZE) return [{ id: '', configText: generatedTsconfig(root, cacheDir) }];
+    const count = Math.ceil(entries.length / CHUNK_SIZE);
+    const groups: string[][] = Array.from({ length: count }, () => []);
+    // By a hash of the path, not by position: adding one function re-checks one chunk, not all after it.
+    for (const entry of [...entries].sort()) groups[parseInt(hashContent(entry).slice(0, 8), 16) % count]!.push(entry);
+    return groups
+        .filter((files) => files.length > 0)
+        .map((files, i) => {
+            const id = `-${count}-${i}`;
+            return { id, configText: generatedTsconfig(root, cacheDir, { files, buildInfo: `tsbuildinfo${id}` }) };
+        });
+}
+
 export async function typecheckProject(options: TypecheckOptions): Promise<TypecheckOutcome> {
     const started = performance.now();
     const { root, cacheDir } = options;
     await mkdir(cacheDir, { recursive: true });
-    const configText = generatedTsconfig(root, cacheDir);
-    const configPath = join(cacheDir, 'tsconfig.json');
-    const recordPath = join(cacheDir, RECORD_FILE);
-
-    if (!options.force && (await cleanRecordHolds(recordPath, configText))) {
-        return { diagnostics: [], cached: true, durationMs: performance.now() - started };
+    const diagnostics: CompileDiagnostic[] = [];
+    const seen = new Set<string>();
+    let cached = true;
+    for (const job of typecheckJobs(root, cacheDir, options.entries)) {
+        options.signal?.throwIfAborted();
+        const outcome = await runJob(options, job);
+        cached &&= outcome.cached;
+        for (const d of outcome.diagnostics) {
+            // A helper shared across chunks is reported once per chunk.
+            const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            diagnostics.push(d);
+        }
     }
-    if ((await readFile(configPath, 'utf8').catch(() => undefined)) !== configText) await writeFileAtomic(configPath, configText);
-    // A forced check starts from nothing, like --no-cache promises.
-    if (options.force) await rm(join(cacheDir, 'tsbuildinfo'), { force: true });
+    return { diagnostics, cached, durationMs: performance.now() - started };
+}
 
-    const tscArgs = [resolveFromFerry('typescript/bin/tsc'), '-p', configPath, '--pretty', 'false', '--listFiles'];
-    const { stdout, code } = await runTsc(tscArgs, root, options.signal);
+async function runJob(options: TypecheckOptions, job: CheckJob): Promise<{ diagnostics: CompileDiagnostic[]; cached: boolean }> {
+    const { root, cacheDir } = options;
+    const configPath = join(cacheDir, `tsconfig${job.id}.json`);
+    const recordPath = join(cacheDir, `typecheck${job.id}.json`);
+    if (!options.force && (await cleanRecordHolds(recordPath, job.configText))) return { diagnostics: [], cached: true };
+    if ((await readFile(configPath, 'utf8').catch(() => undefined)) !== job.configText) await writeFileAtomic(configPath, job.configText);
+    // A forced check starts from nothing, like --no-cache promises.
+    if (options.force) await rm(join(cacheDir, `tsbuildinfo${job.id}`), { force: true });
+
+    const tsc = await tscCommand();
+    const { stdout, code } = await runTsc(tsc.command, [...tsc.args, '-p', configPath, '--pretty', 'false', '--listFiles'], root, options.signal);
     const { diagnostics, files } = parseTscOutput(stdout, root);
     if (code !== 0 && diagnostics.length === 0) {
         diagnostics.push({ code: 'TYPECHECK_FAILED', message: `tsc exited with code ${code} without reporting why: ${stdout.trim().split('\n').slice(-3).join(' ') || 'no output'}` });
@@ -78,12 +124,12 @@ export async function typecheckProject(options: TypecheckOptions): Promise<Typec
     if (diagnostics.length === 0) {
         // Directories too: a new file in a folder tsconfig includes changes the folder's mtime.
         const watched = [...new Set([...files, ...files.map((file) => dirname(file)), root])];
-        const record: CleanRecord = { version: RECORD_VERSION, config: configText, files: await fileStamps(watched) };
+        const record: CleanRecord = { version: RECORD_VERSION, config: job.configText, files: await fileStamps(watched) };
         await writeFileAtomic(recordPath, JSON.stringify(record));
     } else {
         await writeFileAtomic(recordPath, '{}');
     }
-    return { diagnostics, cached: false, durationMs: performance.now() - started };
+    return { diagnostics, cached: false };
 }
 
 async function cleanRecordHolds(recordPath: string, configText: string): Promise<boolean> {
@@ -96,9 +142,30 @@ async function cleanRecordHolds(recordPath: string, configText: string): Promise
     }
 }
 
-function runTsc(args: string[], cwd: string, signal: AbortSignal | undefined): Promise<{ stdout: string; code: number }> {
+let tscCommandPromise: Promise<{ command: string; args: string[] }> | undefined;
+
+/**
+ * How to start tsc: the native executable itself when TypeScript can say where it is. On Node 20
+ * the `bin/tsc` wrapper runs it through execFileSync, so killing the wrapper (an aborted compile)
+ * would leave the checker running, and the wrapper costs a Node start-up.
+ */
+export function tscCommand(): Promise<{ command: string; args: string[] }> {
+    tscCommandPromise ??= (async () => {
+        try {
+            const module = (await import(pathToFileURL(resolveFromFerry('typescript/lib/getExePath.js')).href)) as { default: () => string };
+            const command = module.default();
+            if (existsSync(command)) return { command, args: [] };
+        } catch {
+            // Fall back to the wrapper below.
+        }
+        return { command: process.execPath, args: [resolveFromFerry('typescript/bin/tsc')] };
+    })();
+    return tscCommandPromise;
+}
+
+function runTsc(command: string, args: string[], cwd: string, signal: AbortSignal | undefined): Promise<{ stdout: string; code: number }> {
     return new Promise((resolvePromise, reject) => {
-        const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+        const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
         const out: Buffer[] = [];
         child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
         child.stderr.on('data', (chunk: Buffer) => out.push(chunk));
@@ -114,7 +181,7 @@ const GLOBAL = /^(error|warning) (TS\d+): (.*)$/;
 export function parseTscOutput(output: string, root: string): { diagnostics: CompileDiagnostic[]; files: string[] } {
     const diagnostics: CompileDiagnostic[] = [];
     const files: string[] = [];
-    const sources = new Map<string, string | undefined>();
+    const frameOf = createFramer();
     let last: CompileDiagnostic | undefined;
     for (const line of output.split(/\r?\n/)) {
         if (line === '') continue;
@@ -123,7 +190,7 @@ export function parseTscOutput(output: string, root: string): { diagnostics: Com
             const [, file, lineNo, column, , code, message] = located as unknown as [string, string, string, string, string, string, string];
             const absolute = resolve(root, file);
             last = { file: absolute, line: Number(lineNo), column: Number(column), code, message };
-            const frame = codeFrame(sourceOf(sources, absolute), last.line!, last.column!);
+            const frame = frameOf(absolute, last.line!, last.column!);
             if (frame) last.frame = frame;
             diagnostics.push(last);
             continue;
@@ -142,17 +209,6 @@ export function parseTscOutput(output: string, root: string): { diagnostics: Com
         if (isAbsolute(line)) files.push(line);
     }
     return { diagnostics, files };
-}
-
-function sourceOf(cache: Map<string, string | undefined>, file: string): string | undefined {
-    if (!cache.has(file)) {
-        try {
-            cache.set(file, readFileSync(file, 'utf8'));
-        } catch {
-            cache.set(file, undefined);
-        }
-    }
-    return cache.get(file);
 }
 
 /** Whether `<dir>/node_modules/<name>` exists at or above the project root. */
@@ -203,7 +259,14 @@ export function parseJsonc(text: string): unknown {
  * project's own options win, except `noEmit` and the incremental state, which Ferry owns) and adds
  * `paths` only for the SDK and zod when the project does not have them installed.
  */
-export function generatedTsconfig(root: string, cacheDir: string): string {
+export interface ChunkOptions {
+    /** Check exactly these files (and what they import) instead of the project's include. */
+    files: readonly string[];
+    /** File name of this chunk's tsBuildInfo in the cache folder. */
+    buildInfo: string;
+}
+
+export function generatedTsconfig(root: string, cacheDir: string, chunk?: ChunkOptions): string {
     const projectConfigPath = join(root, 'tsconfig.json');
     let project: ProjectTsconfig | undefined;
     if (existsSync(projectConfigPath)) {
@@ -235,7 +298,7 @@ export function generatedTsconfig(root: string, cacheDir: string): string {
     const compilerOptions: Record<string, unknown> = {
         noEmit: true,
         incremental: true,
-        tsBuildInfoFile: join(cacheDir, 'tsbuildinfo'),
+        tsBuildInfoFile: join(cacheDir, chunk?.buildInfo ?? 'tsbuildinfo'),
         ...(Object.keys(paths).length > 0 ? { paths } : {})
     };
     if (project) {
@@ -249,6 +312,11 @@ export function generatedTsconfig(root: string, cacheDir: string): string {
     } else {
         Object.assign(compilerOptions, DEFAULT_COMPILER_OPTIONS, isEsmPackage(root) ? {} : BUNDLER_RESOLUTION, { noEmit: true });
         config['files'] = [join(root, 'index.ts')];
+    }
+    if (chunk) {
+        config['files'] = [...chunk.files];
+        config['include'] = [];
+        delete config['exclude'];
     }
     config['compilerOptions'] = compilerOptions;
     return `${JSON.stringify(config, null, 2)}\n`;

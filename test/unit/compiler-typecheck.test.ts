@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeFrame } from '../../src/compiler/frame.js';
-import { generatedTsconfig, parseJsonc, parseTscOutput } from '../../src/compiler/typecheck.js';
+import { CHUNK_SIZE, generatedTsconfig, parseJsonc, parseTscOutput, typecheckJobs } from '../../src/compiler/typecheck.js';
 
 describe('parseTscOutput', () => {
     it('reads located and global diagnostics, message chains and the listed files', () => {
@@ -65,5 +65,21 @@ describe('generatedTsconfig', () => {
         expect(config.compilerOptions.paths.zod).toBeUndefined();
         expect(config.compilerOptions.paths.nango).toBeDefined();
         expect(config.compilerOptions.tsBuildInfoFile).toBe(join(root, 'build/.ferry/tsbuildinfo'));
+    });
+});
+
+describe('typecheckJobs', () => {
+    it('checks a small project as one program and a large one in stable chunks that cover every entry', () => {
+        expect(typecheckJobs('/p', '/p/build/.ferry', ['/p/a/syncs/x.ts'])).toHaveLength(1);
+        const entries = Array.from({ length: CHUNK_SIZE * 2 + 1 }, (_, i) => `/p/svc/actions/f${i}.ts`);
+        const jobs = typecheckJobs('/p', '/p/build/.ferry', entries);
+        expect(jobs).toHaveLength(3);
+        const files = jobs.flatMap((job) => JSON.parse(job.configText).files as string[]);
+        expect(files.sort()).toEqual([...entries].sort());
+        expect(new Set(jobs.map((job) => JSON.parse(job.configText).compilerOptions.tsBuildInfoFile)).size).toBe(3);
+        // One more function changes one chunk: every other file stays where it was.
+        const again = typecheckJobs('/p', '/p/build/.ferry', [...entries, '/p/svc/actions/new.ts']);
+        expect(again).toHaveLength(3);
+        expect(again.filter((job, i) => job.configText !== jobs[i]!.configText)).toHaveLength(1);
     });
 });
