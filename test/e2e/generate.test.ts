@@ -73,6 +73,17 @@ describe('ferry generate', () => {
         expect(check.code).toBe(0);
     });
 
+    it('produces functions that pass ferry compile (description, frequency, models with id, zod)', async () => {
+        const result = await runFerry(['compile', '--json', '--no-typecheck'], { cwd: root });
+        expect(result.code, result.stderr).toBe(0);
+        const json = JSON.parse(result.stdout);
+        expect(json.ok).toBe(true);
+        const files = json.functions.map((f: { file: string }) => f.file);
+        expect(files).toEqual(
+            expect.arrayContaining(['github/syncs/pull-requests.ts', 'linear/actions/create-ticket.ts', 'github/on-events/check-access.ts', 'github/syncs/commits.ts'])
+        );
+    });
+
     it("imports from 'nango' in a Nango project", async () => {
         const nango = join(tmp, 'nango-project');
         await mkdir(join(nango, '.nango'), { recursive: true });
