@@ -20,10 +20,21 @@ export async function run(options: DryrunCommandOptions, ctx: CliContext): Promi
               const line = formatEvent(event, ctx.colors);
               if (line) (line.level === 'warn' ? ctx.log.warn : ctx.log.info)(line.text);
           };
+    const interrupt = new AbortController();
+    const onSignal = (): void => interrupt.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     let outcome;
     try {
         outcome = await dryrun(
-            { ...options, cwd: ctx.cwd, env: ctx.env, ...(onEvent ? { onEvent } : {}), debug: (message) => ctx.log.debug('dryrun', message) },
+            {
+                ...options,
+                cwd: ctx.cwd,
+                env: ctx.env,
+                signal: interrupt.signal,
+                ...(onEvent ? { onEvent } : {}),
+                debug: (message) => ctx.log.debug('dryrun', message)
+            },
             { runFunction, createSandbox: () => createSandbox() }
         );
     } catch (error) {
@@ -31,6 +42,9 @@ export async function run(options: DryrunCommandOptions, ctx: CliContext): Promi
         const frames = error instanceof FerryError ? error.details?.['frames'] : undefined;
         if (!ctx.json && Array.isArray(frames)) for (const frame of frames) ctx.log.info(String(frame));
         throw error;
+    } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
     }
     if (ctx.json) {
         ctx.printJson(toJsonDocument(outcome));

@@ -44,6 +44,8 @@ export interface DryrunOptions {
     onEvent?: (event: RunEvent) => void;
     /** Records per model kept for display; default 10. */
     firstN?: number;
+    /** Ctrl-C: stops the function, discards --out, writes no fixture. */
+    signal?: AbortSignal;
     /** Phase timings and other detail for --debug; free when absent. */
     debug?: (message: () => string) => void;
 }
@@ -95,6 +97,9 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
     debug(`${ref.relPath} picked, settings resolved (${settings.keyVariable}, ${settings.host})`);
     const client = new PlatformClient({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable });
     const sandbox = deps.createSandbox?.();
+    // Closing the sandbox ends the run at once (its worker is terminated).
+    const onAbort = (): void => void sandbox?.close();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     // The provider catalog loads while the main thread waits on esbuild and the platform.
     const catalog = import('../providers/catalog.js').then((module) => {
         module.providerNames().catch(() => undefined);
@@ -144,6 +149,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
             ...(sandbox ? { sandbox } : {})
         });
         debug('function finished');
+        if (options.signal?.aborted) throw interrupted();
 
         const outcome: DryrunOutcome = { result, environment, connection };
         if (sink && outFile) {
@@ -170,8 +176,18 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         }
         return outcome;
     } finally {
+        options.signal?.removeEventListener('abort', onAbort);
         await Promise.all([sink?.abort(), sandbox?.close(), client.close()]);
     }
+}
+
+function interrupted(): FerryError {
+    return new FerryError({
+        code: 'INTERRUPTED',
+        message: 'Dry run interrupted',
+        hint: 'Nothing was saved; --out left its target as it was.',
+        exitCode: ExitCode.Interrupted
+    });
 }
 
 /** By name, `integration/name`, or with --integration-id when a name exists in several integrations. */

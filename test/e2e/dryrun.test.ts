@@ -3,10 +3,11 @@
  * on 127.0.0.1. Every case uses its own connection id, so cases run side by side and each one's
  * requests can be told apart on the shared servers.
  */
-import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, REPO_ROOT, runFerry, type CliResult } from '../support/cli.js';
+import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry, type CliResult } from '../support/cli.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 
@@ -198,7 +199,7 @@ async function writeProject(root: string, platformUrl: string, secretKey: string
     await writeFile(join(root, '.env'), `NANGO_SECRET_KEY_DEV=${secretKey}\nNANGO_HOSTPORT=${platformUrl}\n`);
 }
 
-const CONNECTIONS = ['peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta'];
+const CONNECTIONS = ['interrupt', 'peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta'];
 
 describe('ferry dryrun', () => {
     let dir: string;
@@ -385,6 +386,20 @@ describe('ferry dryrun', () => {
             // Measured inside the run: the wall clock of a spawned CLI on a loaded machine says little.
             expect(doc.durationMs).toBeGreaterThanOrEqual(900);
             expect(doc.durationMs).toBeLessThan(5_000);
+        });
+
+        it('Ctrl-C stops the run, exits 130 and leaves no --out file behind', async () => {
+            const child = spawn(process.execPath, [FERRY_BIN, 'dryrun', 'hang', 'conn-interrupt', '--out', 'interrupted/x.jsonl'], { cwd: dir, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+            let stderr = '';
+            child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+            const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+            // Once the connection was looked up, the function is about to run or running.
+            for (let i = 0; i < 300 && !platform.requests.some((r) => r.path === '/connections/conn-interrupt'); i++) await new Promise((r) => setTimeout(r, 50));
+            await new Promise((r) => setTimeout(r, 500));
+            child.kill('SIGINT');
+            expect(await exited, stderr).toBe(130);
+            expect(stderr).toContain('Dry run interrupted');
+            expect(await readdir(join(dir, 'interrupted'))).toEqual([]);
         });
 
         it('exits 12 when the function throws, with the stack mapped to the .ts source', async () => {
