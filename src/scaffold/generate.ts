@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FerryError, usageError } from '../errors.js';
+import { errnoCode, FerryError, usageError } from '../errors.js';
 import { withImports } from '../project/index-file.js';
 import { findProjectRoot } from '../project/project.js';
 import { FOLDER_OF, TYPE_OF, type FunctionFolder } from '../project/types.js';
@@ -62,7 +62,16 @@ export async function generateFunction(options: GenerateOptions): Promise<Genera
     const index = await readFile(indexFile, 'utf8');
     const nextIndex = withImports(index, [relPath]);
     const content = functionTemplate({ kind, integration, name, event, sdk: await sdkModule(root) });
-    await writeFilesAtomic([{ path: join(root, relPath), content }, ...(nextIndex === index ? [] : [{ path: indexFile, content: nextIndex }])]);
+    try {
+        await writeFilesAtomic([{ path: join(root, relPath), content }, ...(nextIndex === index ? [] : [{ path: indexFile, content: nextIndex }])]);
+    } catch (error) {
+        throw new FerryError({
+            code: 'WRITE_FAILED',
+            message: `could not write ${relPath} (${errnoCode(error) ?? (error as Error).message}); nothing was written`,
+            hint: `Check that ${root} is writable, then run the command again.`,
+            cause: error
+        });
+    }
     return { root, kind, integration, name, file: relPath, indexUpdated: nextIndex !== index };
 }
 

@@ -1,7 +1,7 @@
 /** `ferry init`: a new functions project with a working example, then its dependencies. */
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { FerryError } from '../errors.js';
+import { errnoCode, FerryError } from '../errors.js';
 import { ENV_FILE, GITIGNORE_FILE, mergeGitignore, projectFiles } from '../templates/project.js';
 import { ferryDependencySpec, findCliPackage, type CliPackage } from './cli-package.js';
 import { detectPackageManager, installCommandLine, runInstall, type PackageManager } from './package-manager.js';
@@ -50,7 +50,16 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     const cli = options.cli ?? findCliPackage();
     const templates = projectFiles({ name: packageName(root), ferrySpec: ferryDependencySpec(cli), zodRange: cli.zodRange });
     const { files, kept } = await planWrites(root, templates);
-    await writeTree(root, files);
+    try {
+        await writeTree(root, files);
+    } catch (error) {
+        throw new FerryError({
+            code: 'WRITE_FAILED',
+            message: `could not write the project to ${root} (${errnoCode(error) ?? (error as Error).message}); nothing was written`,
+            hint: 'Check that the path is a folder you can write to, then run ferry init again.',
+            cause: error
+        });
+    }
 
     const { packageManager } = detectPackageManager(root, options.env);
     const result: InitResult = { root, files: files.map((f) => f.path), kept, installed: false, packageManager };

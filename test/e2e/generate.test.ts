@@ -122,6 +122,17 @@ describe('ferry generate refusals change nothing', () => {
         expect(await hashTree(root)).toEqual(before);
     });
 
+    it('reports a write failure in one line and leaves the project unchanged', async () => {
+        await writeFile(join(root, 'notes'), 'a file where an integration folder would go\n');
+        const before = await hashTree(root);
+        const result = await runFerry(['generate', 'sync', 'notes', 'todo', '--json'], { cwd: root });
+        expect(result.code).toBe(1);
+        expect(JSON.parse(result.stdout).error.code).toBe('WRITE_FAILED');
+        expect(result.stderr).toMatch(/^error could not write notes\/syncs\/todo.ts \(\w+\); nothing was written/);
+        expect(await hashTree(root)).toEqual(before);
+        await rm(join(root, 'notes'));
+    });
+
     it('refuses a folder that is not a project', async () => {
         const outside = join(tmp, 'not-a-project');
         await mkdir(outside);

@@ -146,6 +146,15 @@ describe('ferry init refusals and --force', () => {
         expect(await hashTree(tmp)).toEqual(before);
     });
 
+    it('reports a path it cannot create in one line, writing nothing', async () => {
+        await writeFile(join(tmp, 'plain-file'), 'x');
+        const before = await hashTree(tmp);
+        const result = await runFerry(['init', 'plain-file/project', '--no-install'], { cwd: tmp });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/^error could not write the project to .*plain-file\/project \(\w+\); nothing was written\./);
+        expect(await hashTree(tmp)).toEqual(before);
+    });
+
     it('refuses a path that is a file', async () => {
         await writeFile(join(tmp, 'a-file'), 'x');
         const before = await hashTree(tmp);
