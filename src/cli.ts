@@ -156,19 +156,19 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
 
     command('dryrun')
         .description('run one function locally against a real connection')
-        .argument('<function>', 'function name (sync, action or on-event)')
+        .argument('<function>', 'function name (sync, action or on-event), or <integration>/<name>')
         .argument('<connectionId>', 'connection to run against')
         .option('-e, --environment <env>', 'platform environment', 'dev')
         .option('--integration-id <id>', 'integration (provider config key), when the function name is ambiguous')
         .option('-i, --input <json>', 'action input: JSON or @file.json')
-        .option('-m, --metadata <json>', 'connection metadata: JSON or @file.json')
+        .option('-m, --metadata <json>', "metadata for getMetadata instead of the connection's: JSON or @file.json")
         .option('-c, --checkpoint <json>', 'starting checkpoint: JSON or @file.json')
         .option('-l, --lastSyncDate <date>', 'last sync date (ISO 8601)')
         .option('--variant <name>', 'sync variant')
         .option('--validate', 'make a record or output that fails its schema fatal')
         .option('--save', 'save a test fixture to <integration>/tests/<name>.test.json')
         .option('--out <file.jsonl>', 'stream every record as JSON lines to a file')
-        .option('--timeout <duration>', 'stop the function after this long, e.g. 30s, 5m')
+        .option('--timeout <duration>', 'stop the function after this long, e.g. 30s, 5m (exit 12)')
         .action(
             action('dryrun', ([functionName, connectionId], o) => ({
                 functionName,
