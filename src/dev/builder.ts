@@ -90,6 +90,16 @@ export class DevBuilder {
         return { builder, ok };
     }
 
+    /**
+     * Most saves change code inside exec, not what the manifest says. An unchanged entry keeps its
+     * old object, so the manifest text is reused and not rewritten (see ManifestText).
+     */
+    private keepSummary(summary: FunctionSummary): void {
+        const previous = this.summaries.get(summary.id);
+        if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return;
+        this.summaries.set(summary.id, summary);
+    }
+
     /** Logs each step's time under --debug; free otherwise. */
     private stopwatch(what: string): (step: string) => void {
         const debug = this.options.debug;
@@ -104,6 +114,21 @@ export class DevBuilder {
 
     private currentSummaries(): FunctionSummary[] {
         return this.functionRefs.flatMap((ref) => this.summaries.get(ref.id) ?? []);
+    }
+
+    /**
+     * Bundles and evaluates one function without writing anything, so the first save does not pay
+     * for starting esbuild and compiling the evaluator (after a warm compile neither has run yet).
+     */
+    async warmUp(): Promise<void> {
+        const ref = this.functionRefs.find((r) => !this.dirty.has(r.id));
+        if (!ref) return;
+        try {
+            const { bundles } = await bundleFunctions(this.root, [ref], { sourcemap: true });
+            for (const bundle of bundles) analyzeBundle(this.paths, bundle);
+        } catch {
+            // Only a head start: the real rebuild reports whatever went wrong.
+        }
     }
 
     /** True when a changed file can matter: a source of some bundle, index.ts, or a config file. */
@@ -217,7 +242,7 @@ export class DevBuilder {
         const analysisErrors = analyzed.flatMap((a) => a.result.diagnostics);
         const good = analyzed.filter((a) => a.result.summary !== undefined);
         for (const a of analyzed) {
-            if (a.result.summary) this.summaries.set(a.result.ref.id, a.result.summary);
+            if (a.result.summary) this.keepSummary(a.result.summary);
             else this.dirty.add(a.result.ref.id);
         }
         lap('evaluated');

@@ -24,9 +24,9 @@ export function formatEvent(event: DevEvent, style: PrintStyle): string[] {
     const c = style.colors;
     switch (event.event) {
         case 'ready': {
-            const state = event.ok ? c.green('✓') : c.yellow('!');
             const check = event.typecheck ? ', type-checking in the background' : '';
-            return [`${state} ${plural(event.functions.length, 'function')} ready in ${ms(event.durationMs)}${check}. Watching for changes (Ctrl-C to stop)`];
+            const state = event.ok ? `${c.green('✓')} ${plural(event.functions.length, 'function')} ready` : `${c.yellow('!')} ${plural(event.functions.length, 'function')}, some with errors (above)`;
+            return [`${state} in ${ms(event.durationMs)}${check}. Watching for changes (Ctrl-C to stop)`];
         }
         case 'rebuild-start':
             return style.verbose ? [c.dim(`… ${event.files.map((f) => `${f.file} (${f.kind})`).join(', ')}`)] : [];

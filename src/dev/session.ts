@@ -45,6 +45,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
     let queue: ChangedFile[] = [];
     let processing: Promise<void> | undefined;
     let typecheck: BackgroundTypecheck | undefined;
+    let warming: Promise<void> | undefined;
 
     const batcher = createChangeBatcher((files) => {
         queue.push(...files);
@@ -113,6 +114,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
             typecheck: typecheck !== undefined
         });
         typecheck?.request();
+        warming = built.builder.warmUp();
         kick();
     } catch (error) {
         batcher.cancel();
@@ -134,6 +136,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
                 await watcher?.close();
                 // Let a rebuild in flight finish its writes: stopping must not leave half a build.
                 await processing;
+                await warming;
                 await typecheck?.stop();
                 onEvent({ event: 'stop', reason });
                 resolveDone(reason);

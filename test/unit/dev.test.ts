@@ -1,8 +1,66 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { serializeManifest } from '../../src/compiler/manifest.js';
+import type { Manifest, ManifestAction, ManifestSync } from '../../src/compiler/types.js';
 import { createChangeBatcher } from '../../src/dev/debounce.js';
 import type { ChangedFile } from '../../src/dev/events.js';
 import { SourceGraph } from '../../src/dev/graph.js';
+import { ManifestText } from '../../src/dev/output.js';
 import { isIgnored } from '../../src/dev/watcher.js';
+
+function sync(name: string, fields: Record<string, unknown>): ManifestSync {
+    return {
+        type: 'sync',
+        name,
+        description: `Syncs ${name} "quoted" \\ and\nnewline`,
+        endpoints: [{ method: 'GET', path: `/${name}`, group: 'g' }],
+        sync_type: 'full',
+        track_deletes: false,
+        auto_start: true,
+        runs: 'every hour',
+        scopes: [],
+        input: null,
+        output: ['Model'],
+        usedModels: ['Model'],
+        webhookSubscriptions: [],
+        version: '1.0.0',
+        json_schema: { definitions: { Model: { type: 'object', properties: fields, required: Object.keys(fields), additionalProperties: false } } },
+        features: []
+    };
+}
+
+function action(name: string): ManifestAction {
+    return {
+        type: 'action',
+        name,
+        description: 'an action',
+        endpoint: null,
+        scopes: ['repo'],
+        input: `ActionInput_x_${name}`,
+        output: null,
+        usedModels: [],
+        version: '0.0.1',
+        json_schema: { definitions: {} },
+        features: ['checkpoints']
+    };
+}
+
+describe('ManifestText', () => {
+    it("writes exactly what compile's serializeManifest writes, before and after an entry changes", () => {
+        const a = sync('a', { id: { type: 'string' }, n: { type: ['number', 'null'] }, tags: { type: 'array', items: { type: 'string' } } });
+        const b = action('b');
+        const manifest = (first: ManifestSync, events: string[]): Manifest => [
+            { providerConfigKey: 'github', syncs: [first], actions: [b], onEventScripts: { 'post-connection-creation': events, 'pre-connection-deletion': [], 'validate-connection': [] } },
+            { providerConfigKey: 'slack', syncs: [], actions: [], onEventScripts: { 'post-connection-creation': [], 'pre-connection-deletion': [], 'validate-connection': ['v'] } }
+        ];
+        const text = new ManifestText();
+        expect(text.render(manifest(a, ['x']))).toBe(serializeManifest(manifest(a, ['x'])));
+        expect(text.render(manifest(a, ['x']))).toBe(serializeManifest(manifest(a, ['x'])));
+        const changed = sync('a', { id: { type: 'string' } });
+        expect(text.render(manifest(changed, ['x']))).toBe(serializeManifest(manifest(changed, ['x'])));
+        expect(text.render(manifest(changed, ['x', 'y']))).toBe(serializeManifest(manifest(changed, ['x', 'y'])));
+        expect(text.render([])).toBe(serializeManifest([]));
+    });
+});
 
 describe('SourceGraph', () => {
     it('maps a shared file to every function built from it, and forgets removed ones', () => {
