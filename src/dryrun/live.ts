@@ -19,7 +19,7 @@ import { didYouMean } from '../util/suggest.js';
 import { parseDateFlag, parseJsonFlag, parseTimeoutFlag } from './args.js';
 import { openJsonlSink, type JsonlSink } from './jsonl-sink.js';
 import { createProxyTransport } from './proxy-transport.js';
-import { saveFixture, whyNotSavable } from './save.js';
+import { saveFixture, whyNotSavable, type FixtureSource } from './save.js';
 import type { Sandbox } from './sandbox.js';
 import type { Connection, HttpTransport, RunEvent, RunOptions, RunResult } from './types.js';
 
@@ -155,23 +155,22 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         if (sink && outFile) {
             const finished = sink;
             sink = undefined;
-            if (result.ok) {
-                await finished.commit();
-                outcome.out = { file: outFile, records: finished.count };
-            } else {
-                await finished.abort();
-                outcome.outDiscarded = outFile;
-            }
+            Object.assign(outcome, await settleOut(finished, outFile, result.ok));
         }
         if (save) {
             const why = whyNotSavable(result);
             if (why) outcome.notSaved = why;
             else {
                 const secrets = secretsToCheck({ name: settings.keyVariable, value: settings.secretKey }, readDotEnv(project.root), options.env);
-                outcome.savedTo = await saveFixture(
-                    { result, connection, input, ...(metadata !== undefined ? { metadata: metadata as Record<string, unknown> } : {}), ...(checkpoint ? { checkpoint: checkpoint as Record<string, unknown> } : {}), ...(lastSyncDate ? { lastSyncDate } : {}) },
-                    { root: project.root, secrets }
-                );
+                const source: FixtureSource = {
+                    result,
+                    connection,
+                    input,
+                    ...(metadata !== undefined ? { metadata: metadata as Record<string, unknown> } : {}),
+                    ...(checkpoint ? { checkpoint: checkpoint as Record<string, unknown> } : {}),
+                    ...(lastSyncDate ? { lastSyncDate } : {})
+                };
+                outcome.savedTo = await saveFixture(source, { root: project.root, secrets });
             }
         }
         return outcome;
@@ -179,6 +178,16 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         options.signal?.removeEventListener('abort', onAbort);
         await Promise.all([sink?.abort(), sandbox?.close(), client.close()]);
     }
+}
+
+/** A successful run's records move into place; a failed run's are discarded, the target untouched. */
+async function settleOut(sink: JsonlSink, file: string, ok: boolean): Promise<Pick<DryrunOutcome, 'out' | 'outDiscarded'>> {
+    if (!ok) {
+        await sink.abort();
+        return { outDiscarded: file };
+    }
+    await sink.commit();
+    return { out: { file, records: sink.count } };
 }
 
 function interrupted(): FerryError {
