@@ -5,6 +5,7 @@
  * command prints it. Bundling and the connection lookup run side by side: they do not depend on
  * each other, and time to the first request is what a developer feels.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleFunctions } from '../compiler/bundle.js';
@@ -80,7 +81,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
     const began = performance.now();
     const debug = (what: string): void => options.debug?.(() => `${what} at ${Math.round(performance.now() - began)} ms`);
     const project = await loadProject(options.cwd);
-    const ref = pickFunction(project.entries, options.functionName, options.integrationId);
+    const ref = pickRegistered(project.root, project.entries, options.functionName, options.integrationId);
 
     const [input, metadata, checkpoint] = await Promise.all([
         parseJsonFlag('--input', options.input, options.cwd),
@@ -197,6 +198,41 @@ function interrupted(): FerryError {
         hint: 'Nothing was saved; --out left its target as it was.',
         exitCode: ExitCode.Interrupted
     });
+}
+
+/** pickFunction, with a better hint when the file exists but index.ts does not import it. */
+function pickRegistered(root: string, entries: readonly FunctionRef[], name: string, integrationId?: string): FunctionRef {
+    try {
+        return pickFunction(entries, name, integrationId);
+    } catch (error) {
+        if (!(error instanceof FerryError) || error.code !== 'FUNCTION_NOT_FOUND') throw error;
+        const wanted = name.includes('/') && !integrationId ? name.slice(name.indexOf('/') + 1) : name;
+        const integration = integrationId ?? (name.includes('/') ? name.slice(0, name.indexOf('/')) : undefined);
+        const file = unregisteredFile(root, wanted, integration);
+        if (!file) throw error;
+        throw new FerryError({
+            code: 'FUNCTION_NOT_REGISTERED',
+            message: `${file} exists but index.ts does not import it`,
+            hint: `Add \`import './${file.replace(/\.ts$/, '.js')}';\` to index.ts.`,
+            exitCode: ExitCode.Failure
+        });
+    }
+}
+
+function unregisteredFile(root: string, name: string, integration: string | undefined): string | undefined {
+    let integrations: string[];
+    try {
+        integrations = integration ? [integration] : readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== 'node_modules').map((d) => d.name);
+    } catch {
+        return undefined;
+    }
+    for (const dir of integrations) {
+        for (const folder of ['syncs', 'actions', 'on-events']) {
+            const rel = `${dir}/${folder}/${name}.ts`;
+            if (existsSync(join(root, rel))) return rel;
+        }
+    }
+    return undefined;
 }
 
 /** By name, `integration/name`, or with --integration-id when a name exists in several integrations. */

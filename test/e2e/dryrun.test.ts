@@ -197,6 +197,8 @@ async function writeProject(root: string, platformUrl: string, secretKey: string
     await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
     await writeFile(join(root, 'index.ts'), Object.keys(FUNCTIONS).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
     await writeFile(join(root, '.env'), `NANGO_SECRET_KEY_DEV=${secretKey}\nNANGO_HOSTPORT=${platformUrl}\n`);
+    // On disk but not imported by index.ts.
+    await writeFile(join(root, 'github/syncs/orphan.ts'), FUNCTIONS['github/syncs/many.ts']!);
 }
 
 const CONNECTIONS = ['interrupt', 'peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta'];
@@ -464,6 +466,12 @@ describe('ferry dryrun', () => {
             const result = await ferry(['isues', 'conn-sync']);
             expect(result.code, result.stderr).toBe(1);
             expect(oneLine(result)).toMatch(/No function 'isues'.*Did you mean 'issues'\?/);
+        });
+
+        it('a function file that index.ts does not import says how to register it (exit 1)', async () => {
+            const result = await ferry(['orphan', 'conn-sync']);
+            expect(result.code).toBe(1);
+            expect(oneLine(result)).toContain("github/syncs/orphan.ts exists but index.ts does not import it. Add `import './github/syncs/orphan.js';` to index.ts.");
         });
 
         it('a bad --input is a usage error', async () => {
