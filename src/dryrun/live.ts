@@ -5,18 +5,17 @@
  * command prints it. Bundling and the connection lookup run side by side: they do not depend on
  * each other, and time to the first request is what a developer feels.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleFunctions } from '../compiler/bundle.js';
 import { secretsToCheck } from '../deploy/secrets.js';
-import { ExitCode, FerryError, usageError } from '../errors.js';
+import { ExitCode, FerryError } from '../errors.js';
 import { PlatformClient } from '../platform/client.js';
 import { fetchConnection, fetchIntegration, platformBackend } from '../platform/connections.js';
 import { readDotEnv, resolvePlatformSettings } from '../platform/env.js';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
-import { didYouMean } from '../util/suggest.js';
+import { pickRegistered } from './pick.js';
 import { parseDateFlag, parseJsonFlag, parseTimeoutFlag } from './args.js';
 import { openJsonlSink, type JsonlSink } from './jsonl-sink.js';
 import { createProxyTransport } from './proxy-transport.js';
@@ -197,75 +196,6 @@ function interrupted(): FerryError {
         message: 'Dry run interrupted',
         hint: 'Nothing was saved; --out left its target as it was.',
         exitCode: ExitCode.Interrupted
-    });
-}
-
-/** pickFunction, with a better hint when the file exists but index.ts does not import it. */
-function pickRegistered(root: string, entries: readonly FunctionRef[], name: string, integrationId?: string): FunctionRef {
-    try {
-        return pickFunction(entries, name, integrationId);
-    } catch (error) {
-        if (!(error instanceof FerryError) || error.code !== 'FUNCTION_NOT_FOUND') throw error;
-        const wanted = name.includes('/') && !integrationId ? name.slice(name.indexOf('/') + 1) : name;
-        const integration = integrationId ?? (name.includes('/') ? name.slice(0, name.indexOf('/')) : undefined);
-        const file = unregisteredFile(root, wanted, integration);
-        if (!file) throw error;
-        throw new FerryError({
-            code: 'FUNCTION_NOT_REGISTERED',
-            message: `${file} exists but index.ts does not import it`,
-            hint: `Add \`import './${file.replace(/\.ts$/, '.js')}';\` to index.ts.`,
-            exitCode: ExitCode.Failure
-        });
-    }
-}
-
-function unregisteredFile(root: string, name: string, integration: string | undefined): string | undefined {
-    let integrations: string[];
-    try {
-        integrations = integration ? [integration] : readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== 'node_modules').map((d) => d.name);
-    } catch {
-        return undefined;
-    }
-    for (const dir of integrations) {
-        for (const folder of ['syncs', 'actions', 'on-events']) {
-            const rel = `${dir}/${folder}/${name}.ts`;
-            if (existsSync(join(root, rel))) return rel;
-        }
-    }
-    return undefined;
-}
-
-/** By name, `integration/name`, or with --integration-id when a name exists in several integrations. */
-export function pickFunction(entries: readonly FunctionRef[], name: string, integrationId?: string): FunctionRef {
-    let wanted = name;
-    let integration = integrationId;
-    const slash = name.indexOf('/');
-    if (slash > 0 && !integrationId) {
-        integration = name.slice(0, slash);
-        wanted = name.slice(slash + 1);
-    }
-    if (integration && !entries.some((e) => e.integration === integration)) {
-        const integrations = [...new Set(entries.map((e) => e.integration))];
-        throw usageError(`No integration '${integration}' in this project`, didYouMean(integration, integrations) || `Integrations: ${integrations.join(', ') || 'none'}.`);
-    }
-    const matches = entries.filter((e) => e.name === wanted && (!integration || e.integration === integration));
-    if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) {
-        throw new FerryError({
-            code: 'FUNCTION_AMBIGUOUS',
-            message: `'${wanted}' exists in several integrations (${matches.map((m) => m.integration).join(', ')})`,
-            hint: `Pass --integration-id ${matches[0]!.integration} (or one of the others).`,
-            exitCode: ExitCode.Failure
-        });
-    }
-    const pool = entries.filter((e) => !integration || e.integration === integration).map((e) => e.name);
-    const suggestion = didYouMean(wanted, pool);
-    throw new FerryError({
-        code: 'FUNCTION_NOT_FOUND',
-        message: `No function '${wanted}'${integration ? ` in integration '${integration}'` : ''} is registered in index.ts`,
-        hint: suggestion || (pool.length > 0 ? `Functions: ${pool.slice(0, 10).join(', ')}${pool.length > 10 ? ', …' : ''}.` : 'Add one with `ferry generate`.'),
-        exitCode: ExitCode.Failure,
-        details: { function: wanted, ...(suggestion ? { suggestions: suggestion } : {}) }
     });
 }
 

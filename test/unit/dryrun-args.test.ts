@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDateFlag, parseJsonFlag, parseTimeoutFlag } from '../../src/dryrun/args.js';
-import { pickFunction } from '../../src/dryrun/live.js';
+import { pickFunction } from '../../src/dryrun/pick.js';
 import { toFunctionRef } from '../../src/project/project.js';
 import type { FunctionRef } from '../../src/project/types.js';
 import { makeTempDir } from '../support/cli.js';
