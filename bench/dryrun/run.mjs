@@ -136,21 +136,28 @@ try {
 
     // (a) start -> first proxied request, 500-function project.
     const firsts = [];
+    const phases = {};
     for (let i = 0; i < RUNS; i++) {
         let started = 0;
         const before = platform.arrivals.length;
-        const result = await runCli(['dryrun', `action-${(i * 37) % 500}`, `conn-${i}`, '--json'], root, { onSpawn: (t) => (started = t) });
+        const result = await runCli(['dryrun', `action-${(i * 37) % 500}`, `conn-${i}`, '--json', '--debug'], root, { onSpawn: (t) => (started = t) });
         if (result.code !== 0 || platform.arrivals.length === before) {
             console.error(`dryrun failed (exit ${result.code}):\n${result.stderr}\n${result.stdout.slice(0, 2000)}`);
             process.exit(1);
         }
         firsts.push(platform.arrivals[before] - started);
+        // --debug prints "[dryrun] <phase> at <ms>" from the start of the dry run itself.
+        for (const match of result.stderr.matchAll(/\[dryrun\] (.*?)(?: \(.*\))? at (\d+) ms/g)) {
+            const phase = match[1].replace(/^\S+\.ts picked, settings resolved$/, 'function picked, settings resolved');
+            (phases[phase] ??= []).push(Number(match[2]));
+        }
     }
     // What merely starting the CLI costs right now: on a shared, loaded machine every figure grows, this one too.
     const baselines = [];
     for (let i = 0; i < 3; i++) baselines.push((await runCli(['--version'], root)).ms);
     console.log(`500-function project: start -> first proxied request: median ${median(firsts)} ms, min ${Math.min(...firsts)} ms, max ${Math.max(...firsts)} ms over ${RUNS} runs (target < 300 ms)`);
     console.log(`  runs: ${firsts.join(', ')} ms; for scale, \`ferry --version\` takes ${median(baselines)} ms on this machine now`);
+    console.log(`  phases (median ms since the CLI process started, from --debug): ${Object.entries(phases).map(([phase, values]) => `${phase} ${median(values)}`).join(', ')}`);
 
     // (b) 1,000,000 records streamed with --out.
     const out = join(root, 'big.jsonl');
