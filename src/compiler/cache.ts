@@ -29,6 +29,8 @@ export interface CacheEntry {
 export interface CompileCache {
     key: string;
     functions: Record<string, CacheEntry>;
+    /** .nango/nango.json as the last successful compile left it. */
+    manifest?: FileStamp;
 }
 
 let zodVersion: string | undefined;

@@ -134,7 +134,8 @@ export interface BuildWrite {
     bundles: { ref: FunctionRef; code: string }[];
     /** Every function the project has now: other bundle files in build/ are removed. */
     keep: readonly FunctionRef[];
-    manifest: Manifest;
+    /** Omitted when the manifest on disk is known to be current. */
+    manifest?: Manifest;
 }
 
 /**
@@ -144,9 +145,11 @@ export interface BuildWrite {
  */
 export async function writeBuild(paths: ProjectPaths, write: BuildWrite): Promise<string[]> {
     const files: FileWrite[] = write.bundles.map(({ ref, code }) => ({ path: bundlePathOf(paths, ref), content: code }));
-    const manifestText = serializeManifest(write.manifest);
-    const current = await readFile(paths.manifestPath, 'utf8').catch(() => undefined);
-    if (current !== manifestText) files.push({ path: paths.manifestPath, content: manifestText });
+    if (write.manifest) {
+        const manifestText = serializeManifest(write.manifest);
+        const current = await readFile(paths.manifestPath, 'utf8').catch(() => undefined);
+        if (current !== manifestText) files.push({ path: paths.manifestPath, content: manifestText });
+    }
     await writeFilesAtomic(files);
 
     const keep = new Set(write.keep.map((ref) => `${ref.id}.cjs`));
@@ -268,10 +271,19 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
         progress({ stage: 'write', message: 'writing build/ and the manifest' });
         const summaries = refs.map((ref) => cachedEntries.get(ref.id)?.summary ?? analyzedById.get(ref.id)!.summary!);
         const manifest = buildManifest(summaries);
-        const removed = await writeBuild(paths, { bundles: analyzed.map((a) => ({ ref: a.ref, code: a.bundle.code })), keep: refs, manifest });
+        // Same functions, none rebuilt, manifest untouched since we wrote it: serializing and
+        // comparing a manifest of thousands of schemas would be most of a warm compile.
+        const sameFunctions = refs.length === Object.keys(cache.functions).length && refs.every((ref) => cache.functions[ref.id]);
+        const manifestCurrent = toBuild.length === 0 && sameFunctions && cache.manifest !== undefined && (await checker.unchanged(cache.manifest));
+        const removed = await writeBuild(paths, {
+            bundles: analyzed.map((a) => ({ ref: a.ref, code: a.bundle.code })),
+            keep: refs,
+            ...(manifestCurrent ? {} : { manifest })
+        });
 
         const stamper = new Stamper();
-        const next: CompileCache = { key, functions: {} };
+        const manifestStamp = manifestCurrent ? (checker.refreshed.get(paths.manifestPath) ?? cache.manifest) : await fileStamp(paths.manifestPath);
+        const next: CompileCache = { key, functions: {}, ...(manifestStamp ? { manifest: manifestStamp } : {}) };
         const functions: CompiledFunction[] = await Promise.all(
             refs.map(async (ref): Promise<CompiledFunction> => {
                 const bundlePath = bundlePathOf(paths, ref);
@@ -286,7 +298,7 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
                 return { ref, bundlePath, size: Buffer.byteLength(a.bundle.code), cached: false };
             })
         );
-        const unchangedCache = toBuild.length === 0 && checker.refreshed.size === 0 && Object.keys(cache.functions).length === refs.length;
+        const unchangedCache = manifestCurrent && checker.refreshed.size === 0;
         if (!unchangedCache) await saveCache(paths.cacheDir, next);
         progress({ stage: 'write', message: 'written', durationMs: performance.now() - started });
         return { ...base, ok: true, functions, errors: [], manifest, removed, durationMs: performance.now() - started };

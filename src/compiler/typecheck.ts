@@ -122,8 +122,10 @@ async function runJob(options: TypecheckOptions, job: CheckJob): Promise<{ diagn
         diagnostics.push({ code: 'TYPECHECK_FAILED', message: `tsc exited with code ${code} without reporting why: ${stdout.trim().split('\n').slice(-3).join(' ') || 'no output'}` });
     }
     if (diagnostics.length === 0) {
-        // Directories too: a new file in a folder tsconfig includes changes the folder's mtime.
-        const watched = [...new Set([...files, ...files.map((file) => dirname(file)), root])];
+        // The project's folders too: a new file in a folder tsconfig includes changes its mtime.
+        // Folders elsewhere (node_modules, Ferry's own SDK) only matter through the files read.
+        const folders = files.map((file) => dirname(file)).filter((dir) => dir === root || (dir.startsWith(`${root}/`) && !dir.includes('/node_modules/')));
+        const watched = [...new Set([...files, ...folders, root])];
         const record: CleanRecord = { version: RECORD_VERSION, config: job.configText, files: await fileStamps(watched) };
         await writeFileAtomic(recordPath, JSON.stringify(record));
     } else {
