@@ -21,10 +21,17 @@ class DevProcess {
     private readonly waiters: { from: number; match: (e: Event) => boolean; resolve: (e: Event) => void }[] = [];
     private readonly child: ChildProcessWithoutNullStreams;
 
-    constructor(cwd: string, args: string[] = []) {
-        this.child = spawn(process.execPath, [FERRY_BIN, 'dev', '--json', ...args], { cwd, env: baseEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-        this.child.stderr.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
-        createInterface({ input: this.child.stdout }).on('line', (line) => {
+    stdout = '';
+
+    constructor(cwd: string, args: string[] = ['--json']) {
+        this.child = spawn(process.execPath, [FERRY_BIN, 'dev', ...args], { cwd, env: baseEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+        this.child.stderr.setEncoding('utf8').on('data', (d: string) => {
+            this.stderr += d;
+            this.notify();
+        });
+        if (!args.includes('--json')) {
+            this.child.stdout.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
+        } else createInterface({ input: this.child.stdout }).on('line', (line) => {
             // Every line on stdout must be one JSON event: editors read the stream line by line.
             const event = JSON.parse(line) as Event;
             this.events.push(event);
@@ -39,8 +46,26 @@ class DevProcess {
         this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
     }
 
-    get pid(): number {
-        return this.child.pid!;
+    private readonly textWaiters: { pattern: RegExp; from: number; resolve: () => void }[] = [];
+
+    private notify(): void {
+        for (const w of [...this.textWaiters]) {
+            if (w.pattern.test(this.stderr.slice(w.from))) {
+                this.textWaiters.splice(this.textWaiters.indexOf(w), 1);
+                w.resolve();
+            }
+        }
+    }
+
+    /** Waits until stderr, from offset `from`, matches. */
+    waitForText(pattern: RegExp, from = 0, timeoutMs = 45_000): Promise<void> {
+        return new Promise((resolve, reject) => {
+            const waiter = { pattern, from, resolve };
+            this.textWaiters.push(waiter);
+            this.notify();
+            const timer = setTimeout(() => reject(new Error(`stderr never matched ${pattern}:\n${this.stderr}`)), timeoutMs);
+            void this.exited.then(() => clearTimeout(timer));
+        });
     }
 
     /** Position to wait from: events printed before it do not count. */
@@ -269,5 +294,36 @@ describe('ferry dev', () => {
         expect(dev.events.at(-1)).toMatchObject({ event: 'stop' });
         const left = processesMentioning(dir).map((pid) => `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')}`);
         expect(left).toEqual([]);
+    });
+});
+
+describe('ferry dev without --json', () => {
+    it('prints one line per rebuild on stderr, nothing on stdout, and stops on SIGINT with exit 0', async () => {
+        const { dir, cleanup } = await makeTempDir('ferry-dev-human-');
+        try {
+            await mkdir(join(dir, '.nango'));
+            await mkdir(join(dir, 'github/actions'), { recursive: true });
+            await mkdir(join(dir, 'node_modules'));
+            await symlink(join(REPO_ROOT, 'node_modules/zod'), join(dir, 'node_modules/zod'), 'dir');
+            await writeFile(join(dir, 'index.ts'), "import './github/actions/create-issue.js';\n");
+            await writeFile(join(dir, 'github/helpers.ts'), HELPERS(''));
+            await writeFile(join(dir, 'github/actions/create-issue.ts'), ACTION);
+            const dev = new DevProcess(dir, ['--no-typecheck']);
+            try {
+                await dev.waitForText(/✓ 1 function ready in .*Watching for changes/);
+                expect(dev.stderr).not.toContain('type-check');
+                const from = dev.stderr.length;
+                await writeFile(join(dir, 'github/actions/create-issue.ts'), ACTION.replace('Creates an issue', 'Opens an issue'));
+                await dev.waitForText(/✓ github\/actions\/create-issue rebuilt in \d+ ms\n/, from);
+                dev.kill('SIGINT');
+                expect(await dev.exited).toEqual({ code: 0, signal: null });
+                expect(dev.stderr).toContain('stopped: interrupted (Ctrl-C)');
+                expect(dev.stdout).toBe('');
+            } finally {
+                dev.kill('SIGKILL');
+            }
+        } finally {
+            await cleanup();
+        }
     });
 });
