@@ -1,8 +1,8 @@
 /**
  * The rebuild half of a dev session: what is built, what is broken, which file feeds which
- * function. Every step is compile's own (loadEntries, bundleFunctions, analyzeBundle,
- * validateProject, buildManifest, writeBuild); this module only decides which functions a change
- * touches and keeps the good ones moving while others are broken.
+ * function. Every step is compile's own (compileProject for the first build, then loadEntries,
+ * bundleFunctions, analyzeBundle, validateProject, buildManifest); this module only decides which
+ * functions a change touches and keeps the good ones moving while others are broken.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -171,7 +171,7 @@ export class DevBuilder {
         const refs = [...affected].map((id) => this.refs.get(id)).filter((ref): ref is FunctionRef => ref !== undefined);
 
         if (refs.length === 0 && added.length === 0 && removed.length === 0 && projectErrors.length === 0 && !mode.initial) {
-            if (changes.length > 0) this.emit({ event: 'unchanged', files: changes, durationMs: performance.now() - started });
+            if (changes.length > 0) this.emit({ event: 'unchanged', files: changes, durationMs: round(performance.now() - started) });
             return !this.hadErrors;
         }
         return this.rebuildRefs(refs, added, removed, started, { projectErrors, initial: mode.initial ?? false });

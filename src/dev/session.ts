@@ -86,16 +86,17 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
         batcher.add(relative(root, file).split('\\').join('/'), kind);
     };
 
+    // The watcher starts with the first build, so a save made during it is not missed.
+    const watching = watchProject(root, {
+        onChange,
+        onError: (error) => emit({ event: 'error', phase: 'project', errors: [{ code: 'WATCH_ERROR', message: `the file watcher failed: ${error.message}` }], durationMs: 0 })
+    });
+    // Handled below, once the first build is done; this keeps an early failure from counting as unhandled.
+    watching.catch(() => undefined);
     let watcher: ProjectWatcher | undefined;
     try {
-        const [built, watching] = await Promise.all([
-            DevBuilder.start(root, emit, { color: options.color ?? false, ...(options.debug ? { debug: options.debug } : {}) }),
-            watchProject(root, {
-                onChange,
-                onError: (error) => emit({ event: 'error', phase: 'project', errors: [{ code: 'WATCH_ERROR', message: `the file watcher failed: ${error.message}` }], durationMs: 0 })
-            })
-        ]);
-        watcher = watching;
+        const built = await DevBuilder.start(root, emit, { color: options.color ?? false, ...(options.debug ? { debug: options.debug } : {}) });
+        watcher = await watching;
         builder = built.builder;
 
         if (options.typecheck !== false) {
@@ -118,7 +119,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
         kick();
     } catch (error) {
         batcher.cancel();
-        await watcher?.close();
+        await (watcher ?? (await watching.catch(() => undefined)))?.close();
         throw error;
     }
 
