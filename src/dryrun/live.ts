@@ -119,7 +119,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         if (looked.status === 'rejected') throw looked.reason;
         if (bundled.status === 'rejected') throw bundled.reason;
         const bundle = bundled.value;
-        const connection = looked.value;
+        const { connection, integration } = looked.value;
         // Unknown provider: no defaults (null). A catalog that fails to load: the runtime decides.
         const provider = connection.provider
             ? await catalog.then((module) => module.getProviderDefaults(connection.provider)).then((found) => found ?? null, () => undefined)
@@ -134,6 +134,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
             ref: { integration: ref.integration, name: ref.name, type: ref.type },
             transport: withFirstSendNotice(createProxyTransport({ client, connection }), () => debug('first provider request sent')),
             connection,
+            ...(integration ? { integration } : {}),
             ...(provider !== undefined ? { provider } : {}),
             backend: platformBackend(client, connection),
             ...(input !== undefined ? { input } : {}),
@@ -244,11 +245,22 @@ function withFirstSendNotice(transport: HttpTransport, notice: () => void): Http
     };
 }
 
-async function lookupConnection(client: PlatformClient, connectionId: string, integration: string, environment: string): Promise<Connection> {
-    const connection = await fetchConnection(client, { connectionId, integration, environment, exitCode: ExitCode.Dryrun });
-    if (!connection.provider) {
-        const record = await fetchIntegration(client, integration, ExitCode.Dryrun);
-        return { ...connection, provider: record.provider };
-    }
-    return connection;
+/**
+ * The connection, and the integration for getIntegration/getWebhookURL, asked side by side. The
+ * integration is required only when the connection does not name its provider.
+ */
+async function lookupConnection(
+    client: PlatformClient,
+    connectionId: string,
+    integration: string,
+    environment: string
+): Promise<{ connection: Connection; integration?: Record<string, unknown> }> {
+    const [connection, record] = await Promise.allSettled([
+        fetchConnection(client, { connectionId, integration, environment, exitCode: ExitCode.Dryrun }),
+        fetchIntegration(client, integration, ExitCode.Dryrun)
+    ]);
+    if (connection.status === 'rejected') throw connection.reason;
+    if (connection.value.provider) return { connection: connection.value, ...(record.status === 'fulfilled' ? { integration: record.value } : {}) };
+    if (record.status === 'rejected') throw record.reason;
+    return { connection: { ...connection.value, provider: record.value.provider }, integration: record.value };
 }

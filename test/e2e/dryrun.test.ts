@@ -155,7 +155,7 @@ export default createAction({
     output: z.object({ seen: z.string() }),
     exec: async (nango) => {
         const env = typeof process === 'undefined' ? {} : process.env;
-        const seen = JSON.stringify({ env, connection: await nango.getConnection(), metadata: await nango.getMetadata(), self: Object.keys(nango) });
+        const seen = JSON.stringify({ env, connection: await nango.getConnection(), integration: await nango.getIntegration(), metadata: await nango.getMetadata(), self: Object.keys(nango) });
         await nango.log(seen);
         return { seen };
     }
@@ -427,6 +427,7 @@ describe('ferry dryrun', () => {
             const seen = JSON.parse(doc.output.seen);
             expect(seen.connection).toMatchObject({ connection_id: 'conn-peek', provider_config_key: 'github', connection_config: { org: 'acme' } });
             expect(seen.connection.credentials).toBeUndefined();
+            expect(seen.integration).toMatchObject({ unique_key: 'github', provider: 'github', display_name: 'github' });
             expect(seen.env.NANGO_SECRET_KEY_DEV).toBeUndefined();
             expect(seen.env.NANGO_HOSTPORT).toBeUndefined();
             expectNoSecrets(result.stdout, result.stderr);
