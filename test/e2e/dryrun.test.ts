@@ -161,6 +161,20 @@ export default createAction({
     }
 });
 `,
+    'github/syncs/echo-state.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+export default createSync({
+    description: 'Reports its starting state',
+    frequency: 'every day',
+    models: { Nothing: z.object({ id: z.string() }) },
+    checkpoint: z.object({ since: z.string() }),
+    exec: async (nango) => {
+        await nango.log(JSON.stringify({ checkpoint: await nango.getCheckpoint(), lastSyncDate: nango.lastSyncDate, variant: nango.variant }));
+        await nango.saveCheckpoint({ since: 'end' });
+    }
+});
+`,
     'github/actions/broken.ts': `
 import { createAction } from 'nango';
 import { z } from 'zod';
@@ -201,7 +215,7 @@ async function writeProject(root: string, platformUrl: string, secretKey: string
     await writeFile(join(root, 'github/syncs/orphan.ts'), FUNCTIONS['github/syncs/many.ts']!);
 }
 
-const CONNECTIONS = ['interrupt', 'peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta'];
+const CONNECTIONS = ['state', 'interrupt', 'peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta'];
 
 describe('ferry dryrun', () => {
     let dir: string;
@@ -439,6 +453,14 @@ describe('ferry dryrun', () => {
             expect(result.stderr).toMatch(/github\/actions\/broken\.ts does not build: .*left-pad/);
             expect(result.stderr).not.toContain('[info]');
             expect(proxiedFor('conn-broken')).toHaveLength(0);
+        });
+
+        it('passes --checkpoint, --lastSyncDate and --variant to the function', async () => {
+            const result = await ferry(['echo-state', 'conn-state', '-c', '{"since":"2024-01-01"}', '-l', '2024-01-31', '--variant', 'eu', '-i', '{"ignored":true}', '--json']);
+            expect(result.code, result.stderr).toBe(0);
+            const doc = JSON.parse(result.stdout);
+            expect(JSON.parse(doc.logs[0].message)).toEqual({ checkpoint: { since: '2024-01-01' }, lastSyncDate: '2024-01-31T00:00:00.000Z', variant: 'eu' });
+            expect(doc.checkpoint).toEqual({ since: 'end' });
         });
 
         it('uses --metadata instead of the connection\'s', async () => {
