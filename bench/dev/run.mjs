@@ -1,18 +1,19 @@
 // ferry dev at scale: save-to-rebuilt-bundle latency over 30 edits of different function files
 // in a 500-function project (p50, p95; targets < 100 ms and < 250 ms), and save-to-type-errors time.
-// Usage: node bench/dev/run.mjs [functionCount=500] [edits=30]
+// The project is bench/compile's generator (shared helpers, zod models, pagination loops).
+// Usage: node bench/dev/run.mjs [functionCount=500] [edits=30] [--keep]
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { generateProject } from './generate.mjs';
+import { generateProject } from '../compile/generate.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const count = Number(process.argv[2] ?? 500);
 const editCount = Number(process.argv[3] ?? 30);
 const dir = join(repo, 'bench/dev/.bench-tmp/project');
-const files = generateProject(dir, count, { zodDir: join(repo, 'node_modules/zod') });
+const files = generateProject(dir, count);
 
 const child = spawn(process.execPath, [join(repo, 'bin/ferry.js'), 'dev', '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
 let stderr = '';
@@ -80,7 +81,7 @@ for (let k = 0; k < editCount; k++) {
     const before = readFileSync(path, 'utf8');
     const source =
         kind === 'exec'
-            ? before.replace(/(nango\.log\(`|message: ')(\(edit \d+\) )?/, `$1(edit ${k}) `)
+            ? before.replace(/'\/v1\/(e\d+\/)?/, `'/v1/e${k}/`)
             : before.replace(/description: '([^']*)'/, (_, d) => `description: '${d.replace(/ \(edit \d+\)$/, '')} (edit ${k})'`);
     if (source === before) throw new Error(`edit ${k} changed nothing in ${rel}`);
     const bundle = join(dir, 'build', `${idOf(rel)}.cjs`);
