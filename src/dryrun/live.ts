@@ -62,6 +62,8 @@ export interface DryrunOutcome {
     out?: { file: string; records: number };
     /** --out target left untouched because the run failed. */
     outDiscarded?: string;
+    /** Ferry's own remarks about the flags (the function's warnings are in result.validation). */
+    warnings: string[];
 }
 
 export interface DryrunDeps {
@@ -90,8 +92,13 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         parseJsonFlag('--metadata', options.metadata, options.cwd, { object: true }),
         parseJsonFlag('--checkpoint', options.checkpoint, options.cwd, { object: true })
     ]);
+    const warnings: string[] = [];
+    const warn = (warning: string): void => {
+        warnings.push(warning);
+        options.onEvent?.({ type: 'warning', warning });
+    };
     if (input !== undefined && ref.type !== 'action') {
-        options.onEvent?.({ type: 'warning', warning: `--input is ignored: ${ref.integration}/${ref.name} is ${ref.type === 'sync' ? 'a sync' : 'an on-event handler'}, only actions take input` });
+        warn(`--input is ignored: ${ref.integration}/${ref.name} is ${ref.type === 'sync' ? 'a sync' : 'an on-event handler'}, only actions take input`);
     }
     const lastSyncDate = parseDateFlag('--lastSyncDate', options.lastSyncDate);
     const timeoutMs = parseTimeoutFlag('--timeout', options.timeout);
@@ -155,7 +162,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         debug('function finished');
         if (options.signal?.aborted) throw interrupted();
 
-        const outcome: DryrunOutcome = { result, environment, connection };
+        const outcome: DryrunOutcome = { result, environment, connection, warnings };
         if (sink && outFile) {
             const finished = sink;
             sink = undefined;

@@ -116,6 +116,7 @@ export function toJsonDocument(outcome: DryrunOutcome): Record<string, unknown> 
         logsDropped: result.logsDropped,
         requests: result.requests,
         validation: result.validation,
+        warnings: outcome.warnings,
         error: result.error ?? null,
         durationMs: Math.round(result.durationMs),
         saved: outcome.savedTo ?? null,

@@ -461,6 +461,7 @@ describe('ferry dryrun', () => {
             const doc = JSON.parse(result.stdout);
             expect(JSON.parse(doc.logs[0].message)).toEqual({ checkpoint: { since: '2024-01-01' }, lastSyncDate: '2024-01-31T00:00:00.000Z', variant: 'eu' });
             expect(doc.checkpoint).toEqual({ since: 'end' });
+            expect(doc.warnings).toEqual(['--input is ignored: github/echo-state is a sync, only actions take input']);
         });
 
         it('uses --metadata instead of the connection\'s', async () => {

@@ -10,6 +10,7 @@ const plain = createColors(false);
 function outcome(result: Partial<RunResult>, extra: Partial<DryrunOutcome> = {}): DryrunOutcome {
     return {
         environment: 'dev',
+        warnings: [],
         connection: { connection_id: 'c1', provider_config_key: 'github', provider: 'github', metadata: null },
         result: makeRunResult({ durationMs: 1234.4, ...result }),
         ...extra
