@@ -4,6 +4,7 @@
  * project checks -> manifest -> one atomic write of everything, only when nothing failed.
  * Each step is exported on its own so `dev` can rerun just the ones a change needs.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadProject } from '../project/project.js';
@@ -172,9 +173,14 @@ class Stamper {
     }
 }
 
-/** A cache entry for a freshly written bundle. */
-async function entryFor(stamper: Stamper, bundlePath: string, analyzed: AnalyzedFunction): Promise<CacheEntry | undefined> {
-    const [bundle, ...inputs] = await Promise.all([stamper.stamp(bundlePath), ...analyzed.bundle.inputs.map((input) => stamper.stamp(input))]);
+/**
+ * A cache entry for a freshly written bundle. esbuild also reads the project's tsconfig.json
+ * (paths, decorators, whether unused imports stay), so it counts as an input of every function.
+ */
+async function entryFor(stamper: Stamper, paths: ProjectPaths, bundlePath: string, analyzed: AnalyzedFunction): Promise<CacheEntry | undefined> {
+    const tsconfig = join(paths.root, 'tsconfig.json');
+    const sources = [...analyzed.bundle.inputs, ...(existsSync(tsconfig) ? [tsconfig] : [])];
+    const [bundle, ...inputs] = await Promise.all([stamper.stamp(bundlePath), ...sources.map((input) => stamper.stamp(input))]);
     if (!bundle || inputs.some((s) => s === undefined) || !analyzed.summary) return undefined;
     return { bundle, inputs: inputs as FileStamp[], summary: analyzed.summary };
 }
@@ -293,7 +299,7 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
                     return { ref, bundlePath, size: cachedEntry.bundle.size, cached: true };
                 }
                 const a = analyzedById.get(ref.id)!;
-                const entry = await entryFor(stamper, bundlePath, a);
+                const entry = await entryFor(stamper, paths, bundlePath, a);
                 if (entry) next.functions[ref.id] = entry;
                 return { ref, bundlePath, size: Buffer.byteLength(a.bundle.code), cached: false };
             })
