@@ -3,23 +3,19 @@
  * source graph without bundling again. compileProject keeps each function's inputs and summary in
  * its cache; this reads that cache.
  *
- * An adapter: compileProject does not return the inputs (CompiledFunction has no `inputs`) and
- * the cache key's bundle options are private to compile.ts, so they are repeated here. A mismatch
- * only costs time: functions missing from the answer are bundled again by the caller.
+ * An adapter: compileProject does not return the inputs (CompiledFunction has no `inputs`). A
+ * mismatch only costs time: functions missing from the answer are bundled again by the caller.
  */
 import { cacheKey, loadCache } from '../compiler/cache.js';
-import type { ProjectPaths } from '../compiler/compile.js';
+import { BUNDLE_OPTIONS, type ProjectPaths } from '../compiler/compile.js';
 import type { FunctionSummary } from '../compiler/types.js';
 import type { FunctionRef } from '../project/types.js';
-
-/** Must equal BUNDLE_OPTIONS in src/compiler/compile.ts. */
-const COMPILE_BUNDLE_OPTIONS = { sourcemap: true } as const;
 
 export async function compiledInputs(
     paths: ProjectPaths,
     refs: readonly FunctionRef[]
 ): Promise<{ inputs: Map<string, string[]>; summaries: Map<string, FunctionSummary> }> {
-    const cache = await loadCache(paths.cacheDir, await cacheKey(COMPILE_BUNDLE_OPTIONS));
+    const cache = await loadCache(paths.cacheDir, await cacheKey(BUNDLE_OPTIONS));
     const inputs = new Map<string, string[]>();
     const summaries = new Map<string, FunctionSummary>();
     for (const ref of refs) {

@@ -4,14 +4,16 @@
  * happens is reported as a DevEvent; the session never prints and never exits the process.
  */
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { hashContent } from '../compiler/stamps.js';
 import type { CompileDiagnostic } from '../compiler/types.js';
 import { findProjectRoot } from '../project/project.js';
 import { DevBuilder } from './builder.js';
 import { createChangeBatcher } from './debounce.js';
 import { describeFunction, type ChangeKind, type ChangedFile, type DevEvent } from './events.js';
 import { createTscRunner, startBackgroundTypecheck, type BackgroundTypecheck } from './typecheck.js';
-import { isWatchedSource, watchProject, type ProjectWatcher } from './watcher.js';
+import { CHANGE_THROTTLE_MS, isWatchedSource, watchProject, type ProjectWatcher } from './watcher.js';
 
 export interface DevSessionOptions {
     cwd: string;
@@ -60,16 +62,43 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
         });
     };
 
+    // chokidar drops a second save of a file within 50 ms of the first (a fix typed right after an
+    // error, a formatter rewriting on save). What each rebuild read is remembered by content and
+    // compared once that window has passed: a difference is a save that was not reported.
+    let lastChangeAt = 0;
+    const verifications = new Set<NodeJS.Timeout>();
+    const verifyLater = (read: Map<string, string | undefined>): void => {
+        if (read.size === 0 || closing) return;
+        const timer = setTimeout(
+            () => {
+                verifications.delete(timer);
+                void Promise.all(
+                    [...read].map(async ([file, hash]) => {
+                        const now = await contentHash(file);
+                        // A deleted file is not this case: chokidar reports every unlink.
+                        if (now !== undefined && now !== hash) onChange(file, 'change');
+                    })
+                );
+            },
+            Math.max(0, lastChangeAt + CHANGE_THROTTLE_MS + 10 - Date.now())
+        );
+        verifications.add(timer);
+    };
+
     const drain = async (): Promise<void> => {
         while (queue.length > 0 && !closing && builder) {
             const files = mergeChanges(queue);
             queue = [];
             emit({ event: 'rebuild-start', files });
+            const read = new Map(
+                await Promise.all(files.filter((f) => f.kind !== 'unlink').map(async (f) => [resolve(root, f.file), await contentHash(resolve(root, f.file))] as const))
+            );
             try {
                 await builder.rebuild(files);
             } catch (error) {
                 emit({ event: 'error', phase: 'write', errors: [internalDiagnostic(error)], durationMs: 0 });
             }
+            verifyLater(read);
             typecheck?.request();
             if (!existsSync(root)) {
                 void session.stop('the project folder was removed');
@@ -80,6 +109,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
 
     const onChange = (file: string, kind: ChangeKind): void => {
         if (closing) return;
+        lastChangeAt = Date.now();
         options.debug?.(`${kind} ${file}`);
         // Before the first build only sources can be judged; after it, the source graph decides too.
         if (!isWatchedSource(root, file) && !builder?.isRelevant(file)) return;
@@ -100,7 +130,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
         builder = built.builder;
 
         if (options.typecheck !== false) {
-            typecheck = startBackgroundTypecheck(createTscRunner(root, built.builder.paths.cacheDir), {
+            typecheck = startBackgroundTypecheck(createTscRunner(root, built.builder.paths.cacheDir, () => built.builder.functionRefs.map((ref) => ref.file)), {
                 onStart: () => emit({ event: 'typecheck-start' }),
                 onResult: (result) => emit({ event: 'typecheck', ok: result.errors.length === 0, errors: result.errors, durationMs: round(result.durationMs) }),
                 onFailure: (error) => emit({ event: 'typecheck', ok: false, errors: [internalDiagnostic(error, 'TYPECHECK_FAILED')], durationMs: 0 })
@@ -134,6 +164,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
             stopped ??= (async () => {
                 closing = true;
                 batcher.cancel();
+                for (const timer of verifications) clearTimeout(timer);
                 await watcher?.close();
                 // Let a rebuild in flight finish its writes: stopping must not leave half a build.
                 await processing;
@@ -153,6 +184,14 @@ function mergeChanges(changes: ChangedFile[]): ChangedFile[] {
     const byFile = new Map<string, ChangedFile['kind']>();
     for (const change of changes) byFile.set(change.file, change.kind);
     return [...byFile].map(([file, kind]) => ({ file, kind }));
+}
+
+async function contentHash(file: string): Promise<string | undefined> {
+    try {
+        return hashContent(await readFile(file));
+    } catch {
+        return undefined;
+    }
 }
 
 function internalDiagnostic(error: unknown, code = 'INTERNAL'): CompileDiagnostic {

@@ -3,17 +3,16 @@
  * changes reliably yet (measured with 7.0.2: no re-check after an edit), so the session drives
  * `--incremental` runs itself: one run at a time, and a change during a run queues exactly one more.
  *
- * The tsconfig and the output parsing are compile's (generatedTsconfig, parseTscOutput); only the
- * spawn differs: the native executable is started directly, because on Node 20 the `tsc` wrapper
- * script runs it with execFileSync and killing the wrapper would leave the checker running.
+ * The jobs, their tsconfigs, the tsc command and the output parsing are compile's (typecheckJobs,
+ * tscCommand, parseTscOutput); only the process handling differs from compile's typecheckProject:
+ * tsc runs at low priority, and stopping kills it with SIGKILL and waits until it is gone, because
+ * tsc 7 catches SIGTERM and can run to the end of its check after it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { resolveFromFerry } from '../compiler/ferry-package.js';
-import { generatedTsconfig, parseTscOutput } from '../compiler/typecheck.js';
+import { parseTscOutput, tscCommand, typecheckJobs } from '../compiler/typecheck.js';
 import type { CompileDiagnostic } from '../compiler/types.js';
 import { writeFileAtomic } from '../util/fs.js';
 
@@ -22,73 +21,70 @@ export interface TypecheckResult {
     durationMs: number;
 }
 
-/** How to start tsc: the native binary when it can be found, else the wrapper under this Node. */
-async function tscCommand(): Promise<{ command: string; args: string[] }> {
-    try {
-        const module = (await import(pathToFileURL(resolveFromFerry('typescript/lib/getExePath.js')).href)) as { default: () => string };
-        return { command: module.default(), args: [] };
-    } catch {
-        return { command: process.execPath, args: [resolveFromFerry('typescript/bin/tsc')] };
-    }
-}
-
 export interface TscRunner {
-    /** One incremental check of the whole project. Rejects with an AbortError when aborted. */
+    /** One incremental check of the whole project. Rejects with the abort reason when aborted. */
     check(signal: AbortSignal): Promise<TypecheckResult>;
-    /** The pid of the tsc process running now, if any. */
-    readonly pid: number | undefined;
 }
 
-export function createTscRunner(root: string, cacheDir: string): TscRunner {
-    let command: Promise<{ command: string; args: string[] }> | undefined;
-    let child: ChildProcess | undefined;
+/**
+ * Runs compile's type-check jobs (the whole project, or stable chunks of a large one) one after
+ * the other, each an incremental tsc run with compile's generated tsconfig.
+ */
+export function createTscRunner(root: string, cacheDir: string, entries: () => readonly string[]): TscRunner {
+    const run = (command: { command: string; args: string[] }, configPath: string, signal: AbortSignal): Promise<{ text: string; code: number | null }> =>
+        new Promise((resolve, reject) => {
+            // SIGKILL: tsc 7 catches SIGTERM and may finish its whole check before it exits.
+            const proc = spawn(command.command, [...command.args, '-p', configPath, '--pretty', 'false'], {
+                cwd: root,
+                stdio: ['ignore', 'pipe', 'pipe'],
+                signal,
+                killSignal: 'SIGKILL'
+            });
+            // The rebuild is what the developer waits for: on a busy machine tsc gets the leftovers.
+            try {
+                if (proc.pid !== undefined) setPriority(proc.pid, 10);
+            } catch {
+                // Not permitted here: run at normal priority.
+            }
+            const chunks: Buffer[] = [];
+            proc.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+            proc.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+            // An abort also arrives as an 'error'; the process is only gone at 'close'.
+            proc.on('error', (error) => {
+                if (!signal.aborted) reject(error);
+            });
+            proc.on('close', (code) => {
+                if (signal.aborted) reject(signal.reason ?? new Error('aborted'));
+                else resolve({ text: Buffer.concat(chunks).toString('utf8'), code });
+            });
+        });
+
     return {
-        get pid() {
-            return child?.exitCode === null ? child.pid : undefined;
-        },
         async check(signal) {
             const started = performance.now();
             await mkdir(cacheDir, { recursive: true });
-            const configPath = join(cacheDir, 'tsconfig.json');
-            // Re-generated each run: tsconfig.json or the installed packages may have changed.
-            const configText = generatedTsconfig(root, cacheDir);
-            if ((await readFile(configPath, 'utf8').catch(() => undefined)) !== configText) await writeFileAtomic(configPath, configText);
-            const tsc = await (command ??= tscCommand());
-            signal.throwIfAborted();
-            const output = await new Promise<{ text: string; code: number | null }>((resolve, reject) => {
-                // SIGKILL: tsc 7 catches SIGTERM and may finish its whole check before it exits.
-                const proc = spawn(tsc.command, [...tsc.args, '-p', configPath, '--pretty', 'false'], {
-                    cwd: root,
-                    stdio: ['ignore', 'pipe', 'pipe'],
-                    signal,
-                    killSignal: 'SIGKILL'
-                });
-                child = proc;
-                // The rebuild is what the developer waits for: on a busy machine tsc gets the leftovers.
-                try {
-                    if (proc.pid !== undefined) setPriority(proc.pid, 10);
-                } catch {
-                    // Not permitted here: run at normal priority.
+            const command = await tscCommand();
+            const errors: CompileDiagnostic[] = [];
+            const seen = new Set<string>();
+            // Re-planned each run: tsconfig.json, the installed packages or the entries may have changed.
+            for (const job of typecheckJobs(root, cacheDir, entries())) {
+                signal.throwIfAborted();
+                const configPath = join(cacheDir, `tsconfig${job.id}.json`);
+                if ((await readFile(configPath, 'utf8').catch(() => undefined)) !== job.configText) await writeFileAtomic(configPath, job.configText);
+                const output = await run(command, configPath, signal);
+                const { diagnostics } = parseTscOutput(output.text, root);
+                if (output.code !== 0 && diagnostics.length === 0) {
+                    const tail = output.text.trim().split('\n').slice(-3).join(' ');
+                    diagnostics.push({ code: 'TYPECHECK_FAILED', message: `tsc exited with code ${output.code} without reporting why: ${tail || 'no output'}` });
                 }
-                const chunks: Buffer[] = [];
-                proc.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-                proc.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-                // An abort also arrives as an 'error'; the process is only gone at 'close'.
-                proc.on('error', (error) => {
-                    if (!signal.aborted) reject(error);
-                });
-                proc.on('close', (code) => {
-                    if (child === proc) child = undefined;
-                    if (signal.aborted) reject(signal.reason ?? new Error('aborted'));
-                    else resolve({ text: Buffer.concat(chunks).toString('utf8'), code });
-                });
-            });
-            const { diagnostics } = parseTscOutput(output.text, root);
-            if (output.code !== 0 && diagnostics.length === 0) {
-                const tail = output.text.trim().split('\n').slice(-3).join(' ');
-                diagnostics.push({ code: 'TYPECHECK_FAILED', message: `tsc exited with code ${output.code} without reporting why: ${tail || 'no output'}` });
+                for (const d of diagnostics) {
+                    // A helper shared by functions in several chunks is reported by each.
+                    const key = `${d.file}:${d.line}:${d.column}:${d.code}`;
+                    if (!seen.has(key)) errors.push(d);
+                    seen.add(key);
+                }
             }
-            return { errors: diagnostics, durationMs: performance.now() - started };
+            return { errors, durationMs: performance.now() - started };
         }
     };
 }
@@ -98,7 +94,6 @@ export interface BackgroundTypecheck {
     request(): void;
     /** Aborts the run in progress (its process is killed) and waits for it to be gone. */
     stop(): Promise<void>;
-    readonly pid: number | undefined;
 }
 
 export interface BackgroundTypecheckHandlers {
@@ -134,9 +129,6 @@ export function startBackgroundTypecheck(runner: TscRunner, handlers: Background
     };
 
     return {
-        get pid() {
-            return runner.pid;
-        },
         request() {
             if (stopped) return;
             again = true;
