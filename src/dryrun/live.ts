@@ -16,6 +16,7 @@ import { fetchConnection, fetchIntegration, platformBackend } from '../platform/
 import { readDotEnv, resolvePlatformSettings } from '../platform/env.js';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
+import { upToDateBundle } from './compiled.js';
 import { pickRegistered } from './pick.js';
 import { parseDateFlag, parseJsonFlag, parseTimeoutFlag } from './args.js';
 import { openJsonlSink, type JsonlSink } from './jsonl-sink.js';
@@ -79,12 +80,31 @@ export interface DryrunDeps {
  * a function that does not bundle is a compile error (10), as with `ferry compile`.
  */
 export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<DryrunOutcome> {
-    const environment = options.environment ?? 'dev';
     // Times are from the process start (performance's time origin): what a developer waits.
     const debug = (what: string): void => options.debug?.(() => `${what} at ${Math.round(performance.now())} ms`);
     debug('dry run started');
+    // The worker thread starts first: loading it (and the function's zod in it) is the longest
+    // step after the bundle, and it overlaps everything below.
+    const sandbox = deps.createSandbox?.();
+    // Closing the sandbox ends the run at once (its worker is terminated).
+    const onAbort = (): void => void sandbox?.close();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+        return await prepareAndRun(options, deps.runFunction, sandbox, debug);
+    } finally {
+        options.signal?.removeEventListener('abort', onAbort);
+        await sandbox?.close();
+    }
+}
+
+async function prepareAndRun(
+    options: DryrunOptions,
+    runFunction: DryrunDeps['runFunction'],
+    sandbox: Sandbox | undefined,
+    debug: (what: string) => void
+): Promise<DryrunOutcome> {
+    const environment = options.environment ?? 'dev';
     const project = await loadProject(options.cwd);
-    warmEsbuild();
     const ref = pickRegistered(project.root, project.entries, options.functionName, options.integrationId);
 
     const [input, metadata, checkpoint] = await Promise.all([
@@ -106,10 +126,6 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
     const settings = resolvePlatformSettings(project.root, environment, options.env, ExitCode.Failure);
     debug(`${ref.relPath} picked, settings resolved (${settings.keyVariable}, ${settings.host})`);
     const client = new PlatformClient({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable });
-    const sandbox = deps.createSandbox?.();
-    // Closing the sandbox ends the run at once (its worker is terminated).
-    const onAbort = (): void => void sandbox?.close();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
     // The provider catalog loads while the main thread waits on esbuild and the platform.
     const catalog = import('../providers/catalog.js').then((module) => {
         module.providerNames().catch(() => undefined);
@@ -120,7 +136,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         // Both settle before either error is thrown: leaving esbuild mid-build when the process
         // exits makes its service print a crash dump on the shared stderr.
         const [bundled, looked] = await Promise.allSettled([
-            bundleOne(project.root, ref).finally(() => debug('bundled')),
+            bundleOne(project.root, ref, debug),
             lookupConnection(client, options.connectionId, ref.integration, environment).finally(() => debug('connection looked up'))
         ]);
         if (looked.status === 'rejected') throw looked.reason;
@@ -135,7 +151,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         sink = outFile ? await openJsonlSink(outFile) : undefined;
         const save = Boolean(options.save);
 
-        const result = await deps.runFunction({
+        const result = await runFunction({
             code: bundle.code,
             filename: join(project.root, 'build', `${ref.id}.cjs`),
             ref: { integration: ref.integration, name: ref.name, type: ref.type },
@@ -186,8 +202,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         }
         return outcome;
     } finally {
-        options.signal?.removeEventListener('abort', onAbort);
-        await Promise.all([sink?.abort(), sandbox?.close(), client.close()]);
+        await Promise.all([sink?.abort(), client.close()]);
     }
 }
 
@@ -223,8 +238,15 @@ function warmEsbuild(): void {
     }
 }
 
-async function bundleOne(root: string, ref: FunctionRef): Promise<{ code: string }> {
+async function bundleOne(root: string, ref: FunctionRef, debug: (what: string) => void): Promise<{ code: string }> {
+    const compiled = await upToDateBundle(root, ref);
+    if (compiled !== undefined) {
+        debug(`bundle read from build/ (compiled, sources unchanged)`);
+        return { code: compiled };
+    }
+    warmEsbuild();
     const output = await bundleFunctions(root, [ref]);
+    debug('bundled');
     const first = output.errors[0];
     if (first || !output.bundles[0]) {
         const where = first?.file ? `${first.file}${first.line ? `:${first.line}:${first.column ?? 1}` : ''}: ` : '';

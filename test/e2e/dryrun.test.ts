@@ -215,7 +215,7 @@ async function writeProject(root: string, platformUrl: string, secretKey: string
     await writeFile(join(root, 'github/syncs/orphan.ts'), FUNCTIONS['github/syncs/many.ts']!);
 }
 
-const CONNECTIONS = ['state', 'interrupt', 'peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta'];
+const CONNECTIONS = ['compiled', 'state', 'interrupt', 'peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta'];
 
 describe('ferry dryrun', () => {
     let dir: string;
@@ -462,6 +462,34 @@ describe('ferry dryrun', () => {
             expect(JSON.parse(doc.logs[0].message)).toEqual({ checkpoint: { since: '2024-01-01' }, lastSyncDate: '2024-01-31T00:00:00.000Z', variant: 'eu' });
             expect(doc.checkpoint).toEqual({ since: 'end' });
             expect(doc.warnings).toEqual(['--input is ignored: github/echo-state is a sync, only actions take input']);
+        });
+
+        it('reuses the bundle `ferry compile` left in build/ while the sources are unchanged', async () => {
+            const root = join(dir, 'compiled-project');
+            await mkdir(join(root, 'github/actions'), { recursive: true });
+            await mkdir(join(root, '.nango'), { recursive: true });
+            await mkdir(join(root, 'node_modules'), { recursive: true });
+            await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
+            await writeFile(join(root, 'package.json'), '{"type":"module","private":true}');
+            await writeFile(join(root, 'index.ts'), "import './github/actions/create-issue.js';\n");
+            await writeFile(join(root, '.env'), `NANGO_SECRET_KEY_DEV=${platform.secretKey}\nNANGO_HOSTPORT=${platform.url}\n`);
+            const source = FUNCTIONS['github/actions/create-issue.ts']!.trimStart();
+            await writeFile(join(root, 'github/actions/create-issue.ts'), source);
+            const compiled = await runFerry(['compile', '--no-typecheck'], { cwd: root });
+            expect(compiled.code, compiled.stderr).toBe(0);
+
+            const args = ['dryrun', 'create-issue', 'conn-compiled', '-i', '{"title":"cached"}', '--debug', '--json'];
+            const reused = await runFerry(args, { cwd: root });
+            expect(reused.code, reused.stderr).toBe(0);
+            expect(reused.stderr).toContain('bundle read from build/');
+            expect(JSON.parse(reused.stdout).output).toMatchObject({ title: 'cached' });
+
+            await writeFile(join(root, 'github/actions/create-issue.ts'), source.replace('title: res.data.title,', "title: res.data.title + ' (edited)',"));
+            const rebuilt = await runFerry(args, { cwd: root });
+            expect(rebuilt.code, rebuilt.stderr).toBe(0);
+            expect(rebuilt.stderr).not.toContain('bundle read from build/');
+            expect(rebuilt.stderr).toMatch(/\[dryrun\] bundled at/);
+            expect(JSON.parse(rebuilt.stdout).output).toMatchObject({ title: 'cached (edited)' });
         });
 
         it('uses --metadata instead of the connection\'s', async () => {
