@@ -131,6 +131,25 @@ export class DevBuilder {
         }
     }
 
+    /**
+     * The function files whose type-check a change can affect. Narrowed only when every changed
+     * file is a function file no other function's bundle includes: anything else (a helper, which
+     * may also be imported for its types alone, which bundles do not show) can affect any function.
+     */
+    checkScope(changes: readonly ChangedFile[]): ReadonlySet<string> | 'all' {
+        const files = new Set<string>();
+        const byFile = new Map(this.functionRefs.map((ref) => [ref.file, ref]));
+        for (const change of changes) {
+            const file = resolve(this.root, change.file);
+            const ref = byFile.get(file);
+            if (!ref || change.kind !== 'change') return 'all';
+            const users = this.graph.affectedBy([file]);
+            if (users.size > 1 || (users.size === 1 && !users.has(ref.id))) return 'all';
+            files.add(file);
+        }
+        return files;
+    }
+
     /** True when a changed file can matter: a source of some bundle, index.ts, or a config file. */
     isRelevant(file: string): boolean {
         return this.graph.isInput(file) || this.isConfig(file) || file === resolve(this.root, 'index.ts');

@@ -99,7 +99,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
                 emit({ event: 'error', phase: 'write', errors: [internalDiagnostic(error)], durationMs: 0 });
             }
             verifyLater(read);
-            typecheck?.request();
+            typecheck?.request(builder.checkScope(files));
             if (!existsSync(root)) {
                 void session.stop('the project folder was removed');
                 return;
@@ -144,7 +144,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
             durationMs: round(performance.now() - started),
             typecheck: typecheck !== undefined
         });
-        typecheck?.request();
+        typecheck?.request('all');
         warming = built.builder.warmUp();
         kick();
     } catch (error) {

@@ -21,9 +21,15 @@ export interface TypecheckResult {
     durationMs: number;
 }
 
+/** The function files whose check a change can affect, or everything. */
+export type CheckScope = ReadonlySet<string> | 'all';
+
 export interface TscRunner {
-    /** One incremental check of the whole project. Rejects with the abort reason when aborted. */
-    check(signal: AbortSignal): Promise<TypecheckResult>;
+    /**
+     * One incremental check. Only the jobs (chunks) holding a function in `scope` run; the others
+     * keep their last result. Rejects with the abort reason when aborted.
+     */
+    check(signal: AbortSignal, scope: CheckScope): Promise<TypecheckResult>;
 }
 
 /**
@@ -31,6 +37,9 @@ export interface TscRunner {
  * the other, each an incremental tsc run with compile's generated tsconfig.
  */
 export function createTscRunner(root: string, cacheDir: string, entries: () => readonly string[]): TscRunner {
+    /** Last diagnostics per job, by the job's tsconfig text (which names its files). */
+    let last = new Map<string, CompileDiagnostic[]>();
+
     const run = (command: { command: string; args: string[] }, configPath: string, signal: AbortSignal): Promise<{ text: string; code: number | null }> =>
         new Promise((resolve, reject) => {
             // SIGKILL: tsc 7 catches SIGTERM and may finish its whole check before it exits.
@@ -59,16 +68,25 @@ export function createTscRunner(root: string, cacheDir: string, entries: () => r
             });
         });
 
+    const filesOf = (configText: string): string[] | undefined => (JSON.parse(configText) as { files?: string[] }).files;
+
     return {
-        async check(signal) {
+        async check(signal, scope) {
             const started = performance.now();
             await mkdir(cacheDir, { recursive: true });
             const command = await tscCommand();
-            const errors: CompileDiagnostic[] = [];
-            const seen = new Set<string>();
+            const next = new Map<string, CompileDiagnostic[]>();
             // Re-planned each run: tsconfig.json, the installed packages or the entries may have changed.
             for (const job of typecheckJobs(root, cacheDir, entries())) {
                 signal.throwIfAborted();
+                const kept = last.get(job.configText);
+                const only = scope === 'all' ? undefined : scope;
+                // Only chunks (jobs with an id) list exactly their functions; the whole-project job always runs.
+                const files = kept && only && job.id !== '' ? filesOf(job.configText) : undefined;
+                if (kept && only && files && !files.some((file) => only.has(file))) {
+                    next.set(job.configText, kept);
+                    continue;
+                }
                 const configPath = join(cacheDir, `tsconfig${job.id}.json`);
                 if ((await readFile(configPath, 'utf8').catch(() => undefined)) !== job.configText) await writeFileAtomic(configPath, job.configText);
                 const output = await run(command, configPath, signal);
@@ -77,12 +95,16 @@ export function createTscRunner(root: string, cacheDir: string, entries: () => r
                     const tail = output.text.trim().split('\n').slice(-3).join(' ');
                     diagnostics.push({ code: 'TYPECHECK_FAILED', message: `tsc exited with code ${output.code} without reporting why: ${tail || 'no output'}` });
                 }
-                for (const d of diagnostics) {
-                    // A helper shared by functions in several chunks is reported by each.
-                    const key = `${d.file}:${d.line}:${d.column}:${d.code}`;
-                    if (!seen.has(key)) errors.push(d);
-                    seen.add(key);
-                }
+                next.set(job.configText, diagnostics);
+            }
+            last = next;
+            const errors: CompileDiagnostic[] = [];
+            const seen = new Set<string>();
+            for (const d of [...next.values()].flat()) {
+                // A helper shared by functions in several chunks is reported by each.
+                const key = `${d.file}:${d.line}:${d.column}:${d.code}`;
+                if (!seen.has(key)) errors.push(d);
+                seen.add(key);
             }
             return { errors, durationMs: performance.now() - started };
         }
@@ -90,8 +112,8 @@ export function createTscRunner(root: string, cacheDir: string, entries: () => r
 }
 
 export interface BackgroundTypecheck {
-    /** Something changed: check again (now, or right after the run in progress). */
-    request(): void;
+    /** Something changed: check again (now, or right after the run in progress) what `scope` can affect. */
+    request(scope: CheckScope): void;
     /** Aborts the run in progress (its process is killed) and waits for it to be gone. */
     stop(): Promise<void>;
 }
@@ -105,6 +127,8 @@ export interface BackgroundTypecheckHandlers {
 export function startBackgroundTypecheck(runner: TscRunner, handlers: BackgroundTypecheckHandlers): BackgroundTypecheck {
     let running: Promise<void> | undefined;
     let again = false;
+    /** What the requests since the last run started can affect. */
+    let pending: Set<string> | 'all' = new Set();
     let stopped = false;
     const controller = new AbortController();
 
@@ -118,9 +142,11 @@ export function startBackgroundTypecheck(runner: TscRunner, handlers: Background
     const loop = async (): Promise<void> => {
         while (again && !stopped) {
             again = false;
+            const scope = pending;
+            pending = new Set();
             handlers.onStart();
             try {
-                const result = await runner.check(controller.signal);
+                const result = await runner.check(controller.signal, scope);
                 if (!stopped) handlers.onResult(result);
             } catch (error) {
                 if (!stopped) handlers.onFailure(error instanceof Error ? error : new Error(String(error)));
@@ -129,8 +155,10 @@ export function startBackgroundTypecheck(runner: TscRunner, handlers: Background
     };
 
     return {
-        request() {
+        request(scope) {
             if (stopped) return;
+            if (scope === 'all' || pending === 'all') pending = 'all';
+            else for (const file of scope) pending.add(file);
             again = true;
             kick();
         },
