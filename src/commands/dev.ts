@@ -31,13 +31,18 @@ export async function run(options: DevOptions, ctx: CliContext): Promise<ExitCod
     const onSignal = (signal: NodeJS.Signals): void => {
         void session.stop(signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `received ${signal}`);
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    // The reader of --json went away (an editor closed): stop cleanly instead of dying on EPIPE.
+    const onStdoutError = (): void => {
+        void session.stop('stdout was closed');
+    };
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const signal of signals) process.on(signal, onSignal);
+    process.stdout.on('error', onStdoutError);
     try {
         await session.done;
     } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        // The stdout listener stays: an EPIPE can still arrive for the last lines written.
+        for (const signal of signals) process.off(signal, onSignal);
     }
     return ExitCode.Ok;
 }
