@@ -5,6 +5,7 @@ import { createChangeBatcher } from '../../src/dev/debounce.js';
 import type { ChangedFile } from '../../src/dev/events.js';
 import { SourceGraph } from '../../src/dev/graph.js';
 import { ManifestText } from '../../src/dev/output.js';
+import { startBackgroundTypecheck, type CheckScope, type TscRunner } from '../../src/dev/typecheck.js';
 import { isIgnored } from '../../src/dev/watcher.js';
 
 function sync(name: string, fields: Record<string, unknown>): ManifestSync {
@@ -120,5 +121,68 @@ describe('watcher filter', () => {
             expect(isIgnored('/p', path), path).toBe(true);
         }
         for (const path of ['/p', '/p/index.ts', '/p/github/syncs/issues.ts', '/p/tsconfig.json']) expect(isIgnored('/p', path), path).toBe(false);
+    });
+});
+
+describe('background type-check', () => {
+    /** A runner whose checks finish when the test says so. */
+    function fakeRunner(): TscRunner & { scopes: CheckScope[]; finish(): void; aborted: number } {
+        const waiting: (() => void)[] = [];
+        const runner = {
+            scopes: [] as CheckScope[],
+            aborted: 0,
+            check(signal: AbortSignal, scope: CheckScope) {
+                runner.scopes.push(scope === 'all' ? 'all' : new Set(scope));
+                return new Promise<{ errors: []; durationMs: number }>((resolve, reject) => {
+                    waiting.push(() => resolve({ errors: [], durationMs: 1 }));
+                    signal.addEventListener('abort', () => {
+                        runner.aborted++;
+                        reject(new Error('aborted'));
+                    });
+                });
+            },
+            finish() {
+                waiting.shift()?.();
+            }
+        };
+        return runner;
+    }
+    const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+    it('runs one check at a time and folds the saves made during it into one more, with their scopes merged', async () => {
+        const runner = fakeRunner();
+        const results: number[] = [];
+        const check = startBackgroundTypecheck(runner, { onStart: () => {}, onResult: () => results.push(1), onFailure: () => {} });
+        check.request(new Set(['/p/a.ts']));
+        await tick();
+        check.request(new Set(['/p/b.ts']));
+        check.request(new Set(['/p/c.ts']));
+        expect(runner.scopes).toHaveLength(1);
+        runner.finish();
+        await tick();
+        expect(runner.scopes).toHaveLength(2);
+        expect([...(runner.scopes[1] as Set<string>)].sort()).toEqual(['/p/b.ts', '/p/c.ts']);
+        check.request(new Set(['/p/d.ts']));
+        check.request('all');
+        runner.finish();
+        await tick();
+        expect(runner.scopes[2]).toBe('all');
+        runner.finish();
+        await tick();
+        expect(results).toHaveLength(3);
+    });
+
+    it('stop aborts the check in progress and reports nothing after it', async () => {
+        const runner = fakeRunner();
+        let failures = 0;
+        const check = startBackgroundTypecheck(runner, { onStart: () => {}, onResult: () => {}, onFailure: () => failures++ });
+        check.request('all');
+        await tick();
+        await check.stop();
+        expect(runner.aborted).toBe(1);
+        expect(failures).toBe(0);
+        check.request('all');
+        await tick();
+        expect(runner.scopes).toHaveLength(1);
     });
 });
