@@ -398,6 +398,22 @@ describe('ferry compile', () => {
             });
         }
 
+        it('reports a syntax error in one function and a bad definition in another in the same run', async () => {
+            const setup = join(dir, 'github/on-events/setup.ts');
+            const issues = join(dir, 'github/syncs/issues.ts');
+            await writeFile(setup, ON_EVENT.replace("event: 'post-connection-creation',", "event: 'post-connection-creation'"));
+            await writeFile(issues, SYNC.replace("'every hour'", "'every 10 seconds'"));
+            try {
+                const result = await compileJson(dir, ['--no-typecheck']);
+                expect(result.code).toBe(10);
+                expect(result.json.errors.map((e) => `${e.file} ${e.code}`).sort()).toEqual(['github/on-events/setup.ts BUNDLE_ERROR', 'github/syncs/issues.ts BAD_FREQUENCY']);
+                expect(await snapshot(dir)).toEqual(before);
+            } finally {
+                await writeFile(setup, ON_EVENT);
+                await writeFile(issues, SYNC);
+            }
+        });
+
         it('prints type errors as file:line:col  message and recovers once fixed', async () => {
             const path = join(dir, 'github/actions/create-issue.ts');
             await writeFile(path, ACTION.replace('return { id: String(response.data.id) };', 'return { id: response.data.id };'));
