@@ -40,11 +40,12 @@ export function createProxyTransport(options: ProxyTransportOptions): HttpTransp
                     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {})
                 });
             } catch (error) {
-                if (error instanceof FerryError) {
+                if (error instanceof FerryError && (error.code === 'PLATFORM_UNREACHABLE' || error.code === 'PLATFORM_TIMEOUT')) {
                     const code = typeof error.details?.['networkCode'] === 'string' ? error.details['networkCode'] : error.code;
                     throw new ProxyNetworkError(`${request.method} ${request.endpoint}: ${error.message}`, code, error);
                 }
-                throw error;
+                // Anything else (a header Node refuses to send) is the request's own fault: no retry helps.
+                throw new Error(error instanceof Error ? error.message : String(error));
             }
             return { status: raw.status, headers: raw.headers, data: decodeBody(raw, request.responseType) };
         }

@@ -101,6 +101,19 @@ export class PlatformClient {
         try {
             return await this.send(new URL(this.url(req.path, req.query)), req.method, headers, payload, req.timeoutMs ?? this.timeoutMs);
         } catch (error) {
+            // Node refuses some requests before sending anything (a header value with a newline,
+            // a bad method): that is the request's fault, not the network's.
+            const code = errnoCode(error);
+            if (code && /^ERR_(INVALID|HTTP_INVALID)/.test(code)) {
+                throw new FerryError({
+                    code: 'PLATFORM_BAD_REQUEST',
+                    message: `${req.method} ${req.path} was not sent: ${(error as Error).message}`,
+                    hint: 'Check the headers and method of the request.',
+                    exitCode: this.exitCode,
+                    details: { nodeCode: code },
+                    cause: error
+                });
+            }
             throw this.networkError(error, req);
         }
     }

@@ -71,6 +71,14 @@ describe('the /proxy transport against the fake platform and provider', () => {
         expect((error as Error).message).not.toContain('sk');
     });
 
+    it('reports a header Node refuses to send as the request\'s fault, not a network failure', async () => {
+        const transport = createProxyTransport({ client, connection });
+        const error = await transport.send({ method: 'GET', endpoint: '/user', headers: { 'X-Bad': 'a\nb' } }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(Error);
+        expect(error).not.toBeInstanceOf(ProxyNetworkError);
+        expect((error as Error).message).toMatch(/GET \/proxy\/user was not sent: .*X-Bad/i);
+    });
+
     it('looks up a connection and drops its credentials; 404 names the connection and integration', async () => {
         const found = await fetchConnection(client, { connectionId: 'conn-1', integration: 'github', environment: 'dev', exitCode: ExitCode.Dryrun });
         expect(found.connection_id).toBe('conn-1');
