@@ -1,8 +1,8 @@
 // Builds the CLI into dist/: one ESM bundle per entry with code splitting, so each command's
 // module (and its heavy dependencies) is only loaded when that command runs.
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,12 +47,26 @@ await build({
 });
 
 // Declarations for the SDK, so projects get complete types from `ferry` (and `nango`).
-if (existsSync(join(root, 'tsconfig.sdk.json'))) {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.sdk.json', '--outDir', join(outdir, 'sdk')], {
-        cwd: root,
-        stdio: 'inherit'
+function tsc(args) {
+    return new Promise((resolve, reject) => {
+        execFile(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), ...args], { cwd: root }, (error, stdout, stderr) => {
+            if (error) reject(new Error(`tsc ${args.join(' ')} failed:\n${stdout}${stderr}`));
+            else resolve();
+        });
     });
 }
+
+// `ferry/test` declares its whole surface in src/sdk/test.ts and loads the replay code lazily, so
+// its declaration file stands alone. It cannot join tsconfig.sdk.json (its lazy import reaches out
+// of src/sdk), hence a run of its own in a scratch folder, keeping only that one file. Both tsc runs
+// go in parallel: the native compiler is mostly start-up.
+const testTypes = join(root, `${outdir}.test-types`);
+await Promise.all([
+    tsc(['-p', 'tsconfig.sdk.json', '--outDir', join(outdir, 'sdk')]),
+    tsc(['--ignoreConfig', '--declaration', '--emitDeclarationOnly', '--skipLibCheck', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--rootDir', 'src', '--outDir', testTypes, 'src/sdk/test.ts'])
+]);
+copyFileSync(join(testTypes, 'sdk/test.d.ts'), join(root, outdir, 'sdk/test.d.ts'));
+rmSync(testTypes, { recursive: true, force: true });
 
 const old = `dist.old-${process.pid}`;
 if (existsSync(join(root, 'dist'))) renameSync(join(root, 'dist'), join(root, old));
