@@ -3,7 +3,8 @@
  * when it runs: `ferry --help` and `ferry --version` import nothing heavy.
  */
 import type { Command } from 'commander';
-import { createContext, type CliContext } from './context.js';
+// The context (colours, prompts) loads with the first command that runs, not for --help.
+import type { CliContext } from './context.js';
 import { ExitCode, FerryError, ReportedError } from './errors.js';
 
 import { VERSION } from './version.js';
@@ -73,6 +74,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
             const command = params.at(-1) as Command;
             const opts = command.optsWithGlobals() as Record<string, any> & GlobalOptions;
             const args = command.args.slice(0, command.registeredArguments.length);
+            const { createContext } = await import('./context.js');
             const ctx = createContext({
                 env,
                 json: Boolean(opts.json),
