@@ -78,5 +78,6 @@ function stripEsbuildHeading(frame: string): string {
     const lines = frame.split('\n');
     let i = 1;
     while (i < lines.length && lines[i]!.trim() === '') i++;
-    return lines.slice(i).join('\n').replace(/^\s{4}/gm, '');
+    // esbuild indents its frame by four; colour codes may come first.
+    return lines.slice(i).join('\n').replace(/^((?:\x1b\[[0-9;]*m)*) {4}/gm, '$1');
 }
