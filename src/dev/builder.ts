@@ -175,6 +175,7 @@ export class DevBuilder {
         if (indexChanged) {
             const entries = await this.reloadEntries(added, removed, projectErrors);
             if (!entries) {
+                if (!mode.initial) this.emit({ event: 'rebuild-start', files: changes, functions: [] });
                 this.reportErrors('project', projectErrors, started);
                 return false;
             }
@@ -188,6 +189,7 @@ export class DevBuilder {
         }
         for (const id of this.missing) affected.delete(id);
         const refs = [...affected].map((id) => this.refs.get(id)).filter((ref): ref is FunctionRef => ref !== undefined);
+        if (!mode.initial) this.emit({ event: 'rebuild-start', files: changes, functions: refs.map(describeFunction) });
 
         if (refs.length === 0 && added.length === 0 && removed.length === 0 && projectErrors.length === 0 && !mode.initial) {
             if (changes.length > 0) this.emit({ event: 'unchanged', files: changes, durationMs: round(performance.now() - started) });

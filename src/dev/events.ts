@@ -34,8 +34,11 @@ export type ErrorPhase = 'project' | 'bundle' | 'validate' | 'write';
 export type DevEvent =
     /** The first full compile finished and the watcher is running. `ok` false when it had errors (they came just before, as an `error` event). */
     | { event: 'ready'; root: string; ok: boolean; functions: DevFunction[]; durationMs: number; typecheck: boolean }
-    /** Changed files were picked up (after debouncing) and a rebuild begins. */
-    | { event: 'rebuild-start'; files: ChangedFile[] }
+    /**
+     * Changed files were picked up (after debouncing) and a rebuild begins. `functions` are the
+     * ones it will build (empty when the change touches none: `unchanged` follows).
+     */
+    | { event: 'rebuild-start'; files: ChangedFile[]; functions: DevFunction[] }
     /**
      * A rebuild succeeded: bundles, definitions and the manifest are written. `functions` lists
      * what was rebuilt; `added`/`removed` are function ids that entered or left index.ts.

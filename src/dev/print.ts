@@ -29,7 +29,7 @@ export function formatEvent(event: DevEvent, style: PrintStyle): string[] {
             return [`${state} in ${ms(event.durationMs)}${check}. Watching for changes (Ctrl-C to stop)`];
         }
         case 'rebuild-start':
-            return style.verbose ? [c.dim(`… ${event.files.map((f) => `${f.file} (${f.kind})`).join(', ')}`)] : [];
+            return style.verbose ? [c.dim(`… ${event.files.map((f) => `${f.file} (${f.kind})`).join(', ')}: ${plural(event.functions.length, 'function')} to build`)] : [];
         case 'rebuild': {
             const lines: string[] = [];
             const recovered = event.recovered ? c.green(' (all errors fixed)') : '';

@@ -89,7 +89,6 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
         while (queue.length > 0 && !closing && builder) {
             const files = mergeChanges(queue);
             queue = [];
-            emit({ event: 'rebuild-start', files });
             const read = new Map(
                 await Promise.all(files.filter((f) => f.kind !== 'unlink').map(async (f) => [resolve(root, f.file), await contentHash(resolve(root, f.file))] as const))
             );

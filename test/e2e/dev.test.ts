@@ -194,6 +194,7 @@ describe('ferry dev', () => {
         await writeFile(file('github/syncs/issues.ts'), SYNC('Syncs every issue'));
         const start = await dev.waitFor((e) => e.event === 'rebuild-start', from);
         expect(start.files).toEqual([{ file: 'github/syncs/issues.ts', kind: 'change' }]);
+        expect(start.functions).toEqual([{ name: 'issues', integration: 'github', type: 'sync' }]);
         const rebuild = await dev.waitFor((e) => e.event === 'rebuild', from);
         expect(rebuild.functions.map((f: any) => f.name)).toEqual(['issues']);
         expect(rebuild.functions[0]).toMatchObject({ integration: 'github', type: 'sync', bundlePath: bundle('github_syncs_issues') });
