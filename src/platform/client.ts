@@ -48,6 +48,15 @@ export interface RawResponse {
     body: Buffer;
 }
 
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** A reused keep-alive socket failed before any answer: most likely the server had closed it. */
+class StaleConnection extends Error {
+    constructor(override readonly cause: unknown) {
+        super('stale keep-alive connection');
+    }
+}
+
 class NetworkFailure extends Error {
     constructor(readonly code: string) {
         super(code);
@@ -70,7 +79,9 @@ export class PlatformClient {
         this.keyVariable = options.keyVariable ?? 'NANGO_SECRET_KEY_<ENV>';
         this.timeoutMs = options.timeoutMs ?? 60_000;
         this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-        const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000 };
+        // Idle connections are dropped after 2 s, well before servers usually close them (5 s for
+        // Node, 60 s behind most load balancers): reusing one the server is closing fails the request.
+        const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000, timeout: 2_000 };
         this.agent = this.host.startsWith('https:') ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     }
 
@@ -99,7 +110,18 @@ export class PlatformClient {
             ...(payload ? { 'content-length': String(payload.length) } : {})
         };
         try {
-            return await this.send(new URL(this.url(req.path, req.query)), req.method, headers, payload, req.timeoutMs ?? this.timeoutMs);
+            const url = new URL(this.url(req.path, req.query));
+            for (let attempt = 1; ; attempt++) {
+                try {
+                    return await this.send(url, req.method, headers, payload, req.timeoutMs ?? this.timeoutMs);
+                } catch (error) {
+                    // A kept-alive connection the server closed while idle fails the moment it is
+                    // reused. Only idempotent requests are sent again on a fresh one: a POST may
+                    // have been read before the connection dropped (deploy relies on that).
+                    const again = error instanceof StaleConnection && IDEMPOTENT.has(req.method.toUpperCase()) && attempt < 3;
+                    if (!again) throw error instanceof StaleConnection ? error.cause : error;
+                }
+            }
         } catch (error) {
             // Node refuses some requests before sending anything (a header value with a newline,
             // a bad method): that is the request's fault, not the network's.
@@ -137,7 +159,9 @@ export class PlatformClient {
             request.setTimeout(timeout, () => fail(phase === 'body' ? 'UND_ERR_BODY_TIMEOUT' : phase === 'headers' ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_CONNECT_TIMEOUT'));
             request.on('error', (error) => {
                 clearTimeout(connectTimer);
-                reject(error);
+                const code = errnoCode(error);
+                const stale = request.reusedSocket && phase !== 'body' && (code === 'ECONNRESET' || code === 'EPIPE');
+                reject(stale ? new StaleConnection(error) : error);
             });
             request.on('response', (response: IncomingMessage) => {
                 phase = 'body';

@@ -103,6 +103,35 @@ describe('the /proxy transport against the fake platform and provider', () => {
 });
 
 describe('the platform client on a bad network', () => {
+    it('sends an idempotent request again on a fresh connection when a kept-alive one turns out closed', async () => {
+        const { createServer } = await import('node:net');
+        let connections = 0;
+        // Each connection answers its first request, then drops the connection on the next one
+        // without answering: what a server that closed an idle keep-alive socket looks like.
+        const server = createServer((socket) => {
+            connections++;
+            let served = 0;
+            socket.on('data', () => {
+                if (served++ === 0) socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\n{}');
+                else socket.destroy();
+            });
+        });
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+        const client = new PlatformClient({ host: `http://127.0.0.1:${(server.address() as { port: number }).port}`, secretKey: 'k', exitCode: ExitCode.Dryrun });
+        try {
+            expect((await client.raw({ method: 'GET', path: '/a' })).status).toBe(200);
+            expect((await client.raw({ method: 'GET', path: '/b' })).status).toBe(200);
+            expect(connections).toBe(2);
+            // A POST is never sent twice: the server may have read it before the connection dropped.
+            const post = await client.raw({ method: 'POST', path: '/c', body: { x: 1 } }).catch((e: unknown) => e);
+            expect((post as { details: { networkCode: string } }).details.networkCode).toBe('ECONNRESET');
+            expect(connections).toBe(2);
+        } finally {
+            await client.close();
+            await new Promise((r) => server.close(r));
+        }
+    });
+
     it('times out waiting for an answer, resets and refusals, with stable network codes and no key in messages', async () => {
         const { createServer } = await import('node:net');
         const silent = createServer((socket) => socket.on('data', () => {}));
