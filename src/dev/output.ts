@@ -1,15 +1,16 @@
 /**
  * Writing a dev rebuild: the rebuilt bundles, then `.nango/nango.json` (compile's buildManifest,
  * serialized as compile's serializeManifest does), each written atomically, then removing the
- * bundles of functions that left index.ts. The manifest last written is kept in memory, so an
- * edit that does not change it costs no read of a file that is megabytes in a large project.
+ * bundles of functions that left index.ts.
  */
-import { rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { bundlePathOf, type ProjectPaths } from '../compiler/compile.js';
-import { buildManifest, serializeManifest } from '../compiler/manifest.js';
+import { buildManifest } from '../compiler/manifest.js';
 import type { FunctionSummary, Manifest } from '../compiler/types.js';
 import type { FunctionRef } from '../project/types.js';
-import { writeFileAtomic, writeFilesAtomic, type FileWrite } from '../util/fs.js';
+import { writeFilesAtomic, type FileWrite } from '../util/fs.js';
 
 export interface DevWrite {
     bundles: { ref: FunctionRef; code: string }[];
@@ -19,76 +20,117 @@ export interface DevWrite {
     removed: FunctionRef[];
 }
 
+const OPEN = Buffer.from('[\n');
+const BETWEEN = Buffer.from(',\n');
+const CLOSE = Buffer.from('\n]\n');
+const EMPTY = Buffer.from('[]\n');
+
 /**
- * `serializeManifest(manifest)`, byte for byte, re-serializing only the integrations whose entries
- * changed. A large project's manifest is megabytes; a save changes one function's entry. An
- * integration's text is reused while it holds the very same entry objects (a rebuilt function has
- * a new summary object) and the same on-event scripts.
+ * `serializeManifest(manifest)`, byte for byte, as pieces: one per integration, re-serialized only
+ * when its entries changed. A large project's manifest is megabytes and a save changes one entry;
+ * the pieces are written as they are, never joined into one string (which costs more than
+ * serializing the whole manifest). An integration's piece is reused while it holds the very same
+ * entry objects (a rebuilt function has a new summary object) and the same on-event scripts.
  */
 export class ManifestText {
-    private readonly pieces = new Map<string, { entries: readonly object[]; onEvents: string; text: string }>();
+    private readonly pieces = new Map<string, { entries: readonly object[]; onEvents: string; bytes: Buffer }>();
+    private lastKeys: string | undefined;
 
-    /** The last text rendered, returned as is when no piece changed (no 3 MB join and compare). */
-    private last: { keys: string; text: string } | undefined;
-
-    render(manifest: Manifest): string {
-        if (manifest.length === 0) return serializeManifest(manifest);
+    /** The manifest's bytes in order, and whether they differ from the previous render. */
+    render(manifest: Manifest): { chunks: Buffer[]; changed: boolean } {
+        const keys = manifest.map((integration) => integration.providerConfigKey).join('\0');
+        let changed = keys !== this.lastKeys;
+        this.lastKeys = keys;
+        if (manifest.length === 0) {
+            this.pieces.clear();
+            return { chunks: [EMPTY], changed };
+        }
+        const chunks: Buffer[] = [OPEN];
         const seen = new Set<string>();
-        let changed = false;
-        const parts = manifest.map((integration) => {
+        for (const integration of manifest) {
             const key = integration.providerConfigKey;
             seen.add(key);
             const entries = [...integration.syncs, ...integration.actions];
             const onEvents = JSON.stringify(integration.onEventScripts);
-            const known = this.pieces.get(key);
-            if (known && known.onEvents === onEvents && known.entries.length === entries.length && known.entries.every((e, i) => e === entries[i])) {
-                return known.text;
+            let piece = this.pieces.get(key);
+            if (!piece || piece.onEvents !== onEvents || piece.entries.length !== entries.length || piece.entries.some((e, i) => e !== entries[i])) {
+                // An element of the top-level array: its own serialization, one level in.
+                piece = { entries, onEvents, bytes: Buffer.from(JSON.stringify(integration, null, 2).replace(/^/gm, '  ')) };
+                this.pieces.set(key, piece);
+                changed = true;
             }
-            // An element of the top-level array: its own serialization, one level in.
-            const text = JSON.stringify(integration, null, 2).replace(/^/gm, '  ');
-            this.pieces.set(key, { entries, onEvents, text });
-            changed = true;
-            return text;
-        });
+            if (chunks.length > 1) chunks.push(BETWEEN);
+            chunks.push(piece.bytes);
+        }
+        chunks.push(CLOSE);
         for (const key of this.pieces.keys()) if (!seen.has(key)) this.pieces.delete(key);
-        const keys = [...seen].join('\0');
-        if (!changed && this.last?.keys === keys) return this.last.text;
-        this.last = { keys, text: `[\n${parts.join(',\n')}\n]\n` };
-        return this.last.text;
+        return { chunks, changed };
+    }
+
+    /** The last render was not written: the next one must count as changed. */
+    forget(): void {
+        this.pieces.clear();
+        this.lastKeys = undefined;
+    }
+}
+
+/** Like writeFileAtomic, for content in pieces: written with one vectored write, then renamed. */
+async function writeChunksAtomic(target: string, chunks: readonly Buffer[]): Promise<void> {
+    const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+        const file = await open(temp, 'w');
+        try {
+            const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+            const { bytesWritten } = await file.writev(chunks);
+            if (bytesWritten !== total) await file.write(Buffer.concat(chunks).subarray(bytesWritten), 0, undefined, bytesWritten);
+        } finally {
+            await file.close();
+        }
+        await rename(temp, target);
+    } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
     }
 }
 
 export class DevOutput {
     private readonly text = new ManifestText();
-    private lastManifest: string | undefined;
 
     constructor(
         private readonly paths: ProjectPaths,
         private readonly debug?: (message: string) => void
     ) {}
 
-    /** Remembers the manifest compile just wrote. */
+    /** Remembers the manifest compile just wrote, so the first save only rewrites what it changed. */
     prime(summaries: FunctionSummary[]): void {
-        this.lastManifest = this.text.render(buildManifest(summaries));
+        this.text.render(buildManifest(summaries));
     }
 
     /**
-     * Bundles first (what a developer waits for), then the manifest. Each step is atomic; in
-     * between, the manifest can describe the previous version of a rebuilt function for a moment.
+     * Bundles first (what a developer waits for), then the manifest, only when it changed. Each
+     * step is atomic; in between, the manifest can describe the previous version of a rebuilt
+     * function for a moment.
      */
     async write(write: DevWrite): Promise<void> {
         const started = performance.now();
         const bundles: FileWrite[] = write.bundles.map(({ ref, code }) => ({ path: bundlePathOf(this.paths, ref), content: code }));
         await writeFilesAtomic(bundles);
         const bundled = performance.now();
-        const manifestText = this.text.render(buildManifest(write.summaries));
+        const manifest = this.text.render(buildManifest(write.summaries));
         const serialized = performance.now();
-        if (manifestText !== this.lastManifest) {
-            await writeFileAtomic(this.paths.manifestPath, manifestText);
-            this.lastManifest = manifestText;
+        if (manifest.changed) {
+            try {
+                await writeChunksAtomic(this.paths.manifestPath, manifest.chunks);
+            } catch (error) {
+                this.text.forget();
+                throw error;
+            }
         }
         await Promise.all(write.removed.map((ref) => rm(bundlePathOf(this.paths, ref), { force: true })));
         const ms = (from: number, to: number): string => `${(to - from).toFixed(1)} ms`;
-        this.debug?.(`${bundles.length} bundles written in ${ms(started, bundled)}, manifest serialized in ${ms(bundled, serialized)}, written in ${ms(serialized, performance.now())}`);
+        this.debug?.(
+            `${bundles.length} bundles written in ${ms(started, bundled)}, manifest serialized in ${ms(bundled, serialized)}, ` +
+                (manifest.changed ? `written in ${ms(serialized, performance.now())}` : 'unchanged')
+        );
     }
 }

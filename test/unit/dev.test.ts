@@ -46,7 +46,7 @@ function action(name: string): ManifestAction {
 }
 
 describe('ManifestText', () => {
-    it("writes exactly what compile's serializeManifest writes, before and after an entry changes", () => {
+    it("writes exactly what compile's serializeManifest writes, and says when it changed", () => {
         const a = sync('a', { id: { type: 'string' }, n: { type: ['number', 'null'] }, tags: { type: 'array', items: { type: 'string' } } });
         const b = action('b');
         const manifest = (first: ManifestSync, events: string[]): Manifest => [
@@ -54,12 +54,17 @@ describe('ManifestText', () => {
             { providerConfigKey: 'slack', syncs: [], actions: [], onEventScripts: { 'post-connection-creation': [], 'pre-connection-deletion': [], 'validate-connection': ['v'] } }
         ];
         const text = new ManifestText();
-        expect(text.render(manifest(a, ['x']))).toBe(serializeManifest(manifest(a, ['x'])));
-        expect(text.render(manifest(a, ['x']))).toBe(serializeManifest(manifest(a, ['x'])));
+        const render = (m: Manifest): { text: string; changed: boolean } => {
+            const out = text.render(m);
+            return { text: Buffer.concat(out.chunks).toString('utf8'), changed: out.changed };
+        };
+        expect(render(manifest(a, ['x']))).toEqual({ text: serializeManifest(manifest(a, ['x'])), changed: true });
+        expect(render(manifest(a, ['x']))).toEqual({ text: serializeManifest(manifest(a, ['x'])), changed: false });
         const changed = sync('a', { id: { type: 'string' } });
-        expect(text.render(manifest(changed, ['x']))).toBe(serializeManifest(manifest(changed, ['x'])));
-        expect(text.render(manifest(changed, ['x', 'y']))).toBe(serializeManifest(manifest(changed, ['x', 'y'])));
-        expect(text.render([])).toBe(serializeManifest([]));
+        expect(render(manifest(changed, ['x']))).toEqual({ text: serializeManifest(manifest(changed, ['x'])), changed: true });
+        expect(render(manifest(changed, ['x', 'y']))).toEqual({ text: serializeManifest(manifest(changed, ['x', 'y'])), changed: true });
+        expect(render(manifest(changed, ['x', 'y']).slice(1))).toEqual({ text: serializeManifest(manifest(changed, ['x', 'y']).slice(1)), changed: true });
+        expect(render([])).toEqual({ text: serializeManifest([]), changed: true });
     });
 });
 
