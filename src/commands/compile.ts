@@ -12,7 +12,8 @@ export interface CompileCommandOptions {
 }
 
 export async function run(options: CompileCommandOptions, ctx: CliContext): Promise<ExitCode> {
-    const spinner = ctx.isTTY && !ctx.json ? await ctx.spinner('compiling') : undefined;
+    // A terminal that reports no width (some CI ptys) makes the spinner redraw forever.
+    const spinner = ctx.isTTY && !ctx.json && (process.stderr.columns ?? 0) > 0 ? await ctx.spinner('compiling') : undefined;
     let result: ProjectCompileResult;
     try {
         result = await compileProject({

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../util/fs.js';
 import { ferryPackageRoot, resolveFromFerry } from './ferry-package.js';
@@ -74,8 +74,17 @@ export function typecheckJobs(root: string, cacheDir: string, entries: readonly 
     if (!entries || entries.length <= CHUNK_SIZE) return [{ id: '', configText: generatedTsconfig(root, cacheDir) }];
     const count = Math.ceil(entries.length / CHUNK_SIZE);
     const groups: string[][] = Array.from({ length: count }, () => []);
-    // By a hash of the path, not by position: adding one function re-checks one chunk, not all after it.
-    for (const entry of [...entries].sort()) groups[parseInt(hashContent(entry).slice(0, 8), 16) % count]!.push(entry);
+    // Functions of one integration share helpers, so they go to one chunk (an edited helper then
+    // re-checks one chunk, not all); an integration too big for that is spread by file. By hash,
+    // not by position: adding a function never moves the others.
+    const integrationOf = (entry: string): string => relative(root, entry).split(sep)[0] ?? entry;
+    const perIntegration = new Map<string, number>();
+    for (const entry of entries) perIntegration.set(integrationOf(entry), (perIntegration.get(integrationOf(entry)) ?? 0) + 1);
+    for (const entry of [...entries].sort()) {
+        const integration = integrationOf(entry);
+        const key = perIntegration.get(integration)! > CHUNK_SIZE / 2 ? entry : integration;
+        groups[parseInt(hashContent(key).slice(0, 8), 16) % count]!.push(entry);
+    }
     return groups
         .filter((files) => files.length > 0)
         .map((files, i) => {

@@ -77,6 +77,11 @@ describe('typecheckJobs', () => {
         const files = jobs.flatMap((job) => JSON.parse(job.configText).files as string[]);
         expect(files.sort()).toEqual([...entries].sort());
         expect(new Set(jobs.map((job) => JSON.parse(job.configText).compilerOptions.tsBuildInfoFile)).size).toBe(3);
+        // Small integrations stay whole: their shared helpers are then checked by one chunk.
+        const mixed = [...entries, ...Array.from({ length: 30 }, (_, i) => `/p/tiny/syncs/s${i}.ts`)];
+        const holding = typecheckJobs('/p', '/p/build/.ferry', mixed).filter((job) => job.configText.includes('/p/tiny/'));
+        expect(holding).toHaveLength(1);
+        expect(JSON.parse(holding[0]!.configText).files.filter((f: string) => f.startsWith('/p/tiny/'))).toHaveLength(30);
         // One more function changes one chunk: every other file stays where it was.
         const again = typecheckJobs('/p', '/p/build/.ferry', [...entries, '/p/svc/actions/new.ts']);
         expect(again).toHaveLength(3);
