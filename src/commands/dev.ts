@@ -3,7 +3,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import type { DevEvent } from '../dev/events.js';
 import { formatEvent } from '../dev/print.js';
-import { startDevSession } from '../dev/session.js';
+import { startDevSession, type DevSession } from '../dev/session.js';
 
 export interface DevOptions {
     typecheck: boolean;
@@ -19,29 +19,32 @@ export async function run(options: DevOptions, ctx: CliContext): Promise<ExitCod
               for (const line of formatEvent(event, { colors: ctx.colors, root, verbose: ctx.debug })) ctx.log.info(line);
           };
 
-    const session = await startDevSession(
-        {
-            cwd: ctx.cwd,
-            typecheck: options.typecheck,
-            color: ctx.color && !ctx.json,
-            ...(ctx.debug ? { debug: (message: string) => ctx.log.debug('dev', message) } : {})
-        },
-        print
-    );
-    const onSignal = (signal: NodeJS.Signals): void => {
-        void session.stop(signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `received ${signal}`);
+    // Signals are caught from the start: Ctrl-C during the first build still ends cleanly.
+    let session: DevSession | undefined;
+    let stopReason: string | undefined;
+    const stop = (reason: string): void => {
+        stopReason ??= reason;
+        if (session) void session.stop(reason);
     };
+    const onSignal = (signal: NodeJS.Signals): void => stop(signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `received ${signal}`);
     // The reader of --json went away (an editor closed): stop cleanly instead of dying on EPIPE.
-    const onStdoutError = (): void => {
-        void session.stop('stdout was closed');
-    };
+    // This listener stays: an EPIPE can still arrive for the last lines written.
+    process.stdout.on('error', () => stop('stdout was closed'));
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
     for (const signal of signals) process.on(signal, onSignal);
-    process.stdout.on('error', onStdoutError);
     try {
+        session = await startDevSession(
+            {
+                cwd: ctx.cwd,
+                typecheck: options.typecheck,
+                color: ctx.color && !ctx.json,
+                ...(ctx.debug ? { debug: (message: string) => ctx.log.debug('dev', message) } : {})
+            },
+            print
+        );
+        if (stopReason) void session.stop(stopReason);
         await session.done;
     } finally {
-        // The stdout listener stays: an EPIPE can still arrive for the last lines written.
         for (const signal of signals) process.off(signal, onSignal);
     }
     return ExitCode.Ok;
