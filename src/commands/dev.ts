@@ -37,7 +37,6 @@ export async function run(options: DevOptions, ctx: CliContext): Promise<ExitCod
             {
                 cwd: ctx.cwd,
                 typecheck: options.typecheck,
-                color: ctx.color && !ctx.json,
                 ...(ctx.debug ? { debug: (message: string) => ctx.log.debug('dev', message) } : {})
             },
             print

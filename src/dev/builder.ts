@@ -1,14 +1,14 @@
 /**
  * The rebuild half of a dev session: what is built, what is broken, which file feeds which
  * function. Every step is compile's own (compileProject for the first build, then loadEntries,
- * bundleFunctions, analyzeBundle, validateProject, buildManifest); this module only decides which
+ * bundleAllThatBuild, analyzeBundle, validateProject, buildManifest); this module only decides which
  * functions a change touches and keeps the good ones moving while others are broken.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { bundleFunctions } from '../compiler/bundle.js';
-import { analyzeBundle, bundlePathOf, compileProject, loadEntries, type AnalyzedFunction, type ProjectPaths } from '../compiler/compile.js';
+import { analyzeBundle, bundleAllThatBuild, bundlePathOf, compileProject, loadEntries, type AnalyzedFunction, type ProjectPaths } from '../compiler/compile.js';
 import type { BundledFunction, CompileDiagnostic, FunctionSummary } from '../compiler/types.js';
 import { validateProject } from '../compiler/validate.js';
 import { FerryError } from '../errors.js';
@@ -20,8 +20,6 @@ import { SourceGraph } from './graph.js';
 import { DevOutput } from './output.js';
 
 export interface BuilderOptions {
-    /** Colour esbuild's code frames. */
-    color?: boolean;
     /** Where the timings of each step go (--debug). */
     debug?: (message: string) => void;
 }
@@ -325,36 +323,12 @@ export class DevBuilder {
         return !this.hadErrors;
     }
 
-    /**
-     * One esbuild build for the group. esbuild fails a build as a whole, so when it does, the
-     * functions no error points into are built again on their own.
-     */
+    /** compile's bundling step for the group: one esbuild build, or two when some entries are broken. */
     private async bundleGroup(refs: FunctionRef[]): Promise<GroupOutcome> {
         if (refs.length === 0) return { bundles: [], errors: [], shareMs: 0 };
         const t = performance.now();
-        const options = { sourcemap: true, color: this.options.color ?? false };
-        const first = await bundleFunctions(this.root, refs, options);
-        if (first.errors.length === 0 || refs.length === 1) {
-            return { bundles: first.bundles, errors: first.errors, shareMs: (performance.now() - t) / refs.length };
-        }
-        const implicated = this.implicated(refs, first.errors);
-        const innocent = refs.filter((ref) => !implicated.has(ref.id));
-        if (innocent.length === 0 || innocent.length === refs.length) return { bundles: [], errors: first.errors, shareMs: 0 };
-        const second = await bundleFunctions(this.root, innocent, options);
-        // Errors are reported once, from the first build (the second can only repeat them).
-        return { bundles: second.bundles, errors: first.errors, shareMs: (performance.now() - t) / refs.length };
-    }
-
-    private implicated(refs: FunctionRef[], errors: CompileDiagnostic[]): Set<string> {
-        const ids = new Set<string>();
-        for (const error of errors) {
-            if (!error.file) return new Set(refs.map((ref) => ref.id));
-            for (const id of this.graph.affectedBy([error.file])) ids.add(id);
-            for (const ref of refs) {
-                if (ref.file === error.file || error.function === `${ref.integration}/${ref.name}`) ids.add(ref.id);
-            }
-        }
-        return ids;
+        const { bundles, errors } = await bundleAllThatBuild(this.paths, refs);
+        return { bundles, errors, shareMs: (performance.now() - t) / refs.length };
     }
 
     private reportErrors(phase: ErrorPhase, errors: CompileDiagnostic[], started: number): void {

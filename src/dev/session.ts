@@ -19,8 +19,6 @@ export interface DevSessionOptions {
     cwd: string;
     /** Run the background type-check (default true). */
     typecheck?: boolean;
-    /** Colour esbuild's code frames in error events. */
-    color?: boolean;
     /** Quiet time that ends a burst of saves, ms (default 25). */
     debounceMs?: number;
     /** Timings of each step, for --debug. */
@@ -124,7 +122,7 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
     watching.catch(() => undefined);
     let watcher: ProjectWatcher | undefined;
     try {
-        const built = await DevBuilder.start(root, emit, { color: options.color ?? false, ...(options.debug ? { debug: options.debug } : {}) });
+        const built = await DevBuilder.start(root, emit, options.debug ? { debug: options.debug } : {});
         watcher = await watching;
         builder = built.builder;
 
