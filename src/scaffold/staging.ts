@@ -3,7 +3,8 @@
  * beside the target first, then moved into place, so a failure (disk full, permissions) leaves
  * the target as it was and no half-written project behind.
  */
-import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface StagedFile {
@@ -29,7 +30,11 @@ export async function writeTree(target: string, files: readonly StagedFile[]): P
     const createdParent = targetExists ? undefined : await mkdir(parent, { recursive: true });
     // A new target is staged beside it and renamed into place in one step; an existing one
     // (which may sit in a read-only parent) is staged inside itself.
-    const staging = await mkdtemp(targetExists ? join(target, '.ferry-staging-') : join(parent, `.${basename(target)}.ferry-staging-`));
+    // Not mkdtemp: its folder is private (0700), and a new target IS this folder once renamed; a
+    // plain mkdir gets the mode the user's umask gives every other folder.
+    const suffix = randomBytes(6).toString('hex');
+    const staging = targetExists ? join(target, `.ferry-staging-${suffix}`) : join(parent, `.${basename(target)}.ferry-staging-${suffix}`);
+    await mkdir(staging);
     try {
         for (const file of files) {
             const path = join(staging, ...file.path.split('/'));
