@@ -8,8 +8,18 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { bundleFunctions } from '../compiler/bundle.js';
-import { analyzeBundle, bundleAllThatBuild, bundlePathOf, compileProject, loadEntries, type AnalyzedFunction, type ProjectPaths } from '../compiler/compile.js';
-import type { BundledFunction, CompileDiagnostic, FunctionSummary } from '../compiler/types.js';
+import {
+    BUNDLE_BATCH,
+    analyzeBundle,
+    bundleAllThatBuild,
+    bundleAndAnalyze,
+    bundlePathOf,
+    compileProject,
+    loadEntries,
+    type AnalyzedFunction,
+    type ProjectPaths
+} from '../compiler/compile.js';
+import type { CompileDiagnostic, FunctionSummary } from '../compiler/types.js';
 import { validateProject } from '../compiler/validate.js';
 import { FerryError } from '../errors.js';
 import { parseIndexImports, specifierToRelPath } from '../project/project.js';
@@ -27,10 +37,9 @@ export interface BuilderOptions {
 type Emit = (event: DevEvent) => void;
 
 interface GroupOutcome {
-    bundles: BundledFunction[];
+    /** Each bundled function with its share of the time, ms. */
+    analyzed: { result: AnalyzedFunction; durationMs: number }[];
     errors: CompileDiagnostic[];
-    /** ms per function of the esbuild share */
-    shareMs: number;
 }
 
 const CONFIG_FILES = new Set(['tsconfig.json', 'package.json']);
@@ -245,26 +254,19 @@ export class DevBuilder {
         const fresh = refs.filter((ref) => !this.dirty.has(ref.id));
         const retried = refs.filter((ref) => this.dirty.has(ref.id));
         const lap = this.stopwatch(`${refs.length} function${refs.length === 1 ? '' : 's'}`);
-        const outcomes = await Promise.all([this.bundleGroup(fresh), this.bundleGroup(retried)]);
-        lap('bundled');
+        const outcomes = await Promise.all([this.buildGroup(fresh), this.buildGroup(retried)]);
+        lap('bundled and evaluated');
         const bundleErrors = outcomes.flatMap((o) => o.errors);
-        const bundled = outcomes.flatMap((o) => o.bundles.map((bundle) => ({ bundle, shareMs: o.shareMs })));
-        const builtIds = new Set(bundled.map((b) => b.bundle.ref.id));
+        const analyzed = outcomes.flatMap((o) => o.analyzed);
+        const builtIds = new Set(analyzed.map((a) => a.result.ref.id));
         for (const ref of refs) if (!builtIds.has(ref.id)) this.dirty.add(ref.id);
-
-        const analyzed: { result: AnalyzedFunction; durationMs: number }[] = bundled.map(({ bundle, shareMs }) => {
-            const t = performance.now();
-            const result = analyzeBundle(this.paths, bundle);
-            this.graph.set(bundle.ref.id, bundle.inputs);
-            return { result, durationMs: shareMs + performance.now() - t };
-        });
+        for (const a of analyzed) this.graph.set(a.result.ref.id, a.result.bundle.inputs);
         const analysisErrors = analyzed.flatMap((a) => a.result.diagnostics);
         const good = analyzed.filter((a) => a.result.summary !== undefined);
         for (const a of analyzed) {
             if (a.result.summary) this.keepSummary(a.result.summary);
             else this.dirty.add(a.result.ref.id);
         }
-        lap('evaluated');
         const current = this.functionRefs;
         const touched = new Set([...refs, ...removed].map((ref) => ref.integration));
         for (const id of added) touched.add(this.refs.get(id)?.integration ?? '');
@@ -323,12 +325,27 @@ export class DevBuilder {
         return !this.hadErrors;
     }
 
-    /** compile's bundling step for the group: one esbuild build, or two when some entries are broken. */
-    private async bundleGroup(refs: FunctionRef[]): Promise<GroupOutcome> {
-        if (refs.length === 0) return { bundles: [], errors: [], shareMs: 0 };
-        const t = performance.now();
+    /**
+     * compile's steps 2 and 3 for a group: one esbuild build (two when some entries are broken),
+     * then evaluation of each bundle. Many functions at once (a tsconfig.json change) go through
+     * compile's batched, pipelined path instead, which bounds esbuild's memory.
+     */
+    private async buildGroup(refs: FunctionRef[]): Promise<GroupOutcome> {
+        if (refs.length === 0) return { analyzed: [], errors: [] };
+        const started = performance.now();
+        if (refs.length > BUNDLE_BATCH) {
+            const { analyzed, errors } = await bundleAndAnalyze(this.paths, refs);
+            const share = (performance.now() - started) / refs.length;
+            return { analyzed: analyzed.map((result) => ({ result, durationMs: share })), errors };
+        }
         const { bundles, errors } = await bundleAllThatBuild(this.paths, refs);
-        return { bundles, errors, shareMs: (performance.now() - t) / refs.length };
+        const share = (performance.now() - started) / refs.length;
+        const analyzed = bundles.map((bundle) => {
+            const t = performance.now();
+            const result = analyzeBundle(this.paths, bundle);
+            return { result, durationMs: share + performance.now() - t };
+        });
+        return { analyzed, errors };
     }
 
     private reportErrors(phase: ErrorPhase, errors: CompileDiagnostic[], started: number): void {
