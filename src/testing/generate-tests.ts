@@ -28,6 +28,8 @@ export interface GenerateTestsResult {
     skipped: string[];
     /** The project's own `test` script when it is something else (kept; run the generated files with `npx vitest run`). */
     existingTestScript?: string;
+    /** The vitest range added to devDependencies (run the package manager's install next). */
+    vitestAdded?: string;
 }
 
 /**
@@ -68,7 +70,19 @@ async function planTestFile(root: string, fixture: FixtureFile): Promise<{ relPa
 interface ScriptPlan {
     added: boolean;
     existing?: string;
+    /** The vitest range added to devDependencies, when the project had no vitest. */
+    vitestAdded?: string;
     content?: string;
+}
+
+/** The vitest the generated files are written for: the major Ferry itself is tested with. */
+export const VITEST_RANGE = '^4.1.12';
+
+function dependsOn(pkg: Record<string, unknown>, name: string): boolean {
+    return ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].some((field) => {
+        const deps = pkg[field];
+        return typeof deps === 'object' && deps !== null && name in deps;
+    });
 }
 
 async function planTestScript(root: string): Promise<ScriptPlan> {
@@ -96,12 +110,23 @@ async function planTestScript(root: string): Promise<ScriptPlan> {
     }
     const scripts = (typeof pkg['scripts'] === 'object' && pkg['scripts'] !== null ? pkg['scripts'] : {}) as Record<string, unknown>;
     const current = scripts['test'];
-    if (typeof current === 'string' && !NPM_PLACEHOLDER_SCRIPT.test(current.trim())) {
-        return current.trim() === TEST_SCRIPT ? { added: false } : { added: false, existing: current };
-    }
+    const keepScript = typeof current === 'string' && !NPM_PLACEHOLDER_SCRIPT.test(current.trim());
+    // The generated files import vitest: a project without it could not run them after `npm install`.
+    const addVitest = !dependsOn(pkg, 'vitest');
+    const plan: ScriptPlan = {
+        added: !keepScript,
+        ...(keepScript && current.trim() !== TEST_SCRIPT ? { existing: current } : {}),
+        ...(addVitest ? { vitestAdded: VITEST_RANGE } : {})
+    };
+    if (keepScript && !addVitest) return plan;
+    const devDependencies = (typeof pkg['devDependencies'] === 'object' && pkg['devDependencies'] !== null ? pkg['devDependencies'] : {}) as Record<string, unknown>;
     const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
-    const next = { ...pkg, scripts: { ...scripts, test: TEST_SCRIPT } };
-    return { added: true, content: `${JSON.stringify(next, null, indent)}\n` };
+    const next = {
+        ...pkg,
+        ...(keepScript ? {} : { scripts: { ...scripts, test: TEST_SCRIPT } }),
+        ...(addVitest ? { devDependencies: { ...devDependencies, vitest: VITEST_RANGE } } : {})
+    };
+    return { ...plan, content: `${JSON.stringify(next, null, indent)}\n` };
 }
 
 export async function generateTests(options: { cwd: string }): Promise<GenerateTestsResult> {
@@ -126,6 +151,7 @@ export async function generateTests(options: { cwd: string }): Promise<GenerateT
         unchanged: plans.filter((p) => p.state === 'unchanged').map((p) => p.relPath),
         scriptAdded: script.added,
         skipped: plans.filter((p) => p.state === 'skipped').map((p) => p.relPath),
-        ...(script.existing !== undefined ? { existingTestScript: script.existing } : {})
+        ...(script.existing !== undefined ? { existingTestScript: script.existing } : {}),
+        ...(script.vitestAdded !== undefined ? { vitestAdded: script.vitestAdded } : {})
     };
 }

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/cli.js';
-import { generateTests, renderTestFile } from '../../src/testing/generate-tests.js';
+import { VITEST_RANGE, generateTests, renderTestFile } from '../../src/testing/generate-tests.js';
 import { discoverFixtures, parseFixture } from '../../src/testing/fixtures.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -34,13 +34,18 @@ describe('generateTests', () => {
             written: ['github/tests/issues.replay.test.mjs', 'linear/tests/teams.replay.test.mjs'],
             unchanged: [],
             scriptAdded: true,
-            skipped: []
+            skipped: [],
+            vitestAdded: VITEST_RANGE
         });
         expect(await readFile(join(dir, 'github/tests/issues.replay.test.mjs'), 'utf8')).toBe(renderTestFile({ integration: 'github', name: 'issues' }));
         const pkgText = await readFile(join(dir, 'package.json'), 'utf8');
-        expect(pkgText).toBe(`${JSON.stringify({ name: 'p', type: 'module', scripts: { compile: 'ferry compile', test: 'vitest run' } }, null, 4)}\n`);
+        expect(pkgText).toBe(
+            `${JSON.stringify({ name: 'p', type: 'module', scripts: { compile: 'ferry compile', test: 'vitest run' }, devDependencies: { vitest: VITEST_RANGE } }, null, 4)}\n`
+        );
         const second = await generateTests({ cwd: dir });
         expect(second).toMatchObject({ written: [], unchanged: ['github/tests/issues.replay.test.mjs', 'linear/tests/teams.replay.test.mjs'], scriptAdded: false });
+        expect(second.vitestAdded).toBeUndefined();
+        expect(await readFile(join(dir, 'package.json'), 'utf8')).toBe(pkgText);
     });
 
     it("keeps a different test script and a file it did not write, replacing npm's placeholder script", async () => {
