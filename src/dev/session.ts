@@ -167,6 +167,8 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
                 await processing;
                 await warming;
                 await typecheck?.stop();
+                // esbuild's service process would end with us anyway; ended here, it is reaped here.
+                await (await import('esbuild')).stop();
                 onEvent({ event: 'stop', reason });
                 resolveDone(reason);
             })();
