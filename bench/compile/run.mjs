@@ -57,10 +57,17 @@ function treeRss(root) {
     return total;
 }
 
+// CPU seconds (user + system, the CLI and every child it waited for) say more than wall time
+// on a shared machine: GNU time reports them when it is installed.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const cpuFile = join(work, 'cpu.txt');
+
 function compile(cwd, args) {
     return new Promise((resolve, reject) => {
         const started = performance.now();
-        const child = spawn(process.execPath, [ferry, 'compile', '--json', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+        const command = [process.execPath, ferry, 'compile', '--json', ...args];
+        const [file, ...rest] = TIME ? [TIME, '-f', '%U %S', '-o', cpuFile, ...command] : command;
+        const child = spawn(file, rest, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d) => (stdout += d));
@@ -74,7 +81,8 @@ function compile(cwd, args) {
             const ms = performance.now() - started;
             if (code !== 0) return reject(new Error(`ferry compile ${args.join(' ')} exited ${code}\n${stderr}\n${stdout.slice(0, 2000)}`));
             const result = JSON.parse(stdout);
-            resolve({ ms, peak, built: result.functions.filter((f) => !f.cached).length, typecheck: result.typecheck });
+            const cpu = TIME ? readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number).reduce((a, b) => a + b, 0) : undefined;
+            resolve({ ms, peak, cpu, built: result.functions.filter((f) => !f.cached).length, typecheck: result.typecheck });
         });
     });
 }
@@ -83,7 +91,7 @@ const fmtMs = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFix
 const fmtMb = (bytes) => (bytes > 0 ? `${Math.round(bytes / 1048576)} MB` : 'n/a');
 
 console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} CPUs, load ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log('size  scenario                        wall       peak RSS   built  type-check   target');
+console.log('size  scenario                        wall       cpu        peak RSS   built  type-check   target');
 for (const size of sizes.length > 0 ? sizes : [50, 500, 2000]) {
     const dir = join(work, `project-${size}`);
     generateProject(dir, size);
@@ -96,7 +104,7 @@ for (const size of sizes.length > 0 ? sizes : [50, 500, 2000]) {
             : '';
         const tc = r.typecheck.ran ? fmtMs(r.typecheck.durationMs) : r.typecheck.cached ? 'unchanged' : 'skipped';
         console.log(
-            `${String(size).padEnd(5)} ${scenario.padEnd(31)} ${fmtMs(r.ms).padEnd(10)} ${fmtMb(r.peak).padEnd(10)} ${String(r.built).padEnd(6)} ${tc.padEnd(12)} ${verdict}`
+            `${String(size).padEnd(5)} ${scenario.padEnd(31)} ${fmtMs(r.ms).padEnd(10)} ${(r.cpu === undefined ? 'n/a' : `${r.cpu.toFixed(2)} s`).padEnd(10)} ${fmtMb(r.peak).padEnd(10)} ${String(r.built).padEnd(6)} ${tc.padEnd(12)} ${verdict}`
         );
     };
     const clean = () => rmSync(join(dir, 'build'), { recursive: true, force: true });

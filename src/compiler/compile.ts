@@ -12,7 +12,7 @@ import type { FunctionRef } from '../project/types.js';
 import { writeFilesAtomic, type FileWrite } from '../util/fs.js';
 import { bundleFunctions } from './bundle.js';
 import { cacheKey, emptyCache, loadCache, saveCache, validEntry, type CacheEntry, type CompileCache } from './cache.js';
-import { EvaluationError, evaluateDefinition } from './evaluate.js';
+import { EvaluationError, createDefinitionReader, evaluateDefinition } from './evaluate.js';
 import { createFramer } from './frame.js';
 import { MANIFEST_PATH, buildManifest, serializeManifest } from './manifest.js';
 import { StampChecker, fileStamp, type FileStamp } from './stamps.js';
@@ -128,6 +128,7 @@ export async function bundleAndAnalyze(paths: ProjectPaths, refs: readonly Funct
         seen.add(key);
         list.push(d);
     };
+    const read = createDefinitionReader();
     let pending = batches.length > 0 ? bundleAllThatBuild(paths, batches[0]!) : undefined;
     for (let i = 0; pending; i++) {
         const batch = await pending;
@@ -135,7 +136,7 @@ export async function bundleAndAnalyze(paths: ProjectPaths, refs: readonly Funct
         batch.errors.forEach((d) => keep(out.errors, d));
         batch.warnings.forEach((d) => keep(out.warnings, d));
         for (const bundle of batch.bundles) {
-            out.analyzed.push(analyzeBundle(paths, bundle));
+            out.analyzed.push(analyzeBundle(paths, bundle, read));
             if (pending) await nextTurn();
         }
     }
@@ -150,15 +151,18 @@ export interface AnalyzedFunction {
     diagnostics: CompileDiagnostic[];
 }
 
+/** Evaluates a bundle and returns its default export (evaluate.ts: a fresh context, or a reader that reuses clean ones). */
+export type DefinitionReader = (code: string, filename: string) => unknown;
+
 /**
  * Step 3: evaluate one bundle in its own vm context, validate the definition and summarize it.
  * Never throws for problems in user code: they come back as diagnostics.
  */
-export function analyzeBundle(paths: ProjectPaths, bundle: BundledFunction): AnalyzedFunction {
+export function analyzeBundle(paths: ProjectPaths, bundle: BundledFunction, read: DefinitionReader = evaluateDefinition): AnalyzedFunction {
     const { ref } = bundle;
     let definition: unknown;
     try {
-        definition = evaluateDefinition(withoutSourceMap(bundle.code), bundlePathOf(paths, ref));
+        definition = read(withoutSourceMap(bundle.code), bundlePathOf(paths, ref));
     } catch (error) {
         if (!(error instanceof EvaluationError)) throw error;
         return {
