@@ -37,7 +37,7 @@ export interface TypecheckOptions {
     /** Ignore the clean-check record (tsc's own incremental state is still used). */
     force?: boolean;
     signal?: AbortSignal;
-    /** The function files (absolute). With more than CHUNK_SIZE, the check runs in chunks of them. */
+    /** The function files (absolute). With more than SINGLE_PROGRAM_MAX, the check runs in chunks of about CHUNK_SIZE. */
     entries?: readonly string[];
 }
 
@@ -62,6 +62,8 @@ interface CleanRecord {
  * after the other: memory stays bounded and each chunk has its own incremental state.
  */
 export const CHUNK_SIZE = 400;
+/** Up to this many entries one program is faster than chunks (shared types are checked once) and still fits. */
+export const SINGLE_PROGRAM_MAX = 600;
 
 interface CheckJob {
     /** Suffix of the job's files in the cache folder ('' for the whole project). */
@@ -71,7 +73,7 @@ interface CheckJob {
 
 /** The tsc programs to run: the whole project, or stable chunks of entries for large ones. */
 export function typecheckJobs(root: string, cacheDir: string, entries: readonly string[] | undefined): CheckJob[] {
-    if (!entries || entries.length <= CHUNK_SIZE) return [{ id: '', configText: generatedTsconfig(root, cacheDir) }];
+    if (!entries || entries.length <= SINGLE_PROGRAM_MAX) return [{ id: '', configText: generatedTsconfig(root, cacheDir) }];
     const count = Math.ceil(entries.length / CHUNK_SIZE);
     const groups: string[][] = Array.from({ length: count }, () => []);
     // Functions of one integration share helpers, so they go to one chunk (an edited helper then

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeFrame } from '../../src/compiler/frame.js';
-import { CHUNK_SIZE, generatedTsconfig, parseJsonc, parseTscOutput, typecheckJobs } from '../../src/compiler/typecheck.js';
+import { CHUNK_SIZE, SINGLE_PROGRAM_MAX, generatedTsconfig, parseJsonc, parseTscOutput, typecheckJobs } from '../../src/compiler/typecheck.js';
 
 describe('parseTscOutput', () => {
     it('reads located and global diagnostics, message chains and the listed files', () => {
@@ -71,6 +71,7 @@ describe('generatedTsconfig', () => {
 describe('typecheckJobs', () => {
     it('checks a small project as one program and a large one in stable chunks that cover every entry', () => {
         expect(typecheckJobs('/p', '/p/build/.ferry', ['/p/a/syncs/x.ts'])).toHaveLength(1);
+        expect(typecheckJobs('/p', '/p/build/.ferry', Array.from({ length: SINGLE_PROGRAM_MAX }, (_, i) => `/p/svc/actions/f${i}.ts`))).toHaveLength(1);
         const entries = Array.from({ length: CHUNK_SIZE * 2 + 1 }, (_, i) => `/p/svc/actions/f${i}.ts`);
         const jobs = typecheckJobs('/p', '/p/build/.ferry', entries);
         expect(jobs).toHaveLength(3);
