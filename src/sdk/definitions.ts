@@ -8,20 +8,27 @@ import type { z } from 'zod';
 import type { CheckpointValue, NangoAction, NangoSync } from './nango.js';
 import type { HttpMethod } from './http.js';
 
+/**
+ * Any zod 4 schema. Constraints use zod's core type rather than the classic `AnySchema`: relating a
+ * schema to the core type is far cheaper for the type-checker (half the time and memory of
+ * `ferry compile`'s type-check on large projects), and every schema users write satisfies it.
+ */
+export type AnySchema = z.core.$ZodType;
+
 /** `models: { GithubIssue: z.object({...}) }`: names match `^[A-Z][a-zA-Z0-9_]+$`. */
-export type ZodModels = Record<string, z.ZodType>;
+export type ZodModels = Record<string, AnySchema>;
 
 /** A flat object schema of strings, numbers and booleans. */
-export type CheckpointSchema = z.ZodType<CheckpointValue>;
+export type CheckpointSchema = z.core.$ZodType<CheckpointValue>;
 
 /** Model name -> record type for a `models` object. */
 export type RecordsOf<TModels extends ZodModels> = { [K in keyof TModels]: z.output<TModels[K]> };
 
 /** The metadata value type, or a loose object when the function declares no schema. */
-export type MetadataOf<TSchema> = TSchema extends z.ZodType ? z.output<TSchema> : Record<string, any>;
+export type MetadataOf<TSchema> = TSchema extends AnySchema ? z.output<TSchema> : Record<string, any>;
 
 /** The checkpoint value type, or any flat object when the function declares no schema. */
-export type CheckpointOf<TSchema> = TSchema extends z.ZodType ? z.output<TSchema> : CheckpointValue;
+export type CheckpointOf<TSchema> = TSchema extends AnySchema ? z.output<TSchema> : CheckpointValue;
 
 export interface NangoSyncEndpoint {
     method: HttpMethod;
@@ -41,7 +48,7 @@ export type SyncNango<TModels extends ZodModels, TMetadata, TCheckpoint> = Nango
 /** The `nango` object of an action or on-event handler declared with these schemas. */
 export type ActionNango<TMetadata, TCheckpoint> = NangoAction<MetadataOf<TMetadata>, CheckpointOf<TCheckpoint>>;
 
-interface CommonProps<TMetadata extends z.ZodType | undefined, TCheckpoint extends CheckpointSchema | undefined> {
+interface CommonProps<TMetadata extends AnySchema | undefined, TCheckpoint extends CheckpointSchema | undefined> {
     /** One sentence: shown in the platform's dashboard. */
     description: string;
     /** Semantic version stamped on deploy. */
@@ -56,7 +63,7 @@ interface CommonProps<TMetadata extends z.ZodType | undefined, TCheckpoint exten
 
 export interface CreateSyncProps<
     TModels extends ZodModels,
-    TMetadata extends z.ZodType | undefined = undefined,
+    TMetadata extends AnySchema | undefined = undefined,
     TCheckpoint extends CheckpointSchema | undefined = undefined
 > extends CommonProps<TMetadata, TCheckpoint> {
     /** How often it runs: 'every hour', 'every 5 minutes', '30m', '1d' (30 seconds to 31 days). */
@@ -78,9 +85,9 @@ export interface CreateSyncProps<
 }
 
 export interface CreateActionProps<
-    TInput extends z.ZodType,
-    TOutput extends z.ZodType,
-    TMetadata extends z.ZodType | undefined = undefined,
+    TInput extends AnySchema,
+    TOutput extends AnySchema,
+    TMetadata extends AnySchema | undefined = undefined,
     TCheckpoint extends CheckpointSchema | undefined = undefined
 > extends CommonProps<TMetadata, TCheckpoint> {
     /** How the platform exposes it, e.g. `{ method: 'POST', path: '/issues' }`. */
@@ -93,7 +100,7 @@ export interface CreateActionProps<
 }
 
 export interface CreateOnEventProps<
-    TMetadata extends z.ZodType | undefined = undefined,
+    TMetadata extends AnySchema | undefined = undefined,
     TCheckpoint extends CheckpointSchema | undefined = undefined
 > extends CommonProps<TMetadata, TCheckpoint> {
     /** When it runs. */
@@ -104,23 +111,23 @@ export interface CreateOnEventProps<
 /** What createSync returns: the props with `type: 'sync'`. */
 export interface SyncDefinition<
     TModels extends ZodModels = ZodModels,
-    TMetadata extends z.ZodType | undefined = undefined,
+    TMetadata extends AnySchema | undefined = undefined,
     TCheckpoint extends CheckpointSchema | undefined = undefined
 > extends CreateSyncProps<TModels, TMetadata, TCheckpoint> {
     type: 'sync';
 }
 
 export interface ActionDefinition<
-    TInput extends z.ZodType = z.ZodType,
-    TOutput extends z.ZodType = z.ZodType,
-    TMetadata extends z.ZodType | undefined = undefined,
+    TInput extends AnySchema = AnySchema,
+    TOutput extends AnySchema = AnySchema,
+    TMetadata extends AnySchema | undefined = undefined,
     TCheckpoint extends CheckpointSchema | undefined = undefined
 > extends CreateActionProps<TInput, TOutput, TMetadata, TCheckpoint> {
     type: 'action';
 }
 
 export interface OnEventDefinition<
-    TMetadata extends z.ZodType | undefined = undefined,
+    TMetadata extends AnySchema | undefined = undefined,
     TCheckpoint extends CheckpointSchema | undefined = undefined
 > extends CreateOnEventProps<TMetadata, TCheckpoint> {
     type: 'onEvent';

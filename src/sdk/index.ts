@@ -4,9 +4,9 @@
  * like the shim compile bundles into each function (src/sdk/shim-source.ts); the value of this
  * module is its types. It imports nothing at run time and must never import the CLI.
  */
-import type { z } from 'zod';
 import type {
     ActionDefinition,
+    AnySchema,
     CheckpointSchema,
     CreateActionProps,
     CreateOnEventProps,
@@ -20,22 +20,22 @@ export { ActionError } from './action-error.js';
 
 export function createSync<
     TModels extends ZodModels,
-    TMetadata extends z.ZodType | undefined = undefined,
+    TMetadata extends AnySchema | undefined = undefined,
     TCheckpoint extends CheckpointSchema | undefined = undefined
 >(props: CreateSyncProps<TModels, TMetadata, TCheckpoint>): SyncDefinition<TModels, TMetadata, TCheckpoint> {
     return { type: 'sync', ...props };
 }
 
 export function createAction<
-    TInput extends z.ZodType,
-    TOutput extends z.ZodType,
-    TMetadata extends z.ZodType | undefined = undefined,
+    TInput extends AnySchema,
+    TOutput extends AnySchema,
+    TMetadata extends AnySchema | undefined = undefined,
     TCheckpoint extends CheckpointSchema | undefined = undefined
 >(props: CreateActionProps<TInput, TOutput, TMetadata, TCheckpoint>): ActionDefinition<TInput, TOutput, TMetadata, TCheckpoint> {
     return { type: 'action', ...props };
 }
 
-export function createOnEvent<TMetadata extends z.ZodType | undefined = undefined, TCheckpoint extends CheckpointSchema | undefined = undefined>(
+export function createOnEvent<TMetadata extends AnySchema | undefined = undefined, TCheckpoint extends CheckpointSchema | undefined = undefined>(
     props: CreateOnEventProps<TMetadata, TCheckpoint>
 ): OnEventDefinition<TMetadata, TCheckpoint> {
     return { type: 'onEvent', ...props };
@@ -44,6 +44,7 @@ export function createOnEvent<TMetadata extends z.ZodType | undefined = undefine
 export type {
     ActionDefinition,
     ActionNango,
+    AnySchema,
     CheckpointOf,
     CheckpointSchema,
     CreateActionProps,
