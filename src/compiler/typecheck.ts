@@ -303,8 +303,11 @@ export function generatedTsconfig(root: string, cacheDir: string, chunk?: ChunkO
     }
     if (!installed(root, 'zod') && !paths['zod']) {
         const zodRoot = dirname(resolveFromFerry('zod/package.json'));
-        paths['zod'] = [zodRoot];
-        paths['zod/*'] = [`${zodRoot}/*`];
+        // Declaration files, not the folder: under node16/nodenext an ESM import cannot resolve a
+        // folder through `paths`. The ESM declarations are the ones the SDK's own `import 'zod'`
+        // resolves to, so the project and the SDK share one zod and its types relate.
+        paths['zod'] = [`${zodRoot}/index.d.ts`];
+        paths['zod/*'] = [`${zodRoot}/*/index.d.ts`, `${zodRoot}/*.d.ts`];
     }
 
     const config: Record<string, unknown> = {};

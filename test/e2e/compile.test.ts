@@ -290,6 +290,25 @@ describe('ferry compile', () => {
         for (const f of result.json.functions) expect(existsSync(join(scaffold, f.bundlePath))).toBe(true);
     });
 
+    it('type-checks the scaffold with nothing installed: the SDK and zod come from Ferry, and their types are real', async () => {
+        const init = await runFerry(['init', 'bare', '--no-install'], { cwd: base });
+        expect(init.code).toBe(0);
+        const bare = join(base, 'bare');
+        expect(existsSync(join(bare, 'node_modules'))).toBe(false);
+        const clean = await compileJson(bare);
+        expect(clean.json.errors).toEqual([]);
+        expect(clean.code).toBe(0);
+
+        // A record that breaks its zod model must fail: zod's types resolved, not degraded to any.
+        const sync = join(bare, 'github/syncs/issues.ts');
+        const source = await readFile(sync, 'utf8');
+        expect(source).toMatch(/batchSave\(/);
+        await writeFile(sync, source.replace(/batchSave\(([^,]+),/, 'batchSave([{ id: 1 }],'));
+        const broken = await compileJson(bare);
+        expect(broken.code).toBe(10);
+        expect(broken.json.errors.some((e: { code: string; file: string }) => e.code.startsWith('TS') && e.file.endsWith('github/syncs/issues.ts'))).toBe(true);
+    });
+
     describe('bad input fails with exit 10 and leaves the previous build intact', () => {
         const cases: { name: string; typecheck?: boolean; change: Files; code: string; file: string; line?: number; message: RegExp }[] = [
             {

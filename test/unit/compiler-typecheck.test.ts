@@ -51,7 +51,7 @@ describe('generatedTsconfig', () => {
         expect(config.compilerOptions.noEmit).toBe(true);
         expect(config.compilerOptions.paths.nango[0]).toMatch(/(dist\/sdk\/index\.d\.ts|src\/sdk\/index\.ts)$/);
         expect(config.compilerOptions.paths.ferry).toEqual(config.compilerOptions.paths.nango);
-        expect(config.compilerOptions.paths.zod[0]).toMatch(/node_modules\/zod$/);
+        expect(config.compilerOptions.paths.zod[0]).toMatch(/node_modules\/zod\/index\.d\.ts$/);
     });
 
     it("extends the project's tsconfig, keeps its paths (absolute) and includes its folder when it names no files", async () => {
