@@ -178,12 +178,21 @@ export function tscCommand(): Promise<{ command: string; args: string[] }> {
 
 function runTsc(command: string, args: string[], cwd: string, signal: AbortSignal | undefined): Promise<{ stdout: string; code: number }> {
     return new Promise((resolvePromise, reject) => {
-        const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+        // SIGKILL: the native checker may finish its whole check before it honours a SIGTERM.
+        const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal, killSignal: 'SIGKILL' } : {}) });
         const out: Buffer[] = [];
+        let failure: Error | undefined;
         child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
         child.stderr.on('data', (chunk: Buffer) => out.push(chunk));
-        child.on('error', reject);
-        child.on('close', (code) => resolvePromise({ stdout: Buffer.concat(out).toString('utf8'), code: code ?? 1 }));
+        // An abort fires 'error' while the child still runs: settle only once it is gone.
+        child.on('error', (error) => {
+            failure = error;
+            if (child.pid === undefined) reject(error);
+        });
+        child.on('close', (code) => {
+            if (failure) reject(failure);
+            else resolvePromise({ stdout: Buffer.concat(out).toString('utf8'), code: code ?? 1 });
+        });
     });
 }
 

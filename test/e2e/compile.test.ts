@@ -306,7 +306,7 @@ describe('ferry compile', () => {
         await writeFile(sync, source.replace(/batchSave\(([^,]+),/, 'batchSave([{ id: 1 }],'));
         const broken = await compileJson(bare);
         expect(broken.code).toBe(10);
-        expect(broken.json.errors.some((e: { code: string; file: string }) => e.code.startsWith('TS') && e.file.endsWith('github/syncs/issues.ts'))).toBe(true);
+        expect(broken.json.errors.some((e) => e.code.startsWith('TS') && e.file?.endsWith('github/syncs/issues.ts') === true)).toBe(true);
     });
 
     describe('bad input fails with exit 10 and leaves the previous build intact', () => {
