@@ -3,26 +3,9 @@ import type { RunResult } from '../../src/dryrun/types.js';
 import { compareRecords, compareRun, expectedActionError } from '../../src/testing/compare.js';
 import { diffValues, isDeepEqual, toJsonValue } from '../../src/testing/diff.js';
 import { formatFailure } from '../../src/testing/report.js';
+import { makeRunResult } from '../support/run-result.js';
 
-function result(partial: Partial<RunResult>): RunResult {
-    return {
-        ok: true,
-        type: 'sync',
-        function: 'f',
-        integration: 'i',
-        connectionId: 'c',
-        records: {},
-        writes: [],
-        checkpoint: null,
-        metadata: null,
-        logs: [],
-        logsDropped: 0,
-        requests: [],
-        validation: [],
-        durationMs: 1,
-        ...partial
-    };
-}
+const result = (partial: Partial<RunResult>): RunResult => makeRunResult({ function: 'f', integration: 'i', connectionId: 'c', ...partial });
 
 describe('diffValues', () => {
     it('names nested paths with expected and actual', () => {
