@@ -36,6 +36,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         process.stdout.write(`${VERSION}\n`);
         return ExitCode.Ok;
     }
+    // A dry run's wait is mostly start-up (its worker thread, esbuild): begin it now, beside commander.
+    if (argv.find((arg) => !arg.startsWith('-')) === 'dryrun') {
+        void import('./dryrun/prestart.js').then(({ prestartDryrun }) => prestartDryrun(process.cwd()), () => undefined);
+    }
     const { Command, CommanderError } = await import('commander');
     let exitCode: number = ExitCode.Ok;
     const program = buildProgram(new Command(), env, (code) => {

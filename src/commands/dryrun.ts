@@ -7,7 +7,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode, FerryError } from '../errors.js';
 import { dryrun, type DryrunOptions } from '../dryrun/live.js';
 import { formatEvent, renderHuman, toJsonDocument } from '../dryrun/render.js';
-import { createSandbox, runFunction } from '../dryrun/run.js';
+import { runFunction, takeSandbox } from '../dryrun/run.js';
 
 /** The flags, as src/cli.ts maps them. */
 export type DryrunCommandOptions = Omit<DryrunOptions, 'cwd' | 'env' | 'onEvent' | 'firstN'>;
@@ -35,7 +35,7 @@ export async function run(options: DryrunCommandOptions, ctx: CliContext): Promi
                 ...(onEvent ? { onEvent } : {}),
                 debug: (message) => ctx.log.debug('dryrun', message)
             },
-            { runFunction, createSandbox: () => createSandbox() }
+            { runFunction, createSandbox: takeSandbox }
         );
     } catch (error) {
         // esbuild's own code frames say more than the one-line summary.

@@ -4,6 +4,7 @@
  * tiny shim of src/sdk/shim-source.ts, so a bundle never needs the CLI at run time. Other bare
  * imports stay external only when the platform provides them (platform-modules.ts).
  */
+import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
 import type { Message, Plugin } from 'esbuild';
 import type { FunctionRef } from '../project/types.js';
@@ -26,9 +27,34 @@ const PLUGIN_NAME = 'ferry';
 /** Code for a bare import the platform does not provide. */
 export const DISALLOWED_IMPORT = 'DISALLOWED_IMPORT';
 
+type Esbuild = typeof import('esbuild');
+let loaded: Esbuild | undefined;
+
+/**
+ * esbuild is a CommonJS package: required, it loads as is; imported from ESM, Node first scans
+ * its whole source for export names, a cost paid on the way to a dry run's first request.
+ */
+function loadEsbuild(): Esbuild {
+    loaded ??= createRequire(import.meta.url)('esbuild') as Esbuild;
+    return loaded;
+}
+
+/**
+ * Starts esbuild's service (its Go process) ahead of a build the caller knows is coming, so the
+ * process start overlaps the caller's other work. Never throws: the build reports problems itself.
+ */
+export function startBundler(): void {
+    try {
+        // initialize() only spawns the service (a no-op when a build already did); a second call throws, harmlessly.
+        void loadEsbuild().initialize({}).catch(() => undefined);
+    } catch {
+        // Already running, or esbuild is missing: bundleFunctions says so in its own words.
+    }
+}
+
 export async function bundleFunctions(root: string, refs: readonly FunctionRef[], options: BundleOptions = {}): Promise<BundleOutput> {
     if (refs.length === 0) return { bundles: [], errors: [], warnings: [] };
-    const esbuild = await import('esbuild');
+    const esbuild = loadEsbuild();
     const outdir = options.outdir ?? resolve(root, 'build');
     const byFile = new Map(refs.map((ref) => [resolve(ref.file), ref]));
     try {

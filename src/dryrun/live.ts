@@ -5,7 +5,6 @@
  * command prints it. Bundling and the connection lookup run side by side: they do not depend on
  * each other, and time to the first request is what a developer feels.
  */
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleFunctions } from '../compiler/bundle.js';
@@ -225,26 +224,12 @@ function interrupted(): FerryError {
     });
 }
 
-/**
- * Requires esbuild before the bundler imports it: an ESM import of a CommonJS package first scans
- * its whole source for export names, and a module already in require's cache halves that cost
- * (~50 ms of CPU on the way to the first request).
- */
-function warmEsbuild(): void {
-    try {
-        createRequire(import.meta.url)('esbuild');
-    } catch {
-        // The bundler reports a missing esbuild in its own words.
-    }
-}
-
 async function bundleOne(root: string, ref: FunctionRef, debug: (what: string) => void): Promise<{ code: string }> {
     const compiled = await upToDateBundle(root, ref);
     if (compiled !== undefined) {
         debug(`bundle read from build/ (compiled, sources unchanged)`);
         return { code: compiled };
     }
-    warmEsbuild();
     const output = await bundleFunctions(root, [ref]);
     debug('bundled');
     const first = output.errors[0];

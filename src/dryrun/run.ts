@@ -36,7 +36,7 @@ import { resolveRetry } from './retry.js';
 import { createSandbox, type JobHandlers, type Sandbox } from './sandbox.js';
 import type { LogEntry, ProviderDefaults, RecordedExchange, RequestReport, RunError, RunOptions, RunResult, RuntimeBackend, ValidationIssue, WouldBeWrite } from './types.js';
 
-export { createSandbox, createSandboxPool, type Sandbox } from './sandbox.js';
+export { createSandbox, createSandboxPool, takeSandbox, type Sandbox } from './sandbox.js';
 
 async function providerFor(options: RunOptions): Promise<ProviderDefaults | null> {
     if (options.provider !== undefined) return options.provider;

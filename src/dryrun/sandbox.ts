@@ -260,6 +260,27 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     return new WorkerSandbox(options);
 }
 
+let prestarted: Sandbox | undefined;
+let taken = false;
+
+/**
+ * Boots the one sandbox a run is about to ask for, as early as the caller knows it will: the CLI
+ * calls this as soon as it sees `ferry dryrun`, so the thread (and the zod it loads) starts while
+ * commander, the command's modules and the project load. Unused, it costs nothing at exit (unref'd).
+ */
+export function prestartSandbox(): void {
+    // Too late once the run has its sandbox: a second thread would only compete with it.
+    if (!taken) prestarted ??= createSandbox();
+}
+
+/** The sandbox prestartSandbox booted (handed out once), else a new one. Close it when done. */
+export function takeSandbox(): Sandbox {
+    const sandbox = prestarted ?? createSandbox();
+    prestarted = undefined;
+    taken = true;
+    return sandbox;
+}
+
 /** `size` workers (default: the machine's cores); pass it as RunOptions.sandbox to many concurrent runs. */
 export function createSandboxPool(size = availableParallelism(), options: SandboxOptions = {}): Sandbox {
     return new SandboxPool(Math.max(1, Math.floor(size)), options);

@@ -1,0 +1,29 @@
+/**
+ * What `ferry dryrun` can start before its flags are parsed: the worker thread the function will
+ * run in (booting it and loading zod there is the longest wait before the first request) and,
+ * when the project has no compile cache at all (so the function must be bundled), esbuild's
+ * service. src/cli.ts calls this as soon as it sees the command. Both are unref'd: a run that
+ * ends early (--help, a bad flag, an unknown function) exits as it did, with nothing printed.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBundler } from '../compiler/bundle.js';
+import { findProjectRoot } from '../project/project.js';
+import { prestartSandbox } from './sandbox.js';
+
+/** Where `ferry compile`/`ferry dev` keep the cache that can vouch for a built bundle (src/compiler/cache.ts). */
+const COMPILE_CACHE = join('build', '.ferry', 'compile-cache.json');
+
+export function prestartDryrun(cwd: string): void {
+    prestartSandbox();
+    let root: string;
+    try {
+        root = findProjectRoot(cwd);
+    } catch {
+        // Not a project: the command says so in its own words.
+        return;
+    }
+    // With a cache, build/ may hold the function's bundle and esbuild is often not needed at all;
+    // the dry run starts it itself when the cache does not vouch for the bundle.
+    if (!existsSync(join(root, COMPILE_CACHE))) startBundler();
+}
