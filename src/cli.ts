@@ -36,28 +36,59 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         process.stdout.write(`${VERSION}\n`);
         return ExitCode.Ok;
     }
-    // A dry run's wait is mostly start-up (its worker thread, esbuild): begin it now, beside commander.
+    // A dry run's wait is mostly start-up (its worker thread, esbuild): begin it before anything
+    // else loads (a few small modules), so it runs beside commander and the command's modules.
     if (argv.find((arg) => !arg.startsWith('-')) === 'dryrun') {
-        void import('./dryrun/prestart.js').then(({ prestartDryrun }) => prestartDryrun(process.cwd()), () => undefined);
+        await import('./dryrun/prestart.js').then(({ prestartDryrun }) => prestartDryrun(process.cwd()), () => undefined);
     }
     const { Command, CommanderError } = await import('commander');
     let exitCode: number = ExitCode.Ok;
-    const program = buildProgram(new Command(), env, (code) => {
-        exitCode = code;
-    });
+    let parseError = '';
+    const program = buildProgram(
+        new Command(),
+        env,
+        (code) => {
+            exitCode = code;
+        },
+        (text) => {
+            parseError += text;
+        }
+    );
     try {
         await program.parseAsync(argv, { from: 'user' });
     } catch (error) {
         if (error instanceof CommanderError) {
-            // Help and version requests are successes; parse errors were already printed by commander.
-            return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Failure;
+            // Help and version requests are successes; parse errors are reported here, as one line.
+            if (error.exitCode === 0) return ExitCode.Ok;
+            // `ferry` alone prints the help on stderr: that is the whole answer.
+            if (error.code === 'commander.help') return ExitCode.Failure;
+            reportUsageError(parseError || error.message, argv);
+            return ExitCode.Failure;
         }
         throw error;
     }
     return exitCode;
 }
 
-function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: number) => void): Command {
+/**
+ * Commander's parse errors come as `error: ...` plus a `(Did you mean ...?)` line; users get the
+ * same one line as every other error, with where to look next, and `--json` callers a document.
+ */
+function reportUsageError(text: string, argv: string[]): void {
+    const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    const message = (lines[0] ?? 'bad arguments').replace(/^error:\s*/, '').replace(/\.$/, '');
+    const ownArgs = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+    const name = ownArgs.find((arg) => Object.hasOwn(commands, arg));
+    const suggestion = lines.slice(1).map((line) => line.replace(/^\((.*)\)$/, '$1'));
+    const hint = [...suggestion, `Run \`ferry ${name ? `${name} ` : ''}--help\` to see the usage.`].join(' ');
+    process.stderr.write(`error ${message}. ${hint}\n`);
+    if (ownArgs.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message, hint } }, null, 2)}\n`);
+}
+
+function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: number) => void, onParseError: (text: string) => void): Command {
     program
         .name('ferry')
         .description('Build, run, test and deploy integration functions (compatible with Nango functions projects).')
@@ -67,7 +98,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         // the global flags are declared on every command so they work in either position.
         .enablePositionalOptions()
         .exitOverride()
-        .configureOutput({ outputError: (text, write) => write(text) });
+        .configureOutput({ outputError: (text) => onParseError(text) });
 
     withGlobalFlags(program);
     const command = (name: string): Command => withGlobalFlags(program.command(name));

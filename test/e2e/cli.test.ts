@@ -27,6 +27,24 @@ describe('the CLI shell', () => {
         expect(result.stderr).toContain("unknown command 'bogus'");
     });
 
+    it('reports a bad flag as one line with the suggestion and where to look', async () => {
+        const result = await runFerry(['compile', '--jsn'], { cwd: dir });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr.trim().split('\n')).toEqual(["error unknown option '--jsn'. Did you mean --json? Run `ferry compile --help` to see the usage."]);
+    });
+
+    it('prints one JSON document on stdout for a usage error under --json', async () => {
+        for (const args of [['dryrun', 'issues', '--json'], ['test', '--json', '--integration'], ['deploy', '--json', '--bogus'], ['compile', '--json', 'extra']]) {
+            const result = await runFerry(args, { cwd: dir });
+            expect(result.code, args.join(' ')).toBe(1);
+            const doc = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+            expect(doc.error.code).toBe('USAGE');
+            expect(doc.error.hint).toContain(`ferry ${args[0]} --help`);
+            expect(result.stderr.trim().split('\n')).toHaveLength(1);
+        }
+    });
+
     it('reports "not a project" as one line with a hint and exit 1', async () => {
         const result = await runFerry(['compile'], { cwd: dir });
         expect(result.code).not.toBe(0);
