@@ -66,8 +66,9 @@ function jsonErrorPlace(text: string, error: Error): string {
     const lineCol = /line (\d+) column (\d+)/.exec(error.message);
     if (lineCol) return `line ${lineCol[1]}, column ${lineCol[2]}`;
     const position = /position (\d+)/.exec(error.message);
-    if (!position) return 'somewhere';
-    const before = text.slice(0, Number(position[1]));
+    // V8 gives no position when the text stops early: the place is then the end of the file.
+    const offset = position ? Number(position[1]) : text.trimEnd().length;
+    const before = text.slice(0, offset);
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
     return `line ${line}, column ${column}`;

@@ -88,6 +88,8 @@ describe('fixtures', () => {
 
     it('rejects bad fixtures with one line naming the file and the place', () => {
         expect(() => parseFixture('{\n  "input": {,\n}', 'g/tests/a.test.json')).toThrow(/^g\/tests\/a\.test\.json: not valid JSON at line 2, column \d+ \(.+\)$/);
+        // A file cut short (V8 gives no position) is placed at its end, never "somewhere".
+        expect(() => parseFixture('{\n  "input": {"a":\n', 'a.json')).toThrow(/^a\.json: not valid JSON at line 2, column 17 \(Unexpected end of JSON input\)$/);
         expect(() => parseFixture('[]', 'a.json')).toThrow('a.json: a fixture must be a JSON object with input/output, nango and api');
         expect(() => parseFixture('{"api":{"get":{"/x":[{"status":200}]}}}', 'a.json')).toThrow('a.json: "api.get["/x"][0]" must be an object with a "response"');
         expect(() => parseFixture('{"nango":{"batchSave":{"Issue":{}}}}', 'a.json')).toThrow('a.json: "nango.batchSave.Issue" must be a list of records');
