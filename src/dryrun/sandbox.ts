@@ -83,10 +83,16 @@ async function buildWorkerFromSource(): Promise<string> {
     return outfile;
 }
 
-async function resolveWorkerFile(options: SandboxOptions): Promise<string> {
+/** The worker file when it is there already (given, or built into dist/), else undefined. */
+function knownWorkerFile(options: SandboxOptions): string | undefined {
     if (options.workerFile) return options.workerFile;
     const built = findBuiltWorker();
-    if (built && !import.meta.url.endsWith('.ts')) return built;
+    return built && !import.meta.url.endsWith('.ts') ? built : undefined;
+}
+
+async function resolveWorkerFile(options: SandboxOptions): Promise<string> {
+    const known = knownWorkerFile(options);
+    if (known) return known;
     sourceWorker ??= buildWorkerFromSource();
     return sourceWorker;
 }
@@ -106,28 +112,41 @@ class WorkerSandbox implements Sandbox {
 
     private spawn(): Promise<Worker> {
         if (this.worker) return Promise.resolve(this.worker);
-        this.starting ??= resolveWorkerFile(this.options).then((file) => {
-            const worker = new Worker(file, {
-                env: {},
-                execArgv: [],
-                stdout: true,
-                stderr: true,
-                ...(this.options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } } : {})
-            });
-            // Output a function forces past its console goes nowhere: logs travel as messages.
-            worker.stdout.resume();
-            worker.stderr.resume();
-            worker.unref();
-            worker.on('exit', () => {
-                if (this.worker === worker) this.worker = undefined;
-            });
-            // An error with no run listening (the thread failed while idle) only retires it.
-            worker.on('error', () => this.retire(worker));
-            this.worker = worker;
-            this.starting = undefined;
-            return worker;
-        });
+        if (!this.starting) {
+            // A known file starts the thread right now, not a tick later after whatever the caller does next.
+            const known = knownWorkerFile(this.options);
+            if (known) {
+                try {
+                    return Promise.resolve(this.launch(known));
+                } catch (error) {
+                    return Promise.reject(error as Error);
+                }
+            }
+            this.starting = resolveWorkerFile(this.options).then((file) => this.launch(file));
+        }
         return this.starting;
+    }
+
+    private launch(file: string): Worker {
+        const worker = new Worker(file, {
+            env: {},
+            execArgv: [],
+            stdout: true,
+            stderr: true,
+            ...(this.options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } } : {})
+        });
+        // Output a function forces past its console goes nowhere: logs travel as messages.
+        worker.stdout.resume();
+        worker.stderr.resume();
+        worker.unref();
+        worker.on('exit', () => {
+            if (this.worker === worker) this.worker = undefined;
+        });
+        // An error with no run listening (the thread failed while idle) only retires it.
+        worker.on('error', () => this.retire(worker));
+        this.worker = worker;
+        this.starting = undefined;
+        return worker;
     }
 
     run(job: JobSpec, handlers: JobHandlers, options: { timeoutMs?: number } = {}): Promise<JobResult> {
