@@ -209,7 +209,8 @@ export class PlatformClient {
 
     statusError(response: RawResponse, req: RawRequest): FerryError {
         const what = `${req.method} ${req.path}`;
-        const serverMessage = extractMessage(response.body);
+        // A server may echo the Authorization header back; the key must not reach the terminal.
+        const serverMessage = redact(extractMessage(response.body), this.secretKey);
         if (response.status === 401 || response.status === 403) {
             return new FerryError({
                 code: 'PLATFORM_UNAUTHORIZED',
@@ -264,6 +265,10 @@ export class PlatformClient {
     async close(): Promise<void> {
         this.agent.destroy();
     }
+}
+
+function redact(text: string | undefined, secret: string): string | undefined {
+    return text && secret ? text.replaceAll(secret, '***') : text;
 }
 
 function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {

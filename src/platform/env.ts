@@ -43,6 +43,14 @@ export function resolvePlatformSettings(
     };
     const specific = secretKeyVariable(environment);
     const host = (lookup('NANGO_HOSTPORT') ?? DEFAULT_HOST).replace(/\/+$/, '');
+    if (!/^https?:\/\//i.test(host) || !URL.canParse(host)) {
+        throw new FerryError({
+            code: 'BAD_HOSTPORT',
+            message: `NANGO_HOSTPORT is not an http(s) URL: '${host}'`,
+            hint: `Set it to the platform's base URL, e.g. ${DEFAULT_HOST} or http://localhost:3003, or remove it.`,
+            exitCode
+        });
+    }
     for (const variable of [specific, 'NANGO_SECRET_KEY']) {
         const secretKey = lookup(variable);
         if (secretKey) return { host, secretKey, environment, keyVariable: variable };

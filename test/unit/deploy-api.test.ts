@@ -83,6 +83,20 @@ describe('deploy API retries and errors', () => {
         expect(error.hint).toContain('Nothing was deployed.');
     });
 
+    it('never repeats the key when the server echoes it in its message', async () => {
+        script['/sync/deploy/confirmation'] = [
+            { status: 401, body: { error: { message: `Invalid key Bearer ${KEY}` } } },
+            { status: 422, body: { error: { message: `bad request from ${KEY}` } } }
+        ];
+        const client = api();
+        const errors = [await failure(client.preview('{}')), await failure(client.preview('{}'))];
+        await client.close();
+        for (const error of errors) {
+            expect(error.message).toContain('***');
+            expect(JSON.stringify({ ...error.toJSON(), message: error.message })).not.toContain(KEY);
+        }
+    });
+
     it('does not retry a 401 or another 4xx, and shows the server message and the key variable', async () => {
         script['/sync/deploy/confirmation'] = [{ status: 401, body: { error: { message: 'Invalid secret key' } } }, { status: 400, body: { error: { message: 'flowConfigs.0.runs is invalid' } } }];
         const before = calls('/sync/deploy/confirmation');
