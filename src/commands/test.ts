@@ -10,7 +10,8 @@ export interface TestCommandOptions {
 
 export async function run(options: TestCommandOptions, ctx: CliContext): Promise<ExitCode> {
     const [{ runTests }, { runFunction, createSandboxPool }] = await Promise.all([import('../testing/run-tests.js'), import('../dryrun/run.js')]);
-    const spinner = ctx.isTTY && !ctx.json ? await ctx.spinner('replaying fixtures') : undefined;
+    // ora redraws forever on a terminal that reports no width (some CI and container terminals).
+    const spinner = ctx.isTTY && !ctx.json && (process.stderr.columns ?? 0) > 0 ? await ctx.spinner('replaying fixtures') : undefined;
     let done = 0;
     let report: TestReport;
     try {

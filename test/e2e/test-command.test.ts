@@ -236,6 +236,29 @@ describe('ferry test', () => {
         ]);
     });
 
+    it('finishes on a terminal that reports no width (no spinner there: ora redraws forever)', async () => {
+        // stderr made to look like a zero-column terminal before Ferry starts, as some CI and container terminals are.
+        const tty = `data:text/javascript,${encodeURIComponent('process.stderr.isTTY = true; process.stderr.columns = 0;')}`;
+        const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+            const child = spawn(process.execPath, ['--import', tty, join(REPO_ROOT, 'bin/ferry.js'), 'test'], {
+                cwd: recorded,
+                env: baseEnv({ CI: undefined, NO_COLOR: undefined })
+            });
+            let stdout = '';
+            let stderr = '';
+            child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+            child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d.slice(0, 10_000)));
+            const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+            child.on('error', reject);
+            child.on('close', (code) => {
+                clearTimeout(timer);
+                resolve({ code, stdout, stderr });
+            });
+        });
+        expect(result.code, result.stderr.slice(0, 500)).toBe(0);
+        expect(result.stdout).toMatch(/^2 passed, 0 failed$/m);
+    }, 30_000);
+
     it('fails with a diff naming the field when the mapping of one field changes', async () => {
         const file = join(recorded, 'github/syncs/issues.ts');
         await writeFile(file, ISSUES_SYNC.replace('title: i.title,', 'title: i.title.toUpperCase(),').trimStart());
