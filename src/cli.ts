@@ -39,7 +39,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     // A dry run's wait is mostly start-up (its worker thread, esbuild): begin it before anything
     // else loads (a few small modules), so it runs beside commander and the command's modules.
     if (argv.find((arg) => !arg.startsWith('-')) === 'dryrun') {
-        await import('./dryrun/prestart.js').then(({ prestartDryrun }) => prestartDryrun(process.cwd()), () => undefined);
+        await import('./dryrun/prestart.js').then(
+            ({ prestartDryrun }) => void prestartDryrun(process.cwd()).catch(() => undefined),
+            () => undefined
+        );
     }
     const { Command, CommanderError } = await import('commander');
     let exitCode: number = ExitCode.Ok;
@@ -108,14 +111,17 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         async (...params: unknown[]): Promise<void> => {
             const command = params.at(-1) as Command;
             const opts = command.optsWithGlobals() as Record<string, any> & GlobalOptions;
+            // optsWithGlobals lets the program's defaults (color: true) override a `--no-color` given
+            // after the command name; a negated flag counts wherever it was given.
+            const negated = (key: 'color' | 'interactive'): boolean => command.opts()[key] === false || opts[key] === false;
             const args = command.args.slice(0, command.registeredArguments.length);
             const { createContext } = await import('./context.js');
             const ctx = createContext({
                 env,
                 json: Boolean(opts.json),
                 debug: Boolean(opts.debug),
-                ...(opts.color === false || env['NO_COLOR'] !== undefined ? { color: false } : {}),
-                ...(opts.interactive === false ? { interactive: false } : {})
+                ...(negated('color') || env['NO_COLOR'] !== undefined ? { color: false } : {}),
+                ...(negated('interactive') ? { interactive: false } : {})
             });
             setExit(await runCommand(name, () => toOptions(args, opts), ctx));
         };

@@ -7,15 +7,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBundler } from '../compiler/bundle.js';
-import { findProjectRoot } from '../project/project.js';
 import { prestartSandbox } from './sandbox.js';
 
 /** Where `ferry compile`/`ferry dev` keep the cache that can vouch for a built bundle (src/compiler/cache.ts). */
 const COMPILE_CACHE = join('build', '.ferry', 'compile-cache.json');
 
-export function prestartDryrun(cwd: string): void {
+/** Starts the worker at once; resolves once esbuild is started too (or known not to be needed). */
+export async function prestartDryrun(cwd: string): Promise<void> {
     prestartSandbox();
+    // Loaded only now: the thread starts before these modules are even read.
+    const [{ startBundler }, { findProjectRoot }] = await Promise.all([import('../compiler/bundle.js'), import('../project/project.js')]);
     let root: string;
     try {
         root = findProjectRoot(cwd);
