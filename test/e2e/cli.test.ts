@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, runFerry } from '../support/cli.js';
+import { spawnSync } from 'node:child_process';
+import { baseEnv, FERRY_BIN, makeTempDir, runFerry } from '../support/cli.js';
 
 describe('the CLI shell', () => {
     let dir: string;
@@ -43,6 +44,16 @@ describe('the CLI shell', () => {
             expect(doc.error.hint).toContain(`ferry ${args[0]} --help`);
             expect(result.stderr.trim().split('\n')).toHaveLength(1);
         }
+    });
+
+    it('--no-color turns colours off before or after the command name', async () => {
+        // stderr made to look like a colour terminal before Ferry starts.
+        const tty = `data:text/javascript,${encodeURIComponent('process.stderr.isTTY = true; process.stderr.columns = 100;')}`;
+        const stderrOf = (args: string[]): string =>
+            spawnSync(process.execPath, ['--import', tty, FERRY_BIN, ...args], { cwd: dir, env: baseEnv({ CI: undefined, NO_COLOR: undefined }), encoding: 'utf8' }).stderr;
+        expect(stderrOf(['dryrun', 'issues', 'c1'])).toContain('\u001b[');
+        expect(stderrOf(['dryrun', 'issues', 'c1', '--no-color'])).not.toContain('\u001b[');
+        expect(stderrOf(['--no-color', 'dryrun', 'issues', 'c1'])).not.toContain('\u001b[');
     });
 
     it('reports "not a project" as one line with a hint and exit 1', async () => {
