@@ -43,6 +43,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
             ({ prestartDryrun }) => void prestartDryrun(process.cwd()).catch(() => undefined),
             () => undefined
         );
+        // The command's module graph loads beside commander's (its files are read while the other compiles).
+        void commands.dryrun().catch(() => undefined);
     }
     const { Command, CommanderError } = await import('commander');
     let exitCode: number = ExitCode.Ok;

@@ -15,7 +15,7 @@ import { fetchConnection, fetchIntegration, platformBackend } from '../platform/
 import { readDotEnv, resolvePlatformSettings } from '../platform/env.js';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
-import { upToDateBundle } from './compiled.js';
+import { prepareCompiledCheck, upToDateBundle } from './compiled.js';
 import { pickRegistered } from './pick.js';
 import { parseDateFlag, parseJsonFlag, parseTimeoutFlag } from './args.js';
 import { openJsonlSink, type JsonlSink } from './jsonl-sink.js';
@@ -104,6 +104,9 @@ async function prepareAndRun(
 ): Promise<DryrunOutcome> {
     const environment = options.environment ?? 'dev';
     const project = await loadProject(options.cwd);
+    // The modules that check build/ load while the function is picked and the flags are read.
+    const compiledCheck = prepareCompiledCheck(project.root);
+    compiledCheck?.catch(() => undefined);
     const ref = pickRegistered(project.root, project.entries, options.functionName, options.integrationId);
 
     const [input, metadata, checkpoint] = await Promise.all([
@@ -135,7 +138,7 @@ async function prepareAndRun(
         // Both settle before either error is thrown: leaving esbuild mid-build when the process
         // exits makes its service print a crash dump on the shared stderr.
         const [bundled, looked] = await Promise.allSettled([
-            bundleOne(project.root, ref, debug),
+            bundleOne(project.root, ref, compiledCheck, debug),
             lookupConnection(client, options.connectionId, ref.integration, environment).finally(() => debug('connection looked up'))
         ]);
         if (looked.status === 'rejected') throw looked.reason;
@@ -224,8 +227,8 @@ function interrupted(): FerryError {
     });
 }
 
-async function bundleOne(root: string, ref: FunctionRef, debug: (what: string) => void): Promise<{ code: string }> {
-    const compiled = await upToDateBundle(root, ref);
+async function bundleOne(root: string, ref: FunctionRef, compiledCheck: ReturnType<typeof prepareCompiledCheck>, debug: (what: string) => void): Promise<{ code: string }> {
+    const compiled = await upToDateBundle(root, ref, compiledCheck);
     if (compiled !== undefined) {
         debug(`bundle read from build/ (compiled, sources unchanged)`);
         return { code: compiled };

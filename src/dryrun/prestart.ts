@@ -7,10 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMPILE_CACHE_FILE } from './compiled.js';
 import { prestartSandbox } from './sandbox.js';
-
-/** Where `ferry compile`/`ferry dev` keep the cache that can vouch for a built bundle (src/compiler/cache.ts). */
-const COMPILE_CACHE = join('build', '.ferry', 'compile-cache.json');
 
 /** Starts the worker at once; resolves once esbuild is started too (or known not to be needed). */
 export async function prestartDryrun(cwd: string): Promise<void> {
@@ -26,5 +24,5 @@ export async function prestartDryrun(cwd: string): Promise<void> {
     }
     // With a cache, build/ may hold the function's bundle and esbuild is often not needed at all;
     // the dry run starts it itself when the cache does not vouch for the bundle.
-    if (!existsSync(join(root, COMPILE_CACHE))) startBundler();
+    if (!existsSync(join(root, COMPILE_CACHE_FILE))) startBundler();
 }
