@@ -77,7 +77,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
 /**
  * Commander's parse errors come as `error: ...` plus a `(Did you mean ...?)` line; users get the
- * same one line as every other error, with where to look next, and `--json` callers a document.
+ * same one line as every other error, with where to look next, and `--json` callers a document
+ * on one line (`dev --json` readers parse line by line).
  */
 function reportUsageError(text: string, argv: string[]): void {
     const lines = text
@@ -90,7 +91,7 @@ function reportUsageError(text: string, argv: string[]): void {
     const suggestion = lines.slice(1).map((line) => line.replace(/^\((.*)\)$/, '$1'));
     const hint = [...suggestion, `Run \`ferry ${name ? `${name} ` : ''}--help\` to see the usage.`].join(' ');
     process.stderr.write(`error ${message}. ${hint}\n`);
-    if (ownArgs.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message, hint } }, null, 2)}\n`);
+    if (ownArgs.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message, hint } })}\n`);
 }
 
 function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: number) => void, onParseError: (text: string) => void): Command {

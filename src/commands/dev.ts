@@ -1,6 +1,6 @@
 /** `ferry dev`: runs a dev session until Ctrl-C or SIGTERM, printing its events. */
 import type { CliContext } from '../context.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, FerryError, ReportedError } from '../errors.js';
 import type { DevEvent } from '../dev/events.js';
 import { formatEvent } from '../dev/print.js';
 import { startDevSession, type DevSession } from '../dev/session.js';
@@ -40,7 +40,13 @@ export async function run(options: DevOptions, ctx: CliContext): Promise<ExitCod
                 ...(ctx.debug ? { debug: (message: string) => ctx.log.debug('dev', message) } : {})
             },
             print
-        );
+        ).catch((error: unknown) => {
+            // --json readers parse line by line: an error before watching starts is one line too.
+            if (!ctx.json || !(error instanceof FerryError)) throw error;
+            ctx.log.error(`${error.message}.${error.hint ? ` ${error.hint}` : ''}`);
+            ctx.out(JSON.stringify({ error: error.toJSON() }));
+            throw new ReportedError(error.exitCode);
+        });
         if (stopReason) void session.stop(stopReason);
         await session.done;
     } finally {

@@ -46,6 +46,16 @@ describe('the CLI shell', () => {
         }
     });
 
+    it('dev --json reports an error before watching starts as one JSON line', async () => {
+        for (const args of [['dev', '--json'], ['dev', '--json', '--bogus']]) {
+            const result = await runFerry(args, { cwd: dir });
+            expect(result.code, args.join(' ')).toBe(1);
+            const lines = result.stdout.trimEnd().split('\n');
+            expect(lines).toHaveLength(1);
+            expect(JSON.parse(lines[0]!)).toMatchObject({ error: { code: args.length === 2 ? 'NOT_A_PROJECT' : 'USAGE' } });
+        }
+    });
+
     it('--no-color turns colours off before or after the command name', async () => {
         // stderr made to look like a colour terminal before Ferry starts.
         const tty = `data:text/javascript,${encodeURIComponent('process.stderr.isTTY = true; process.stderr.columns = 100;')}`;
