@@ -4,7 +4,7 @@
  * the printers (src/dryrun/render.ts).
  */
 import type { CliContext } from '../context.js';
-import { ExitCode, FerryError } from '../errors.js';
+import { ExitCode, FerryError, usageError } from '../errors.js';
 import { dryrun, type DryrunOptions } from '../dryrun/live.js';
 import { formatEvent, renderHuman, toJsonDocument } from '../dryrun/render.js';
 import { runFunction, takeSandbox } from '../dryrun/run.js';
@@ -13,6 +13,10 @@ import { runFunction, takeSandbox } from '../dryrun/run.js';
 export type DryrunCommandOptions = Omit<DryrunOptions, 'cwd' | 'env' | 'onEvent' | 'firstN'>;
 
 export async function run(options: DryrunCommandOptions, ctx: CliContext): Promise<ExitCode> {
+    // An empty id (an unset shell variable) would otherwise ask the platform for `/connections/`.
+    if (options.connectionId.trim() === '') {
+        throw usageError('the connection id is empty', `Pass the id of a connection of this environment, e.g. ferry dryrun ${options.functionName || '<function>'} conn-42.`);
+    }
     // --json keeps stdout for the one document; the same facts are in it, so stderr stays quiet too.
     const onEvent = ctx.json
         ? undefined

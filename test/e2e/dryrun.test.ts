@@ -526,6 +526,19 @@ describe('ferry dryrun', () => {
             expect(oneLine(result)).toContain("github/syncs/orphan.ts exists but index.ts does not import it. Add `import './github/syncs/orphan.js';` to index.ts.");
         });
 
+        it('an empty connection id (an unset shell variable) is a usage error, nothing is asked of the platform (exit 1)', async () => {
+            const result = await ferry(['issues', '', '--json']);
+            expect(result.code, result.stderr).toBe(1);
+            expect(oneLine(result)).toContain('the connection id is empty');
+            expect(JSON.parse(result.stdout).error.code).toBe('USAGE');
+        });
+
+        it('a bad NANGO_HOSTPORT is named as such (exit 1)', async () => {
+            const result = await ferry(['issues', 'conn-sync'], { NANGO_HOSTPORT: 'localhost:3003' });
+            expect(result.code, result.stderr).toBe(1);
+            expect(oneLine(result)).toContain("NANGO_HOSTPORT is not an http(s) URL: 'localhost:3003'");
+        });
+
         it('a bad --input is a usage error', async () => {
             const result = await ferry(['create-issue', 'conn-action', '--input', '{"title":']);
             expect(result.code, result.stderr).toBe(1);
