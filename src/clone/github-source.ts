@@ -113,7 +113,7 @@ export function openGitHubSource(options: GitHubSourceOptions): TemplateSource {
         }
     };
 
-    const failure = (answer: Answer, what: string): FerryError => statusError(answer, what, repoName, auth?.variable);
+    const failure = (answer: Answer, what: string): FerryError => statusError(answer, what, repoName, auth?.variable, auth?.token);
 
     return {
         label: `${repoName}@${ref ?? 'HEAD'}`,
@@ -218,9 +218,11 @@ export function describeReset(resetEpochSeconds: string | undefined, now = Date.
     return `${clock} UTC (in ${minutes} min)`;
 }
 
-function statusError(answer: Answer, what: string, repoName: string, tokenVariable: string | undefined): FerryError {
+function statusError(answer: Answer, what: string, repoName: string, tokenVariable: string | undefined, token?: string): FerryError {
     const { status, headers } = answer;
-    const message = serverMessage(answer.body);
+    // A server (an enterprise proxy) may echo the Authorization header back: never print the token.
+    const raw = serverMessage(answer.body);
+    const message = raw && token ? raw.replaceAll(token, '***') : raw;
     const limited = (status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined);
     if (limited) {
         const reset = describeReset(headers['x-ratelimit-reset']);

@@ -68,6 +68,12 @@ describe('GitHub source answers', () => {
         expect(JSON.stringify(bad.toJSON())).not.toContain(token);
         expect(server.requests.at(-1)!.headers['authorization']).toBe(`Bearer ${token}`);
 
+        // A proxy that echoes the header back still does not get the token printed.
+        answer = { status: 403, body: { message: `token ${token} cannot read acme/templates` } };
+        const echoed = await failure(source.list('integrations'));
+        expect(echoed.message).toContain('token *** cannot read');
+        expect(JSON.stringify(echoed.toJSON())).not.toContain(token);
+
         answer = { status: 502, body: { message: 'Server Error' } };
         const down = await failure(source.read('integrations/github/actions/x.ts'));
         expect(down.code).toBe('GITHUB_ERROR');
