@@ -193,11 +193,33 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .description('type-check and bundle every function, write the manifest')
         .option('--no-typecheck', 'skip the type-check')
         .option('--no-cache', 'rebuild everything')
+        .addHelpText(
+            'after',
+            [
+                '',
+                'Examples:',
+                '  ferry compile                  type-check, bundle to build/, manifest in .nango/nango.json',
+                '  ferry compile --json           one JSON document on stdout (CI, agents)',
+                '',
+                'Exit codes: 0 compiled, 10 compile errors (nothing written), 1 not a project or bad flags.'
+            ].join('\n')
+        )
         .action(action('compile', (_args, o) => ({ typecheck: o.typecheck !== false, cache: o.cache !== false })));
 
     command('dev')
         .description('watch the project and rebuild what changed')
         .option('--no-typecheck', 'skip the background type-check')
+        .addHelpText(
+            'after',
+            [
+                '',
+                'Examples:',
+                '  ferry dev                      rebuild on save; Ctrl-C to stop',
+                '  ferry dev --json               one JSON event per line on stdout',
+                '',
+                'Exit codes: 0 stopped by Ctrl-C or a signal, 1 not a project or bad flags.'
+            ].join('\n')
+        )
         .action(action('dev', (_args, o) => ({ typecheck: o.typecheck !== false })));
 
     command('dryrun')
@@ -215,6 +237,20 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .option('--save', 'save a test fixture to <integration>/tests/<name>.test.json')
         .option('--out <file.jsonl>', 'stream every record as JSON lines to a file')
         .option('--timeout <duration>', 'stop the function after this long, e.g. 30s, 5m (exit 12)')
+        .addHelpText(
+            'after',
+            [
+                '',
+                'Examples:',
+                '  ferry dryrun issues conn-42',
+                '  ferry dryrun create-issue conn-42 --input \'{"title":"Hi"}\'',
+                '  ferry dryrun github/issues conn-42 -e prod --save   record a fixture for ferry test',
+                '',
+                'Environment: NANGO_SECRET_KEY_<ENV> (or NANGO_SECRET_KEY), NANGO_HOSTPORT; read from the',
+                'environment, then the project\'s .env. The key is never printed.',
+                'Exit codes: 0 ok, 1 bad flags or missing key, 10 does not build, 12 the run failed, 130 interrupted.'
+            ].join('\n')
+        )
         .action(
             action('dryrun', ([functionName, connectionId], o) => ({
                 functionName,
@@ -237,6 +273,17 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .description('replay recorded fixtures offline')
         .argument('[function]', 'only this function')
         .option('--integration <id>', 'only this integration')
+        .addHelpText(
+            'after',
+            [
+                '',
+                'Examples:',
+                '  ferry test                     replay every <integration>/tests/*.test.json offline',
+                '  ferry test issues --json',
+                '',
+                'Exit codes: 0 all passed, 1 a fixture failed or none found, 10 a function does not build.'
+            ].join('\n')
+        )
         .action(action('test', ([functionName], o) => ({ functionName, integration: o.integration })));
 
     command('deploy')
@@ -250,6 +297,19 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .option('--allow-destructive', 'allow deleting syncs that have connections, or models')
         .option('--auto-confirm', 'do not ask for confirmation (also NANGO_DEPLOY_AUTO_CONFIRM=true)')
         .option('--dry-run', 'preview the plan only, deploy nothing')
+        .addHelpText(
+            'after',
+            [
+                '',
+                'Examples:',
+                '  ferry deploy prod --dry-run    show the plan only',
+                '  ferry deploy -s issues         one sync',
+                '  ferry deploy prod --auto-confirm --allow-destructive --json   unattended, in CI',
+                '',
+                'Environment: NANGO_SECRET_KEY_<ENV> (or NANGO_SECRET_KEY), NANGO_HOSTPORT, NANGO_DEPLOY_AUTO_CONFIRM.',
+                'Exit codes: 0 deployed or previewed, 1 bad flags, 10 compile error, 11 deploy failed or refused.'
+            ].join('\n')
+        )
         .action(
             action('deploy', ([environment], o) => ({
                 environment: o.environment,

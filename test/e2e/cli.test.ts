@@ -16,6 +16,14 @@ describe('the CLI shell', () => {
         }
     });
 
+    it("each command's --help has examples", async () => {
+        const results = await Promise.all(['init', 'generate', 'clone', 'compile', 'dev', 'dryrun', 'test', 'deploy'].map((name) => runFerry([name, '--help'], { cwd: dir })));
+        for (const result of results) {
+            expect(result.code).toBe(0);
+            expect(result.stdout).toMatch(/^Examples:\n  ferry \w+/m);
+        }
+    });
+
     it('prints the version', async () => {
         const result = await runFerry(['--version'], { cwd: dir });
         expect(result.code).toBe(0);
