@@ -3,6 +3,8 @@
  * prints what happened. Thin: flags go to the domain module (src/dryrun/live.ts), the outcome to
  * the printers (src/dryrun/render.ts).
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import { ExitCode, FerryError, usageError } from '../errors.js';
 import { dryrun, type DryrunOptions } from '../dryrun/live.js';
@@ -18,6 +20,10 @@ export async function run(options: DryrunCommandOptions, ctx: CliContext): Promi
         throw usageError('the connection id is empty', `Pass the id of a connection of this environment, e.g. ferry dryrun ${options.functionName || '<function>'} conn-42.`);
     }
     // --json keeps stdout for the one document; the same facts are in it, so stderr stays quiet too.
+    // Checked before the run: the records are renamed onto the target only after it.
+    if (options.out && statSync(resolve(ctx.cwd, options.out), { throwIfNoEntry: false })?.isDirectory()) {
+        throw usageError(`--out ${options.out} is a folder`, 'Give a file path, e.g. --out records.jsonl.');
+    }
     const onEvent = ctx.json
         ? undefined
         : (event: Parameters<typeof formatEvent>[0]): void => {

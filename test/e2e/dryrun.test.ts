@@ -533,6 +533,13 @@ describe('ferry dryrun', () => {
             expect(JSON.parse(result.stdout).error.code).toBe('USAGE');
         });
 
+        it('--out naming a folder is a usage error before the run, leaving no temporary file (exit 1)', async () => {
+            const result = await ferry(['issues', 'conn-sync', '--out', 'github']);
+            expect(result.code, result.stderr).toBe(1);
+            expect(oneLine(result)).toContain('--out github is a folder');
+            expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+        });
+
         it('a bad NANGO_HOSTPORT is named as such (exit 1)', async () => {
             const result = await ferry(['issues', 'conn-sync'], { NANGO_HOSTPORT: 'localhost:3003' });
             expect(result.code, result.stderr).toBe(1);
