@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { FunctionRef } from '../project/types.js';
 import { SDK_SHIM_SOURCE } from '../sdk/shim-source.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { CACHE_FILE_NAME } from './layout.js';
 import { VERSION } from '../version.js';
 import { resolveFromFerry } from './ferry-package.js';
 import { StampChecker, hashContent, type FileStamp } from './stamps.js';
@@ -16,7 +17,6 @@ import type { FunctionSummary } from './types.js';
 
 /** Bump when the cache's shape or the meaning of a summary changes. */
 const CACHE_FORMAT = 2;
-const CACHE_FILE = 'compile-cache.json';
 
 export interface CacheEntry {
     /** Every project file in the function's source graph, entry first. */
@@ -53,7 +53,7 @@ export function emptyCache(key: string): CompileCache {
 
 export async function loadCache(cacheDir: string, key: string): Promise<CompileCache> {
     try {
-        const cache = JSON.parse(await readFile(join(cacheDir, CACHE_FILE), 'utf8')) as CompileCache;
+        const cache = JSON.parse(await readFile(join(cacheDir, CACHE_FILE_NAME), 'utf8')) as CompileCache;
         if (cache.key === key && typeof cache.functions === 'object' && cache.functions !== null) return cache;
     } catch {
         // Missing or unreadable: start cold.
@@ -62,7 +62,7 @@ export async function loadCache(cacheDir: string, key: string): Promise<CompileC
 }
 
 export async function saveCache(cacheDir: string, cache: CompileCache): Promise<void> {
-    await writeFileAtomic(join(cacheDir, CACHE_FILE), JSON.stringify(cache));
+    await writeFileAtomic(join(cacheDir, CACHE_FILE_NAME), JSON.stringify(cache));
 }
 
 /** The cached entry of `ref` when its inputs and bundle are still exactly as recorded. */

@@ -14,6 +14,7 @@ import { bundleFunctions } from './bundle.js';
 import { cacheKey, emptyCache, loadCache, saveCache, validEntry, type CacheEntry, type CompileCache } from './cache.js';
 import { EvaluationError, createDefinitionReader, evaluateDefinition } from './evaluate.js';
 import { createFramer } from './frame.js';
+import { BUILD_DIR, CACHE_DIR } from './layout.js';
 import { MANIFEST_PATH, buildManifest, serializeManifest } from './manifest.js';
 import { StampChecker, fileStamp, type FileStamp } from './stamps.js';
 import { summarizeDefinition } from './summarize.js';
@@ -46,8 +47,7 @@ export interface ProjectPaths {
 }
 
 export function projectPaths(root: string): ProjectPaths {
-    const buildDir = join(root, 'build');
-    return { root, buildDir, cacheDir: join(buildDir, '.ferry'), manifestPath: join(root, MANIFEST_PATH) };
+    return { root, buildDir: join(root, BUILD_DIR), cacheDir: join(root, CACHE_DIR), manifestPath: join(root, MANIFEST_PATH) };
 }
 
 export function bundlePathOf(paths: ProjectPaths, ref: FunctionRef): string {

@@ -10,8 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FunctionRef } from '../project/types.js';
 
-/** Where `ferry compile`/`ferry dev` keep the cache (src/compiler/cache.ts, under projectPaths' cacheDir). */
-export const COMPILE_CACHE_FILE = join('build', '.ferry', 'compile-cache.json');
+import { COMPILE_CACHE_FILE } from '../compiler/layout.js';
 
 type CompilerModules = [typeof import('../compiler/cache.js'), typeof import('../compiler/compile.js'), typeof import('../compiler/stamps.js')];
 
