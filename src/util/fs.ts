@@ -44,5 +44,13 @@ export async function writeFilesAtomic(files: readonly FileWrite[]): Promise<voi
         await Promise.all(staged.map((s) => rm(s.temp, { force: true })));
         throw error;
     }
-    for (const s of staged) await rename(s.temp, s.target);
+    for (const [index, s] of staged.entries()) {
+        try {
+            await rename(s.temp, s.target);
+        } catch (error) {
+            // A target that cannot be replaced (a folder by that name): no temporary file stays behind.
+            await Promise.all(staged.slice(index).map((rest) => rm(rest.temp, { force: true })));
+            throw error;
+        }
+    }
 }

@@ -1,0 +1,57 @@
+/** The single exit policy: how errors that reach the entry point are printed. */
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportError } from '../../src/cli.js';
+import { createContext } from '../../src/context.js';
+import { writeFilesAtomic } from '../../src/util/fs.js';
+
+function capture(json: boolean) {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const ctx = createContext({ json, color: false, env: {}, stdout, stderr });
+    return { ctx, out: () => out, err: () => err };
+}
+
+describe('errors at the entry point', () => {
+    let dir: string;
+    beforeAll(async () => {
+        dir = await mkdtemp(join(tmpdir(), 'ferry-cli-errors-'));
+        await mkdir(join(dir, 'nango.json'));
+    });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+
+    it('a folder in the way of a write is a one-line user error, not an internal error, and leaves no temporary file', async () => {
+        const error = await writeFilesAtomic([
+            { path: join(dir, 'a.cjs'), content: 'a' },
+            { path: join(dir, 'nango.json'), content: '{}' },
+            { path: join(dir, 'z.cjs'), content: 'z' }
+        ]).then(
+            () => undefined,
+            (e: unknown) => e
+        );
+        expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+
+        const human = capture(false);
+        expect(reportError(error, human.ctx)).toBe(1);
+        expect(human.err().trim().split('\n')).toHaveLength(1);
+        expect(human.err()).toMatch(/^error cannot write .*nango\.json \(EISDIR: illegal operation on a directory\)\. A file or folder of that name is in the way/);
+        expect(human.err()).not.toContain('internal error');
+
+        const machine = capture(true);
+        reportError(error, machine.ctx);
+        expect(JSON.parse(machine.out())).toMatchObject({ error: { code: 'FILE_SYSTEM', details: { errno: 'EISDIR' } } });
+    });
+
+    it('anything else is still an internal error', () => {
+        const human = capture(false);
+        expect(reportError(new TypeError('x is undefined'), human.ctx)).toBe(1);
+        expect(human.err()).toContain('internal error: x is undefined. This is a bug in Ferry');
+    });
+});
