@@ -14,7 +14,7 @@ import { buildPayload, previewBody, selectFunctions, type SelectedFunction } fro
 import { destructiveReason } from './render.js';
 import { assessPlan, decide } from './safety.js';
 import { findLeakedSecrets, secretsToCheck } from './secrets.js';
-import { resolveSelection, type SelectionFlags } from './selection.js';
+import { checkSelectionFlags, resolveSelection, type SelectionFlags } from './selection.js';
 import type { DeployedFunction, DeployPlan, FileBody, PlanAssessment, Selection } from './types.js';
 
 export interface DeployOptions {
@@ -129,6 +129,7 @@ export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<
 /** The flow itself; returns undefined when it stopped after the preview (--dry-run). */
 async function run(options: DeployOptions, deps: DeployDeps, progress: Progress): Promise<DeployedFunction[] | undefined> {
     const emit = (event: DeployEvent): void => deps.onEvent?.(event);
+    checkSelectionFlags(options.flags);
     const root = deps.findRoot(options.cwd);
     // Before compiling: a missing key is cheaper to learn about than a type-check.
     const settings = deps.settings(root, options.environment);

@@ -10,10 +10,15 @@ export interface SelectionFlags {
     integration?: string | undefined;
 }
 
-export function resolveSelection(manifest: Manifest, flags: SelectionFlags): Selection {
+/** The flag combinations refused whatever the project holds: checked before anything is compiled. */
+export function checkSelectionFlags(flags: SelectionFlags): void {
     if (flags.sync !== undefined && flags.action !== undefined) {
         throw usageError('-s/--sync and -a/--action cannot be used together', 'Deploy one function at a time, or leave both out to deploy everything.');
     }
+}
+
+export function resolveSelection(manifest: Manifest, flags: SelectionFlags): Selection {
+    checkSelectionFlags(flags);
     const integrations = manifest.map((entry) => entry.providerConfigKey);
     if (flags.integration !== undefined && !integrations.includes(flags.integration)) {
         throw unknown('integration', flags.integration, integrations, `This project's integrations: ${integrations.join(', ') || 'none'}.`);

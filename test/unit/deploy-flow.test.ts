@@ -334,4 +334,19 @@ describe('the deploy flow', () => {
         expect(h.reads).toHaveLength(0);
         expect(h.previews).toHaveLength(0);
     });
+
+    it('refuses -s with -a before compiling (a flag mistake should not wait for a type-check)', async () => {
+        const h = harness();
+        let compiles = 0;
+        const result = await deploy(options({ flags: { sync: 'issues', action: 'create-issue' } }), {
+            ...h.deps,
+            compile: async () => {
+                compiles++;
+                return compiled();
+            }
+        });
+        expect(result.error?.code).toBe('USAGE');
+        expect(result.error?.exitCode).toBe(1);
+        expect(compiles).toBe(0);
+    });
 });
