@@ -123,7 +123,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 env,
                 json: Boolean(opts.json),
                 debug: Boolean(opts.debug),
-                ...(negated('color') || env['NO_COLOR'] !== undefined ? { color: false } : {}),
+                ...(negated('color') || Boolean(env['NO_COLOR']) ? { color: false } : {}),
                 ...(negated('interactive') ? { interactive: false } : {})
             });
             setExit(await runCommand(name, () => toOptions(args, opts), ctx));

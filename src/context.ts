@@ -53,7 +53,7 @@ export interface ContextOptions {
     color?: boolean;
     interactive?: boolean;
     stdout?: NodeJS.WritableStream & { isTTY?: boolean };
-    stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+    stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
     stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
@@ -68,7 +68,7 @@ export function createContext(options: ContextOptions = {}): CliContext {
     const debug = options.debug ?? isTruthy(env['FERRY_DEBUG']);
     const isTTY = Boolean(stderr.isTTY) && !isTruthy(env['CI']);
     const color =
-        options.color ?? (Boolean(stderr.isTTY) && env['NO_COLOR'] === undefined && !isTruthy(env['CI']) && env['TERM'] !== 'dumb');
+        options.color ?? (Boolean(stderr.isTTY) && !env['NO_COLOR'] && !isTruthy(env['CI']) && env['TERM'] !== 'dumb');
     const interactive = options.interactive ?? (Boolean(stdin.isTTY) && Boolean(stderr.isTTY) && !isTruthy(env['CI']));
     const colors = createColors(color);
     const write = (line: string): void => {
@@ -102,7 +102,8 @@ export function createContext(options: ContextOptions = {}): CliContext {
             stdout.write(`${JSON.stringify(value, null, 2)}\n`);
         },
         spinner: async (text) => {
-            if (!isTTY || json) {
+            // A terminal that reports no width (some CI ptys) makes the spinner redraw forever.
+            if (!isTTY || json || !((stderr.columns ?? 0) > 0)) {
                 return {
                     update: () => {},
                     succeed: (t) => log.success(t),

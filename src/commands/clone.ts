@@ -33,7 +33,7 @@ export async function run(options: CloneCommandOptions, ctx: CliContext): Promis
 
     let plan: ClonePlan;
     // ora redraws forever on a terminal that reports no width (some CI and container terminals).
-    const spinner = !ctx.isTTY || (process.stderr.columns ?? 0) > 0 ? await ctx.spinner(`Fetching ${options.template} from ${source.label}`) : { stop: () => {} };
+    const spinner = await ctx.spinner(`Fetching ${options.template} from ${source.label}`);
     try {
         plan = await planClone({ source, spec, root, indexFile: join(root, 'index.ts') });
         spinner.stop();

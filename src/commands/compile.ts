@@ -1,4 +1,5 @@
 /** `ferry compile`: runs the compile pipeline and prints its result. */
+import { diagnosticJson } from '../compiler/diagnostic-json.js';
 import { relative } from 'node:path';
 import type { CliContext } from '../context.js';
 import { ExitCode, ReportedError } from '../errors.js';
@@ -12,8 +13,7 @@ export interface CompileCommandOptions {
 }
 
 export async function run(options: CompileCommandOptions, ctx: CliContext): Promise<ExitCode> {
-    // A terminal that reports no width (some CI ptys) makes the spinner redraw forever.
-    const spinner = ctx.isTTY && !ctx.json && (process.stderr.columns ?? 0) > 0 ? await ctx.spinner('compiling') : undefined;
+    const spinner = await ctx.spinner('compiling');
     let result: ProjectCompileResult;
     try {
         result = await compileProject({
@@ -21,12 +21,12 @@ export async function run(options: CompileCommandOptions, ctx: CliContext): Prom
             typecheck: options.typecheck,
             cache: options.cache,
             onProgress: (event) => {
-                if (event.durationMs === undefined) spinner?.update(event.message);
+                if (event.durationMs === undefined) spinner.update(event.message);
                 ctx.log.debug('compile', () => `${event.stage}: ${event.message}${event.durationMs !== undefined ? ` (${formatDuration(event.durationMs)})` : ''}`);
             }
         });
     } finally {
-        spinner?.stop();
+        spinner.stop();
     }
 
     if (ctx.json) ctx.printJson(toJson(result));
@@ -37,14 +37,7 @@ export async function run(options: CompileCommandOptions, ctx: CliContext): Prom
 
 function toJson(result: ProjectCompileResult): Record<string, unknown> {
     const rel = (path: string): string => relative(result.root, path).split('\\').join('/');
-    const diagnostic = (d: CompileDiagnostic): Record<string, unknown> => ({
-        file: d.file ? rel(d.file) : null,
-        line: d.line ?? null,
-        column: d.column ?? null,
-        code: d.code,
-        message: d.message,
-        ...(d.function ? { function: d.function } : {})
-    });
+    const diagnostic = (d: CompileDiagnostic): Record<string, unknown> => diagnosticJson(d, result.root);
     return {
         ok: result.ok,
         root: result.root,

@@ -10,8 +10,7 @@ export interface TestCommandOptions {
 
 export async function run(options: TestCommandOptions, ctx: CliContext): Promise<ExitCode> {
     const [{ runTests }, { runFunction, createSandboxPool }] = await Promise.all([import('../testing/run-tests.js'), import('../dryrun/run.js')]);
-    // ora redraws forever on a terminal that reports no width (some CI and container terminals).
-    const spinner = ctx.isTTY && !ctx.json && (process.stderr.columns ?? 0) > 0 ? await ctx.spinner('replaying fixtures') : undefined;
+    const spinner = await ctx.spinner('replaying fixtures');
     let done = 0;
     let report: TestReport;
     try {
@@ -20,13 +19,13 @@ export async function run(options: TestCommandOptions, ctx: CliContext): Promise
                 cwd: ctx.cwd,
                 ...(options.functionName ? { functionName: options.functionName } : {}),
                 ...(options.integration ? { integration: options.integration } : {}),
-                onResult: () => spinner?.update(`replaying fixtures (${++done} done)`),
+                onResult: () => spinner.update(`replaying fixtures (${++done} done)`),
                 onPhase: (phase, ms) => ctx.log.debug('test', `${phase}: ${ms} ms`)
             },
             { runFunction, createPool: (size) => createSandboxPool(size) }
         );
     } finally {
-        spinner?.stop();
+        spinner.stop();
     }
 
     if (ctx.json) {
