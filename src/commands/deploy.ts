@@ -2,7 +2,9 @@
  * `ferry deploy [environment]`: turns the flags into a call to the deploy flow and prints what it
  * reports. The plan and the deployed functions are results (stdout); progress goes to stderr.
  */
+import { diagnosticJson } from '../compiler/diagnostic-json.js';
 import type { CliContext } from '../context.js';
+import { findProjectRoot } from '../project/project.js';
 import { ExitCode, FerryError, ReportedError } from '../errors.js';
 import { deploy, notStarted, type DeployEvent, type DeployResult } from '../deploy/deploy.js';
 import { nodeDeployDeps } from '../deploy/node-deps.js';
@@ -98,10 +100,9 @@ function printEvent(event: DeployEvent, environment: string, dryRun: boolean, ct
 
 function printResult(result: DeployResult, ctx: CliContext): ExitCode {
     const error = result.error;
-    if (result.compileErrors.length > 0) {
-        const root = ctx.cwd;
-        for (const diagnostic of result.compileErrors) ctx.log.error(renderDiagnostic(diagnostic, root, ctx.isTTY));
-    }
+    // Compile errors only come from a project that was found: name files relative to its root, as compile does.
+    const root = result.compileErrors.length > 0 ? findProjectRoot(ctx.cwd) : ctx.cwd;
+    for (const diagnostic of result.compileErrors) ctx.log.error(renderDiagnostic(diagnostic, root, ctx.isTTY));
     if (ctx.json) {
         ctx.printJson({
             environment: result.environment,
@@ -110,7 +111,7 @@ function printResult(result: DeployResult, ctx: CliContext): ExitCode {
             deployed: result.deployed,
             payloadBytes: result.payloadBytes,
             dryRun: result.dryRun,
-            ...(result.compileErrors.length > 0 ? { compileErrors: result.compileErrors.map(({ frame: _frame, ...rest }) => rest) } : {}),
+            ...(result.compileErrors.length > 0 ? { compileErrors: result.compileErrors.map((d) => diagnosticJson(d, root)) } : {}),
             ...(error ? { error: error.toJSON() } : {})
         });
     }

@@ -227,6 +227,10 @@ describe('ferry deploy', () => {
         await write('github/syncs/issues.ts', original);
         expect(result.code).toBe(10);
         expect(json(result).error?.code).toBe('COMPILE_FAILED');
+        // The same diagnostic shape as `ferry compile --json`: paths relative to the project root.
+        const errors = (json(result) as { compileErrors?: { file: string | null; code: string }[] }).compileErrors ?? [];
+        expect(errors.length).toBeGreaterThan(0);
+        expect(errors.map((e) => e.file)).toContain('github/syncs/issues.ts');
         expect(result.stderr).toContain('issues.ts');
         expect(platform.requests).toHaveLength(requestsBefore);
     });
