@@ -66,8 +66,39 @@ export async function loadEntries(cwd: string): Promise<LoadedEntries> {
     const project = await loadProject(cwd);
     const seen = new Set<string>();
     const refs = project.entries.filter((ref) => (seen.has(ref.id) ? false : (seen.add(ref.id), true)));
-    const diagnostics = project.problems.map((p) => ({ file: p.file, line: p.line, column: 1, code: p.code, message: p.message }));
+    const diagnostics: CompileDiagnostic[] = project.problems.map((p) => ({ file: p.file, line: p.line, column: 1, code: p.code, message: p.message }));
+    const packageProblem = await checkPackageJson(project.root);
+    if (packageProblem) diagnostics.push(packageProblem);
     return { paths: projectPaths(project.root), refs, diagnostics };
+}
+
+export const PACKAGE_JSON_INVALID = 'PACKAGE_JSON_INVALID';
+
+/**
+ * package.json decides how tsc reads every file (`"type": "module"`): a broken one would surface
+ * as one misleading module-format error per import, so it is reported once, by itself, instead.
+ */
+async function checkPackageJson(root: string): Promise<CompileDiagnostic | undefined> {
+    const file = join(root, 'package.json');
+    let text: string;
+    try {
+        text = await readFile(file, 'utf8');
+    } catch {
+        return undefined;
+    }
+    const invalid = (why: string): CompileDiagnostic => ({
+        file,
+        line: 1,
+        column: 1,
+        code: PACKAGE_JSON_INVALID,
+        message: `package.json ${why}: fix it (it must hold a JSON object, e.g. { "type": "module" }), then compile again`
+    });
+    try {
+        const value: unknown = JSON.parse(text);
+        return typeof value === 'object' && value !== null && !Array.isArray(value) ? undefined : invalid('does not hold a JSON object');
+    } catch (error) {
+        return invalid(`is not valid JSON (${(error as Error).message.split('\n')[0]})`);
+    }
 }
 
 /**
@@ -294,8 +325,9 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
 
     // Started before bundling and awaited after: tsc (its own process) and esbuild overlap.
     const abort = new AbortController();
+    // With a broken package.json every import would be a type error too: report only the cause.
     const typecheck: Promise<TypecheckOutcome> | undefined =
-        options.typecheck === false
+        options.typecheck === false || entryProblems.some((d) => d.code === PACKAGE_JSON_INVALID)
             ? undefined
             : (progress({ stage: 'typecheck', message: 'type-checking' }),
               typecheckProject({ root: paths.root, cacheDir: paths.cacheDir, force: !useCache, signal: abort.signal, entries: refs.map((ref) => ref.file) }).catch(typecheckFailure));

@@ -310,7 +310,7 @@ describe('ferry compile', () => {
     });
 
     describe('bad input fails with exit 10 and leaves the previous build intact', () => {
-        const cases: { name: string; typecheck?: boolean; change: Files; code: string; file: string; line?: number; message: RegExp }[] = [
+        const cases: { name: string; typecheck?: boolean; alone?: boolean; change: Files; code: string; file: string; line?: number; message: RegExp }[] = [
             {
                 name: 'syntax error',
                 typecheck: true,
@@ -376,6 +376,16 @@ describe('ferry compile', () => {
                 file: 'index.ts',
                 line: 5,
                 message: /github\/syncs\/missing\.ts does not exist/
+            },
+            {
+                name: 'package.json that is not JSON (reported once, not as a type error per import)',
+                typecheck: true,
+                alone: true,
+                change: { 'package.json': '{ "type": "module", ' },
+                code: 'PACKAGE_JSON_INVALID',
+                file: 'package.json',
+                line: 1,
+                message: /package\.json is not valid JSON/
             }
         ];
 
@@ -407,6 +417,7 @@ describe('ferry compile', () => {
                     expect(error.file).toBe(testCase.file);
                     if (testCase.line !== undefined) expect(error.line).toBe(testCase.line);
                     expect(error.message).toMatch(testCase.message);
+                    if (testCase.alone) expect(result.json.errors).toHaveLength(1);
                     expect(await snapshot(dir)).toEqual(before);
                 } finally {
                     for (const [path, content] of Object.entries(originals)) {
