@@ -66,7 +66,13 @@ export async function openJsonlSink(target: string): Promise<JsonlSink> {
                 await rm(temp, { force: true });
                 throw failure;
             }
-            await rename(temp, target);
+            try {
+                await rename(temp, target);
+            } catch (error) {
+                // The target cannot take the file (a folder, a read-only place): leave nothing behind.
+                await rm(temp, { force: true });
+                throw error;
+            }
         },
         async abort() {
             await end().catch(() => {});

@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestHash } from '../../src/dryrun/fixture.js';
@@ -99,5 +99,13 @@ describe('dryrun --save', () => {
         await aborted.write({ model: 'Issue', op: 'delete', record: { id: 1 } });
         await aborted.abort();
         expect(await readdir(join(dir, 'out'))).toEqual(['records.jsonl']);
+    });
+
+    it('leaves no temporary file behind when the target cannot take the file', async () => {
+        await mkdir(join(dir, 'blocked/records.jsonl'), { recursive: true });
+        const sink = await openJsonlSink(join(dir, 'blocked/records.jsonl'));
+        await sink.write({ model: 'Issue', op: 'save', record: { id: 1 } });
+        await expect(sink.commit()).rejects.toThrow();
+        expect(await readdir(join(dir, 'blocked'))).toEqual(['records.jsonl']);
     });
 });
