@@ -20,7 +20,8 @@ export async function run(options: TestCommandOptions, ctx: CliContext): Promise
                 ...(options.functionName ? { functionName: options.functionName } : {}),
                 ...(options.integration ? { integration: options.integration } : {}),
                 onResult: () => spinner.update(`replaying fixtures (${++done} done)`),
-                onPhase: (phase, ms) => ctx.log.debug('test', `${phase}: ${ms} ms`)
+                onPhase: (phase, ms) => ctx.log.debug('test', `${phase}: ${ms} ms`),
+                onWarning: (message) => ctx.log.warn(message)
             },
             { runFunction, createPool: (size) => createSandboxPool(size) }
         );

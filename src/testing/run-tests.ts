@@ -29,6 +29,8 @@ export interface TestOptions {
     onResult?: (result: TestCaseResult) => void;
     /** Where the time goes (`--debug`): each phase with its duration. */
     onPhase?: (phase: string, durationMs: number) => void;
+    /** Problems that do not stop the replays, e.g. an index.ts import of a missing file. */
+    onWarning?: (message: string) => void;
 }
 
 type Sandbox = NonNullable<RunOptions['sandbox']>;
@@ -83,6 +85,9 @@ export async function runTests(options: TestOptions, deps: TestDeps): Promise<Te
         phaseStart = now;
     };
     const project = await loadProject(options.cwd);
+    // Replays only need the functions they run; the rest of index.ts is compile's business, but a
+    // silent pass would hide it.
+    for (const problem of project.problems) options.onWarning?.(`index.ts:${problem.line}: ${problem.message}`);
     checkFilters(project.entries, options);
     const files = await discoverFixtures(project.root, {
         ...(options.integration !== undefined ? { integration: options.integration } : {}),

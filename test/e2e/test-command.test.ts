@@ -322,6 +322,20 @@ describe('ferry test', () => {
         }
     });
 
+    it('warns about an index.ts import of a missing file, and still replays the functions that are there', async () => {
+        const index = join(handWritten, 'index.ts');
+        const original = await readFile(index, 'utf8');
+        await writeFile(index, `${original}import './acme/syncs/gone.js';\n`);
+        try {
+            const result = await ferry(handWritten, ['contacts']);
+            expect(result.code).toBe(0);
+            expect(result.stderr).toMatch(/warning index\.ts:\d+: .*acme\/syncs\/gone\.ts does not exist/);
+            expect(result.stdout).toMatch(/^1 passed, 0 failed$/m);
+        } finally {
+            await writeFile(index, original);
+        }
+    });
+
     it('says so and exits 1 when there is no fixture, exits 10 when a function does not build, and rejects an unknown function', async () => {
         const empty = await makeTempDir('ferry-test-empty-');
         cleanups.push(empty.cleanup);
