@@ -2,22 +2,12 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportError } from '../../src/cli.js';
-import { createContext } from '../../src/context.js';
 import { writeFilesAtomic } from '../../src/util/fs.js';
+import { captureContext } from '../support/context.js';
 
-function capture(json: boolean) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d: Buffer) => (out += d.toString()));
-    stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const ctx = createContext({ json, color: false, env: {}, stdout, stderr });
-    return { ctx, out: () => out, err: () => err };
-}
+const capture = (json: boolean) => captureContext({ json, color: false, env: {} });
 
 describe('errors at the entry point', () => {
     let dir: string;

@@ -1,23 +1,16 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/clone.js';
-import { createContext } from '../../src/context.js';
 import { FerryError } from '../../src/errors.js';
 import { makeTempDir } from '../support/cli.js';
+import { captureContext } from '../support/context.js';
 import { TEMPLATE_TREE } from '../support/fake-github.js';
 
 /** A context whose terminal answers `answer` to the first question. */
 function terminal(cwd: string, answer: string) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d: Buffer) => (out += d.toString()));
-    stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const ctx = createContext({ cwd, env: {}, interactive: true, color: false, stdout, stderr, stdin: Readable.from([answer]) });
-    return { ctx, out: () => out, err: () => err };
+    return captureContext({ cwd, env: {}, interactive: true, color: false, stdin: Readable.from([answer]) });
 }
 
 describe('ferry clone, interactively', () => {
