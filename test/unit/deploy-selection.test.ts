@@ -6,38 +6,10 @@ import { assessPlan, decide } from '../../src/deploy/safety.js';
 import { checkVersion, resolveEnvironment, resolveSelection } from '../../src/deploy/selection.js';
 import type { DeployPlan } from '../../src/deploy/types.js';
 import { FerryError } from '../../src/errors.js';
+import { manifestAction, manifestSync } from '../support/manifest.js';
 
-const sync = (name: string, output: string[]): ManifestSync => ({
-    type: 'sync',
-    name,
-    description: '',
-    endpoints: [],
-    sync_type: 'full',
-    track_deletes: false,
-    auto_start: true,
-    runs: 'every hour',
-    scopes: [],
-    input: null,
-    output,
-    usedModels: output,
-    webhookSubscriptions: [],
-    version: '',
-    json_schema: { definitions: {} },
-    features: []
-});
-const action = (name: string): ManifestAction => ({
-    type: 'action',
-    name,
-    description: '',
-    endpoint: null,
-    scopes: [],
-    input: null,
-    output: null,
-    usedModels: [],
-    version: '',
-    json_schema: { definitions: {} },
-    features: []
-});
+const sync = (name: string, output: string[]): ManifestSync => manifestSync(name, { output });
+const action = (name: string): ManifestAction => manifestAction(name);
 const noEvents = { 'post-connection-creation': [], 'pre-connection-deletion': [], 'validate-connection': [] };
 
 const manifest: Manifest = [

@@ -7,42 +7,21 @@ import { SourceGraph } from '../../src/dev/graph.js';
 import { ManifestText } from '../../src/dev/output.js';
 import { startBackgroundTypecheck, type CheckScope, type TscRunner } from '../../src/dev/typecheck.js';
 import { isIgnored } from '../../src/dev/watcher.js';
+import { manifestAction, manifestSync } from '../support/manifest.js';
 
 function sync(name: string, fields: Record<string, unknown>): ManifestSync {
-    return {
-        type: 'sync',
-        name,
+    return manifestSync(name, {
         description: `Syncs ${name} "quoted" \\ and\nnewline`,
         endpoints: [{ method: 'GET', path: `/${name}`, group: 'g' }],
-        sync_type: 'full',
-        track_deletes: false,
-        auto_start: true,
-        runs: 'every hour',
-        scopes: [],
-        input: null,
         output: ['Model'],
         usedModels: ['Model'],
-        webhookSubscriptions: [],
         version: '1.0.0',
-        json_schema: { definitions: { Model: { type: 'object', properties: fields, required: Object.keys(fields), additionalProperties: false } } },
-        features: []
-    };
+        json_schema: { definitions: { Model: { type: 'object', properties: fields, required: Object.keys(fields), additionalProperties: false } } }
+    });
 }
 
 function action(name: string): ManifestAction {
-    return {
-        type: 'action',
-        name,
-        description: 'an action',
-        endpoint: null,
-        scopes: ['repo'],
-        input: `ActionInput_x_${name}`,
-        output: null,
-        usedModels: [],
-        version: '0.0.1',
-        json_schema: { definitions: {} },
-        features: ['checkpoints']
-    };
+    return manifestAction(name, { description: 'an action', scopes: ['repo'], input: `ActionInput_x_${name}`, version: '0.0.1', features: ['checkpoints'] });
 }
 
 describe('ManifestText', () => {
