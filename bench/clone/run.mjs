@@ -4,19 +4,14 @@
 // bound), and what the same requests would cost one after another. Uses the built CLI;
 // BENCH_DEBUG=1 also prints the CLI's request log.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ferryBin, requireBuiltCli } from '../lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(root, 'bin/ferry.js');
-if (!existsSync(join(root, 'dist/cli.js'))) {
-    console.error('dist/cli.js is missing: run `npm run build` first');
-    process.exit(1);
-}
+requireBuiltCli('clone');
+const bin = ferryBin;
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 40);
 const FUNCTIONS = 40;
 const HELPERS = 12;

@@ -5,11 +5,12 @@
 // Uses the built CLI (npm run build first) and a tiny local fake platform; nothing leaves the machine.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, requireBuiltCli } from '../lib.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(repo, 'bin/ferry.js');
@@ -17,10 +18,7 @@ const SECRET = 'sk-bench-0123456789';
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 
-if (!existsSync(join(repo, 'dist/cli.js'))) {
-    console.error('bench/dryrun: dist/ is missing; run `npm run build` first');
-    process.exit(1);
-}
+requireBuiltCli('dryrun');
 
 /** Answers the connection lookup and /proxy; remembers when each proxied request arrived. */
 async function startPlatform() {
@@ -127,7 +125,6 @@ function runCli(args, cwd, { onSpawn, sampleRss } = {}) {
     });
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const root = await mkdtemp(join(tmpdir(), 'ferry-bench-dryrun-'));
 const platform = await startPlatform();

@@ -2,23 +2,12 @@
 // `node -e 0`, 20 runs each (after one warm-up), and their ratios. Target: under 1.5x bare node.
 // Uses the built CLI (run `npm run build` first).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ferryBin, median, requireBuiltCli } from '../lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(root, 'bin/ferry.js');
-if (!existsSync(join(root, 'dist/cli.js'))) {
-    console.error('dist/cli.js is missing: run `npm run build` first');
-    process.exit(1);
-}
+requireBuiltCli('startup');
+const bin = ferryBin;
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 
-function median(values) {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function once(args, env) {
     const start = process.hrtime.bigint();

@@ -2,17 +2,15 @@
 // over three pages) in a temporary project. Target: under 20 s on a 2-core machine.
 // Uses the built CLI (run `npm run build` first). FIXTURES=<n> changes the count.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireBuiltCli } from '../lib.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(repo, 'bin/ferry.js');
-if (!existsSync(join(repo, 'dist/cli.js'))) {
-    console.error('bench/test: dist/ is missing, run `npm run build` first');
-    process.exit(1);
-}
+requireBuiltCli('test');
 
 const total = Number(process.env.FIXTURES ?? 1000);
 const integrations = 10;
