@@ -29,6 +29,7 @@
  * keepRecords), would-be writes, the final checkpoint, up to maxLogs logs, every request report.
  */
 import { performance } from 'node:perf_hooks';
+import { withoutSecretHeaders } from './fixture.js';
 import { createHttpClient } from './http-client.js';
 import type { CallRequest, JobOutcome, JobSpec } from './protocol.js';
 import { createRecordCollector } from './records.js';
@@ -171,7 +172,11 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
 
     if (outcome) {
         for (const model of outcome.models) records.declare(model);
-        if (outcome.error) error = { ...outcome.error };
+        if (outcome.error) {
+            error = { ...outcome.error };
+            // The result is printed (and put in --json): a provider's set-cookie or key echo must not be.
+            if (error.response) error.response = { ...error.response, headers: withoutSecretHeaders(error.response.headers) };
+        }
     }
     if (fatalTransport) {
         // The function may have caught it, but the run cannot be trusted without that answer.

@@ -347,6 +347,12 @@ describe('actions', () => {
         const uncaught = await run('github/fails-http', { transport });
         expect(uncaught.error).toMatchObject({ kind: 'http', response: { status: 404, data: { message: 'Not Found' } } });
         expect(uncaught.error?.message).toContain('404');
+
+        // The error is printed: credential headers the provider sent back must not be.
+        const leaky = fakeTransport(() => json({ message: 'no' }, 401, { 'set-cookie': 'session=abc', 'x-api-key': 'k-123', 'x-request-id': 'r1' }));
+        const reported = await run('github/fails-http', { transport: leaky });
+        expect(reported.error?.response?.headers).toMatchObject({ 'x-request-id': 'r1' });
+        expect(JSON.stringify(reported.error)).not.toMatch(/session=abc|k-123/);
     });
 
     it('stops a function stuck in a synchronous loop or a promise that never settles', async () => {
