@@ -25,6 +25,8 @@ export interface ReplayMiss {
 }
 
 export class UnrecordedRequestError extends Error {
+    /** The runtime's mark for "no answer exists": never retried, and the run fails with this message. */
+    readonly fatal = true;
     readonly miss: ReplayMiss;
     constructor(miss: ReplayMiss) {
         super(miss.message);

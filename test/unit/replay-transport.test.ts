@@ -1,3 +1,4 @@
+import { isFatalTransportError } from '../../src/dryrun/http-client.js';
 import { describe, expect, it } from 'vitest';
 import { requestHash, type Fixture } from '../../src/dryrun/fixture.js';
 import { nangoRequestHash, ReplayTransport, splitEndpoint, UnrecordedRequestError } from '../../src/testing/replay-transport.js';
@@ -72,6 +73,8 @@ describe('ReplayTransport', () => {
         const transport = new ReplayTransport(fixture);
         const error = await transport.send({ method: 'GET', endpoint: '/repos/o/r/issues', params: { cursor: 'c9' } }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(UnrecordedRequestError);
+        // Fatal to the runtime: a function asking for `retries` must not replay the miss again and again.
+        expect(isFatalTransportError(error)).toBe(true);
         const message = (error as Error).message;
         expect(message).toBe('unrecorded request GET /repos/o/r/issues with params {"cursor":"c9"}; the closest recorded request is GET /repos/o/r/issues with params {"cursor":"c2"}');
         expect(transport.misses).toHaveLength(1);
