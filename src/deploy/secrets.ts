@@ -30,6 +30,13 @@ export function secretsToCheck(secretKey: NamedSecret, ...sources: Record<string
     return [...found.values()];
 }
 
+/** Every value of a source that holds secrets whatever their names (the platform's environment variables). */
+export function allSecrets(source: Record<string, string>, label: string): NamedSecret[] {
+    return Object.entries(source)
+        .map(([name, value]) => ({ name: `${label} ${name}`, value: value.trim() }))
+        .filter(({ value }) => value.length >= MIN_LENGTH);
+}
+
 /** Names of the secrets whose value appears in `body` (raw or JSON-escaped). */
 export function findLeakedSecrets(body: string, secrets: readonly NamedSecret[]): string[] {
     return secrets

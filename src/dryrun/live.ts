@@ -8,7 +8,7 @@
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleFunctions } from '../compiler/bundle.js';
-import { secretsToCheck } from '../deploy/secrets.js';
+import { allSecrets, secretsToCheck } from '../deploy/secrets.js';
 import { ExitCode, FerryError } from '../errors.js';
 import { PlatformClient } from '../platform/client.js';
 import { fetchConnection, fetchIntegration, platformBackend } from '../platform/connections.js';
@@ -153,6 +153,18 @@ async function prepareAndRun(
         sink = outFile ? await openJsonlSink(outFile) : undefined;
         const save = Boolean(options.save);
 
+        // What the platform hands the function as environment variables is secret by nature:
+        // --save must find none of it in the fixture, whatever the variables are called.
+        const servedVariables: Record<string, string> = {};
+        const platform = platformBackend(client, connection);
+        const backend = {
+            ...platform,
+            getEnvironmentVariables: async () => {
+                const variables = (await platform.getEnvironmentVariables?.()) ?? null;
+                for (const { name, value } of variables ?? []) servedVariables[name] = value;
+                return variables;
+            }
+        };
         const result = await runFunction({
             code: bundle.code,
             filename: join(project.root, 'build', `${ref.id}.cjs`),
@@ -161,7 +173,7 @@ async function prepareAndRun(
             connection,
             ...(integration ? { integration } : {}),
             ...(provider !== undefined ? { provider } : {}),
-            backend: platformBackend(client, connection),
+            backend,
             ...(input !== undefined ? { input } : {}),
             ...(metadata !== undefined ? { metadata: metadata as Record<string, unknown> } : {}),
             ...(checkpoint !== undefined ? { checkpoint: checkpoint as Record<string, unknown> } : {}),
@@ -190,7 +202,10 @@ async function prepareAndRun(
             const why = whyNotSavable(result);
             if (why) outcome.notSaved = why;
             else {
-                const secrets = secretsToCheck({ name: settings.keyVariable, value: settings.secretKey }, readDotEnv(project.root), options.env);
+                const secrets = [
+                    ...secretsToCheck({ name: settings.keyVariable, value: settings.secretKey }, readDotEnv(project.root), options.env),
+                    ...allSecrets(servedVariables, 'platform environment variable')
+                ];
                 const source: FixtureSource = {
                     result,
                     connection,

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry, type CliResult } from '../support/cli.js';
@@ -186,6 +187,19 @@ export default createAction({
     exec: async () => leftPad('x', 3)
 });
 `,
+    'github/actions/env-echo.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Copies a platform environment variable into its output',
+    input: z.object({}).optional(),
+    output: z.object({ value: z.string() }),
+    exec: async (nango) => {
+        const variables = (await nango.getEnvironmentVariables()) ?? [];
+        return { value: variables.find((v) => v.name === 'WEBHOOK_URL')?.value ?? '' };
+    }
+});
+`,
     'github/actions/refuse.ts': `
 import { createAction, ActionError } from 'nango';
 import { z } from 'zod';
@@ -215,7 +229,7 @@ async function writeProject(root: string, platformUrl: string, secretKey: string
     await writeFile(join(root, 'github/syncs/orphan.ts'), FUNCTIONS['github/syncs/many.ts']!);
 }
 
-const CONNECTIONS = ['compiled', 'state', 'interrupt', 'peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta'];
+const CONNECTIONS = ['compiled', 'state', 'interrupt', 'peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta', 'env-echo'];
 
 describe('ferry dryrun', () => {
     let dir: string;
@@ -236,7 +250,9 @@ describe('ferry dryrun', () => {
                 metadata: { owner: 'octo' },
                 connection_config: { org: 'acme' }
             })),
-            integrations: [{ unique_key: 'github', provider: 'github' }]
+            integrations: [{ unique_key: 'github', provider: 'github' }],
+            // Named like anything but a secret: the platform's variables are secret all the same.
+            environmentVariables: [{ name: 'WEBHOOK_URL', value: 'https://hooks.example/T0-platform-only-value' }]
         });
         provider.setToken(platform.providerToken);
         await writeProject(dir, platform.url, platform.secretKey);
@@ -423,6 +439,14 @@ describe('ferry dryrun', () => {
             expect(result.code, result.stderr).toBe(12);
             expect(result.stderr).toContain('kaboom from the function');
             expect(result.stderr).toMatch(/github\/actions\/throws\.ts:5/);
+        });
+
+        it('--save refuses a recording that holds a value of the platform environment variables', async () => {
+            const result = await ferry(['env-echo', 'conn-env-echo', '--save']);
+            expect(result.code, result.stderr).toBe(12);
+            expect(result.stderr).toMatch(/platform environment variable WEBHOOK_URL/);
+            expect(result.stderr).not.toContain('T0-platform-only-value');
+            expect(existsSync(join(dir, 'github/tests/env-echo.test.json'))).toBe(false);
         });
 
         it('exits 12 on an ActionError and shows its payload', async () => {
