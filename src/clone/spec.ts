@@ -3,7 +3,7 @@
  * parsed and validated before anything touches the network.
  */
 import { usageError } from '../errors.js';
-import type { FunctionFolder } from '../project/types.js';
+import { reservedIntegrationError, type FunctionFolder } from '../project/types.js';
 
 export const FUNCTION_FOLDERS: readonly FunctionFolder[] = ['syncs', 'actions', 'on-events'];
 
@@ -55,6 +55,8 @@ export function parseTemplateSpec(input: string): TemplateSpec {
         }
     }
     const [integration, type, rawName] = parts as [string, string | undefined, string | undefined];
+    const reserved = reservedIntegrationError(integration);
+    if (reserved) throw usageError(reserved.message, reserved.hint);
     if (type === undefined) return { kind: 'integration', integration };
     const folder = FOLDER_ALIASES[type.toLowerCase()];
     if (!folder) {

@@ -6,6 +6,18 @@ export type FunctionFolder = 'syncs' | 'actions' | 'on-events';
 export const FOLDER_OF: Record<FunctionType, FunctionFolder> = { sync: 'syncs', action: 'actions', onEvent: 'on-events' };
 export const TYPE_OF: Record<FunctionFolder, FunctionType> = { syncs: 'sync', actions: 'action', 'on-events': 'onEvent' };
 
+/** Folders a project already uses for other things: an integration cannot live there. */
+export const RESERVED_INTEGRATIONS: readonly string[] = ['build', 'dist', 'node_modules'];
+
+/** Why an integration id cannot be used as a project folder, or undefined when it can. */
+export function reservedIntegrationError(integration: string): { message: string; hint: string } | undefined {
+    if (!RESERVED_INTEGRATIONS.includes(integration)) return undefined;
+    return {
+        message: `'${integration}' cannot be an integration id: the project uses that folder for other files`,
+        hint: 'Use the integration id (provider config key) from the platform, e.g. github.'
+    };
+}
+
 /** One function file registered in index.ts. */
 export interface FunctionRef {
     /** Integration id (provider config key): the first path segment. */

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { errnoCode, FerryError, usageError } from '../errors.js';
 import { withImports } from '../project/index-file.js';
 import { findProjectRoot } from '../project/project.js';
-import { FOLDER_OF, TYPE_OF, type FunctionFolder } from '../project/types.js';
+import { FOLDER_OF, TYPE_OF, reservedIntegrationError, type FunctionFolder } from '../project/types.js';
 import { functionTemplate, type GeneratedKind } from '../templates/function.js';
 import { writeFilesAtomic } from '../util/fs.js';
-import { FUNCTION_NAME, KEBAB_NAME, RESERVED_INTEGRATIONS, toKebabCase } from './names.js';
+import { FUNCTION_NAME, KEBAB_NAME, toKebabCase } from './names.js';
 
 export const GENERATED_KINDS: readonly GeneratedKind[] = ['sync', 'action', 'on-event'];
 export const ON_EVENTS = ['post-connection-creation', 'pre-connection-deletion', 'validate-connection'] as const;
@@ -37,9 +37,8 @@ const FOLDER_OF_KIND: Record<GeneratedKind, FunctionFolder> = { sync: FOLDER_OF.
 export async function generateFunction(options: GenerateOptions): Promise<GenerateResult> {
     const { kind, integration, name } = options;
     checkName('integration', integration, KEBAB_NAME, 'lower-case letters and digits in dash-separated words, e.g. github or google-calendar');
-    if (RESERVED_INTEGRATIONS.includes(integration)) {
-        throw usageError(`'${integration}' cannot be an integration id: the project uses that folder for other files`, 'Use the integration id (provider config key) from the platform, e.g. github.');
-    }
+    const reserved = reservedIntegrationError(integration);
+    if (reserved) throw usageError(reserved.message, reserved.hint);
     checkName('name', name, FUNCTION_NAME, 'lower-case letters and digits in dash-separated words, starting with a letter, e.g. list-issues');
     const event = options.event ?? ON_EVENTS[0];
     if (!(ON_EVENTS as readonly string[]).includes(event)) {

@@ -6,9 +6,6 @@ export const KEBAB_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Function names also start with a letter: they become model and schema names. */
 export const FUNCTION_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
-/** Folders a project already uses for other things: an integration cannot live there. */
-export const RESERVED_INTEGRATIONS: readonly string[] = ['build', 'dist', 'node_modules'];
-
 /** A suggestion for a name that is not kebab-case, e.g. `PullRequests` -> `pull-requests`. */
 export function toKebabCase(text: string): string {
     return text

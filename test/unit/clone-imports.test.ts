@@ -105,6 +105,10 @@ describe('parseTemplateSpec', () => {
         for (const bad of ['', 'a/b/c/d', 'github/../x', 'github/webhooks', 'git hub']) {
             expect(() => parseTemplateSpec(bad)).toThrow(FerryError);
         }
+        // The folders a project uses for its own files, refused as generate refuses them.
+        for (const reserved of ['build/actions/x', 'node_modules', 'dist/syncs']) {
+            expect(() => parseTemplateSpec(reserved)).toThrow(/cannot be an integration id/);
+        }
     });
 
     it('reads --repo as owner/name or a GitHub URL', () => {
