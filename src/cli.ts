@@ -38,7 +38,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     // A dry run's wait is mostly start-up (its worker thread, esbuild): begin it before anything
     // else loads (a few small modules), so it runs beside commander and the command's modules.
-    if (argv.find((arg) => !arg.startsWith('-')) === 'dryrun') {
+    // Not for `dryrun --help`: help loads nothing but commander.
+    const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+    if (argv.find((arg) => !arg.startsWith('-')) === 'dryrun' && !beforeDashes.some((arg) => arg === '-h' || arg === '--help')) {
         await import('./dryrun/prestart.js').then(
             ({ prestartDryrun }) => void prestartDryrun(process.cwd()).catch(() => undefined),
             () => undefined
@@ -141,7 +143,9 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 'Examples:',
                 '  ferry init                     ./nango-integrations with a GitHub example, dependencies installed',
                 '  ferry init my-functions --no-install',
-                '  ferry init . --force           add a project to the current folder, keeping its files'
+                '  ferry init . --force           add a project to the current folder, keeping its files',
+                '',
+                'Exit codes: 0 created (also when the install failed: see the warning), 1 the target has files (without --force) or bad flags.'
             ].join('\n')
         )
         .action(action('init', ([dir], o) => ({ dir: dir ?? 'nango-integrations', force: Boolean(o.force), install: o.install !== false })));
@@ -149,9 +153,9 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
     command('generate')
         .description('add a sync, action or on-event function (or vitest files for fixtures)')
         .argument('<kind>', 'sync | action | on-event | tests')
-        .argument('[integration]', 'integration id, e.g. github')
-        .argument('[name]', 'kebab-case function name')
-        .option('--event <event>', 'on-event only: post-connection-creation | pre-connection-deletion | validate-connection')
+        .argument('[integration]', 'integration id, e.g. github (required except for tests)')
+        .argument('[name]', 'kebab-case function name (required except for tests)')
+        .option('--event <event>', 'on-event only: post-connection-creation (default) | pre-connection-deletion | validate-connection')
         .addHelpText(
             'after',
             [
@@ -160,7 +164,9 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 '  ferry generate sync github pull-requests      github/syncs/pull-requests.ts, imported in index.ts',
                 '  ferry generate action github create-comment',
                 '  ferry generate on-event github check-access --event validate-connection',
-                '  ferry generate tests                          vitest files for the recorded fixtures'
+                '  ferry generate tests                          vitest files for the recorded fixtures',
+                '',
+                'Exit codes: 0 written, 1 bad arguments, an existing function or not a project (nothing written).'
             ].join('\n')
         )
         .action(action('generate', ([kind, integration, name], o) => ({ kind, integration, name, event: o.event })));
@@ -168,7 +174,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
     command('clone')
         .description('pull template functions into the project')
         .argument('<template>', 'integration[/type[/name]], e.g. github/actions/list-repos')
-        .option('--repo <owner/name>', 'templates repository on GitHub (default: NangoHQ/integration-templates)')
+        .option('--repo <owner/name>', 'templates repository on GitHub, or its URL (default: NangoHQ/integration-templates)')
         .option('--ref <ref>', 'branch, tag or commit of the templates repository (default: its default branch)')
         .option('--from <folder>', 'clone from a local checkout instead of GitHub (offline)')
         .option('--force', 'overwrite files that already exist with different content')
@@ -182,9 +188,12 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 '  ferry clone github/actions/list-repos      one function (its relative imports come along)',
                 '',
                 'Environment:',
-                '  GITHUB_TOKEN           sent to GitHub to raise the rate limit (never printed)',
+                '  GITHUB_TOKEN, GH_TOKEN sent to GitHub: a higher rate limit, private repositories (never printed)',
+                '  HTTPS_PROXY, HTTP_PROXY, NO_PROXY honoured for GitHub requests',
                 '  FERRY_GITHUB_API_URL   GitHub REST API base URL (default https://api.github.com)',
-                '  FERRY_GITHUB_RAW_URL   raw file host (default https://raw.githubusercontent.com)'
+                '  FERRY_GITHUB_RAW_URL   raw file host (default https://raw.githubusercontent.com)',
+                '',
+                'Exit codes: 0 cloned, 1 anything else (conflicts, unknown template, rate limit, network; nothing written).'
             ].join('\n')
         )
         .action(action('clone', ([template], o) => ({ template, repo: o.repo, ref: o.ref, from: o.from, force: Boolean(o.force) })));
@@ -233,10 +242,10 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .option('-c, --checkpoint <json>', 'starting checkpoint: JSON or @file.json')
         .option('-l, --lastSyncDate <date>', 'last sync date (ISO 8601)')
         .option('--variant <name>', 'sync variant')
-        .option('--validate', 'make a record or output that fails its schema fatal')
+        .option('--validate', 'make a record, input or output that fails its schema fatal')
         .option('--save', 'save a test fixture to <integration>/tests/<name>.test.json')
         .option('--out <file.jsonl>', 'stream every record as JSON lines to a file')
-        .option('--timeout <duration>', 'stop the function after this long, e.g. 30s, 5m (exit 12)')
+        .option('--timeout <duration>', 'stop the function after this long, e.g. 30s, 5m, or seconds as a bare number (exit 12)')
         .addHelpText(
             'after',
             [
@@ -293,7 +302,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .option('-s, --sync <name>', 'deploy only this sync')
         .option('-a, --action <name>', 'deploy only this action')
         .option('-i, --integration <id>', 'deploy only this integration')
-        .option('--version <version>', 'version to stamp on the deployed functions')
+        .option('--version <version>', 'version to stamp on the deployed functions (default: each function\'s own)')
         .option('--allow-destructive', 'allow deleting syncs that have connections, or models')
         .option('--auto-confirm', 'do not ask for confirmation (also NANGO_DEPLOY_AUTO_CONFIRM=true)')
         .option('--dry-run', 'preview the plan only, deploy nothing')
