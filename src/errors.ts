@@ -66,21 +66,8 @@ export class ReportedError extends Error {
     }
 }
 
-/** A command that is declared but not built yet: says so honestly instead of pretending. */
-export function notImplemented(command: string): FerryError {
-    return new FerryError({
-        code: 'NOT_IMPLEMENTED',
-        message: `'ferry ${command}' is not available in this version yet`,
-        hint: 'Run `ferry --help` to see what this version can do.'
-    });
-}
-
 export function usageError(message: string, hint?: string): FerryError {
     return new FerryError({ code: 'USAGE', message, ...(hint ? { hint } : {}), exitCode: ExitCode.Failure });
-}
-
-export function isFerryError(error: unknown): error is FerryError {
-    return error instanceof FerryError;
 }
 
 /** Node system errors carry a `code` such as ENOENT; narrow to read it safely. */

@@ -21,9 +21,3 @@ export function isSdkSpecifier(specifier: string): boolean {
 export function isBareSpecifier(specifier: string): boolean {
     return !specifier.startsWith('.') && !specifier.startsWith('/') && !/^[a-zA-Z]:[\\/]/.test(specifier);
 }
-
-/** The package part of a specifier: `@scope/pkg/sub` -> `@scope/pkg`, `lodash/get` -> `lodash`. */
-export function packageName(specifier: string): string {
-    const parts = specifier.split('/');
-    return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
-}

@@ -84,11 +84,3 @@ export function requestHash(request: Pick<ProxyRequest, 'method' | 'endpoint' | 
     );
     return createHash('sha1').update(canonical).digest('hex');
 }
-
-/** Entries of one method+endpoint, always as a list in recorded order. */
-export function entriesOf(fixture: Fixture, method: string, endpoint: string): FixtureEntry[] {
-    const byEndpoint = fixture.api?.[method.toLowerCase()];
-    const found = byEndpoint?.[endpoint];
-    if (found === undefined) return [];
-    return Array.isArray(found) ? found : [found];
-}

@@ -5,7 +5,7 @@
 import type { Colors } from '../context.js';
 import { formatDuration } from '../util/duration.js';
 import type { DryrunOutcome } from './live.js';
-import type { LogEntry, RequestReport, RunEvent, ValidationIssue } from './types.js';
+import type { LogEntry, RequestReport, RunEvent } from './types.js';
 
 /** Records shown per model in human mode (the JSON document carries the runtime's first N). */
 const HUMAN_FIRST = 3;
@@ -20,11 +20,6 @@ export function formatRequest(request: RequestReport, colors: Colors): string {
 export function formatLog(entry: LogEntry, colors: Colors): string {
     const paint = entry.level === 'error' ? colors.red : entry.level === 'warn' ? colors.yellow : entry.level === 'debug' ? colors.dim : colors.cyan;
     return `${paint(`[${entry.level}]`)} ${entry.message}`;
-}
-
-export function formatIssue(issue: ValidationIssue): string {
-    const where = [issue.subject, issue.model, issue.recordId === undefined ? undefined : `id ${issue.recordId}`].filter(Boolean).join(' ');
-    return `${where}${issue.path ? ` at ${issue.path}` : ''}: ${issue.message}`;
 }
 
 /** The line printed on stderr for a live event, or undefined when there is nothing to show. */

@@ -1,6 +1,4 @@
 /** Registering function files in index.ts without disturbing the lines already there. */
-import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../util/fs.js';
 import { parseIndexImports, specifierToRelPath } from './project.js';
 
 /** `github/syncs/issues.ts` -> `./github/syncs/issues.js` */
@@ -20,13 +18,4 @@ export function withImports(source: string, relPaths: readonly string[]): string
     if (additions.length === 0) return source;
     const base = source.length === 0 || source.endsWith('\n') ? source : `${source}\n`;
     return `${base}${additions.join('\n')}\n`;
-}
-
-/** Adds the imports to `<root>/index.ts`; returns whether the file changed. */
-export async function registerInIndex(indexFile: string, relPaths: readonly string[]): Promise<boolean> {
-    const source = await readFile(indexFile, 'utf8');
-    const next = withImports(source, relPaths);
-    if (next === source) return false;
-    await writeFileAtomic(indexFile, next);
-    return true;
 }

@@ -55,8 +55,3 @@ export function formatCase(test: TestCaseResult, paint: Painter = plain): string
 export function summaryLine(report: Pick<TestReport, 'passed' | 'failed'>): string {
     return `${report.passed} passed, ${report.failed} failed`;
 }
-
-/** The whole report for a terminal or a log: every case, then the summary line alone. */
-export function formatReport(report: TestReport, paint: Painter = plain): string {
-    return [...report.tests.map((test) => formatCase(test, paint)), '', summaryLine(report)].join('\n');
-}
