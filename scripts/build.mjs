@@ -27,7 +27,13 @@ const entryPoints = [
 
 // Build beside dist/ and swap it in at the end, so a CLI already running never sees half a build.
 const outdir = `dist.build-${process.pid}`;
+const testTypes = join(root, `${outdir}.test-types`);
 rmSync(join(root, outdir), { recursive: true, force: true });
+// A failed esbuild or tsc run must not leave its scratch folders in the checkout; after a success
+// both are already gone (renamed to dist/, removed), so this is a no-op then.
+process.on('exit', () => {
+    for (const scratch of [join(root, outdir), testTypes]) rmSync(scratch, { recursive: true, force: true });
+});
 
 await build({
     absWorkingDir: root,
@@ -60,7 +66,6 @@ function tsc(args) {
 // its declaration file stands alone. It cannot join tsconfig.sdk.json (its lazy import reaches out
 // of src/sdk), hence a run of its own in a scratch folder, keeping only that one file. Both tsc runs
 // go in parallel: the native compiler is mostly start-up.
-const testTypes = join(root, `${outdir}.test-types`);
 await Promise.all([
     tsc(['-p', 'tsconfig.sdk.json', '--outDir', join(outdir, 'sdk')]),
     tsc(['--ignoreConfig', '--declaration', '--emitDeclarationOnly', '--skipLibCheck', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--rootDir', 'src', '--outDir', testTypes, 'src/sdk/test.ts'])
