@@ -1,5 +1,6 @@
 /** `ferry compile`: runs the compile pipeline and prints its result. */
 import { diagnosticJson } from '../compiler/diagnostic-json.js';
+import { formatDiagnostic as formatDiagnosticText } from '../compiler/diagnostic-text.js';
 import { relative } from 'node:path';
 import type { CliContext } from '../context.js';
 import { ExitCode, ReportedError } from '../errors.js';
@@ -61,10 +62,7 @@ function toJson(result: ProjectCompileResult): Record<string, unknown> {
 
 /** `file:line:col  message` (paths relative to where the user is), with a code frame on a TTY. */
 export function formatDiagnostic(d: CompileDiagnostic, ctx: CliContext): string {
-    const where = d.file ? `${relative(ctx.cwd, d.file) || d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}` : '';
-    const code = ctx.colors.dim(`[${d.code}]`);
-    const head = where ? `${ctx.colors.cyan(where)}  ${d.message} ${code}` : `${d.message} ${code}`;
-    return ctx.isTTY && d.frame ? `${head}\n${d.frame}\n` : head;
+    return formatDiagnosticText(d, { root: ctx.cwd, colors: ctx.colors, tty: ctx.isTTY });
 }
 
 function printHuman(result: ProjectCompileResult, ctx: CliContext): void {

@@ -3,12 +3,13 @@
  * reports. The plan and the deployed functions are results (stdout); progress goes to stderr.
  */
 import { diagnosticJson } from '../compiler/diagnostic-json.js';
+import { formatDiagnostic } from '../compiler/diagnostic-text.js';
 import type { CliContext } from '../context.js';
 import { findProjectRoot } from '../project/project.js';
 import { ExitCode, FerryError, ReportedError } from '../errors.js';
 import { deploy, notStarted, type DeployEvent, type DeployResult } from '../deploy/deploy.js';
 import { nodeDeployDeps } from '../deploy/node-deps.js';
-import { destructiveReason, formatBytes, renderDeployed, renderDiagnostic, renderPlan } from '../deploy/render.js';
+import { destructiveReason, formatBytes, renderDeployed, renderPlan } from '../deploy/render.js';
 import { checkVersion, resolveEnvironment } from '../deploy/selection.js';
 
 export interface DeployCommandOptions {
@@ -102,7 +103,7 @@ function printResult(result: DeployResult, ctx: CliContext): ExitCode {
     const error = result.error;
     // Compile errors only come from a project that was found: name files relative to its root, as compile does.
     const root = result.compileErrors.length > 0 ? findProjectRoot(ctx.cwd) : ctx.cwd;
-    for (const diagnostic of result.compileErrors) ctx.log.error(renderDiagnostic(diagnostic, root, ctx.isTTY));
+    for (const diagnostic of result.compileErrors) ctx.log.error(formatDiagnostic(diagnostic, { root, colors: ctx.colors, tty: ctx.isTTY }));
     if (ctx.json) {
         ctx.printJson({
             environment: result.environment,

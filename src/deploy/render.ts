@@ -1,6 +1,4 @@
 /** Human renderings of a plan and of a deploy's result. Pure: they return lines, the command prints them. */
-import { relative } from 'node:path';
-import type { CompileDiagnostic } from '../compiler/types.js';
 import type { Colors } from '../context.js';
 import type { DeployedFunction, DeployPlan, PlanAssessment, PlanChanges, PlanEntry, PlanSync } from './types.js';
 
@@ -79,10 +77,3 @@ export function renderDeployed(deployed: readonly DeployedFunction[], c: Colors)
     return deployed.map((fn) => `${c.green('✓')} ${fn.name}${fn.version ? `@${fn.version}` : ''}  ${c.dim(`${label[fn.type]}, ${fn.integration}`)}`);
 }
 
-/** A compile error as deploy shows it: the tool's own frame on a terminal, one line otherwise. */
-export function renderDiagnostic(diagnostic: CompileDiagnostic, root: string, tty: boolean): string {
-    if (tty && diagnostic.frame) return diagnostic.frame;
-    const file = diagnostic.file ? relative(root, diagnostic.file) || diagnostic.file : undefined;
-    const where = file ? `${file}${diagnostic.line ? `:${diagnostic.line}${diagnostic.column ? `:${diagnostic.column}` : ''}` : ''} ` : '';
-    return `${where}${diagnostic.code}: ${diagnostic.message}`;
-}

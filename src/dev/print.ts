@@ -1,4 +1,5 @@
 /** How a dev session's events read on a terminal: one short line per rebuild, errors with frames. */
+import { frameOf } from '../compiler/diagnostic-text.js';
 import { relative } from 'node:path';
 import type { Colors } from '../context.js';
 import type { CompileDiagnostic } from '../compiler/types.js';
@@ -69,15 +70,5 @@ export function formatDiagnostic(d: CompileDiagnostic, style: PrintStyle): strin
     const where = d.file ? `${relative(style.root, d.file)}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}` : '';
     const head = `  ${where ? `${style.colors.bold(where)}  ` : ''}${d.message.split('\n').join('\n    ')} ${style.colors.dim(`(${d.code})`)}`;
     if (!d.frame) return [head];
-    const frame = /^(\x1b\[[0-9;]*m)*[✘▲]/.test(d.frame) ? stripEsbuildHeading(d.frame) : d.frame;
-    return [head, ...frame.split('\n').map((line) => `    ${line}`)];
-}
-
-/** esbuild's rendering repeats the message on its first line; the head line already says it. */
-function stripEsbuildHeading(frame: string): string {
-    const lines = frame.split('\n');
-    let i = 1;
-    while (i < lines.length && lines[i]!.trim() === '') i++;
-    // esbuild indents its frame by four; colour codes may come first.
-    return lines.slice(i).join('\n').replace(/^((?:\x1b\[[0-9;]*m)*) {4}/gm, '$1');
+    return [head, ...frameOf(d)!.split('\n').map((line) => `    ${line}`)];
 }
