@@ -7,6 +7,7 @@
  * reset headers are present. The wait is the server's word when it gave one (Retry-After, the
  * provider's `after`/`at` headers), else exponential backoff with full jitter.
  */
+import { jitteredBackoffMs } from '../util/backoff.js';
 import type { ProviderDefaults, ProxyResponse, RetryClock, RetrySettings } from './types.js';
 
 export const realClock: RetryClock = {
@@ -99,11 +100,9 @@ export function serverWaitMs(response: ProxyResponse | undefined, provider: Prov
     return undefined;
 }
 
-/** Full-jitter exponential backoff for attempt `n` (1 = the first retry). */
+/** The backoff before retry `attempt` (1 = the first) when the server gave no wait. */
 export function backoffMs(attempt: number, retry: ResolvedRetry): number {
-    const ceiling = Math.min(retry.maxBackoffMs, retry.baseDelayMs * 2 ** (attempt - 1));
-    // Half fixed, half random: never zero, still spread out.
-    return Math.round(ceiling / 2 + (retry.clock.random() * ceiling) / 2);
+    return jitteredBackoffMs(attempt, retry.baseDelayMs, retry.maxBackoffMs, () => retry.clock.random());
 }
 
 export interface RetryDecision {

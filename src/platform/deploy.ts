@@ -4,6 +4,7 @@
  * (the connection was never made), so a deployment is never sent twice. Every answer is checked
  * against a schema before use, and every error says whether anything was deployed.
  */
+import { jitteredBackoffMs } from '../util/backoff.js';
 import { z } from 'zod';
 import { FerryError } from '../errors.js';
 import type { DeployPlan, PlanSync } from '../deploy/types.js';
@@ -159,9 +160,7 @@ export async function withRetry<T>(
         } catch (error) {
             const reason = retryReason(error);
             if (reason === undefined || attempt >= policy.attempts) throw error;
-            const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-            // Half fixed, half random: never zero, never all in step.
-            const delayMs = Math.round(ceiling / 2 + (ceiling / 2) * policy.random());
+            const delayMs = jitteredBackoffMs(attempt, policy.baseDelayMs, policy.maxDelayMs, () => policy.random());
             onRetry?.({ call, attempt, delayMs, reason });
             await policy.sleep(delayMs);
         }
