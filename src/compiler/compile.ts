@@ -395,12 +395,19 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
                 const cachedEntry = cachedEntries.get(ref.id);
                 if (cachedEntry) {
                     next.functions[ref.id] = cachedEntry;
-                    return { ref, bundlePath, size: cachedEntry.bundle.size, cached: true };
+                    return { ref, bundlePath, size: cachedEntry.bundle.size, cached: true, inputs: cachedEntry.inputs.map((s) => s.path), summary: cachedEntry.summary };
                 }
                 const a = analyzedById.get(ref.id)!;
                 const entry = await entryFor(stamper, paths, bundlePath, a);
                 if (entry) next.functions[ref.id] = entry;
-                return { ref, bundlePath, size: Buffer.byteLength(a.bundle.code), cached: false };
+                return {
+                    ref,
+                    bundlePath,
+                    size: Buffer.byteLength(a.bundle.code),
+                    cached: false,
+                    inputs: entry ? entry.inputs.map((s) => s.path) : a.bundle.inputs,
+                    ...(a.summary ? { summary: a.summary } : {})
+                };
             })
         );
         const unchangedCache = manifestCurrent && checker.refreshed.size === 0;

@@ -81,6 +81,10 @@ export interface CompiledFunction {
     size: number;
     /** From the cache rather than rebuilt. */
     cached: boolean;
+    /** Absolute paths of the files its bundle was built from, entry first (what `dev` watches). */
+    inputs: string[];
+    /** What the manifest says of it; absent only when a written bundle could not be stamped. */
+    summary?: FunctionSummary;
 }
 
 export interface CompileResult {

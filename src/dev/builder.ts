@@ -24,7 +24,6 @@ import { validateProject } from '../compiler/validate.js';
 import { FerryError } from '../errors.js';
 import { parseIndexImports, specifierToRelPath } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
-import { compiledInputs } from './compiled-state.js';
 import { describeFunction, type ChangedFile, type DevEvent, type ErrorPhase, type RebuiltFunction } from './events.js';
 import { SourceGraph } from './graph.js';
 import { DevOutput } from './output.js';
@@ -84,12 +83,16 @@ export class DevBuilder {
         const result = await compileProject({ cwd: paths.root, typecheck: false, cache: true });
         if (result.ok) {
             for (const ref of refs) builder.refs.set(ref.id, ref);
-            const { inputs, summaries } = await compiledInputs(paths, refs);
-            for (const [id, summary] of summaries) builder.summaries.set(id, summary);
-            const unknown = refs.filter((ref) => !inputs.has(ref.id) || !summaries.has(ref.id));
-            // Not in compile's cache (a changed cache format): bundle once more to learn their graphs.
+            const known = new Set<string>();
+            for (const fn of result.functions) {
+                if (!fn.summary) continue;
+                known.add(fn.ref.id);
+                builder.summaries.set(fn.ref.id, fn.summary);
+                builder.graph.set(fn.ref.id, fn.inputs);
+            }
+            // A bundle compile could not stamp: bundle it once more to learn its graph.
+            const unknown = refs.filter((ref) => !known.has(ref.id));
             if (unknown.length > 0) await builder.rebuildRefs(unknown, [], [], performance.now(), { quiet: true });
-            for (const [id, files] of inputs) builder.graph.set(id, files);
             builder.output.prime(builder.currentSummaries());
             return { builder, ok: true };
         }

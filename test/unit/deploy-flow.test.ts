@@ -69,7 +69,7 @@ const SECRET = 'sk-live-0123456789abcdef';
 function compiled(ok = true, errors: CompileDiagnostic[] = []): ProjectCompileResult {
     return {
         ok,
-        functions: ok ? refs.map((r) => ({ ref: r, bundlePath: `${ROOT}/build/${r.id}.cjs`, size: 10, cached: false })) : [],
+        functions: ok ? refs.map((r) => ({ ref: r, bundlePath: `${ROOT}/build/${r.id}.cjs`, size: 10, cached: false, inputs: [r.file] })) : [],
         errors,
         warnings: [],
         manifest: ok ? manifest : [],
