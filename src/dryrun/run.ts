@@ -29,6 +29,7 @@
  * keepRecords), would-be writes, the final checkpoint, up to maxLogs logs, every request report.
  */
 import { performance } from 'node:perf_hooks';
+import { publicConnection } from './credentials.js';
 import { withoutSecretHeaders } from './fixture.js';
 import { createHttpClient } from './http-client.js';
 import type { CallRequest, JobOutcome, JobSpec } from './protocol.js';
@@ -53,10 +54,6 @@ async function providerFor(options: RunOptions): Promise<ProviderDefaults | null
     }
 }
 
-function withoutCredentials(connection: RunOptions['connection']): Record<string, unknown> {
-    const { credentials: _credentials, ...rest } = connection as RunOptions['connection'] & { credentials?: unknown };
-    return rest;
-}
 
 const BACKEND_HINT: Record<keyof RuntimeBackend, string> = {
     getToken: 'nango.getToken() is not available in this run: no platform backend provides the connection token',
@@ -151,7 +148,7 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
         code: options.code,
         filename: options.filename,
         ref: { integration: options.ref.integration, name: options.ref.name, type: options.ref.type },
-        connectionJson: JSON.stringify(withoutCredentials(options.connection)),
+        connectionJson: JSON.stringify(publicConnection(options.connection)),
         integrationJson: options.integration ? JSON.stringify(options.integration) : null,
         provider,
         ...(options.input !== undefined ? { inputJson: JSON.stringify(options.input) } : {}),

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { findLeakedSecrets, type NamedSecret } from '../deploy/secrets.js';
 import { ExitCode, FerryError } from '../errors.js';
-import { withoutCredentials } from '../platform/connections.js';
+import { publicConnection } from './credentials.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { requestHash, withoutSecretHeaders, type Fixture, type FixtureEntry } from './fixture.js';
 import type { Connection, RecordedExchange, RunResult } from './types.js';
@@ -42,7 +42,7 @@ export function whyNotSavable(result: RunResult): string | undefined {
 export function buildFixture(source: FixtureSource): Fixture & Record<string, unknown> {
     const { result } = source;
     const nango: NonNullable<Fixture['nango']> = {
-        getConnection: withoutCredentials({ ...source.connection }),
+        getConnection: publicConnection(source.connection),
         // What getMetadata would answer, even when this run never asked: a replay may.
         getMetadata: result.metadata ?? source.metadata ?? source.connection.metadata ?? null
     };

@@ -4,6 +4,7 @@
  * edge: nothing downstream (the function, the output, a fixture) can ever see them.
  */
 import { FerryError, type ExitCode } from '../errors.js';
+import { publicConnection, withoutCredentials } from '../dryrun/credentials.js';
 import type { Connection, RuntimeBackend } from '../dryrun/types.js';
 import type { PlatformClient, Schema } from './client.js';
 
@@ -47,22 +48,6 @@ const integrationSchema = schema<Shape & { data?: Shape & { provider: string }; 
     return problem && { path: `data.${problem.path}`, message: problem.message };
 });
 
-/** Keys whose values are credentials, at any depth of a connection object. */
-const CREDENTIAL_KEY = /^(credentials?(_iv|_tag)?|.*(access|refresh|id|bearer|session)_?token.*|.*secret.*|.*password.*|.*passwd.*|api_?key|private_?key|client_?secret|token|jwt|signature)$/i;
-
-/** A deep copy without credential-bearing fields. */
-export function withoutCredentials<T>(value: T): T {
-    if (Array.isArray(value)) return value.map((item) => withoutCredentials(item)) as T;
-    if (value && typeof value === 'object') {
-        const kept: Record<string, unknown> = {};
-        for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
-            if (!CREDENTIAL_KEY.test(key)) kept[key] = withoutCredentials(field);
-        }
-        return kept as T;
-    }
-    return value;
-}
-
 export interface ConnectionLookup {
     connectionId: string;
     integration: string;
@@ -85,15 +70,13 @@ export async function fetchConnection(client: PlatformClient, lookup: Connection
                 details: { connectionId: lookup.connectionId, integration: lookup.integration }
             })
     );
-    // Metadata is the user's own configuration, handed to the function as it is.
-    const { metadata, ...rest } = answer;
-    return {
-        ...withoutCredentials(rest),
+    return publicConnection({
+        ...answer,
         connection_id: answer.connection_id,
         provider_config_key: answer.provider_config_key,
         provider: answer.provider ?? '',
-        metadata: metadata ?? null
-    };
+        metadata: answer.metadata ?? null
+    });
 }
 
 /** GET /integrations/{key}: the integration record (used for the provider name and getIntegration). */

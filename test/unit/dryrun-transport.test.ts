@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { PlatformClient } from '../../src/platform/client.js';
-import { fetchConnection, fetchIntegration, withoutCredentials } from '../../src/platform/connections.js';
+import { publicConnection, withoutCredentials } from '../../src/dryrun/credentials.js';
+import { fetchConnection, fetchIntegration } from '../../src/platform/connections.js';
 import { createProxyTransport, proxyPath, ProxyNetworkError } from '../../src/dryrun/proxy-transport.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
@@ -98,6 +99,24 @@ describe('the /proxy transport against the fake platform and provider', () => {
             a: 1,
             nested: { keep: true },
             provider_config_key: 'k'
+        });
+    });
+
+    it('shows a connection without credentials but with the metadata the user set, as is', () => {
+        const connection = {
+            connection_id: 'c',
+            provider_config_key: 'github',
+            provider: 'github',
+            credentials: { access_token: 't' },
+            connection_config: { org: 'acme', client_secret: 's' },
+            metadata: { webhookSecret: 'mine', repo: 'r' }
+        };
+        expect(publicConnection(connection)).toEqual({
+            connection_id: 'c',
+            provider_config_key: 'github',
+            provider: 'github',
+            connection_config: { org: 'acme' },
+            metadata: { webhookSecret: 'mine', repo: 'r' }
         });
     });
 });
