@@ -52,6 +52,32 @@ await build({
     logLevel: 'warning'
 });
 
+// zod as one file (src/compiler/vendored-zod.ts loads it with a V8 code cache): every subpath zod
+// exports for require, behind getters so a subpath's modules run only when it is first required,
+// all sharing one copy of zod's internals as require would.
+const zodPackage = JSON.parse(readFileSync(join(root, 'node_modules/zod/package.json'), 'utf8'));
+const zodSubpaths = Object.entries(zodPackage.exports)
+    .filter(([subpath, target]) => subpath !== './package.json' && !subpath.includes('*') && typeof target === 'object' && target.require)
+    .map(([subpath]) => (subpath === '.' ? 'zod' : `zod/${subpath.slice(2)}`));
+await build({
+    absWorkingDir: root,
+    stdin: {
+        contents: `module.exports = {\n${zodSubpaths.map((s) => `    get ${JSON.stringify(s)}() { return require(${JSON.stringify(s)}); }`).join(',\n')}\n};\n`,
+        resolveDir: root,
+        sourcefile: 'vendored-zod-entry.cjs',
+        loader: 'js'
+    },
+    outfile: join(outdir, 'vendor/zod.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.18',
+    minifyWhitespace: true,
+    banner: { js: `// zod ${zodPackage.version}, bundled by Ferry's build; its licence is in zod.LICENSE beside this file.` },
+    logLevel: 'warning'
+});
+copyFileSync(join(root, 'node_modules/zod/LICENSE'), join(root, outdir, 'vendor/zod.LICENSE'));
+
 // Declarations for the SDK, so projects get complete types from `ferry` (and `nango`).
 function tsc(args) {
     return new Promise((resolve, reject) => {

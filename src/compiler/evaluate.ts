@@ -2,12 +2,14 @@
  * Evaluating a bundle to read its definition. Each evaluation runs in a `node:vm` context, never
  * through Node's module loader, so no module cache can serve stale code: a second compile in the
  * same process always sees what is on disk now. `require` inside the bundle serves only what the
- * platform provides, and zod comes from Ferry's own install so `z.toJSONSchema` understands it.
+ * platform provides, and zod comes from Ferry's own install so `z.toJSONSchema` understands it
+ * (from the copy bundled into dist/, see vendored-zod.ts, when Ferry runs built).
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
 import { isPlatformModule } from './platform-modules.js';
+import { vendoredZod } from './vendored-zod.js';
 
 const ownRequire = createRequire(import.meta.url);
 
@@ -35,6 +37,11 @@ export class EvaluationError extends Error {
 export function requirePlatformModule(specifier: string): unknown {
     if (!isPlatformModule(specifier)) {
         throw new Error(`Cannot find module '${specifier}': the platform does not provide it`);
+    }
+    // zod and its subpaths from one bundle (one copy of its internals), when the build has it.
+    if (specifier === 'zod' || specifier.startsWith('zod/')) {
+        const zod = vendoredZod();
+        if (zod && Object.hasOwn(zod, specifier)) return zod[specifier];
     }
     return ownRequire(specifier);
 }

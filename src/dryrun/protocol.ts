@@ -6,6 +6,12 @@
  */
 import type { FunctionKind, LogEntry, ProviderDefaults, ProxyRequest, RecordOperation, ValidationIssue, WouldBeWrite } from './types.js';
 
+/** What the worker is given at start (its process.env is empty). */
+export interface WorkerData {
+    /** The folder for the code cache of Ferry's bundled zod (see compiler/vendored-zod.ts). */
+    codeCacheDir: string;
+}
+
 /** Everything the worker needs to run one function. */
 export interface JobSpec {
     code: string;

@@ -4,14 +4,18 @@
  * `reply` with the same id), one-way logs/issues/writes, and `done` with the outcome. Every
  * message carries the run's number so leftovers of a finished run are ignored.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { requirePlatformModule } from '../compiler/evaluate.js';
+import { useCodeCacheDir } from '../compiler/vendored-zod.js';
+import { lockDownProcess } from './lockdown.js';
 import type { WorkerHost } from './nango-object.js';
-import type { JobOutcome, MainMessage, WorkerMessage } from './protocol.js';
+import type { JobOutcome, MainMessage, WorkerData, WorkerMessage } from './protocol.js';
 import { executeJob } from './worker-runtime.js';
 
 const port = parentPort;
 if (!port) throw new Error('runtime.worker must run as a worker thread');
+useCodeCacheDir((workerData as WorkerData | undefined)?.codeCacheDir);
+lockDownProcess();
 
 let nextId = 1;
 const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();

@@ -12,7 +12,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CallRequest, JobNotice, JobOutcome, JobSpec, MainMessage, WorkerMessage } from './protocol.js';
+import { userCacheDir } from '../compiler/vendored-zod.js';
+import type { CallRequest, JobNotice, JobOutcome, JobSpec, MainMessage, WorkerData, WorkerMessage } from './protocol.js';
 
 export interface JobHandlers {
     /** Answers a worker's call (proxy, records, backend); a rejection becomes the call's error. */
@@ -130,6 +131,7 @@ class WorkerSandbox implements Sandbox {
     private launch(file: string): Worker {
         const worker = new Worker(file, {
             env: {},
+            workerData: { codeCacheDir: userCacheDir() } satisfies WorkerData,
             execArgv: [],
             stdout: true,
             stderr: true,

@@ -156,7 +156,15 @@ export default createAction({
     output: z.object({ seen: z.string() }),
     exec: async (nango) => {
         const env = typeof process === 'undefined' ? {} : process.env;
-        const seen = JSON.stringify({ env, connection: await nango.getConnection(), integration: await nango.getIntegration(), metadata: await nango.getMetadata(), self: Object.keys(nango) });
+        // Climbing out of the context to the worker's own process, then to the project's .env.
+        let escaped = '';
+        try {
+            const worker = (nango as any).constructor.constructor('return process')();
+            escaped = String(worker.getBuiltinModule('fs').readFileSync(worker.cwd() + '/.env', 'utf8'));
+        } catch (e: any) {
+            escaped = 'refused: ' + e.message;
+        }
+        const seen = JSON.stringify({ env, escaped, connection: await nango.getConnection(), integration: await nango.getIntegration(), metadata: await nango.getMetadata(), self: Object.keys(nango) });
         await nango.log(seen);
         return { seen };
     }
@@ -459,7 +467,10 @@ describe('ferry dryrun', () => {
         });
 
         it('the function sees neither the secret key nor the provider token', async () => {
-            const result = await ferry(['peek', 'conn-peek', '--json']);
+            const cacheDir = join(dir, 'user-cache');
+            const result = await ferry(['peek', 'conn-peek', '--json'], { FERRY_CACHE_DIR: cacheDir });
+            // The worker loaded Ferry's bundled zod and kept its code cache in the user's cache folder.
+            expect((await readdir(cacheDir)).filter((name) => /^zod-\w+\.v8cache$/.test(name))).toHaveLength(1);
             expect(result.code, result.stderr).toBe(0);
             const doc = JSON.parse(result.stdout);
             const seen = JSON.parse(doc.output.seen);
@@ -468,6 +479,7 @@ describe('ferry dryrun', () => {
             expect(seen.integration).toMatchObject({ unique_key: 'github', provider: 'github', display_name: 'github' });
             expect(seen.env.NANGO_SECRET_KEY_DEV).toBeUndefined();
             expect(seen.env.NANGO_HOSTPORT).toBeUndefined();
+            expect(seen.escaped).toMatch(/^refused: /);
             expectNoSecrets(result.stdout, result.stderr);
         });
 

@@ -102,7 +102,19 @@ export default createAction({ description: 'reads env', input: z.void(), output:
     try { require(fsName); } catch (e: any) { fs = e.message; }
     if (typeof crypto.randomUUID() !== 'string' || typeof performance.now() !== 'number') throw new Error('globals missing');
     if (typeof (globalThis as any).fetch !== 'undefined') throw new Error('fetch must go through nango');
-    return { keys: Object.keys(process.env), secret: process.env.FERRY_RUNTIME_TEST_SECRET ?? null, escaped: escaped ?? null, hostEnv: Object.keys(hostEnv), fs, crypto: typeof require('node:crypto').createHash };
+    // What the worker's own process still offers code that climbed out of the context.
+    const HostFunction = (nango as any).constructor.constructor;
+    const hostProcess = HostFunction('return process')();
+    if (typeof hostProcess.pid !== 'number' || hostProcess === process) throw new Error('not the worker process');
+    const names = ['getBuiltinModule', 'binding', '_linkedBinding', 'dlopen', 'loadEnvFile', 'report', '_getActiveHandles', '_getActiveRequests', 'kill', 'execve'];
+    const hostCapabilities = names.filter((name) => hostProcess[name] !== undefined);
+    let hostImport = 'loaded';
+    try { await HostFunction('return import("node:fs")')(); } catch (e: any) { hostImport = e.code ?? e.message; }
+    let ownImport = 'loaded';
+    try { await (Function('return import("node:fs")') as any)(); } catch (e: any) { ownImport = e.code ?? e.message; }
+    let overwrite = 'kept out';
+    try { hostProcess.getBuiltinModule = () => 'fs'; if (hostProcess.getBuiltinModule) overwrite = 'replaced'; } catch { overwrite = 'kept out'; }
+    return { keys: Object.keys(process.env), secret: process.env.FERRY_RUNTIME_TEST_SECRET ?? null, escaped: escaped ?? null, hostEnv: Object.keys(hostEnv), fs, crypto: typeof require('node:crypto').createHash, hostCapabilities, hostImport, ownImport, overwrite };
 } });
 `,
     'github/actions/writes.ts': `
@@ -368,7 +380,19 @@ describe('actions', () => {
     it('keeps process.env and the CLI environment away from the function', async () => {
         const result = await run('github/env', {});
         expect(result.error).toBeUndefined();
-        expect(result.output).toEqual({ keys: [], secret: null, escaped: null, hostEnv: [], fs: "Cannot find module 'node:fs': the platform does not provide it", crypto: 'function' });
+        expect(result.output).toEqual({
+            keys: [],
+            secret: null,
+            escaped: null,
+            hostEnv: [],
+            fs: "Cannot find module 'node:fs': the platform does not provide it",
+            crypto: 'function',
+            // Escaped to the worker's realm, the function finds no way to files, the environment or Ferry's channel.
+            hostCapabilities: [],
+            hostImport: 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING',
+            ownImport: 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING',
+            overwrite: 'kept out'
+        });
     });
 
     it('reports metadata and action writes instead of sending them; logs with levels', async () => {
