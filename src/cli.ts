@@ -124,7 +124,8 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
             const ctx = createContext({
                 env,
                 json: Boolean(opts.json),
-                debug: Boolean(opts.debug),
+                // Only the flag overrides FERRY_DEBUG: without it the context reads the environment.
+                ...(opts.debug ? { debug: true } : {}),
                 ...(negated('color') || Boolean(env['NO_COLOR']) ? { color: false } : {}),
                 ...(negated('interactive') ? { interactive: false } : {})
             });
