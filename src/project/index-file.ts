@@ -16,6 +16,14 @@ export function withImports(source: string, relPaths: readonly string[]): string
         additions.push(`import '${relPathToSpecifier(relPath)}';`);
     }
     if (additions.length === 0) return source;
-    const base = source.length === 0 || source.endsWith('\n') ? source : `${source}\n`;
-    return `${base}${additions.join('\n')}\n`;
+    const eol = lineEnding(source);
+    const base = source.length === 0 || source.endsWith('\n') ? source : `${source}${eol}`;
+    return `${base}${additions.join(eol)}${eol}`;
+}
+
+/** CRLF when most of the file's line breaks are CRLF (a Windows checkout), so new lines match the old ones. */
+function lineEnding(source: string): '\r\n' | '\n' {
+    const crlf = source.match(/\r\n/g)?.length ?? 0;
+    const lf = (source.match(/\n/g)?.length ?? 0) - crlf;
+    return crlf > lf ? '\r\n' : '\n';
 }

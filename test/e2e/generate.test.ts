@@ -95,6 +95,17 @@ describe('ferry generate', () => {
         expect(await readFile(join(nango, 'index.ts'), 'utf8')).toBe("import './hubspot/syncs/contacts.js';\n");
         await rm(nango, { recursive: true });
     });
+
+    it('adds the import with CRLF to an index.ts written with CRLF', async () => {
+        const windows = join(tmp, 'crlf-project');
+        await mkdir(join(windows, '.nango'), { recursive: true });
+        const before = "// functions\r\nimport './github/syncs/issues.js';\r\n";
+        await writeFile(join(windows, 'index.ts'), before);
+        const result = await runFerry(['generate', 'action', 'github', 'close-issue'], { cwd: windows });
+        expect(result.code, result.stderr).toBe(0);
+        expect(await readFile(join(windows, 'index.ts'), 'utf8')).toBe(`${before}import './github/actions/close-issue.js';\r\n`);
+        await rm(windows, { recursive: true });
+    });
 });
 
 describe('ferry generate refusals change nothing', () => {
