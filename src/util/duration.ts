@@ -31,10 +31,26 @@ export function parseDuration(text: string): number | undefined {
     return amount * unit;
 }
 
+const PARTS: readonly [string, number][] = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000]
+];
+
+/**
+ * '850 ms', '1.23 s', '12.5 s' under a minute; from a minute on, whole seconds in the largest units,
+ * without zero parts: '2m 5s', '1h 30m', '40d', '1d 1s'.
+ */
 export function formatDuration(ms: number): string {
     if (ms < 1000) return `${Math.round(ms)} ms`;
     if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes}m ${seconds}s`;
+    let rest = Math.round(ms / 1000) * 1000;
+    const parts: string[] = [];
+    for (const [unit, size] of PARTS) {
+        const count = Math.floor(rest / size);
+        rest -= count * size;
+        if (count > 0) parts.push(`${count}${unit}`);
+    }
+    return parts.join(' ');
 }

@@ -355,6 +355,22 @@ describe('ferry compile', () => {
                 message: /between 'every 30 seconds' and 'every 31 days'/
             },
             {
+                name: 'frequency over 31 days',
+                change: { 'github/syncs/issues.ts': SYNC.replace("'every hour'", "'every 40 days'") },
+                code: 'BAD_FREQUENCY',
+                file: 'github/syncs/issues.ts',
+                line: 14,
+                message: /runs less often than the platform allows \('every 40 days' is 40d\)/
+            },
+            {
+                name: 'unknown on-event name',
+                change: { 'github/on-events/setup.ts': ON_EVENT.replace("'post-connection-creation'", "'connection-created'") },
+                code: 'BAD_EVENT',
+                file: 'github/on-events/setup.ts',
+                line: 5,
+                message: /has event 'connection-created': use one of 'post-connection-creation', 'pre-connection-deletion', 'validate-connection'/
+            },
+            {
                 name: 'lower-case model name',
                 change: { 'github/syncs/issues.ts': SYNC.replace('models: { GithubIssue }', 'models: { githubIssue: GithubIssue }').replace("'GithubIssue');", "'githubIssue');") },
                 code: 'BAD_MODEL_NAME',
