@@ -198,6 +198,23 @@ function runTsc(command: string, args: string[], cwd: string, signal: AbortSigna
 
 const LOCATED = /^(.+?)\((\d+),(\d+)\): (error|warning) (TS\d+): (.*)$/;
 const GLOBAL = /^(error|warning) (TS\d+): (.*)$/;
+// tsc's "Cannot find name/module 'node:crypto'" (TS2591, TS2307) on a module the platform provides.
+const UNTYPED_PLATFORM_MODULE = /^Cannot find (?:name|module) '((?:node:)?(?:crypto|url))'/;
+
+/**
+ * A scaffolded project type-checks without Node's types (functions get no `process` or `require`),
+ * so the modules the platform does provide have none either: tsc's own advice says what to install
+ * but not what it costs, nor that the globals need nothing.
+ */
+function withPlatformModuleHint(code: string, message: string): string {
+    const module = (code === 'TS2591' || code === 'TS2307') && UNTYPED_PLATFORM_MODULE.exec(message)?.[1];
+    if (!module) return message;
+    const instead = module.endsWith('crypto') ? 'the global `crypto` (randomUUID, getRandomValues, subtle)' : 'the global `URL` and `URLSearchParams`';
+    return (
+        `'${module}' is provided at run time, but this project has no types for it: use ${instead}, which need no import, ` +
+        'or run `npm i -D @types/node` and add "node" to "types" in tsconfig.json (Node globals such as `process` then type-check too, though functions cannot use them)'
+    );
+}
 
 /** Diagnostics and (from --listFiles) the files the program read. */
 export function parseTscOutput(output: string, root: string): { diagnostics: CompileDiagnostic[]; files: string[] } {
@@ -211,7 +228,7 @@ export function parseTscOutput(output: string, root: string): { diagnostics: Com
         if (located) {
             const [, file, lineNo, column, , code, message] = located as unknown as [string, string, string, string, string, string, string];
             const absolute = resolve(root, file);
-            last = { file: absolute, line: Number(lineNo), column: Number(column), code, message };
+            last = { file: absolute, line: Number(lineNo), column: Number(column), code, message: withPlatformModuleHint(code, message) };
             const frame = frameOf(absolute, last.line!, last.column!);
             if (frame) last.frame = frame;
             diagnostics.push(last);

@@ -386,6 +386,15 @@ describe('ferry compile', () => {
                 message: /'lodash-es\/chunk' is not provided by the platform/
             },
             {
+                name: 'a platform module the project has no types for',
+                typecheck: true,
+                change: { 'github/helpers.ts': `import { randomUUID } from 'node:crypto';\nexport const newId = () => randomUUID();\n${HELPERS}` },
+                code: 'TS2591',
+                file: 'github/helpers.ts',
+                line: 1,
+                message: /^'node:crypto' is provided at run time, but this project has no types for it: use the global `crypto`.*npm i -D @types\/node/
+            },
+            {
                 name: 'index.ts importing a missing file',
                 change: { 'index.ts': `${PROJECT['index.ts']}import './github/syncs/missing.js';\n` },
                 code: 'ENTRY_NOT_FOUND',

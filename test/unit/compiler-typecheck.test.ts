@@ -22,6 +22,21 @@ describe('parseTscOutput', () => {
         ]);
         expect(files).toEqual(['/p/github/a.ts', '/p/node_modules/zod/index.d.cts']);
     });
+
+    it('says how to type a platform module the project has no types for, and what needs none', () => {
+        const output = [
+            "github/a.ts(2,28): error TS2591: Cannot find name 'node:crypto'. Do you need to install type definitions for node? Try `npm i --save-dev @types/node` and then add 'node' to the types field in your tsconfig.",
+            "github/a.ts(3,20): error TS2307: Cannot find module 'url' or its corresponding type declarations.",
+            "github/a.ts(4,20): error TS2307: Cannot find module 'left-pad' or its corresponding type declarations."
+        ].join('\n');
+        const [crypto, url, other] = parseTscOutput(output, '/p').diagnostics;
+        expect(crypto).toMatchObject({ line: 2, code: 'TS2591' });
+        expect(crypto!.message).toMatch(/^'node:crypto' is provided at run time, but this project has no types for it: use the global `crypto`/);
+        expect(crypto!.message).toContain('npm i -D @types/node');
+        expect(url!.message).toMatch(/^'url' is provided at run time.*the global `URL` and `URLSearchParams`/);
+        // Any other module keeps tsc's own words.
+        expect(other!.message).toBe("Cannot find module 'left-pad' or its corresponding type declarations.");
+    });
 });
 
 describe('parseJsonc', () => {
