@@ -202,7 +202,15 @@ export class DevBuilder {
         if (!mode.initial) this.emit({ event: 'rebuild-start', files: changes, functions: refs.map(describeFunction) });
 
         if (refs.length === 0 && added.length === 0 && removed.length === 0 && projectErrors.length === 0 && !mode.initial) {
-            if (changes.length > 0) this.emit({ event: 'unchanged', files: changes, durationMs: round(performance.now() - started) });
+            const durationMs = round(performance.now() - started);
+            // index.ts was read again without errors and no function is broken: the change fixed
+            // an index.ts error (a line that did not parse, an import of a bad path), the last one.
+            if (indexChanged && this.hadErrors && this.dirty.size === 0) {
+                this.hadErrors = false;
+                this.emit({ event: 'rebuild', functions: [], added: [], removed: [], durationMs, recovered: true });
+                return true;
+            }
+            if (changes.length > 0) this.emit({ event: 'unchanged', files: changes, durationMs });
             return !this.hadErrors;
         }
         return this.rebuildRefs(refs, added, removed, started, { projectErrors, initial: mode.initial ?? false });

@@ -41,10 +41,11 @@ export type DevEvent =
     | { event: 'rebuild-start'; files: ChangedFile[]; functions: DevFunction[] }
     /**
      * A rebuild succeeded: bundles, definitions and the manifest are written. `functions` lists
-     * what was rebuilt; `added`/`removed` are function ids that entered or left index.ts.
+     * what was rebuilt; `added`/`removed` are function ids that entered or left index.ts. All
+     * three are empty, with `recovered` true, when an index.ts edit fixed the last error.
      */
     | { event: 'rebuild'; functions: RebuiltFunction[]; added: string[]; removed: string[]; durationMs: number; recovered: boolean }
-    /** A change touched no function (a file outside every source graph): nothing to rebuild. */
+    /** A change touched no function (a file outside every source graph, an index.ts edit that adds or removes none): nothing to rebuild. */
     | { event: 'unchanged'; files: ChangedFile[]; durationMs: number }
     /** A rebuild failed; the previous bundles and manifest are left as they were. */
     | { event: 'error'; phase: ErrorPhase; errors: CompileDiagnostic[]; durationMs: number }

@@ -43,6 +43,8 @@ export function formatEvent(event: DevEvent, style: PrintStyle): string[] {
                 if (event.functions.length > LIST_LIMIT) lines.push(c.dim(`  … and ${event.functions.length - LIST_LIMIT} more`));
             } else if (event.removed.length > 0 || event.added.length > 0) {
                 lines.push(`${c.green('✓')} manifest updated in ${ms(event.durationMs)}${recovered}`);
+            } else if (event.recovered) {
+                lines.push(`${c.green('✓')} all errors fixed, nothing to rebuild`);
             }
             for (const id of event.added) lines.push(`  ${c.green('+')} ${id} added`);
             for (const id of event.removed) lines.push(`  ${c.red('-')} ${id} removed (its bundle was deleted)`);

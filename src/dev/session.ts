@@ -167,7 +167,10 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
                 await processing;
                 await warming;
                 await typecheck?.stop();
-                // esbuild's service process would end with us anyway; ended here, it is reaped here.
+                // esbuild's service process would end anyway once our end of its pipes closes;
+                // stop() sends it SIGTERM now and returns at once: esbuild exposes no handle to wait
+                // on. Node collects its exit if that comes while we still run, the init process if
+                // it comes after we exit; the dev e2e test checks that it is gone either way.
                 await (await import('esbuild')).stop();
                 onEvent({ event: 'stop', reason });
                 resolveDone(reason);

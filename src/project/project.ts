@@ -31,15 +31,29 @@ export function notAProject(cwd: string): FerryError {
 
 // Relative side-effect imports: `import './github/syncs/issues.js';`
 const SIDE_EFFECT_IMPORT = /^\s*import\s+['"](\.\/[^'"]+)['"]\s*;?\s*(?:\/\/.*)?$/;
+// A line that begins like one (a quote, or a path without quotes, right after `import`).
+const STARTS_SIDE_EFFECT_IMPORT = /^\s*import\s*(?:['"`]|\.{1,2}\/)/;
+// A complete side-effect import of something else (a package, a parent folder): valid, not an entry.
+const OTHER_SIDE_EFFECT_IMPORT = /^\s*import\s*(['"])[^'"]*\1\s*;?\s*(?:\/\*.*?\*\/\s*)*(?:\/\/.*)?$/;
 
 export interface IndexEntry {
     specifier: string;
     line: number;
 }
 
-/** The relative side-effect imports of index.ts, in order. Comments are skipped. */
-export function parseIndexImports(source: string): IndexEntry[] {
-    const entries: IndexEntry[] = [];
+export interface IndexScan {
+    entries: IndexEntry[];
+    /**
+     * Lines that start a side-effect import but are not one (`import './x` without its closing
+     * quote). TypeScript rejects them, but without the type-check nothing else reads index.ts, so
+     * they would silently register nothing.
+     */
+    broken: { line: number; text: string }[];
+}
+
+/** The relative side-effect imports of index.ts, in order, and the lines that start one but do not parse. Comments are skipped. */
+export function scanIndex(source: string): IndexScan {
+    const scan: IndexScan = { entries: [], broken: [] };
     let inBlockComment = false;
     source.split(/\r?\n/).forEach((text, i) => {
         let line = text;
@@ -54,9 +68,15 @@ export function parseIndexImports(source: string): IndexEntry[] {
             return;
         }
         const match = SIDE_EFFECT_IMPORT.exec(line);
-        if (match) entries.push({ specifier: match[1]!, line: i + 1 });
+        if (match) scan.entries.push({ specifier: match[1]!, line: i + 1 });
+        else if (STARTS_SIDE_EFFECT_IMPORT.test(line) && !OTHER_SIDE_EFFECT_IMPORT.test(line)) scan.broken.push({ line: i + 1, text: line.trim() });
     });
-    return entries;
+    return scan;
+}
+
+/** The relative side-effect imports of index.ts, in order. Comments are skipped. */
+export function parseIndexImports(source: string): IndexEntry[] {
+    return scanIndex(source).entries;
 }
 
 /** `./github/syncs/issues.js` -> `github/syncs/issues.ts` */
@@ -102,7 +122,16 @@ export async function loadProject(cwd: string): Promise<LoadedProject> {
     const source = await readFile(indexFile, 'utf8');
     const entries: FunctionRef[] = [];
     const problems: ProjectProblem[] = [];
-    for (const { specifier, line } of parseIndexImports(source)) {
+    const scan = scanIndex(source);
+    for (const { line, text } of scan.broken) {
+        problems.push({
+            file: indexFile,
+            line,
+            code: 'ENTRY_SYNTAX',
+            message: `index.ts:${line} does not parse (${clip(text)}): write it as import './<integration>/<syncs|actions|on-events>/<name>.js'; or remove the line`
+        });
+    }
+    for (const { specifier, line } of scan.entries) {
         const relPath = specifierToRelPath(specifier);
         const ref = toFunctionRef(root, relPath, line);
         if (!existsSync(join(root, relPath))) {
@@ -125,5 +154,11 @@ export async function loadProject(cwd: string): Promise<LoadedProject> {
         }
         entries.push(ref);
     }
+    problems.sort((a, b) => a.line - b.line);
     return { root, indexFile, entries, problems };
+}
+
+/** A line as quoted in a message: short enough to keep the message on one line. */
+function clip(text: string): string {
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

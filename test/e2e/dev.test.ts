@@ -1,11 +1,12 @@
 /**
  * `ferry dev --json` on a small project, driven like a developer would: edits, a syntax error, a
- * type error, fixes, a function added with `ferry generate` and one removed, then SIGTERM. One dev
- * process serves the whole file (the steps run in order and build on each other).
+ * type error, fixes, a function added with `ferry generate` and one removed, a deleted file, renamed
+ * files, an index.ts line that does not parse, then SIGTERM. One dev process serves the whole file
+ * (the steps run in order and build on each other).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,10 @@ class DevProcess {
     kill(signal: NodeJS.Signals): void {
         this.child.kill(signal);
     }
+
+    get pid(): number {
+        return this.child.pid!;
+    }
 }
 
 const SYNC = (description: string, extra = ''): string => `import { createSync } from 'nango';
@@ -124,10 +129,32 @@ export default createAction({
 });
 `;
 
+/** The sync once github/helpers.ts has been renamed to github/paths.ts. */
+const SYNC_PATHS = (description: string): string => SYNC(description).replace("'../helpers.js'", "'../paths.js'");
+
 const HELPERS = (suffix: string): string => `export function repoPath(owner: string, repo: string): string {
     return \`/repos/\${owner}/\${repo}${suffix}\`;
 }
 `;
+
+/** The direct children of a process (`ps` exits 1 when there are none). */
+function childrenOf(pid: number): number[] {
+    try {
+        return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').filter((l) => l.trim() !== '').map(Number);
+    } catch {
+        return [];
+    }
+}
+
+/** True while the process exists and is not a zombie (a zombie has exited; only its exit status waits to be collected). */
+function isRunning(pid: number): boolean {
+    try {
+        // The state is the field after the command, which is in parentheses and may hold spaces.
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
+    } catch {
+        return false;
+    }
+}
 
 /** Processes whose command line mentions the folder (the tsc child runs with a tsconfig inside it). */
 function processesMentioning(dir: string): number[] {
@@ -268,7 +295,7 @@ describe('ferry dev', () => {
     it('survives a deleted function file and recovers when it comes back', async () => {
         const source = readFileSync(file('github/actions/close-issue.ts'), 'utf8');
         let from = dev.mark();
-        await import('node:fs/promises').then((fs) => fs.rm(file('github/actions/close-issue.ts')));
+        await rm(file('github/actions/close-issue.ts'));
         const error = await dev.waitFor((e) => e.event === 'error' && e.phase === 'project', from);
         expect(error.errors[0]).toMatchObject({ code: 'ENTRY_NOT_FOUND', file: file('index.ts') });
         expect(existsSync(bundle('github_actions_close-issue'))).toBe(true);
@@ -278,10 +305,74 @@ describe('ferry dev', () => {
         await dev.waitFor((e) => e.event === 'rebuild' && e.recovered, from);
     });
 
+    it('reports a renamed helper as the import it breaks, and builds a renamed function once index.ts follows', async () => {
+        const before = readFileSync(bundle('github_syncs_issues'), 'utf8');
+        let from = dev.mark();
+        await rename(file('github/helpers.ts'), file('github/paths.ts'));
+        const error = await dev.waitFor((e) => e.event === 'error', from);
+        expect(error.phase).toBe('bundle');
+        expect(error.errors).toHaveLength(1);
+        expect(error.errors[0]).toMatchObject({ file: file('github/syncs/issues.ts'), line: 3, code: 'BUNDLE_ERROR', function: 'github/issues' });
+        expect(error.errors[0].message).toContain('Could not resolve "../helpers.js"');
+        expect(readFileSync(bundle('github_syncs_issues'), 'utf8')).toBe(before);
+
+        // The import follows the rename: the sync builds again, from the renamed helper.
+        from = dev.mark();
+        await writeFile(file('github/syncs/issues.ts'), SYNC_PATHS('Syncs issues via paths'));
+        const fixed = await dev.waitFor((e) => e.event === 'rebuild', from);
+        expect(fixed).toMatchObject({ recovered: true, added: [], removed: [] });
+        expect(fixed.functions.map((f: any) => f.name)).toEqual(['issues']);
+        expect(readFileSync(bundle('github_syncs_issues'), 'utf8')).toContain('Syncs issues via paths');
+
+        // The sync's file is renamed, then index.ts is updated to import it under its new name.
+        from = dev.mark();
+        await rename(file('github/syncs/issues.ts'), file('github/syncs/tickets.ts'));
+        await writeFile(file('index.ts'), "import './github/syncs/tickets.js';\nimport './github/actions/close-issue.js';\n");
+        const renamed = await dev.waitFor((e) => e.event === 'rebuild' && e.added.length > 0, from);
+        expect(renamed).toMatchObject({ added: ['github_syncs_tickets'], removed: ['github_syncs_issues'] });
+        expect(renamed.functions).toEqual([expect.objectContaining({ name: 'tickets', integration: 'github', type: 'sync', bundlePath: bundle('github_syncs_tickets') })]);
+        expect(existsSync(bundle('github_syncs_issues'))).toBe(false);
+        expect(readFileSync(bundle('github_syncs_tickets'), 'utf8')).toContain('Syncs issues via paths');
+        const syncs = (await manifest())[0].syncs;
+        expect(syncs.map((sync: any) => [sync.name, sync.description])).toEqual([['tickets', 'Syncs issues via paths']]);
+        // No error came between the rename and the rebuild other than the import index.ts still had.
+        for (const e of dev.events.slice(from).filter((e) => e.event === 'error')) {
+            expect(e.errors.map((d: any) => [d.code, d.message])).toEqual([['ENTRY_NOT_FOUND', expect.stringContaining('github/syncs/issues.ts does not exist')]]);
+        }
+    });
+
+    it('reports an index.ts line that does not parse as a project error (compile fails too), and recovers when it is fixed', async () => {
+        const index = readFileSync(file('index.ts'), 'utf8');
+        let from = dev.mark();
+        await writeFile(file('index.ts'), `${index}import './github/syncs/half`);
+        const error = await dev.waitFor((e) => e.event === 'error', from);
+        expect(error.phase).toBe('project');
+        expect(error.errors).toEqual([
+            expect.objectContaining({
+                file: file('index.ts'),
+                line: 3,
+                code: 'ENTRY_SYNTAX',
+                message: "index.ts:3 does not parse (import './github/syncs/half): write it as import './<integration>/<syncs|actions|on-events>/<name>.js'; or remove the line"
+            })
+        ]);
+        expect(dev.events.slice(from).map((e) => e.event)).not.toContain('unchanged');
+
+        // compile, even without its type-check, fails on the same line as every index.ts problem does.
+        const compiled = await runFerry(['compile', '--no-typecheck'], { cwd: dir });
+        expect(compiled.code).toBe(10);
+        expect(compiled.stderr).toContain("error index.ts:3:1  index.ts:3 does not parse (import './github/syncs/half)");
+        expect(compiled.stderr).toContain('compile failed with 1 error');
+
+        from = dev.mark();
+        await writeFile(file('index.ts'), index);
+        const recovered = await dev.waitFor((e) => e.event === 'rebuild' || e.event === 'unchanged' || e.event === 'error', from);
+        expect(recovered).toMatchObject({ event: 'rebuild', functions: [], added: [], removed: [], recovered: true });
+    });
+
     it('ends on SIGTERM with exit 0, a stop event and no child process left', async () => {
         // Make sure a type-check is running, so there is a child to clean up.
         const from = dev.mark();
-        await writeFile(file('github/syncs/issues.ts'), SYNC('One more'));
+        await writeFile(file('github/syncs/tickets.ts'), SYNC_PATHS('One more'));
         await dev.waitFor((e) => e.event === 'typecheck-start', from);
         let tsc: number[] = [];
         for (let i = 0; i < 500 && tsc.length === 0; i++) {
@@ -289,12 +380,22 @@ describe('ferry dev', () => {
             if (tsc.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
         }
         expect(tsc.length, 'a type-check process was running').toBeGreaterThan(0);
+        // Every child of dev, whatever it is: esbuild's service (it has bundled by now) and tsc's.
+        const children = childrenOf(dev.pid).map((pid) => ({ pid, cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() }));
+        expect(children.some((c) => /esbuild/.test(c.cmdline)), JSON.stringify(children)).toBe(true);
         dev.kill('SIGTERM');
         const exit = await dev.exited;
         expect(exit).toEqual({ code: 0, signal: null });
         expect(dev.events.at(-1)).toMatchObject({ event: 'stop' });
         const left = processesMentioning(dir).map((pid) => `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')}`);
         expect(left).toEqual([]);
+        // A child that got its signal may still be exiting for a moment after dev itself is gone.
+        let running = children.filter((c) => isRunning(c.pid));
+        for (let i = 0; i < 100 && running.length > 0; i++) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            running = running.filter((c) => isRunning(c.pid));
+        }
+        expect(running).toEqual([]);
     });
 });
 
@@ -316,6 +417,15 @@ describe('ferry dev without --json', () => {
                 const from = dev.stderr.length;
                 await writeFile(join(dir, 'github/actions/create-issue.ts'), ACTION.replace('Creates an issue', 'Opens an issue'));
                 await dev.waitForText(/✓ github\/actions\/create-issue rebuilt in \d+ ms\n/, from);
+
+                // Without the type-check nothing else reads index.ts: a line that does not parse is still reported.
+                const index = "import './github/actions/create-issue.js';\n";
+                let at = dev.stderr.length;
+                await writeFile(join(dir, 'index.ts'), `${index}import './github/actions/open-issue`);
+                await dev.waitForText(/✗ index\.ts has problems \(1 error\); the previous bundles are kept\n {2}index\.ts:2:1 {2}index\.ts:2 does not parse \(import '\.\/github\/actions\/open-issue\): .* \(ENTRY_SYNTAX\)\n/, at);
+                at = dev.stderr.length;
+                await writeFile(join(dir, 'index.ts'), index);
+                await dev.waitForText(/✓ all errors fixed, nothing to rebuild\n/, at);
                 dev.kill('SIGINT');
                 expect(await dev.exited).toEqual({ code: 0, signal: null });
                 expect(dev.stderr).toContain('stopped: interrupted (Ctrl-C)');

@@ -1,7 +1,8 @@
 /**
  * `ferry test` end to end: fixtures recorded by `ferry dryrun --save` against the fake servers
  * replay with the servers stopped; an edited mapping fails with a diff naming the field; an
- * unrecorded request fails clearly; hand-written fixtures in Nango's format pass; and
+ * unrecorded request fails clearly; hand-written fixtures in Nango's format pass (getConnection
+ * included: what a function reads of it comes from the fixture); and
  * `ferry generate tests` + `npm test` run the same replays through vitest and `ferry/test`.
  */
 import { spawn } from 'node:child_process';
@@ -96,6 +97,24 @@ export default createAction({
         return { login: res.data.login };
     }
 });
+`,
+    'acme/actions/connection-info.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Returns what getConnection gives, no HTTP at all',
+    input: z.object({}),
+    output: z.object({ connectionId: z.string(), providerConfigKey: z.string(), subdomain: z.string(), credentialsSeen: z.boolean() }),
+    exec: async (nango) => {
+        const connection = await nango.getConnection();
+        return {
+            connectionId: connection.connection_id,
+            providerConfigKey: connection.provider_config_key,
+            subdomain: String(connection.connection_config?.['subdomain']),
+            credentialsSeen: 'credentials' in connection
+        };
+    }
+});
 `
 };
 
@@ -132,6 +151,22 @@ const NANGO_FIXTURES: Record<string, unknown> = {
         output: { login: 'me' },
         nango: { getConnection: { connectionId: 'hand-written', provider: 'acme-crm' }, getMetadata: { team: 'blue' } },
         api: { get: { '/v3/me': { response: { login: 'me' }, status: 200, headers: {}, request: { params: { team: 'red' } } } } }
+    },
+    // The connection as Nango records it (snake_case), with credentials a function must not see.
+    'acme/tests/connection-info.test.json': {
+        input: {},
+        output: { connectionId: 'conn-42', providerConfigKey: 'acme-crm-eu', subdomain: 'blue-team', credentialsSeen: false },
+        nango: {
+            getConnection: {
+                id: 42,
+                connection_id: 'conn-42',
+                provider_config_key: 'acme-crm-eu',
+                provider: 'acme-crm',
+                connection_config: { subdomain: 'blue-team' },
+                credentials: { type: 'OAUTH2', access_token: 'not-for-functions' }
+            }
+        },
+        api: {}
     }
 };
 
@@ -294,14 +329,42 @@ describe('ferry test', () => {
         const byName = Object.fromEntries(report.tests.map((t) => [t.function, t]));
         expect(byName['contacts']).toMatchObject({ ok: true, failures: [] });
         expect(byName['find-user']).toMatchObject({ ok: true, failures: [] });
+        expect(byName['connection-info']).toMatchObject({ ok: true, failures: [] });
         // whoami's fixture recorded another team: getMetadata comes from the fixture, so the request differs.
         expect(byName['whoami']!.ok).toBe(false);
         expect(byName['whoami']!.failures).toHaveLength(1);
         expect(byName['whoami']!.failures[0]!.message).toBe(
             'unrecorded request GET /v3/me with params {"team":"blue"}; the closest recorded request is GET /v3/me with params {"team":"red"}'
         );
-        expect([report.passed, report.failed]).toEqual([2, 1]);
+        expect([report.passed, report.failed]).toEqual([3, 1]);
         expect(result.code).toBe(1);
+    });
+
+    it('replays getConnection from the fixture: connection id, config key and connection_config, never its credentials', async () => {
+        const passing = await ferry(handWritten, ['connection-info']);
+        expect(passing.code, passing.stdout + passing.stderr).toBe(0);
+        expect(passing.stdout).toMatch(/^✓ acme\/connection-info [\d.]+ m?s$/m);
+        expect(passing.stdout).toMatch(/^1 passed, 0 failed$/m);
+
+        const path = join(handWritten, 'acme/tests/connection-info.test.json');
+        const original = await readFile(path, 'utf8');
+        const fixture = JSON.parse(original) as { output: Record<string, unknown> };
+        fixture.output['subdomain'] = 'red-team';
+        fixture.output['providerConfigKey'] = 'acme-crm-us';
+        await writeFile(path, JSON.stringify(fixture, null, 2));
+        try {
+            const failing = await ferry(handWritten, ['connection-info', '--json']);
+            expect(failing.code).toBe(1);
+            const report = JSON.parse(failing.stdout) as { tests: { ok: boolean; failures: { kind: string; path: string; message: string }[] }[] };
+            expect(report.tests).toHaveLength(1);
+            expect(report.tests[0]!.ok).toBe(false);
+            expect(report.tests[0]!.failures.map((f) => [f.kind, f.path, f.message]).sort()).toEqual([
+                ['output', 'providerConfigKey', 'output field providerConfigKey: expected "acme-crm-us", got "acme-crm-eu"'],
+                ['output', 'subdomain', 'output field subdomain: expected "red-team", got "blue-team"']
+            ]);
+        } finally {
+            await writeFile(path, original);
+        }
     });
 
     it('reports a broken fixture and a fixture without a function in one line each, still running the rest', async () => {
@@ -315,7 +378,7 @@ describe('ferry test', () => {
             expect(result.stdout).toMatch(/^✗ acme\/broken [\d.]+ m?s\n {4}acme\/tests\/broken\.test\.json\n {4}not valid JSON at line 1, column \d+ \(.+\)$/m);
             expect(result.stdout).toMatch(/^✗ acme\/ghost [\d.]+ m?s\n {4}acme\/tests\/ghost\.test\.json\n {4}no function 'ghost' in integration 'acme' is registered in index\.ts$/m);
             expect(result.stdout).toMatch(/^✓ acme\/contacts [\d.]+ m?s$/m);
-            expect(result.stdout).toMatch(/^2 passed, 3 failed$/m);
+            expect(result.stdout).toMatch(/^3 passed, 3 failed$/m);
         } finally {
             await rm(join(handWritten, 'acme/tests/broken.test.json'));
             await rm(join(handWritten, 'acme/tests/ghost.test.json'));

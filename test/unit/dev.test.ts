@@ -7,6 +7,7 @@ import { SourceGraph } from '../../src/dev/graph.js';
 import { ManifestText } from '../../src/dev/output.js';
 import { startBackgroundTypecheck, type CheckScope, type TscRunner } from '../../src/dev/typecheck.js';
 import { isIgnored } from '../../src/dev/watcher.js';
+import { scanIndex } from '../../src/project/project.js';
 import { manifestAction, manifestSync } from '../support/manifest.js';
 
 function sync(name: string, fields: Record<string, unknown>): ManifestSync {
@@ -168,5 +169,38 @@ describe('background type-check', () => {
         check.request('all');
         await tick();
         expect(runner.scopes).toHaveLength(1);
+    });
+});
+
+describe('scanIndex (what a dev rebuild and compile read of index.ts)', () => {
+    it('returns the entries, and the lines that start a side-effect import but do not parse', () => {
+        const source = [
+            "import './github/syncs/issues.js';",
+            "import './github/actions/half",
+            "import 'dotenv/config';",
+            "import '../shared/setup.js'; /* kept */",
+            'import ./github/syncs/unquoted.js;',
+            "import type { Model } from './models.js';",
+            'import {',
+            '    helper',
+            "} from './helpers.js';",
+            "// import './commented",
+            '/*',
+            "import './in-a-block-comment",
+            '*/',
+            'import "./github/actions/close.js" // trailing comment',
+            "import './github/syncs/tail.js' and more"
+        ].join('\n');
+        expect(scanIndex(source)).toEqual({
+            entries: [
+                { specifier: './github/syncs/issues.js', line: 1 },
+                { specifier: './github/actions/close.js', line: 14 }
+            ],
+            broken: [
+                { line: 2, text: "import './github/actions/half" },
+                { line: 5, text: 'import ./github/syncs/unquoted.js;' },
+                { line: 15, text: "import './github/syncs/tail.js' and more" }
+            ]
+        });
     });
 });
