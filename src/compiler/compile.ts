@@ -14,8 +14,8 @@ import { bundleFunctions } from './bundle.js';
 import { cacheKey, emptyCache, loadCache, saveCache, validEntry, type CacheEntry, type CompileCache } from './cache.js';
 import { EvaluationError, createDefinitionReader, evaluateDefinition } from './evaluate.js';
 import { createFramer } from './frame.js';
-import { BUILD_DIR, CACHE_DIR } from './layout.js';
-import { MANIFEST_PATH, buildManifest, serializeManifest } from './manifest.js';
+import { BUNDLE_OPTIONS, bundlePathOf, projectPaths, type ProjectPaths } from './layout.js';
+import { buildManifest, serializeManifest } from './manifest.js';
 import { StampChecker, fileStamp, type FileStamp } from './stamps.js';
 import { summarizeDefinition } from './summarize.js';
 import { typecheckProject, type TypecheckOutcome } from './typecheck.js';
@@ -33,26 +33,8 @@ import type {
 } from './types.js';
 import { validateDefinition, validateProject } from './validate.js';
 
-/** Options that change every bundle; part of the cache key (`cacheKey(BUNDLE_OPTIONS)`). */
-export const BUNDLE_OPTIONS = { sourcemap: true } as const;
 /** A bundle file name compile writes: `<integration>_<syncs|actions|on-events>_<name>.cjs`. */
 const BUNDLE_FILE = /^.+_(syncs|actions|on-events)_.+\.cjs$/;
-
-export interface ProjectPaths {
-    root: string;
-    buildDir: string;
-    /** Ferry's own state inside build/: the compile cache, the generated tsconfig, tsBuildInfo. */
-    cacheDir: string;
-    manifestPath: string;
-}
-
-export function projectPaths(root: string): ProjectPaths {
-    return { root, buildDir: join(root, BUILD_DIR), cacheDir: join(root, CACHE_DIR), manifestPath: join(root, MANIFEST_PATH) };
-}
-
-export function bundlePathOf(paths: ProjectPaths, ref: FunctionRef): string {
-    return join(paths.buildDir, `${ref.id}.cjs`);
-}
 
 export interface LoadedEntries {
     paths: ProjectPaths;

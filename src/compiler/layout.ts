@@ -1,8 +1,9 @@
 /**
  * Where compile keeps its output and state inside a project. A module of its own, free of heavy
- * imports, so `dryrun` can look for the compile cache without loading the compiler.
+ * imports, so `dryrun` can look for the compile cache (and read a bundle) without loading the compiler.
  */
 import { join } from 'node:path';
+import type { FunctionRef } from '../project/types.js';
 
 /** Bundles, relative to the project root. */
 export const BUILD_DIR = 'build';
@@ -12,3 +13,24 @@ export const CACHE_DIR = join(BUILD_DIR, '.ferry');
 export const CACHE_FILE_NAME = 'compile-cache.json';
 /** The compile cache, relative to the project root. */
 export const COMPILE_CACHE_FILE = join(CACHE_DIR, CACHE_FILE_NAME);
+/** The manifest, relative to the project root. */
+export const MANIFEST_PATH = '.nango/nango.json';
+
+/** Options that change every bundle; part of the cache key (`cacheKey(BUNDLE_OPTIONS)`). */
+export const BUNDLE_OPTIONS = { sourcemap: true } as const;
+
+export interface ProjectPaths {
+    root: string;
+    buildDir: string;
+    /** Ferry's own state inside build/: the compile cache, the generated tsconfig, tsBuildInfo. */
+    cacheDir: string;
+    manifestPath: string;
+}
+
+export function projectPaths(root: string): ProjectPaths {
+    return { root, buildDir: join(root, BUILD_DIR), cacheDir: join(root, CACHE_DIR), manifestPath: join(root, MANIFEST_PATH) };
+}
+
+export function bundlePathOf(paths: ProjectPaths, ref: FunctionRef): string {
+    return join(paths.buildDir, `${ref.id}.cjs`);
+}

@@ -1,8 +1,6 @@
 /** `.nango/nango.json` from function summaries (reference §4), in a stable order. */
 import { ON_EVENT_NAMES, type FunctionSummary, type Manifest, type ManifestIntegration, type OnEventName } from './types.js';
 
-export const MANIFEST_PATH = '.nango/nango.json';
-
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**

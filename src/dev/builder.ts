@@ -13,12 +13,11 @@ import {
     analyzeBundle,
     bundleAllThatBuild,
     bundleAndAnalyze,
-    bundlePathOf,
     compileProject,
     loadEntries,
-    type AnalyzedFunction,
-    type ProjectPaths
+    type AnalyzedFunction
 } from '../compiler/compile.js';
+import { bundlePathOf, type ProjectPaths } from '../compiler/layout.js';
 import type { CompileDiagnostic, FunctionSummary } from '../compiler/types.js';
 import { validateProject } from '../compiler/validate.js';
 import { FerryError } from '../errors.js';

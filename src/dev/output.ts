@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { bundlePathOf, type ProjectPaths } from '../compiler/compile.js';
+import { bundlePathOf, type ProjectPaths } from '../compiler/layout.js';
 import { buildManifest } from '../compiler/manifest.js';
 import type { FunctionSummary, Manifest } from '../compiler/types.js';
 import type { FunctionRef } from '../project/types.js';
