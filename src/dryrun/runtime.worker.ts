@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { requirePlatformModule } from '../compiler/evaluate.js';
 import { useCodeCacheDir } from '../compiler/vendored-zod.js';
-import { lockDownProcess } from './lockdown.js';
+import { lockDown } from './lockdown.js';
 import type { WorkerHost } from './nango-object.js';
 import type { JobOutcome, MainMessage, WorkerData, WorkerMessage } from './protocol.js';
 import { executeJob } from './worker-runtime.js';
@@ -15,13 +15,14 @@ import { executeJob } from './worker-runtime.js';
 const port = parentPort;
 if (!port) throw new Error('runtime.worker must run as a worker thread');
 useCodeCacheDir((workerData as WorkerData | undefined)?.codeCacheDir);
-lockDownProcess();
+lockDown();
 
 let nextId = 1;
 const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 let running: { fail(message: string): void } | undefined;
 
-const post = (message: WorkerMessage): void => port.postMessage(message);
+// Bound now: a function that patches MessagePort.prototype later must not be handed the port by our own calls.
+const post: (message: WorkerMessage) => void = port.postMessage.bind(port);
 
 function hostFor(job: number, inFlight: Set<Promise<unknown>>): WorkerHost {
     return {

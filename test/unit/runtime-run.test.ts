@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, makeTempDir } from '../support/cli.js';
 import { createSandbox, createSandboxPool, runFunction } from '../../src/dryrun/run.js';
+import { LOCKED_DOWN } from '../../src/dryrun/lockdown.js';
 import type { ProviderDefaults, RecordEvent, RunEvent, RunOptions } from '../../src/dryrun/types.js';
 import { bundleProject, connection, fakeClock, fakeTransport, json, type Bundle } from './runtime-support.js';
 
@@ -106,15 +107,25 @@ export default createAction({ description: 'reads env', input: z.void(), output:
     const HostFunction = (nango as any).constructor.constructor;
     const hostProcess = HostFunction('return process')();
     if (typeof hostProcess.pid !== 'number' || hostProcess === process) throw new Error('not the worker process');
-    const names = ['getBuiltinModule', 'binding', '_linkedBinding', 'dlopen', 'loadEnvFile', 'report', '_getActiveHandles', '_getActiveRequests', 'kill', 'execve'];
-    const hostCapabilities = names.filter((name) => hostProcess[name] !== undefined);
+    const hostGlobal = HostFunction('return globalThis')();
+    const hostCapabilities = [
+        ...${JSON.stringify(LOCKED_DOWN.process)}.filter((name) => hostProcess[name] !== undefined),
+        ...${JSON.stringify(LOCKED_DOWN.globals)}.filter((name) => hostGlobal[name] !== undefined)
+    ];
+    // Patching the realm's MessagePort must not hand the function Ferry's own port.
+    const HostMessagePort = hostGlobal.MessagePort;
+    const originalPost = HostMessagePort.prototype.postMessage;
+    let portCaptured = false;
+    HostMessagePort.prototype.postMessage = function (this: unknown, ...args: unknown[]) { portCaptured = true; return originalPost.apply(this, args); };
+    await nango.log('probe');
+    HostMessagePort.prototype.postMessage = originalPost;
     let hostImport = 'loaded';
     try { await HostFunction('return import("node:fs")')(); } catch (e: any) { hostImport = e.code ?? e.message; }
     let ownImport = 'loaded';
     try { await (Function('return import("node:fs")') as any)(); } catch (e: any) { ownImport = e.code ?? e.message; }
     let overwrite = 'kept out';
     try { hostProcess.getBuiltinModule = () => 'fs'; if (hostProcess.getBuiltinModule) overwrite = 'replaced'; } catch { overwrite = 'kept out'; }
-    return { keys: Object.keys(process.env), secret: process.env.FERRY_RUNTIME_TEST_SECRET ?? null, escaped: escaped ?? null, hostEnv: Object.keys(hostEnv), fs, crypto: typeof require('node:crypto').createHash, hostCapabilities, hostImport, ownImport, overwrite };
+    return { keys: Object.keys(process.env), secret: process.env.FERRY_RUNTIME_TEST_SECRET ?? null, escaped: escaped ?? null, hostEnv: Object.keys(hostEnv), fs, crypto: typeof require('node:crypto').createHash, hostCapabilities, hostImport, ownImport, overwrite, portCaptured };
 } });
 `,
     'github/actions/writes.ts': `
@@ -391,7 +402,8 @@ describe('actions', () => {
             hostCapabilities: [],
             hostImport: 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING',
             ownImport: 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING',
-            overwrite: 'kept out'
+            overwrite: 'kept out',
+            portCaptured: false
         });
     });
 
