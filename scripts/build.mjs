@@ -2,7 +2,8 @@
 // module (and its heavy dependencies) is only loaded when that command runs.
 import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -87,28 +88,38 @@ copyFileSync(join(root, 'node_modules/commander/LICENSE'), join(root, outdir, 'v
 
 // zod as one file (src/compiler/vendored-zod.ts loads it with a V8 code cache): every subpath zod
 // exports for require, behind getters so a subpath's modules run only when it is first required,
-// all sharing one copy of zod's internals as require would.
+// all sharing one copy of zod's internals as require would. The first line names the content's
+// hash: the code cache is kept per content, whatever path Ferry is installed at.
 const zodPackage = JSON.parse(readFileSync(join(root, 'node_modules/zod/package.json'), 'utf8'));
 const zodSubpaths = Object.entries(zodPackage.exports)
     .filter(([subpath, target]) => subpath !== './package.json' && !subpath.includes('*') && typeof target === 'object' && target.require)
-    .map(([subpath]) => (subpath === '.' ? 'zod' : `zod/${subpath.slice(2)}`));
-await build({
+    .map(([subpath, target]) => [subpath === '.' ? 'zod' : `zod/${subpath.slice(2)}`, subpath === '.' ? 'zod' : `zod/${subpath.slice(2)}`]);
+// The one wildcard export: each locale, as `zod/v4/locales/en.js` (what TypeScript users write) and `.cjs`.
+for (const file of readdirSync(join(root, 'node_modules/zod/v4/locales')).filter((name) => name.endsWith('.cjs') && name !== 'index.cjs')) {
+    const base = `zod/v4/locales/${file.slice(0, -'.cjs'.length)}`;
+    zodSubpaths.push([`${base}.cjs`, `${base}.cjs`], [`${base}.js`, `${base}.cjs`]);
+}
+const zodBuild = await build({
     absWorkingDir: root,
     stdin: {
-        contents: `module.exports = {\n${zodSubpaths.map((s) => `    get ${JSON.stringify(s)}() { return require(${JSON.stringify(s)}); }`).join(',\n')}\n};\n`,
+        contents: `module.exports = {\n${zodSubpaths.map(([specifier, file]) => `    get ${JSON.stringify(specifier)}() { return require(${JSON.stringify(file)}); }`).join(',\n')}\n};\n`,
         resolveDir: root,
         sourcefile: 'vendored-zod-entry.cjs',
         loader: 'js'
     },
     outfile: join(outdir, 'vendor/zod.cjs'),
+    write: false,
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20.18',
     minifyWhitespace: true,
-    banner: { js: `// zod ${zodPackage.version}, bundled by Ferry's build; its licence is in zod.LICENSE beside this file.` },
     logLevel: 'warning'
 });
+const zodCode = zodBuild.outputFiles[0].text;
+const zodHash = createHash('sha256').update(zodCode).digest('hex').slice(0, 20);
+mkdirSync(join(root, outdir, 'vendor'), { recursive: true });
+writeFileSync(join(root, outdir, 'vendor/zod.cjs'), `// zod ${zodPackage.version} ${zodHash}, bundled by Ferry's build; its licence is in zod.LICENSE beside this file.\n${zodCode}`);
 copyFileSync(join(root, 'node_modules/zod/LICENSE'), join(root, outdir, 'vendor/zod.LICENSE'));
 
 // Declarations for the SDK, so projects get complete types from `ferry` (and `nango`).

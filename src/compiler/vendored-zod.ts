@@ -8,8 +8,7 @@
  * from its sources, an unwritable folder, a cache from another Node) falls back to what works:
  * compiling without a cache, or Node's own require.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -74,16 +73,17 @@ export function vendoredZod(): ZodModules | undefined {
 /** Loads a zod bundle, with its code cache in cacheDir; undefined when the bundle cannot be loaded. */
 export function loadVendoredZod(file: string, cacheDir: string | undefined): VendoredLoad | undefined {
     let source: string;
-    let cacheFile: string | undefined;
     try {
         source = readFileSync(file, 'utf8');
-        if (cacheDir) cacheFile = join(cacheDir, `zod-${cacheKey(file)}.v8cache`);
     } catch {
         return undefined;
     }
+    // The build names the content's hash on the first line; a bundle without one gets no cache.
+    const contentHash = /^\/\/ zod \S+ ([0-9a-f]{12,})\b/.exec(source)?.[1];
+    const cache = cacheDir && contentHash ? { dir: cacheDir, ...cacheNames(contentHash) } : undefined;
     let cachedData: Buffer | undefined;
     try {
-        if (cacheFile) cachedData = readFileSync(cacheFile);
+        if (cache) cachedData = readFileSync(join(cache.dir, cache.file));
     } catch {
         // No cache yet: this load writes it.
     }
@@ -96,16 +96,30 @@ export function loadVendoredZod(file: string, cacheDir: string | undefined): Ven
         // Run zod's start-up first (its modules are evaluated on first use): the cache then holds
         // the compiled code of everything a load runs, not just the outer wrapper.
         void modules['zod'];
-        return { modules, cache: cacheFile && writeAtomically(cacheFile, script.createCachedData()) ? 'written' : 'off' };
+        if (!cache || !writeAtomically(join(cache.dir, cache.file), script.createCachedData())) return { modules, cache: 'off' };
+        removeStale(cache.dir, cache.file, cache.sameNode);
+        return { modules, cache: 'written' };
     } catch {
         return undefined;
     }
 }
 
-/** Names the cache after the bundle (path, size, time) and the Node that compiled it. */
-function cacheKey(file: string): string {
-    const { size, mtimeMs } = statSync(file);
-    return createHash('sha256').update(`${file}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`).digest('hex').slice(0, 20);
+/** One cache per bundle content and Node (V8 rejects another's); `sameNode` matches this Node's others. */
+function cacheNames(contentHash: string): { file: string; sameNode: RegExp } {
+    const node = `${process.version}-${process.arch}`;
+    const escaped = node.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return { file: `zod-${contentHash}-${node}.v8cache`, sameNode: new RegExp(`^zod-[0-9a-f]+-${escaped}\\.v8cache$`) };
+}
+
+/** A new bundle's cache replaces the one of the bundle before it (another Ferry, another build) on this Node. */
+function removeStale(dir: string, keep: string, sameNode: RegExp): void {
+    try {
+        for (const name of readdirSync(dir)) {
+            if (name !== keep && sameNode.test(name)) rmSync(join(dir, name), { force: true });
+        }
+    } catch {
+        // Left for the next write to try again.
+    }
 }
 
 function writeAtomically(target: string, data: Buffer): boolean {

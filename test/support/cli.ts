@@ -27,6 +27,8 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
         PATH: process.env['PATH'],
         HOME: process.env['HOME'],
         TMPDIR: process.env['TMPDIR'],
+        // Ferry's per-user cache goes to the temporary folder, not the developer's home.
+        FERRY_CACHE_DIR: join(tmpdir(), 'ferry-test-user-cache'),
         NO_COLOR: '1',
         CI: 'true'
     };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -43,7 +43,10 @@ console.log(JSON.stringify({ cache: loaded?.cache, parsed: loaded?.modules.zod.o
         const loaded = loadVendoredZod(BUNDLE, undefined);
         expect(loaded?.cache).toBe('off');
         const modules = loaded!.modules as ZodModules;
-        expect(Object.keys(modules)).toEqual(expect.arrayContaining(['zod', 'zod/v4', 'zod/mini', 'zod/v4/core', 'zod/v3']));
+        expect(Object.keys(modules)).toEqual(expect.arrayContaining(['zod', 'zod/v4', 'zod/mini', 'zod/v4/core', 'zod/v3', 'zod/v4/locales/en.js', 'zod/v4/locales/en.cjs']));
+        // A locale from the wildcard export is the same copy's too.
+        expect(modules['zod/v4/locales/en.js']).toBe((modules['zod/v4/locales'] as { en: unknown }).en);
+        expect(modules['zod/v4/locales/en.cjs']).toBe(modules['zod/v4/locales/en.js']);
         const z = modules['zod'] as Z;
         const v4 = modules['zod/v4'] as Z;
         expect(z.object({ id: z.string() }).parse({ id: 'a' })).toEqual({ id: 'a' });
@@ -71,6 +74,28 @@ console.log(JSON.stringify({ cache: loaded?.cache, parsed: loaded?.modules.zod.o
         writeFileSync(join(cacheDir, name!), 'not a code cache');
         expect(loadInNewProcess(cacheDir)).toEqual({ cache: 'written', parsed: { id: 'a' } });
         expect(loadInNewProcess(cacheDir)).toEqual({ cache: 'used', parsed: { id: 'a' } });
+    });
+
+    it('replaces the cache of an older bundle on this Node and keeps those of other Nodes', () => {
+        const cacheDir = join(dir, 'cache');
+        mkdirSync(cacheDir);
+        const older = `zod-0123456789abcdef0123-${process.version}-${process.arch}.v8cache`;
+        const otherNode = `zod-0123456789abcdef0123-v0.0.1-${process.arch}.v8cache`;
+        for (const name of [older, otherNode, 'notes.txt']) writeFileSync(join(cacheDir, name), 'x');
+        expect(loadInNewProcess(cacheDir).cache).toBe('written');
+        const files = readdirSync(cacheDir);
+        expect(files).not.toContain(older);
+        expect(files).toEqual(expect.arrayContaining([otherNode, 'notes.txt']));
+        expect(cacheFiles(cacheDir)).toHaveLength(2);
+    });
+
+    it('keeps no cache for a bundle that does not name its content', () => {
+        const unnamed = join(dir, 'zod.cjs');
+        writeFileSync(unnamed, readFileSync(BUNDLE, 'utf8').replace(/^\/\/ zod .*\n/, ''));
+        const loaded = loadVendoredZod(unnamed, join(dir, 'cache'));
+        expect(loaded?.cache).toBe('off');
+        expect((loaded!.modules['zod'] as Z).number().parse(1)).toBe(1);
+        expect(existsSync(join(dir, 'cache'))).toBe(false);
     });
 
     it('loads without a cache when its folder cannot be written', () => {
