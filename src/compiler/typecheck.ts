@@ -20,7 +20,8 @@ import type { CompileDiagnostic } from './types.js';
 /** The strict options of a Nango project's tsconfig (reference §1), used when the project has none. */
 export const DEFAULT_COMPILER_OPTIONS = {
     target: 'es2022',
-    lib: ['es2022'],
+    // As in the scaffold's tsconfig: `dom` types the globals functions get (console, URL, crypto).
+    lib: ['es2023', 'dom'],
     module: 'node16',
     moduleResolution: 'node16',
     strict: true,
@@ -212,7 +213,7 @@ function withPlatformModuleHint(code: string, message: string): string {
     const instead = module.endsWith('crypto') ? 'the global `crypto` (randomUUID, getRandomValues, subtle)' : 'the global `URL` and `URLSearchParams`';
     return (
         `'${module}' is provided at run time, but this project has no types for it: use ${instead}, which need no import, ` +
-        'or run `npm i -D @types/node` and add "node" to "types" in tsconfig.json (Node globals such as `process` then type-check too, though functions cannot use them)'
+        'or run `npm i -D @types/node` (and add "node" to "types" in tsconfig.json when it lists types; Node globals such as `process` then type-check too, though functions cannot use them)'
     );
 }
 

@@ -309,6 +309,19 @@ describe('ferry compile', () => {
         expect(broken.json.errors.some((e) => e.code.startsWith('TS') && e.file?.endsWith('github/syncs/issues.ts') === true)).toBe(true);
     });
 
+    it('without a tsconfig, type-checks the globals functions get (console, URL, crypto) and no Node globals', async () => {
+        const dir = join(base, 'no-tsconfig-globals');
+        const helpers = `export const newId = (): string => crypto.randomUUID();\nexport const hostOf = (url: string): string => new URL(url).host;\nexport const note = (text: string): void => console.log(text);\n${HELPERS}`;
+        await writeProject(dir, { ...PROJECT, 'github/helpers.ts': helpers });
+        const clean = await compileJson(dir);
+        expect(clean.json.errors).toEqual([]);
+        expect(clean.code).toBe(0);
+        await writeFile(join(dir, 'github/helpers.ts'), `export const env = (): unknown => process.env;\n${helpers}`);
+        const nodeGlobal = await compileJson(dir);
+        expect(nodeGlobal.code).toBe(10);
+        expect(nodeGlobal.json.errors).toMatchObject([{ file: 'github/helpers.ts', line: 1, code: expect.stringMatching(/^TS/) }]);
+    });
+
     describe('bad input fails with exit 10 and leaves the previous build intact', () => {
         const cases: { name: string; typecheck?: boolean; alone?: boolean; change: Files; code: string; file: string; line?: number; message: RegExp }[] = [
             {
