@@ -52,6 +52,11 @@ export class DevBuilder {
     private readonly dirty = new Set<string>();
     /** Functions whose file index.ts imports but which is gone. */
     private missing = new Set<string>();
+    /**
+     * Functions that left index.ts but whose bundle and manifest entry a failed write left in
+     * place: written again on every rebuild until a write succeeds, as dirty functions are.
+     */
+    private readonly unwrittenRemovals = new Map<string, FunctionRef>();
     private hadErrors = false;
     private readonly output: DevOutput;
 
@@ -179,16 +184,20 @@ export class DevBuilder {
         const configChanged = absolute.some((c) => this.isConfig(c.file));
 
         const added: string[] = [];
-        const removed: FunctionRef[] = [];
+        const left: FunctionRef[] = [];
         const projectErrors: CompileDiagnostic[] = [];
         if (indexChanged) {
-            const entries = await this.reloadEntries(added, removed, projectErrors);
+            const entries = await this.reloadEntries(added, left, projectErrors);
             if (!entries) {
                 if (!mode.initial) this.emit({ event: 'rebuild-start', files: changes, functions: [] });
                 this.reportErrors('project', projectErrors, started);
                 return false;
             }
         }
+        // A function back in index.ts is written as any added one; its removal no longer applies.
+        for (const id of this.refs.keys()) this.unwrittenRemovals.delete(id);
+        for (const ref of left) this.unwrittenRemovals.set(ref.id, ref);
+        const removed = [...this.unwrittenRemovals.values()];
 
         const affected = new Set<string>(this.dirty);
         for (const id of added) affected.add(id);
@@ -202,8 +211,9 @@ export class DevBuilder {
 
         if (refs.length === 0 && added.length === 0 && removed.length === 0 && projectErrors.length === 0 && !mode.initial) {
             const durationMs = round(performance.now() - started);
-            // index.ts was read again without errors and no function is broken: the change fixed
-            // an index.ts error (a line that did not parse, an import of a bad path), the last one.
+            // index.ts was read again without errors, no function is broken and nothing waits to be
+            // written: the change fixed an index.ts error (an import that did not parse, an import
+            // of a bad path), the last one.
             if (indexChanged && this.hadErrors && this.dirty.size === 0) {
                 this.hadErrors = false;
                 this.emit({ event: 'rebuild', functions: [], added: [], removed: [], durationMs, recovered: true });
@@ -297,6 +307,7 @@ export class DevBuilder {
                     removed
                 });
                 for (const a of good) this.dirty.delete(a.result.ref.id);
+                for (const ref of removed) this.unwrittenRemovals.delete(ref.id);
             } catch (error) {
                 for (const a of good) this.dirty.add(a.result.ref.id);
                 writeError = { code: 'WRITE_FAILED', message: `could not write build/ and the manifest: ${error instanceof Error ? error.message : String(error)}` };
@@ -314,9 +325,11 @@ export class DevBuilder {
 
         const failed = projectErrors.length + bundleErrors.length + validateErrors.length + (writeError ? 1 : 0) > 0;
         const wasBroken = this.hadErrors;
-        this.hadErrors = failed || this.dirty.size > 0;
+        this.hadErrors = failed || this.dirty.size > 0 || this.unwrittenRemovals.size > 0;
         const written = writeError || !projectValid ? [] : good;
-        if (!extra.initial && (written.length > 0 || added.length > 0 || removed.length > 0)) {
+        // Only removals whose bundle is gone are reported (printed as "its bundle was deleted").
+        const gone = removed.filter((ref) => !this.unwrittenRemovals.has(ref.id));
+        if (!extra.initial && (written.length > 0 || added.length > 0 || gone.length > 0)) {
             const functions: RebuiltFunction[] = written.map(({ result, durationMs }) => ({
                 ...describeFunction(result.ref),
                 durationMs: round(durationMs),
@@ -327,7 +340,7 @@ export class DevBuilder {
                 event: 'rebuild',
                 functions,
                 added: added.filter((id) => !this.dirty.has(id)),
-                removed: removed.map((ref) => ref.id),
+                removed: gone.map((ref) => ref.id),
                 durationMs: round(performance.now() - started),
                 recovered: wasBroken && !this.hadErrors
             });

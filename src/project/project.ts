@@ -29,13 +29,6 @@ export function notAProject(cwd: string): FerryError {
     });
 }
 
-// Relative side-effect imports: `import './github/syncs/issues.js';`
-const SIDE_EFFECT_IMPORT = /^\s*import\s+['"](\.\/[^'"]+)['"]\s*;?\s*(?:\/\/.*)?$/;
-// A line that begins like one (a quote, or a path without quotes, right after `import`).
-const STARTS_SIDE_EFFECT_IMPORT = /^\s*import\s*(?:['"`]|\.{1,2}\/)/;
-// A complete side-effect import of something else (a package, a parent folder): valid, not an entry.
-const OTHER_SIDE_EFFECT_IMPORT = /^\s*import\s*(['"])[^'"]*\1\s*;?\s*(?:\/\*.*?\*\/\s*)*(?:\/\/.*)?$/;
-
 export interface IndexEntry {
     specifier: string;
     line: number;
@@ -44,37 +37,206 @@ export interface IndexEntry {
 export interface IndexScan {
     entries: IndexEntry[];
     /**
-     * Lines that start a side-effect import but are not one (`import './x` without its closing
-     * quote). TypeScript rejects them, but without the type-check nothing else reads index.ts, so
-     * they would silently register nothing.
+     * `import` keywords followed by something that is not a whole import (`import './x` without
+     * its closing quote). TypeScript rejects them, but without the type-check nothing else reads
+     * index.ts, so they would silently register nothing. `text` runs from `import` to the end of
+     * its line; `fix` says what to change.
      */
-    broken: { line: number; text: string }[];
+    broken: { line: number; text: string; fix: string }[];
 }
 
-/** The relative side-effect imports of index.ts, in order, and the lines that start one but do not parse. Comments are skipped. */
+const EXAMPLE = "import './<integration>/<syncs|actions|on-events>/<name>.js';";
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+const WORD = /[\p{ID_Continue}$\u200c\u200d\\]+/uy;
+const WORD_START = /[\p{ID_Start}$_\\]/uy;
+const NUMBER = /[\d.][\p{ID_Continue}.]*/uy;
+// Words after which `/` starts a regular expression rather than dividing.
+const BEFORE_EXPRESSION = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await', 'default', 'extends']);
+
+/**
+ * The side-effect imports of index.ts (relative ones are the functions it registers), in order,
+ * and the imports that start like one but do not parse. A small lexer over the whole file, not a
+ * line match: comments, strings and template literals (with their `${}`) are skipped, so an
+ * import may share its line with other code or comments, and text inside a string is not code.
+ */
 export function scanIndex(source: string): IndexScan {
     const scan: IndexScan = { entries: [], broken: [] };
-    let inBlockComment = false;
-    source.split(/\r?\n/).forEach((text, i) => {
-        let line = text;
-        if (inBlockComment) {
-            const end = line.indexOf('*/');
-            if (end === -1) return;
-            inBlockComment = false;
-            line = line.slice(end + 2);
+    const n = source.length;
+    const lineStarts = [0];
+    for (let at = source.indexOf('\n'); at !== -1; at = source.indexOf('\n', at + 1)) lineStarts.push(at + 1);
+    const lineOf = (pos: number): number => {
+        let low = 0;
+        let high = lineStarts.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if (lineStarts[mid]! <= pos) low = mid;
+            else high = mid - 1;
         }
-        if (/^\s*\/\*/.test(line) && !line.includes('*/')) {
-            inBlockComment = true;
-            return;
+        return low + 1;
+    };
+    const lineEnd = (pos: number): number => {
+        while (pos < n && !LINE_BREAK.test(source[pos]!)) pos++;
+        return pos;
+    };
+    const wordAt = (pos: number): string | undefined => {
+        WORD_START.lastIndex = pos;
+        if (!WORD_START.test(source)) return undefined;
+        WORD.lastIndex = pos;
+        return WORD.exec(source)![0];
+    };
+    /** Past whitespace and comments; `newline` when a line break was crossed (inside a block comment too). */
+    const skipTrivia = (pos: number): { pos: number; newline: boolean } => {
+        let newline = false;
+        while (pos < n) {
+            const c = source[pos]!;
+            if (LINE_BREAK.test(c)) newline = true;
+            else if (c === '/' && source[pos + 1] === '/') {
+                pos = lineEnd(pos);
+                continue;
+            } else if (c === '/' && source[pos + 1] === '*') {
+                const close = source.indexOf('*/', pos + 2);
+                const end = close === -1 ? n : close + 2;
+                if (LINE_BREAK.test(source.slice(pos, end))) newline = true;
+                pos = end;
+                continue;
+            } else if (!/\s/.test(c)) break;
+            pos++;
         }
-        const match = SIDE_EFFECT_IMPORT.exec(line);
-        if (match) scan.entries.push({ specifier: match[1]!, line: i + 1 });
-        else if (STARTS_SIDE_EFFECT_IMPORT.test(line) && !OTHER_SIDE_EFFECT_IMPORT.test(line)) scan.broken.push({ line: i + 1, text: line.trim() });
-    });
+        return { pos, newline };
+    };
+    /** A '…' or "…" string from its opening quote: where it ends, and whether its quote closes before the line does. */
+    const skipString = (pos: number): { end: number; closed: boolean } => {
+        const quote = source[pos];
+        for (let j = pos + 1; j < n; j++) {
+            const c = source[j]!;
+            if (c === '\\') j += source.startsWith('\r\n', j + 1) ? 2 : 1;
+            else if (c === quote) return { end: j + 1, closed: true };
+            else if (c === '\n' || c === '\r') return { end: j, closed: false };
+        }
+        return { end: n, closed: false };
+    };
+
+    // What came last, to tell `x.import` from the keyword and a regular expression from a division.
+    let last: 'expression-start' | 'dot' | 'value' = 'expression-start';
+    // One per open `{`: true when it is a template's `${`, whose `}` resumes the template.
+    const braces: boolean[] = [];
+    /** The rest of a template literal from `pos`, up to its closing backtick or its next `${`. */
+    const skipTemplate = (pos: number): number => {
+        for (let j = pos; j < n; j++) {
+            const c = source[j]!;
+            if (c === '\\') j++;
+            else if (c === '`') {
+                last = 'value';
+                return j + 1;
+            } else if (c === '$' && source[j + 1] === '{') {
+                braces.push(true);
+                last = 'expression-start';
+                return j + 2;
+            }
+        }
+        return n;
+    };
+    /** A regular expression from its `/`: where it ends, or undefined when the line ends first (then it was a division). */
+    const skipRegex = (pos: number): number | undefined => {
+        let inClass = false;
+        for (let j = pos + 1; j < n; j++) {
+            const c = source[j]!;
+            if (LINE_BREAK.test(c)) return undefined;
+            if (c === '\\') j++;
+            else if (c === '[') inClass = true;
+            else if (c === ']') inClass = false;
+            else if (c === '/' && !inClass) return j + 1 + (wordAt(j + 1)?.length ?? 0);
+        }
+        return undefined;
+    };
+    /** After the `import` keyword ending at `pos`: records a side-effect import, or a broken one. Returns where to go on. */
+    const readImport = (start: number, pos: number): number => {
+        const next = skipTrivia(pos).pos;
+        const c = source[next];
+        const broken = (fix: string): void => {
+            const text = source.slice(start, lineEnd(next)).replace(/\s+/g, ' ').trim();
+            scan.broken.push({ line: lineOf(start), text, fix });
+        };
+        if (c === "'" || c === '"') {
+            const string = skipString(next);
+            last = 'value';
+            if (!string.closed) {
+                broken(`close the quote, e.g. ${EXAMPLE}`);
+                return string.end;
+            }
+            // What may follow on the same line: `;`, a comment, an import attribute; anything else does not parse.
+            const after = skipTrivia(string.end);
+            const word = wordAt(after.pos);
+            if (after.newline || after.pos >= n || source[after.pos] === ';' || word === 'with' || word === 'assert') {
+                const specifier = source.slice(next + 1, string.end - 1);
+                if (specifier.startsWith('./') && specifier.length > 2) scan.entries.push({ specifier, line: lineOf(start) });
+            } else broken(`end the line after the quoted path, e.g. ${EXAMPLE}`);
+            return string.end;
+        }
+        if (c === '`') {
+            broken(`quote the path with ' instead of a backtick, e.g. ${EXAMPLE}`);
+            return next;
+        }
+        if (source.startsWith('./', next) || source.startsWith('../', next)) {
+            broken(`quote the path, e.g. ${EXAMPLE}`);
+            return lineEnd(next);
+        }
+        // `import x from`, `import {`, `import type`, `import * as`, `import(`, `import.meta`: not a side-effect import.
+        last = 'value';
+        return pos;
+    };
+
+    let i = source.startsWith('#!') ? lineEnd(0) : 0;
+    while (i < n) {
+        const c = source[i]!;
+        const d = source[i + 1];
+        if (/\s/.test(c) || (c === '/' && (d === '/' || d === '*'))) {
+            i = skipTrivia(i).pos;
+        } else if (c === "'" || c === '"') {
+            i = skipString(i).end;
+            last = 'value';
+        } else if (c === '`') {
+            i = skipTemplate(i + 1);
+        } else if (c === '{') {
+            braces.push(false);
+            last = 'expression-start';
+            i++;
+        } else if (c === '}') {
+            if (braces.pop()) i = skipTemplate(i + 1);
+            else {
+                // Mostly the end of a block at the top level, where a statement (maybe a regex) may follow.
+                last = 'expression-start';
+                i++;
+            }
+        } else if (c === '/') {
+            const end: number | undefined = last === 'expression-start' ? skipRegex(i) : undefined;
+            last = end === undefined ? 'expression-start' : 'value';
+            i = end ?? i + 1;
+        } else if (/[\d.]/.test(c) && (c !== '.' || /\d/.test(d ?? ''))) {
+            NUMBER.lastIndex = i;
+            i += NUMBER.exec(source)![0].length;
+            last = 'value';
+        } else if (c === '.') {
+            const spread = source.startsWith('...', i);
+            last = spread ? 'expression-start' : 'dot';
+            i += spread ? 3 : 1;
+        } else {
+            const word = wordAt(i);
+            if (word === undefined) {
+                last = c === ')' || c === ']' ? 'value' : 'expression-start';
+                i++;
+            } else if (word === 'import' && last !== 'dot') {
+                i = readImport(i, i + word.length);
+            } else {
+                last = BEFORE_EXPRESSION.has(word) ? 'expression-start' : 'value';
+                i += word.length;
+            }
+        }
+    }
     return scan;
 }
 
-/** The relative side-effect imports of index.ts, in order. Comments are skipped. */
+/** The relative side-effect imports of index.ts, in order: the functions it registers. */
 export function parseIndexImports(source: string): IndexEntry[] {
     return scanIndex(source).entries;
 }
@@ -123,13 +285,9 @@ export async function loadProject(cwd: string): Promise<LoadedProject> {
     const entries: FunctionRef[] = [];
     const problems: ProjectProblem[] = [];
     const scan = scanIndex(source);
-    for (const { line, text } of scan.broken) {
-        problems.push({
-            file: indexFile,
-            line,
-            code: 'ENTRY_SYNTAX',
-            message: `index.ts:${line} does not parse (${clip(text)}): write it as import './<integration>/<syncs|actions|on-events>/<name>.js'; or remove the line`
-        });
+    for (const { line, text, fix } of scan.broken) {
+        // The diagnostic carries index.ts:line already.
+        problems.push({ file: indexFile, line, code: 'ENTRY_SYNTAX', message: `this import does not parse (${clip(text)}): ${fix}` });
     }
     for (const { specifier, line } of scan.entries) {
         const relPath = specifierToRelPath(specifier);
@@ -158,7 +316,7 @@ export async function loadProject(cwd: string): Promise<LoadedProject> {
     return { root, indexFile, entries, problems };
 }
 
-/** A line as quoted in a message: short enough to keep the message on one line. */
+/** Code as quoted in a message: short enough to keep the message on one line. */
 function clip(text: string): string {
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,4 +1,5 @@
 /** The result of a test run and its rendering for people. `--json` prints TestReport as is. */
+import { formatDuration } from '../util/duration.js';
 import type { TestFailure } from './compare.js';
 
 export interface TestCaseResult {
@@ -37,10 +38,6 @@ export function formatFailure(failure: TestFailure): string {
         .slice(0, 8)
         .map((line) => `  ${line.trim()}`);
     return [failure.message, ...frames].join('\n');
-}
-
-export function formatDuration(ms: number): string {
-    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
 /** `✓ github/issues 12 ms`, and for a failure its fixture and every difference below it. */

@@ -40,11 +40,15 @@ const PARTS: readonly [string, number][] = [
 
 /**
  * '850 ms', '1.23 s', '12.5 s' under a minute; from a minute on, whole seconds in the largest units,
- * without zero parts: '2m 5s', '1h 30m', '40d', '1d 1s'.
+ * without zero parts: '2m 5s', '1h 30m', '40d', '1d 1s'. Each unit is chosen after rounding to
+ * its precision, so 999.6 ms is '1.00 s' and 59 960 ms is '1m', never '1000 ms' or '60.0 s'.
  */
 export function formatDuration(ms: number): string {
-    if (ms < 1000) return `${Math.round(ms)} ms`;
-    if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+    if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+    const hundredths = Math.round(ms / 10);
+    if (hundredths < 1000) return `${(hundredths / 100).toFixed(2)} s`;
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`;
     let rest = Math.round(ms / 1000) * 1000;
     const parts: string[] = [];
     for (const [unit, size] of PARTS) {

@@ -1,7 +1,7 @@
 /**
  * `ferry dev --json` on a small project, driven like a developer would: edits, a syntax error, a
  * type error, fixes, a function added with `ferry generate` and one removed, a deleted file, renamed
- * files, an index.ts line that does not parse, then SIGTERM. One dev process serves the whole file
+ * files, an index.ts import that does not parse, a removal whose write failed, then SIGTERM. One dev process serves the whole file
  * (the steps run in order and build on each other).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -352,7 +352,7 @@ describe('ferry dev', () => {
                 file: file('index.ts'),
                 line: 3,
                 code: 'ENTRY_SYNTAX',
-                message: "index.ts:3 does not parse (import './github/syncs/half): write it as import './<integration>/<syncs|actions|on-events>/<name>.js'; or remove the line"
+                message: "this import does not parse (import './github/syncs/half): close the quote, e.g. import './<integration>/<syncs|actions|on-events>/<name>.js';"
             })
         ]);
         expect(dev.events.slice(from).map((e) => e.event)).not.toContain('unchanged');
@@ -360,13 +360,40 @@ describe('ferry dev', () => {
         // compile, even without its type-check, fails on the same line as every index.ts problem does.
         const compiled = await runFerry(['compile', '--no-typecheck'], { cwd: dir });
         expect(compiled.code).toBe(10);
-        expect(compiled.stderr).toContain("error index.ts:3:1  index.ts:3 does not parse (import './github/syncs/half)");
+        expect(compiled.stderr).toContain("error index.ts:3:1  this import does not parse (import './github/syncs/half): close the quote");
         expect(compiled.stderr).toContain('compile failed with 1 error');
 
         from = dev.mark();
         await writeFile(file('index.ts'), index);
         const recovered = await dev.waitFor((e) => e.event === 'rebuild' || e.event === 'unchanged' || e.event === 'error', from);
         expect(recovered).toMatchObject({ event: 'rebuild', functions: [], added: [], removed: [], recovered: true });
+    });
+
+    it('deletes the bundle of a function removed while the write failed once the write succeeds, before reporting recovery', async () => {
+        const manifestFile = file('.nango/nango.json');
+        const stale = readFileSync(manifestFile, 'utf8');
+        expect(existsSync(bundle('github_actions_close-issue'))).toBe(true);
+        // The manifest's path is a folder for one step: the write fails even for root, whom chmod does not stop.
+        await rm(manifestFile);
+        await mkdir(join(manifestFile, 'blocked'), { recursive: true });
+        let from = dev.mark();
+        await writeFile(file('index.ts'), "import './github/syncs/tickets.js';\n");
+        const failed = await dev.waitFor((e) => e.event === 'error', from);
+        expect(failed).toMatchObject({ phase: 'write', errors: [expect.objectContaining({ code: 'WRITE_FAILED' })] });
+        expect(existsSync(bundle('github_actions_close-issue'))).toBe(true);
+        // Nothing claims the bundle was deleted.
+        expect(dev.events.slice(from).filter((e) => e.event === 'rebuild')).toEqual([]);
+
+        // The folder goes and the manifest is as the failed write left it; then index.ts is saved again.
+        await rm(manifestFile, { recursive: true });
+        await writeFile(manifestFile, stale);
+        from = dev.mark();
+        await writeFile(file('index.ts'), "import './github/syncs/tickets.js';\n// close-issue is gone\n");
+        const written = await dev.waitFor((e) => e.event === 'rebuild' || e.event === 'unchanged' || e.event === 'error', from);
+        expect(written).toMatchObject({ event: 'rebuild', functions: [], added: [], removed: ['github_actions_close-issue'], recovered: true });
+        expect(existsSync(bundle('github_actions_close-issue'))).toBe(false);
+        expect((await manifest())[0].actions).toEqual([]);
+        expect((await manifest())[0].syncs.map((sync: any) => sync.name)).toEqual(['tickets']);
     });
 
     it('ends on SIGTERM with exit 0, a stop event and no child process left', async () => {
@@ -422,7 +449,7 @@ describe('ferry dev without --json', () => {
                 const index = "import './github/actions/create-issue.js';\n";
                 let at = dev.stderr.length;
                 await writeFile(join(dir, 'index.ts'), `${index}import './github/actions/open-issue`);
-                await dev.waitForText(/✗ index\.ts has problems \(1 error\); the previous bundles are kept\n {2}index\.ts:2:1 {2}index\.ts:2 does not parse \(import '\.\/github\/actions\/open-issue\): .* \(ENTRY_SYNTAX\)\n/, at);
+                await dev.waitForText(/✗ index\.ts has problems \(1 error\); the previous bundles are kept\n {2}index\.ts:2:1 {2}this import does not parse \(import '\.\/github\/actions\/open-issue\): close the quote, .* \(ENTRY_SYNTAX\)\n/, at);
                 at = dev.stderr.length;
                 await writeFile(join(dir, 'index.ts'), index);
                 await dev.waitForText(/✓ all errors fixed, nothing to rebuild\n/, at);

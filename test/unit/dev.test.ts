@@ -173,7 +173,7 @@ describe('background type-check', () => {
 });
 
 describe('scanIndex (what a dev rebuild and compile read of index.ts)', () => {
-    it('returns the entries, and the lines that start a side-effect import but do not parse', () => {
+    it('returns the entries, and the imports that start like a side-effect import but do not parse', () => {
         const source = [
             "import './github/syncs/issues.js';",
             "import './github/actions/half",
@@ -197,9 +197,9 @@ describe('scanIndex (what a dev rebuild and compile read of index.ts)', () => {
                 { specifier: './github/actions/close.js', line: 14 }
             ],
             broken: [
-                { line: 2, text: "import './github/actions/half" },
-                { line: 5, text: 'import ./github/syncs/unquoted.js;' },
-                { line: 15, text: "import './github/syncs/tail.js' and more" }
+                { line: 2, text: "import './github/actions/half", fix: expect.stringMatching(/^close the quote, e\.g\. import '/) },
+                { line: 5, text: 'import ./github/syncs/unquoted.js;', fix: expect.stringMatching(/^quote the path, e\.g\. import '/) },
+                { line: 15, text: "import './github/syncs/tail.js' and more", fix: expect.stringMatching(/^end the line after the quoted path, e\.g\. import '/) }
             ]
         });
     });

@@ -9,6 +9,16 @@ describe('formatDuration', () => {
         expect(formatDuration(29_000)).toBe('29.0 s');
     });
 
+    it('rounds before it picks the unit, so a value never reads as the next unit written in this one', () => {
+        expect(formatDuration(999.4)).toBe('999 ms');
+        expect(formatDuration(999.6)).toBe('1.00 s');
+        expect(formatDuration(9994)).toBe('9.99 s');
+        expect(formatDuration(9996)).toBe('10.0 s');
+        expect(formatDuration(59_949)).toBe('59.9 s');
+        expect(formatDuration(59_960)).toBe('1m');
+        expect(formatDuration(3_599_600)).toBe('1h');
+    });
+
     it('writes a minute and more in days, hours, minutes and seconds, leaving out zero parts', () => {
         expect(formatDuration(60_000)).toBe('1m');
         expect(formatDuration(125_000)).toBe('2m 5s');

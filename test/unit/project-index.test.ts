@@ -1,0 +1,129 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadProject, parseIndexImports, scanIndex } from '../../src/project/project.js';
+import { makeTempDir } from '../support/cli.js';
+
+const A = './github/syncs/a.js';
+
+describe('scanIndex: imports that share their line with other code or comments', () => {
+    it.each([
+        ["import './github/syncs/a.js'; /* note */", 'a block comment after it'],
+        ["import'./github/syncs/a.js';", 'no space after import'],
+        ["/* a */ import './github/syncs/a.js';", 'a block comment before it'],
+        ["import /* the sync */ './github/syncs/a.js' // trailing", 'comments between and after'],
+        ["import './github/syncs/a.js'; export {};", 'more code after the semicolon'],
+        ["import './github/syncs/a.js' with { type: 'js' };", 'an import attribute'],
+        ["import\n    './github/syncs/a.js';", 'the path on the next line']
+    ])('%s (%s)', (source) => {
+        expect(scanIndex(source)).toEqual({ entries: [{ specifier: A, line: 1 }], broken: [] });
+    });
+
+    it('finds every import on a line, each with its line', () => {
+        const source = "// two per line\nimport './a.js'; import './b.js';\nimport \"./c.js\"\nimport './d.js'";
+        expect(scanIndex(source)).toEqual({
+            entries: [
+                { specifier: './a.js', line: 2 },
+                { specifier: './b.js', line: 2 },
+                { specifier: './c.js', line: 3 },
+                { specifier: './d.js', line: 4 }
+            ],
+            broken: []
+        });
+    });
+
+    it('counts lines across CRLF breaks, multi-line comments and templates', () => {
+        const source = ['/* one', " * import './no.js'", ' */', 'const t = `', "${'}'} import './no.js'", '`;', "import './yes.js';"].join('\r\n');
+        expect(scanIndex(source)).toEqual({ entries: [{ specifier: './yes.js', line: 7 }], broken: [] });
+    });
+});
+
+describe('scanIndex: text that only looks like an import', () => {
+    it('skips comments, strings, templates (with ${} nesting) and regular expressions', () => {
+        const source = [
+            "// import './in-a-line-comment.js';",
+            "/* import './in-a-block-comment.js'; */",
+            "const s = \"import './in-a-string.js';\";",
+            "const t = `import './x`;",
+            "const u = `${`import './nested.js'`} ${ { a: '}' }.a } import './after-braces.js'`;",
+            "const r = /import '.\\/in-a-regex.js'/;",
+            "const half = 4 / 2; import './after-a-division.js';",
+            "import './real.js';"
+        ].join('\n');
+        expect(scanIndex(source)).toEqual({
+            entries: [
+                { specifier: './after-a-division.js', line: 7 },
+                { specifier: './real.js', line: 8 }
+            ],
+            broken: []
+        });
+    });
+
+    it('ignores imports that are not side-effect imports, and properties named import', () => {
+        const source = [
+            "import x from './x.js';",
+            "import { y } from './y.js';",
+            "import type { Z } from './z.js';",
+            "import * as all from './all.js';",
+            "const lazy = import('./lazy.js');",
+            'const here = import.meta.url;',
+            "loader.import './not-a-keyword.js';",
+            "reimport './part-of-a-word.js';",
+            "const o = { import: './key.js' };"
+        ].join('\n');
+        expect(scanIndex(source)).toEqual({ entries: [], broken: [] });
+    });
+
+    it('registers only relative paths: a package or a parent folder is a valid import but not a function', () => {
+        expect(parseIndexImports("import 'dotenv/config';\nimport '../shared/setup.js';\nimport './github/syncs/a.js';")).toEqual([{ specifier: A, line: 3 }]);
+    });
+});
+
+describe('scanIndex: imports that do not parse', () => {
+    it('reports a quote not closed before the end of the line, and goes on with the next line', () => {
+        expect(scanIndex("import './x\nimport './github/syncs/a.js';")).toEqual({
+            entries: [{ specifier: A, line: 2 }],
+            broken: [{ line: 1, text: "import './x", fix: "close the quote, e.g. import './<integration>/<syncs|actions|on-events>/<name>.js';" }]
+        });
+    });
+
+    it('reports an unquoted path, a backtick path and code after the path on the same line', () => {
+        const source = ['import ./github/syncs/a.js;', 'import `./github/syncs/a.js`;', "import './github/syncs/a.js' and more", "import 'dotenv/config"].join('\n');
+        const scan = scanIndex(source);
+        expect(scan.entries).toEqual([]);
+        expect(scan.broken.map(({ line, text }) => [line, text])).toEqual([
+            [1, 'import ./github/syncs/a.js;'],
+            [2, 'import `./github/syncs/a.js`;'],
+            [3, "import './github/syncs/a.js' and more"],
+            [4, "import 'dotenv/config"]
+        ]);
+        expect(scan.broken.map(({ fix }) => fix.split(',')[0])).toEqual([
+            'quote the path',
+            "quote the path with ' instead of a backtick",
+            'end the line after the quoted path',
+            'close the quote'
+        ]);
+    });
+
+    it('is a project error whose message names the import once and leaves the location to the diagnostic', async () => {
+        const { dir, cleanup } = await makeTempDir('ferry-index-');
+        try {
+            await mkdir(join(dir, '.nango'));
+            await mkdir(join(dir, 'github/syncs'), { recursive: true });
+            await writeFile(join(dir, 'github/syncs/a.ts'), 'export default {};\n');
+            await writeFile(join(dir, 'index.ts'), "import './github/syncs/a.js'; import './github/syncs/half\n");
+            const project = await loadProject(dir);
+            expect(project.entries.map((e) => [e.id, e.indexLine])).toEqual([['github_syncs_a', 1]]);
+            expect(project.problems).toEqual([
+                {
+                    file: join(dir, 'index.ts'),
+                    line: 1,
+                    code: 'ENTRY_SYNTAX',
+                    message: "this import does not parse (import './github/syncs/half): close the quote, e.g. import './<integration>/<syncs|actions|on-events>/<name>.js';"
+                }
+            ]);
+        } finally {
+            await cleanup();
+        }
+    });
+});
