@@ -23,6 +23,8 @@ const entryPoints = [
     'src/sdk/index.ts',
     'src/sdk/shim.ts',
     'src/sdk/test.ts',
+    // Loaded by bin/ferry.js before the CLI, to place Node's compile cache.
+    'src/util/user-cache-dir.ts',
     ...walk(join(root, 'src')).filter((f) => f.endsWith('.worker.ts')).map((f) => relative(root, f))
 ].filter((f) => existsSync(join(root, f)));
 

@@ -10,11 +10,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { isMainThread, threadId } from 'node:worker_threads';
+import { userCacheDir } from '../util/user-cache-dir.js';
 
 /** The bundle, relative to dist/. */
 export const VENDORED_ZOD_REL = join('vendor', 'zod.cjs');
@@ -26,17 +26,6 @@ export interface VendoredLoad {
     modules: ZodModules;
     /** What became of the code cache: read and accepted, written anew, or not kept (no folder, or writing failed). */
     cache: 'used' | 'written' | 'off';
-}
-
-/**
- * Where Ferry keeps what it caches for the user (not for one project): FERRY_CACHE_DIR, else the
- * platform's per-user cache folder.
- */
-export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-    if (env['FERRY_CACHE_DIR']) return env['FERRY_CACHE_DIR'];
-    if (process.platform === 'win32') return join(env['LOCALAPPDATA'] || join(homedir(), 'AppData', 'Local'), 'ferry', 'Cache');
-    if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'ferry');
-    return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'ferry');
 }
 
 // A worker thread runs with an empty process.env: its parent tells it the folder (see sandbox.ts).

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { userCacheDir } from '../compiler/vendored-zod.js';
+import { userCacheDir } from '../util/user-cache-dir.js';
 import type { CallRequest, JobNotice, JobOutcome, JobSpec, MainMessage, WorkerData, WorkerMessage } from './protocol.js';
 
 export interface JobHandlers {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import module from 'node:module';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
@@ -27,6 +29,13 @@ describe('the CLI shell', () => {
             expect(result.code).toBe(0);
             expect(result.stdout).toMatch(/^Examples:\n  ferry \w+/m);
         }
+    });
+
+    it("keeps Node's compile cache (Node 22.1 and newer) in Ferry's per-user cache folder, never the shared temporary one", async () => {
+        const cacheDir = join(dir, 'user-cache');
+        const result = await runFerry(['--version'], { cwd: dir, env: { FERRY_CACHE_DIR: cacheDir, NODE_COMPILE_CACHE: undefined } });
+        expect(result.code).toBe(0);
+        expect(existsSync(join(cacheDir, 'node-compile-cache'))).toBe(typeof module.enableCompileCache === 'function');
     });
 
     it("prints package.json's version", async () => {

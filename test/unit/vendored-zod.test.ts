@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadVendoredZod, userCacheDir, type ZodModules } from '../../src/compiler/vendored-zod.js';
+import { loadVendoredZod, type ZodModules } from '../../src/compiler/vendored-zod.js';
+import { userCacheDir } from '../../src/util/user-cache-dir.js';
 import { REPO_ROOT, makeTempDir } from '../support/cli.js';
 
 // The bundle `npm run build` writes (npm test builds first).
