@@ -35,7 +35,7 @@ describe('the CLI shell', () => {
         const cacheDir = join(dir, 'user-cache');
         const result = await runFerry(['--version'], { cwd: dir, env: { FERRY_CACHE_DIR: cacheDir, NODE_COMPILE_CACHE: undefined } });
         expect(result.code).toBe(0);
-        expect(existsSync(join(cacheDir, 'node-compile-cache'))).toBe(typeof module.enableCompileCache === 'function');
+        expect(existsSync(join(cacheDir, 'node-compile-cache'))).toBe(typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function');
     });
 
     it("prints package.json's version", async () => {
