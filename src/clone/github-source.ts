@@ -7,7 +7,7 @@ import { EnvHttpProxyAgent, request, errors as undiciErrors, type Dispatcher } f
 import { setMaxListeners } from 'node:events';
 import { FerryError, errnoCode } from '../errors.js';
 import { VERSION } from '../version.js';
-import type { RepoRef } from './spec.js';
+import { DEFAULT_TEMPLATES_REPO, type RepoRef } from './spec.js';
 import type { SourceEntry, TemplateSource } from './source.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
@@ -119,6 +119,10 @@ export function openGitHubSource(options: GitHubSourceOptions): TemplateSource {
         label: `${repoName}@${ref ?? 'HEAD'}`,
         templatesDir: 'integrations',
         origin: { repo: repoName, ref: ref ?? 'HEAD' },
+        flags: [
+            ...(repoName.toLowerCase() === DEFAULT_TEMPLATES_REPO.toLowerCase() ? [] : ['--repo', repoName]),
+            ...(ref === undefined ? [] : ['--ref', ref])
+        ],
 
         async list(dir) {
             const query = ref ? `?ref=${encodeURIComponent(ref)}` : '';

@@ -32,6 +32,7 @@ export function boundedSource(source: TemplateSource, max: number): TemplateSour
         label: source.label,
         templatesDir: source.templatesDir,
         origin: source.origin,
+        flags: source.flags,
         list: (dir) => limit(() => source.list(dir)),
         read: (path) => limit(() => source.read(path)),
         explainMissingRoot: () => source.explainMissingRoot(),

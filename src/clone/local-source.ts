@@ -31,6 +31,7 @@ export function openLocalSource(folder: string, cwd: string): TemplateSource {
         label: given,
         templatesDir,
         origin: { folder: given },
+        flags: ['--from', folder],
         async list(dir) {
             try {
                 const dirents = await readdir(toFs(dir), { withFileTypes: true });

@@ -113,10 +113,26 @@ async function explainMissing(source: TemplateSource, spec: TemplateSpec): Promi
         spec,
         `no ${singular(spec.folder)} '${spec.name}' in ${spec.integration}/${spec.folder}`,
         [...elsewhere, ...near.map((n) => `${spec.integration}/${spec.folder}/${n}`)].slice(0, 3),
-        names.length > 0 && near.length === 0 && elsewhere.length === 0
-            ? `Run \`ferry clone ${spec.integration}/${spec.folder}\` to clone all ${names.length}, or pick one of: ${preview(names)}.`
-            : undefined
+        names.length > 0 && near.length === 0 && elsewhere.length === 0 ? listHint(source, spec, names) : undefined
     );
+}
+
+/** What the folder does hold, with a command that keeps the source flags the user gave. */
+function listHint(source: TemplateSource, spec: TemplateSpec & { kind: 'function' }, names: string[]): string {
+    const folder = `${spec.integration}/${spec.folder}`;
+    if (names.length === 1) {
+        return `The only ${singular(spec.folder)} there is ${names[0]}: run \`${cloneCommand(source, `${folder}/${names[0]}`)}\`.`;
+    }
+    return `Run \`${cloneCommand(source, folder)}\` to clone all ${names.length}, or pick one of: ${preview(names)}.`;
+}
+
+function cloneCommand(source: TemplateSource, template: string): string {
+    return ['ferry clone', template, ...source.flags.map(shellWord)].join(' ');
+}
+
+/** A folder given to --from may hold spaces or quotes: single-quoted, it pastes back as typed. */
+function shellWord(word: string): string {
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 function isFunctionFolder(name: string): name is FunctionFolder {

@@ -16,6 +16,8 @@ export interface TemplateSource {
     readonly templatesDir: string;
     /** Whatever a caller may want to report about where files came from (repo, ref or folder). */
     readonly origin: Record<string, string>;
+    /** The flags that pick this source again, for commands Ferry suggests: `--from <folder>`, `--repo`, `--ref`. */
+    readonly flags: readonly string[];
     /** The entries of a folder; undefined when there is no such folder. */
     list(dir: string): Promise<SourceEntry[] | undefined>;
     /** A file's bytes; undefined when there is no such file. Any other failure throws. */

@@ -5,6 +5,9 @@
 import { usageError } from '../errors.js';
 import { reservedIntegrationError, type FunctionFolder } from '../project/types.js';
 
+/** Where `ferry clone` looks without --repo or --from. */
+export const DEFAULT_TEMPLATES_REPO = 'NangoHQ/integration-templates';
+
 export const FUNCTION_FOLDERS: readonly FunctionFolder[] = ['syncs', 'actions', 'on-events'];
 
 /** Spellings users reach for, mapped to the folder name templates use. */

@@ -5,13 +5,12 @@
 import type { CliContext } from '../context.js';
 import { ExitCode, usageError } from '../errors.js';
 import { findProjectRoot } from '../project/project.js';
+import { ferryInvocation } from '../scaffold/invocation.js';
 import { applyClone, conflictError, conflictsOf, planClone, type CloneResult, type ClonePlan } from '../clone/clone.js';
 import { openLocalSource } from '../clone/local-source.js';
 import type { TemplateSource } from '../clone/source.js';
-import { parseRepo, parseTemplateSpec } from '../clone/spec.js';
+import { DEFAULT_TEMPLATES_REPO, parseRepo, parseTemplateSpec } from '../clone/spec.js';
 import { join } from 'node:path';
-
-export const DEFAULT_TEMPLATES_REPO = 'NangoHQ/integration-templates';
 
 export interface CloneCommandOptions {
     template: string;
@@ -102,6 +101,6 @@ function print(result: CloneResult, plan: ClonePlan, ctx: CliContext): void {
     ctx.out(
         written === 0
             ? 'Nothing to write: the project already has these files.'
-            : `${count(written, 'file')} written${result.skipped.length > 0 ? `, ${result.skipped.length} unchanged` : ''}. Next: ${colors.bold('ferry compile')}`
+            : `${count(written, 'file')} written${result.skipped.length > 0 ? `, ${result.skipped.length} unchanged` : ''}. Next: ${colors.bold(`${ferryInvocation(plan.root)} compile`)}`
     );
 }

@@ -2,6 +2,7 @@
 import type { CliContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { GENERATED_KINDS, generateFunction, type GenerateResult } from '../scaffold/generate.js';
+import { ferryInvocation } from '../scaffold/invocation.js';
 import type { GeneratedKind } from '../templates/function.js';
 import { didYouMean } from '../util/suggest.js';
 
@@ -43,9 +44,10 @@ function printFunction(result: GenerateResult, ctx: CliContext): void {
     ctx.out('');
     ctx.out('Next steps:');
     ctx.out(`  1. edit ${result.file}`);
-    ctx.out('  2. npx ferry compile');
+    const ferry = ferryInvocation(result.root);
+    ctx.out(`  2. ${ferry} compile`);
     const input = result.kind === 'action' ? ` --input '{"id":"1"}'` : '';
-    ctx.out(`  3. npx ferry dryrun ${result.name} <connection-id>${input}`);
+    ctx.out(`  3. ${ferry} dryrun ${result.name} <connection-id>${input}`);
 }
 
 async function runTests(options: GenerateCommandOptions, ctx: CliContext): Promise<void> {

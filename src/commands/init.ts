@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import type { CliContext } from '../context.js';
 import { initProject, type InitResult } from '../scaffold/init.js';
+import { ferryInvocation } from '../scaffold/invocation.js';
 import { EXAMPLE_DRYRUN } from '../templates/example.js';
 
 export interface InitCommandOptions {
@@ -38,12 +39,13 @@ function printSummary(result: InitResult, ctx: CliContext): void {
     if (result.installed) ctx.out(`${colors.green('✓')} Installed dependencies with ${result.packageManager}`);
 
     const where = relative(ctx.cwd, result.root) || '.';
+    const ferry = ferryInvocation(result.root, { installed: result.installed });
     const steps = [
         ...(where === '.' ? [] : [`cd ${/\s/.test(where) ? JSON.stringify(where) : where}`]),
         ...(result.installed ? [] : [result.installCommand ?? `${result.packageManager} install`]),
         'add your secret key to .env (NANGO_SECRET_KEY_DEV=...)',
-        'npx ferry compile',
-        `npx ${EXAMPLE_DRYRUN}`
+        `${ferry} compile`,
+        `${ferry} ${EXAMPLE_DRYRUN}`
     ];
     ctx.out('');
     ctx.out('Next steps:');

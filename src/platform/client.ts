@@ -12,6 +12,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { FerryError, errnoCode, type ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
+import type { KeySource } from './env.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -27,6 +28,8 @@ export interface PlatformClientOptions {
     exitCode: ExitCode;
     /** Name of the variable the key came from, for the 401 hint. */
     keyVariable?: string;
+    /** Where that variable was read, for the 401 hint. */
+    keySource?: KeySource | undefined;
     /** Longest wait for an answer's headers, then between body chunks. */
     timeoutMs?: number;
     /** Longest wait to establish a connection. */
@@ -68,6 +71,7 @@ export class PlatformClient {
     private readonly secretKey: string;
     private readonly exitCode: ExitCode;
     private readonly keyVariable: string;
+    private readonly keySource: KeySource | undefined;
     private readonly timeoutMs: number;
     private readonly connectTimeoutMs: number;
     private readonly agent: HttpAgent;
@@ -77,6 +81,7 @@ export class PlatformClient {
         this.secretKey = options.secretKey;
         this.exitCode = options.exitCode;
         this.keyVariable = options.keyVariable ?? 'NANGO_SECRET_KEY_<ENV>';
+        this.keySource = options.keySource;
         this.timeoutMs = options.timeoutMs ?? 60_000;
         this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
         // Idle connections are dropped after 2 s, well before servers usually close them (5 s for
@@ -215,7 +220,7 @@ export class PlatformClient {
             return new FerryError({
                 code: 'PLATFORM_UNAUTHORIZED',
                 message: `The platform at ${this.host} rejected the secret key (${response.status} on ${what})${serverMessage ? `: ${serverMessage}` : ''}`,
-                hint: `Check ${this.keyVariable} in .env: it must be the secret key of this environment.`,
+                hint: rejectedKeyHint(this.keyVariable, this.keySource),
                 exitCode: this.exitCode,
                 details: { status: response.status }
             });
@@ -265,6 +270,14 @@ export class PlatformClient {
     async close(): Promise<void> {
         this.agent.destroy();
     }
+}
+
+/** Sends the user to where the key was read: a shell export hides whatever .env says. */
+function rejectedKeyHint(variable: string, source: KeySource | undefined): string {
+    const must = 'it must be the secret key of this environment.';
+    if (source?.kind === 'environment') return `${variable} is set in your shell environment (it overrides .env): check its value, ${must}`;
+    if (source?.kind === 'file') return `Check ${variable} in ${source.path}: ${must}`;
+    return `Check ${variable} (your shell environment overrides the project's .env, so look there first): ${must}`;
 }
 
 function redact(text: string | undefined, secret: string): string | undefined {

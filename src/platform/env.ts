@@ -16,7 +16,12 @@ export interface PlatformSettings {
     environment: string;
     /** Which variable the key came from, for messages (never the value). */
     keyVariable: string;
+    /** Where that variable was read, so a rejected key is looked for in the right place. */
+    keySource?: KeySource;
 }
+
+/** The process environment (a shell export, CI) overrides the project's `.env`. */
+export type KeySource = { kind: 'environment' } | { kind: 'file'; path: string };
 
 export function readDotEnv(root: string): Record<string, string> {
     const file = join(root, '.env');
@@ -37,12 +42,16 @@ export function resolvePlatformSettings(
     exitCode: ExitCode
 ): PlatformSettings {
     const fileEnv = readDotEnv(root);
-    const lookup = (name: string): string | undefined => {
-        const value = processEnv[name] ?? fileEnv[name];
-        return value === undefined || value.trim() === '' ? undefined : value.trim();
+    const dotEnvPath = join(root, '.env');
+    // A variable present in the process environment wins even when empty, as with dotenv.
+    const find = (name: string): { value: string; source: KeySource } | undefined => {
+        const fromProcess = processEnv[name];
+        if (fromProcess !== undefined) return { value: fromProcess.trim(), source: { kind: 'environment' } };
+        const fromFile = fileEnv[name];
+        return fromFile === undefined ? undefined : { value: fromFile.trim(), source: { kind: 'file', path: dotEnvPath } };
     };
     const specific = secretKeyVariable(environment);
-    const host = (lookup('NANGO_HOSTPORT') ?? DEFAULT_HOST).replace(/\/+$/, '');
+    const host = (find('NANGO_HOSTPORT')?.value || DEFAULT_HOST).replace(/\/+$/, '');
     if (!/^https?:\/\//i.test(host) || !URL.canParse(host)) {
         throw new FerryError({
             code: 'BAD_HOSTPORT',
@@ -52,13 +61,40 @@ export function resolvePlatformSettings(
         });
     }
     for (const variable of [specific, 'NANGO_SECRET_KEY']) {
-        const secretKey = lookup(variable);
-        if (secretKey) return { host, secretKey, environment, keyVariable: variable };
+        const found = find(variable);
+        if (found?.value) return { host, secretKey: found.value, environment, keyVariable: variable, keySource: found.source };
     }
-    throw new FerryError({
+    throw missingKey(specific, environment, find(specific)?.source, dotEnvPath, exitCode);
+}
+
+const WHERE_KEYS_ARE = "the platform dashboard shows it in the environment's settings";
+
+/** No usable key: says whether the variable is absent or empty, and where to fill it in. */
+function missingKey(variable: string, environment: string, emptyIn: KeySource | undefined, dotEnvPath: string, exitCode: ExitCode): FerryError {
+    const lead = `No secret key for environment '${environment}'`;
+    if (emptyIn?.kind === 'environment') {
+        return new FerryError({
+            code: 'SECRET_KEY_MISSING',
+            message: `${lead}: ${variable} is empty in your shell environment (it overrides .env)`,
+            hint: `Set it to the secret key of '${environment}' (${WHERE_KEYS_ARE}), or unset it so ${dotEnvPath} is read.`,
+            exitCode,
+            details: { variable, source: 'environment' }
+        });
+    }
+    if (emptyIn?.kind === 'file') {
+        return new FerryError({
+            code: 'SECRET_KEY_MISSING',
+            message: `${lead}: ${variable} is empty in ${emptyIn.path}`,
+            hint: `Paste the secret key of '${environment}' after ${variable}= in that file (${WHERE_KEYS_ARE}), or export ${variable}.`,
+            exitCode,
+            details: { variable, source: 'file', path: emptyIn.path }
+        });
+    }
+    return new FerryError({
         code: 'SECRET_KEY_MISSING',
-        message: `No secret key for environment '${environment}': ${specific} (or NANGO_SECRET_KEY) is not set`,
-        hint: `Add ${specific}=<your secret key> to ${join(root, '.env')} or export it.`,
-        exitCode
+        message: `${lead}: ${variable} (or NANGO_SECRET_KEY) is not set`,
+        hint: `Add ${variable}=<your secret key> to ${dotEnvPath} or export it (${WHERE_KEYS_ARE}).`,
+        exitCode,
+        details: { variable }
     });
 }

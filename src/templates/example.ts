@@ -146,5 +146,5 @@ export const EXAMPLE_FUNCTIONS: readonly TemplateFile[] = [
     { path: 'github/on-events/log-connection.ts', content: CONNECTION_CREATED_EVENT }
 ];
 
-/** How to try the example once the secret key is in .env. */
-export const EXAMPLE_DRYRUN = `ferry dryrun issues <connection-id> --metadata '{"owner":"octocat","repo":"hello-world"}'`;
+/** How to try the example once the secret key is in .env, after `ferry` or `npx ferry`. */
+export const EXAMPLE_DRYRUN = `dryrun issues <connection-id> --metadata '{"owner":"octocat","repo":"hello-world"}'`;

@@ -30,7 +30,8 @@ describe('ferry clone', () => {
         ({ dir: tmp, cleanup } = await makeTempDir('ferry-clone-e2e-'));
         github = await startFakeGitHub({
             repos: {
-                [REPO]: { main: TEMPLATE_TREE, 'v1.0.0': { 'integrations/github/actions/get-issue.ts': TEMPLATE_TREE['integrations/github/actions/get-issue.ts']! } }
+                [REPO]: { main: TEMPLATE_TREE, 'v1.0.0': { 'integrations/github/actions/get-issue.ts': TEMPLATE_TREE['integrations/github/actions/get-issue.ts']! } },
+                'acme/templates': { v2: TEMPLATE_TREE }
             }
         });
     });
@@ -82,7 +83,9 @@ describe('ferry clone', () => {
         expect(result.stdout).toContain(`Cloned github/actions/list-repos from ${REPO}@HEAD`);
         expect(result.stdout).toContain('+ github/helpers/paginate.ts');
         expect(result.stdout).toContain('Registered 1 function in index.ts: github/actions/list-repos.ts');
-        expect(result.stdout).toContain('ferry compile');
+        // No Ferry installed in the project: `npx ferry` would download another npm package.
+        expect(result.stdout).toContain('7 files written. Next: ferry compile\n');
+        expect(result.stdout).not.toContain('npx');
 
         const requests = github.requests.slice(before);
         expect(requests.length).toBeGreaterThan(0);
@@ -202,6 +205,18 @@ describe('ferry clone', () => {
         expect(integration.stderr).toContain("'github'");
     });
 
+    it('repeats --repo and --ref in the command it suggests, and counts what the folder holds', async () => {
+        const result = await clone(single, ['github/actions/zzzzzz', '--repo', 'acme/templates', '--ref', 'v2']);
+        expect(result.code).toBe(1);
+        expect(result.stderr.trim().split('\n')).toHaveLength(1);
+        expect(result.stderr).toContain(
+            'Run `ferry clone github/actions --repo acme/templates --ref v2` to clone all 2, or pick one of: get-issue, list-repos.'
+        );
+        // The default repository needs no --repo.
+        const onDefault = await clone(single, ['github/syncs/zzzzzz']);
+        expect(onDefault.stderr).toContain('The only sync there is issues: run `ferry clone github/syncs/issues`.');
+    });
+
     it('explains an unknown ref and an unknown repository', async () => {
         const ref = await clone(single, ['github/actions', '--ref', 'nope']);
         expect(ref.code).toBe(1);
@@ -276,6 +291,23 @@ describe('ferry clone', () => {
         const fromFolder = await runFerry(['clone', 'slack', '--from', join(checkout, 'integrations'), '--json'], { cwd: root, env: offline });
         expect(fromFolder.code).toBe(0);
         expect(JSON.parse(fromFolder.stdout).registered).toEqual(['slack/actions/send-message.ts']);
+
+        // A wrong name: the suggested command keeps --from, and one function is not "all 1".
+        const missing = await runFerry(['clone', 'github/syncs/nope', '--from', checkout], { cwd: root, env: offline });
+        expect(missing.code).toBe(1);
+        expect(missing.stderr.trim()).toBe(
+            `error Template 'github/syncs/nope' not found in ${checkout}: no sync 'nope' in github/syncs. The only sync there is issues: run \`ferry clone github/syncs/issues --from ${checkout}\`.`
+        );
+    });
+
+    it('suggests `npx ferry` once the project has Ferry installed', async () => {
+        const checkout = join(tmp, 'checkout');
+        const root = await makeProject();
+        await mkdir(join(root, 'node_modules/.bin'), { recursive: true });
+        await symlink(join(REPO_ROOT, 'bin/ferry.js'), join(root, 'node_modules/.bin/ferry'));
+        const result = await runFerry(['clone', 'slack', '--from', checkout], { cwd: root });
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toContain('Next: npx ferry compile\n');
     });
 
     it('refuses to run outside a project, and bad arguments, before any request', async () => {

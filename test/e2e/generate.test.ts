@@ -1,8 +1,8 @@
 /** `ferry generate`: new functions from templates, index.ts registration, and refusals that write nothing. */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, runFerry } from '../support/cli.js';
+import { FERRY_BIN, makeTempDir, runFerry } from '../support/cli.js';
 import { hashTree } from '../support/tree.js';
 import { linkSdk, typeCheck } from '../fixtures/types/sdk-project.js';
 
@@ -34,6 +34,24 @@ describe('ferry generate', () => {
         expect(source).toContain("frequency: 'every hour'");
         expect(source).toContain('PullRequest = z.object({\n    id: z.string()');
         expect(source).toContain("nango.batchSave(records, 'PullRequest')");
+        // node_modules/ferry is linked but nothing put a ferry command in node_modules/.bin: npx
+        // would download another package, so the steps say `ferry`.
+        expect(result.stdout).toContain(
+            ['Next steps:', '  1. edit github/syncs/pull-requests.ts', '  2. ferry compile', '  3. ferry dryrun pull-requests <connection-id>', ''].join('\n')
+        );
+    });
+
+    it('suggests `npx ferry` when Ferry is installed in the project or a folder above it', async () => {
+        const mono = join(tmp, 'mono');
+        const functions = join(mono, 'packages/functions');
+        await mkdir(join(functions, '.nango'), { recursive: true });
+        await writeFile(join(functions, 'index.ts'), '');
+        await mkdir(join(mono, 'node_modules/.bin'), { recursive: true });
+        await symlink(FERRY_BIN, join(mono, 'node_modules/.bin/ferry'));
+        const result = await runFerry(['generate', 'action', 'github', 'close-issue'], { cwd: functions });
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toContain(`  2. npx ferry compile\n  3. npx ferry dryrun close-issue <connection-id> --input '{"id":"1"}'\n`);
+        await rm(mono, { recursive: true });
     });
 
     it('creates an action from a subfolder of the project and reports JSON', async () => {

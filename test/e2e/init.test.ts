@@ -106,8 +106,9 @@ describe('ferry init output', () => {
         expect(result.stdout).toContain('cd "my app"');
         expect(result.stdout).toContain('npm install');
         expect(result.stdout).toContain('NANGO_SECRET_KEY_DEV');
-        expect(result.stdout).toContain('ferry compile');
-        expect(result.stdout).toContain('ferry dryrun issues <connection-id>');
+        // Not installed: `npx ferry` would download another npm package than this Ferry.
+        expect(result.stdout).toContain('  4. ferry compile\n  5. ferry dryrun issues <connection-id>');
+        expect(result.stdout).not.toContain('npx');
         expect((await readJson(join(tmp, 'my app', 'package.json'))).name).toBe('my-app');
     });
 });
@@ -206,6 +207,13 @@ describe('dependency install', () => {
         expect(JSON.parse(result.stdout)).toMatchObject({ installed: true, packageManager: 'npm' });
         expect(await calls()).toEqual([`npm ${join(tmp, 'with-npm')} install --no-audit --no-fund`]);
         expect(result.stderr).toContain('added 2 packages');
+    });
+
+    it('once installed, runs the project’s own Ferry with npx in the next steps', async () => {
+        const result = await runFerry(['init', 'installed'], { cwd: tmp, env: env() });
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toContain('  1. cd installed\n  2. add your secret key');
+        expect(result.stdout).toContain('  3. npx ferry compile\n  4. npx ferry dryrun issues <connection-id>');
     });
 
     it('uses the package manager that launched it (npm_config_user_agent)', async () => {

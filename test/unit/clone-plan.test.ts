@@ -10,7 +10,7 @@ import { makeTempDir } from '../support/cli.js';
 import { TEMPLATE_TREE, type FakeTree } from '../support/fake-github.js';
 
 /** An in-memory source that counts requests in flight. */
-function memorySource(tree: FakeTree, delayMs = 2): TemplateSource & { reads: string[]; maxInFlight: number } {
+function memorySource(tree: FakeTree, delayMs = 2, flags: string[] = []): TemplateSource & { reads: string[]; maxInFlight: number } {
     let inFlight = 0;
     const track = async <T>(value: () => T): Promise<T> => {
         inFlight++;
@@ -23,6 +23,7 @@ function memorySource(tree: FakeTree, delayMs = 2): TemplateSource & { reads: st
         label: 'memory',
         templatesDir: 'integrations',
         origin: { folder: 'memory' },
+        flags,
         reads: [] as string[],
         maxInFlight: 0,
         list: (dir: string) =>
@@ -196,6 +197,25 @@ describe('planClone / applyClone', () => {
             (e: unknown) => e
         )) as FerryError;
         expect(misplaced.hint).toContain("'github/actions/list-repos'");
+    });
+
+    it('names what a folder holds when nothing is close, repeating the source flags in the command', async () => {
+        const { root, indexFile } = await project();
+        const hintFor = async (template: string, flags: string[]): Promise<string | undefined> => {
+            const error = await planClone({ source: memorySource(TEMPLATE_TREE, 0, flags), spec: parseTemplateSpec(template), root, indexFile }).catch((e: unknown) => e);
+            expect((error as FerryError).code).toBe('CLONE_TEMPLATE_NOT_FOUND');
+            return (error as FerryError).hint;
+        };
+        expect(await hintFor('github/syncs/zzzzzz', ['--from', '/tmp/templates'])).toBe(
+            'The only sync there is issues: run `ferry clone github/syncs/issues --from /tmp/templates`.'
+        );
+        expect(await hintFor('github/actions/zzzzzz', ['--repo', 'acme/templates', '--ref', 'v2'])).toBe(
+            'Run `ferry clone github/actions --repo acme/templates --ref v2` to clone all 2, or pick one of: get-issue, list-repos.'
+        );
+        // A folder with a space or a quote pastes back as one word.
+        expect(await hintFor('github/syncs/zzzzzz', ['--from', "/tmp/my templates/it's"])).toBe(
+            `The only sync there is issues: run \`ferry clone github/syncs/issues --from '/tmp/my templates/it'\\''s'\`.`
+        );
     });
 });
 

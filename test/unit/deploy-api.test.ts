@@ -107,8 +107,9 @@ describe('deploy API retries and errors', () => {
         expect(calls('/sync/deploy/confirmation') - before).toBe(2);
         expect(unauthorized.code).toBe('PLATFORM_UNAUTHORIZED');
         expect(unauthorized.message).toContain('Invalid secret key');
-        expect(unauthorized.hint).toContain('NANGO_SECRET_KEY_PROD');
-        expect(unauthorized.hint).toContain('Nothing was deployed.');
+        expect(unauthorized.hint).toBe(
+            "Check NANGO_SECRET_KEY_PROD (your shell environment overrides the project's .env, so look there first): it must be the secret key of this environment. Nothing was deployed."
+        );
         expect(`${unauthorized.message} ${unauthorized.hint}`).not.toContain(KEY);
         expect(rejected.code).toBe('PLATFORM_REQUEST_REJECTED');
         expect(rejected.message).toContain('flowConfigs.0.runs is invalid');

@@ -19,7 +19,69 @@ describe('resolvePlatformSettings', () => {
             host: 'http://localhost:3003',
             secretKey: 'sk-from-dotenv',
             environment: 'dev',
-            keyVariable: 'NANGO_SECRET_KEY_DEV'
+            keyVariable: 'NANGO_SECRET_KEY_DEV',
+            keySource: { kind: 'file', path: join(root, '.env') }
+        });
+    });
+
+    it('remembers that a key from the process environment overrides .env', () => {
+        const settings = resolvePlatformSettings(root, 'dev', { NANGO_SECRET_KEY_DEV: ' sk-from-shell ' }, ExitCode.Dryrun);
+        expect(settings).toMatchObject({ secretKey: 'sk-from-shell', keyVariable: 'NANGO_SECRET_KEY_DEV', keySource: { kind: 'environment' } });
+        expect(resolvePlatformSettings(root, 'prod', { NANGO_SECRET_KEY: 'sk-fallback' }, ExitCode.Deploy)).toMatchObject({
+            keyVariable: 'NANGO_SECRET_KEY',
+            keySource: { kind: 'environment' }
+        });
+    });
+
+    describe('a missing key says where it is missing and how to fill it, with the caller exit code', () => {
+        const failure = (dir: string, env: NodeJS.ProcessEnv, exitCode: ExitCode): FerryError => {
+            try {
+                resolvePlatformSettings(dir, 'dev', env, exitCode);
+            } catch (error) {
+                if (error instanceof FerryError) return error;
+                throw error;
+            }
+            throw new Error('expected SECRET_KEY_MISSING');
+        };
+        let empty: string;
+        beforeAll(async () => {
+            empty = await mkdtemp(join(tmpdir(), 'ferry-env-empty-'));
+            // What ferry init writes.
+            await writeFile(join(empty, '.env'), 'NANGO_SECRET_KEY_DEV=\n# NANGO_HOSTPORT=http://localhost:3003\n');
+        });
+        afterAll(() => rm(empty, { recursive: true, force: true }));
+
+        it('empty in .env (the line init writes)', () => {
+            const error = failure(empty, {}, ExitCode.Failure);
+            const file = join(empty, '.env');
+            expect(error.code).toBe('SECRET_KEY_MISSING');
+            expect(error.exitCode).toBe(ExitCode.Failure);
+            expect(error.message).toBe(`No secret key for environment 'dev': NANGO_SECRET_KEY_DEV is empty in ${file}`);
+            expect(error.hint).toBe(
+                "Paste the secret key of 'dev' after NANGO_SECRET_KEY_DEV= in that file (the platform dashboard shows it in the environment's settings), or export NANGO_SECRET_KEY_DEV."
+            );
+        });
+
+        it('empty in the shell, which hides .env', () => {
+            const error = failure(root, { NANGO_SECRET_KEY_DEV: '  ' }, ExitCode.Deploy);
+            expect(error.exitCode).toBe(ExitCode.Deploy);
+            expect(error.message).toBe("No secret key for environment 'dev': NANGO_SECRET_KEY_DEV is empty in your shell environment (it overrides .env)");
+            expect(error.hint).toBe(
+                `Set it to the secret key of 'dev' (the platform dashboard shows it in the environment's settings), or unset it so ${join(root, '.env')} is read.`
+            );
+        });
+
+        it('absent everywhere', async () => {
+            const bare = await mkdtemp(join(tmpdir(), 'ferry-env-bare-'));
+            try {
+                const error = failure(bare, {}, ExitCode.Failure);
+                expect(error.message).toBe("No secret key for environment 'dev': NANGO_SECRET_KEY_DEV (or NANGO_SECRET_KEY) is not set");
+                expect(error.hint).toBe(
+                    `Add NANGO_SECRET_KEY_DEV=<your secret key> to ${join(bare, '.env')} or export it (the platform dashboard shows it in the environment's settings).`
+                );
+            } finally {
+                await rm(bare, { recursive: true, force: true });
+            }
         });
     });
 

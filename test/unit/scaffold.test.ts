@@ -1,12 +1,13 @@
 /** The pieces init and generate are built from: names, package-manager detection, .gitignore merge, staged writes. */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { toKebabCase, toModelName } from '../../src/scaffold/names.js';
+import { ferryInvocation } from '../../src/scaffold/invocation.js';
 import { detectPackageManager } from '../../src/scaffold/package-manager.js';
 import { writeTree } from '../../src/scaffold/staging.js';
 import { mergeGitignore } from '../../src/templates/project.js';
-import { makeTempDir } from '../support/cli.js';
+import { FERRY_BIN, makeTempDir } from '../support/cli.js';
 
 let tmp: string;
 let cleanup: () => Promise<void>;
@@ -30,6 +31,24 @@ describe('names', () => {
         expect(toKebabCase('PullRequests')).toBe('pull-requests');
         expect(toKebabCase('create_issue')).toBe('create-issue');
         expect(toKebabCase('Git Hub')).toBe('git-hub');
+    });
+});
+
+describe('ferryInvocation', () => {
+    it('is npx ferry only where npx finds an installed ferry command, at the project or above', async () => {
+        const { dir: outer, cleanup: remove } = await makeTempDir('ferry-invocation-');
+        onTestFinished(remove);
+        const project = join(outer, 'apps/functions');
+        await mkdir(project, { recursive: true });
+        expect(ferryInvocation(project)).toBe('ferry');
+        // init that just installed the dependencies.
+        expect(ferryInvocation(project, { installed: true })).toBe('npx ferry');
+        // A linked package without its command is not enough: npx would look it up on npm.
+        await mkdir(join(outer, 'node_modules/ferry'), { recursive: true });
+        expect(ferryInvocation(project)).toBe('ferry');
+        await mkdir(join(outer, 'node_modules/.bin'));
+        await symlink(FERRY_BIN, join(outer, 'node_modules/.bin/ferry'));
+        expect(ferryInvocation(project)).toBe('npx ferry');
     });
 });
 
