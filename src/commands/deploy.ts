@@ -11,6 +11,7 @@ import { deploy, notStarted, type DeployEvent, type DeployResult } from '../depl
 import { nodeDeployDeps } from '../deploy/node-deps.js';
 import { destructiveReason, formatBytes, renderDeployed, renderPlan } from '../deploy/render.js';
 import { checkVersion, resolveEnvironment } from '../deploy/selection.js';
+import { formatDuration } from '../util/duration.js';
 
 export interface DeployCommandOptions {
     /** -e/--environment */
@@ -69,7 +70,7 @@ function printEvent(event: DeployEvent, environment: string, dryRun: boolean, ct
     ctx.log.debug('deploy', () => `${event.kind} at ${Math.round(performance.now() - started)} ms`);
     switch (event.kind) {
         case 'compiled':
-            ctx.log.success(`Compiled ${event.functions} function${event.functions === 1 ? '' : 's'} (${(event.durationMs / 1000).toFixed(1)}s)`);
+            ctx.log.success(`Compiled ${event.functions} function${event.functions === 1 ? '' : 's'} (${formatDuration(event.durationMs)})`);
             return;
         case 'payload': {
             const scope =
@@ -90,7 +91,7 @@ function printEvent(event: DeployEvent, environment: string, dryRun: boolean, ct
             return;
         case 'retry': {
             const what = event.notice.call === 'preview' ? 'The deploy preview' : 'The deploy';
-            ctx.log.warn(`${what} failed (${event.notice.reason}); retrying in ${(event.notice.delayMs / 1000).toFixed(1)}s (try ${event.notice.attempt + 1})`);
+            ctx.log.warn(`${what} failed (${event.notice.reason}); retrying in ${formatDuration(event.notice.delayMs)} (try ${event.notice.attempt + 1})`);
             return;
         }
         case 'deploying':
@@ -122,13 +123,13 @@ function printResult(result: DeployResult, ctx: CliContext): ExitCode {
         ctx.log.error(`${error.message}.${error.hint ? ` ${error.hint}` : ''}`);
         throw new ReportedError(error.exitCode);
     }
-    const seconds = (result.durationMs / 1000).toFixed(1);
+    const took = formatDuration(result.durationMs);
     if (result.outcome === 'previewed') {
-        ctx.log.success(`Dry run: nothing was deployed to '${result.environment}' (${seconds}s)`);
+        ctx.log.success(`Dry run: nothing was deployed to '${result.environment}' (${took})`);
         return ExitCode.Ok;
     }
     if (!ctx.json) for (const line of renderDeployed(result.deployed, ctx.colors)) ctx.out(line);
     const count = result.deployed.length;
-    ctx.log.success(`Deployed ${count} function${count === 1 ? '' : 's'} to '${result.environment}' (${seconds}s)`);
+    ctx.log.success(`Deployed ${count} function${count === 1 ? '' : 's'} to '${result.environment}' (${took})`);
     return ExitCode.Ok;
 }

@@ -9,6 +9,7 @@ import { relative, resolve } from 'node:path';
 import type { Message, Plugin } from 'esbuild';
 import type { FunctionRef } from '../project/types.js';
 import { SDK_SHIM_SOURCE } from '../sdk/shim-source.js';
+import { createFramer } from './frame.js';
 import type { BundleOutput, BundledFunction, CompileDiagnostic } from './types.js';
 import { PLATFORM_MODULES, isBareSpecifier, isPlatformModule, isSdkSpecifier } from './platform-modules.js';
 
@@ -17,8 +18,6 @@ export interface BundleOptions {
     outdir?: string;
     /** Keep the inline source map (default true). */
     sourcemap?: boolean;
-    /** Colour esbuild's formatted messages (the `frame` of each diagnostic). Default false. */
-    color?: boolean;
 }
 
 const SDK_NAMESPACE = 'ferry-sdk';
@@ -84,13 +83,13 @@ export async function bundleFunctions(root: string, refs: readonly FunctionRef[]
             const entry = resolve(ref.file);
             return { ref, code, inputs: [entry, ...inputs.filter((input) => input !== entry).sort()] };
         });
-        return { bundles, errors: [], warnings: await toDiagnostics(esbuild, result.warnings, 'warning', root, byFile, options) };
+        return { bundles, errors: [], warnings: toDiagnostics(result.warnings, 'warning', root, byFile) };
     } catch (error) {
         if (!isBuildFailure(error)) throw error;
         return {
             bundles: [],
-            errors: await toDiagnostics(esbuild, error.errors, 'error', root, byFile, options),
-            warnings: await toDiagnostics(esbuild, error.warnings, 'warning', root, byFile, options)
+            errors: toDiagnostics(error.errors, 'error', root, byFile),
+            warnings: toDiagnostics(error.warnings, 'warning', root, byFile)
         };
     }
 }
@@ -129,27 +128,35 @@ function isBuildFailure(error: unknown): error is BuildFailureLike {
     return typeof error === 'object' && error !== null && Array.isArray((error as BuildFailureLike).errors) && Array.isArray((error as BuildFailureLike).warnings);
 }
 
-async function toDiagnostics(
-    esbuild: typeof import('esbuild'),
-    messages: Message[],
-    kind: 'error' | 'warning',
-    root: string,
-    byFile: Map<string, FunctionRef>,
-    options: BundleOptions
-): Promise<CompileDiagnostic[]> {
+/**
+ * esbuild's column counts UTF-8 bytes from 0; Ferry's columns count characters from 1, as tsc's do,
+ * so a line with an accent before the error still points at the same place in both.
+ */
+export function characterColumn(lineText: string, byteColumn: number): number {
+    return Buffer.from(lineText, 'utf8').subarray(0, byteColumn).toString('utf8').length + 1;
+}
+
+/**
+ * esbuild's messages as diagnostics, framed like every other diagnostic (frame.ts) rather than in
+ * esbuild's own layout, whose location line counts columns from 0 and so disagrees with `column`.
+ */
+function toDiagnostics(messages: Message[], kind: 'error' | 'warning', root: string, byFile: Map<string, FunctionRef>): CompileDiagnostic[] {
     if (messages.length === 0) return [];
-    const frames = await esbuild.formatMessages(messages, { kind, color: options.color ?? false, terminalWidth: 100 });
-    return messages.map((message, i) => {
-        const file = message.location?.file ? resolve(root, message.location.file) : undefined;
+    const frameOf = createFramer();
+    return messages.map((message) => {
+        const location = message.location;
+        const file = location?.file ? resolve(root, location.file) : undefined;
         const ref = file ? byFile.get(file) : undefined;
         const code = message.detail === DISALLOWED_IMPORT ? DISALLOWED_IMPORT : kind === 'error' ? 'BUNDLE_ERROR' : 'BUNDLE_WARNING';
+        const column = location ? characterColumn(location.lineText, location.column) : undefined;
+        const frame = file && location && column !== undefined ? frameOf(file, location.line, column) : undefined;
         return {
             ...(file ? { file } : {}),
-            ...(message.location ? { line: message.location.line, column: message.location.column + 1 } : {}),
+            ...(location ? { line: location.line, column } : {}),
             code,
             message: message.text,
             ...(ref ? { function: `${ref.integration}/${ref.name}` } : {}),
-            frame: frames[i]!.trimEnd()
+            ...(frame ? { frame } : {})
         };
     });
 }

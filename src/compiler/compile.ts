@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
 import { writeFilesAtomic, type FileWrite } from '../util/fs.js';
@@ -106,7 +106,7 @@ export const BUNDLE_BATCH = 200;
  * errors; compile still fails.
  */
 export async function bundleAllThatBuild(paths: ProjectPaths, refs: readonly FunctionRef[]): Promise<BundleOutput> {
-    const options = { sourcemap: BUNDLE_OPTIONS.sourcemap, color: false };
+    const options = { sourcemap: BUNDLE_OPTIONS.sourcemap };
     const first = await bundleFunctions(paths.root, refs, options);
     if (first.errors.length === 0) return first;
     const broken = new Set(first.errors.map((e) => e.file));
@@ -286,6 +286,20 @@ export function withoutEchoes(typeDiagnostics: readonly CompileDiagnostic[], oth
     return typeDiagnostics.filter((d) => !(d.file && d.line && lines.has(`${d.file}:${d.line}`)));
 }
 
+/**
+ * Names the function (`<integration>/<name>`) of each diagnostic in a function's own file, as
+ * bundle and definition errors already are; tsc's errors come with a file only. A problem in a
+ * shared helper stays unnamed: which functions it affects is not known for sure (an import used
+ * for its types alone shows in no bundle), and a partial list would mislead.
+ */
+export function withFunctions(diagnostics: readonly CompileDiagnostic[], refs: readonly FunctionRef[]): CompileDiagnostic[] {
+    const byFile = new Map(refs.map((ref) => [resolve(ref.file), `${ref.integration}/${ref.name}`]));
+    return diagnostics.map((d) => {
+        const fn = !d.function && d.file ? byFile.get(resolve(d.file)) : undefined;
+        return fn ? { ...d, function: fn } : d;
+    });
+}
+
 /** Code frames for located diagnostics that came without one (index.ts problems, definition checks). */
 function withFrames(diagnostics: CompileDiagnostic[]): CompileDiagnostic[] {
     const frameOf = createFramer();
@@ -347,7 +361,7 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
         }
 
         const own = [...entryProblems, ...bundled.errors, ...analyzed.flatMap((a) => a.diagnostics), ...projectDiagnostics];
-        const errors = withFrames([...own, ...withoutEchoes(typecheckOutcome?.diagnostics ?? [], own)]).sort(sortDiagnostics);
+        const errors = withFunctions(withFrames([...own, ...withoutEchoes(typecheckOutcome?.diagnostics ?? [], own)]), refs).sort(sortDiagnostics);
         const typecheckSummary = { ran: typecheckOutcome !== undefined && !typecheckOutcome.cached, cached: typecheckOutcome?.cached ?? false, durationMs: typecheckOutcome?.durationMs ?? 0 };
         const base = { root: paths.root, manifestPath: paths.manifestPath, typecheck: typecheckSummary, warnings: bundled.warnings };
 

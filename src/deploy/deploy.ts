@@ -1,6 +1,7 @@
 /**
- * The deploy flow: compile, build the payload from the selected functions only, check it for
- * secrets, preview it, decide whether the plan may go ahead, deploy. Every effect (compiler, file
+ * The deploy flow: check -s/-a/-i against index.ts, compile, build the payload from the selected
+ * functions only, check it for secrets, preview it, decide whether the plan may go ahead, deploy.
+ * Every effect (compiler, file
  * reads, platform, prompt, clock) comes in through `DeployDeps`, so the flow is tested with fakes
  * and the command only prints. Expected failures come back inside the result (with what was
  * learned before them) rather than as throws, so `--json` can always print one full document.
@@ -14,7 +15,7 @@ import { buildPayload, previewBody, selectFunctions, type SelectedFunction } fro
 import { destructiveReason } from './render.js';
 import { assessPlan, decide } from './safety.js';
 import { findLeakedSecrets, secretsToCheck } from './secrets.js';
-import { checkSelectionFlags, resolveSelection, type SelectionFlags } from './selection.js';
+import { checkSelectionAgainstEntries, checkSelectionFlags, resolveSelection, type SelectableFunction, type SelectionFlags } from './selection.js';
 import type { DeployedFunction, DeployPlan, FileBody, PlanAssessment, Selection } from './types.js';
 
 export interface DeployOptions {
@@ -45,6 +46,11 @@ export interface DeployDeps {
     settings(root: string, environment: string): PlatformSettings;
     /** Name/value maps whose secret-looking values must never be uploaded (`.env`, the process environment). */
     secretSources(root: string): Record<string, string | undefined>[];
+    /**
+     * The functions index.ts registers, read without compiling; `complete` is false when some of
+     * its imports register nothing (a missing file, a line that does not parse).
+     */
+    entries(root: string): Promise<{ functions: SelectableFunction[]; complete: boolean }>;
     compile(root: string): Promise<ProjectCompileResult>;
     readFile(path: string): Promise<string>;
     createApi(settings: PlatformSettings, onRetry: (notice: RetryNotice) => void): DeployApi;
@@ -131,6 +137,10 @@ async function run(options: DeployOptions, deps: DeployDeps, progress: Progress)
     const emit = (event: DeployEvent): void => deps.onEvent?.(event);
     checkSelectionFlags(options.flags);
     const root = deps.findRoot(options.cwd);
+    // A name the project does not have, or an action given to -s, is a flag mistake whether or not
+    // the project compiles: say so before the type-check, not after a compile error.
+    const entries = await deps.entries(root);
+    checkSelectionAgainstEntries(entries.functions, options.flags, entries.complete);
     // Before compiling: a missing key is cheaper to learn about than a type-check.
     const settings = deps.settings(root, options.environment);
 

@@ -8,7 +8,7 @@ import { ExitCode } from '../errors.js';
 import { PlatformClient } from '../platform/client.js';
 import { createDeployApi } from '../platform/deploy.js';
 import { readDotEnv, resolvePlatformSettings } from '../platform/env.js';
-import { findProjectRoot } from '../project/project.js';
+import { findProjectRoot, loadProject } from '../project/project.js';
 import { VERSION } from '../version.js';
 import type { DeployDeps, DeployEvent } from './deploy.js';
 
@@ -31,6 +31,10 @@ export function nodeDeployDeps(input: NodeDeployDepsInput): DeployDeps {
         findRoot: findProjectRoot,
         settings: (root, environment) => resolvePlatformSettings(root, environment, input.processEnv, ExitCode.Deploy),
         secretSources: (root) => [readDotEnv(root), input.processEnv],
+        entries: async (root) => {
+            const project = await loadProject(root);
+            return { functions: project.entries, complete: project.problems.length === 0 };
+        },
         compile: (root) => input.compileProject({ cwd: root, ...(input.onCompileProgress ? { onProgress: input.onCompileProgress } : {}) }),
         readFile: (path) => readFile(path, 'utf8'),
         createApi: (settings, onRetry) =>

@@ -1,5 +1,6 @@
 /** Turns -s / -a / -i into the part of the project a deploy covers, or a one-line error. */
 import type { Manifest } from '../compiler/types.js';
+import type { FunctionType } from '../project/types.js';
 import { usageError, type FerryError } from '../errors.js';
 import { didYouMean } from '../util/suggest.js';
 import type { Selection } from './types.js';
@@ -17,31 +18,64 @@ export function checkSelectionFlags(flags: SelectionFlags): void {
     }
 }
 
+/** A function as the flags name it: what the manifest says after compiling, or index.ts before. */
+export interface SelectableFunction {
+    integration: string;
+    type: FunctionType;
+    name: string;
+}
+
+/** The selection the flags make of a compiled project. Throws a usage error for a name it does not have. */
 export function resolveSelection(manifest: Manifest, flags: SelectionFlags): Selection {
+    const functions = manifest.flatMap((entry) => [
+        ...entry.syncs.map((fn) => ({ integration: entry.providerConfigKey, type: 'sync' as const, name: fn.name })),
+        ...entry.actions.map((fn) => ({ integration: entry.providerConfigKey, type: 'action' as const, name: fn.name }))
+    ]);
+    return select(
+        manifest.map((entry) => entry.providerConfigKey),
+        functions,
+        flags,
+        true
+    )!;
+}
+
+/**
+ * The same check against the functions index.ts registers, before anything is compiled: a flag
+ * mistake (an action given to -s, a typo) is a usage error even in a project that does not compile.
+ * `complete` is false when index.ts has imports that register nothing (a missing file, a line that
+ * does not parse): a name that is not found may then be one of those, so only the mistakes the
+ * entries prove (wrong kind, two matches) are reported, and compile speaks for the rest.
+ */
+export function checkSelectionAgainstEntries(entries: readonly SelectableFunction[], flags: SelectionFlags, complete: boolean): void {
+    select([...new Set(entries.map((fn) => fn.integration))], entries, flags, complete);
+}
+
+/** Undefined only when `complete` is false and a name is not found. */
+function select(integrations: readonly string[], functions: readonly SelectableFunction[], flags: SelectionFlags, complete: boolean): Selection | undefined {
     checkSelectionFlags(flags);
-    const integrations = manifest.map((entry) => entry.providerConfigKey);
     if (flags.integration !== undefined && !integrations.includes(flags.integration)) {
-        throw unknown('integration', flags.integration, integrations, `This project's integrations: ${integrations.join(', ') || 'none'}.`);
+        if (!complete) return undefined;
+        throw unknown('integration', flags.integration, [...integrations], `This project's integrations: ${integrations.join(', ') || 'none'}.`);
     }
-    const scope = flags.integration === undefined ? manifest : manifest.filter((entry) => entry.providerConfigKey === flags.integration);
+    const scope = flags.integration === undefined ? functions : functions.filter((fn) => fn.integration === flags.integration);
 
     const wanted = flags.sync !== undefined ? { type: 'sync' as const, name: flags.sync } : flags.action !== undefined ? { type: 'action' as const, name: flags.action } : undefined;
     if (!wanted) {
         return flags.integration === undefined ? { mode: 'all' } : { mode: 'integration', integration: flags.integration };
     }
 
-    const namesOf = (type: 'sync' | 'action', entries: Manifest) =>
-        entries.flatMap((entry) => (type === 'sync' ? entry.syncs : entry.actions).map((fn) => ({ name: fn.name, integration: entry.providerConfigKey })));
-    const matches = namesOf(wanted.type, scope).filter((fn) => fn.name === wanted.name);
+    const namesOf = (type: 'sync' | 'action'): SelectableFunction[] => scope.filter((fn) => fn.type === type);
+    const matches = namesOf(wanted.type).filter((fn) => fn.name === wanted.name);
     const flag = wanted.type === 'sync' ? '-s' : '-a';
 
     if (matches.length === 0) {
         const other = wanted.type === 'sync' ? 'action' : 'sync';
-        if (namesOf(other, scope).some((fn) => fn.name === wanted.name)) {
+        if (namesOf(other).some((fn) => fn.name === wanted.name)) {
             throw usageError(`'${wanted.name}' is ${other === 'action' ? 'an action' : 'a sync'}, not ${wanted.type === 'action' ? 'an action' : 'a sync'}`, `Use ${other === 'action' ? '-a' : '-s'} ${wanted.name}.`);
         }
+        if (!complete) return undefined;
         const where = flags.integration === undefined ? 'in this project' : `in integration '${flags.integration}'`;
-        throw unknown(wanted.type, wanted.name, namesOf(wanted.type, scope).map((fn) => fn.name), `Check the name ${where}, or run \`ferry compile\` to list the functions.`, where);
+        throw unknown(wanted.type, wanted.name, namesOf(wanted.type).map((fn) => fn.name), `Check the name ${where}, or run \`ferry compile\` to list the functions.`, where);
     }
     if (matches.length > 1) {
         throw usageError(

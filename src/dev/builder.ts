@@ -15,6 +15,7 @@ import {
     bundleAndAnalyze,
     compileProject,
     loadEntries,
+    withFunctions,
     type AnalyzedFunction
 } from '../compiler/compile.js';
 import { bundlePathOf, type ProjectPaths } from '../compiler/layout.js';
@@ -374,7 +375,7 @@ export class DevBuilder {
     private reportErrors(phase: ErrorPhase, errors: CompileDiagnostic[], started: number): void {
         if (errors.length === 0) return;
         this.hadErrors = true;
-        this.emit({ event: 'error', phase, errors, durationMs: round(performance.now() - started) });
+        this.emit({ event: 'error', phase, errors: withFunctions(errors, this.functionRefs), durationMs: round(performance.now() - started) });
     }
 }
 

@@ -1,8 +1,8 @@
 /** How a dev session's events read on a terminal: one short line per rebuild, errors with frames. */
-import { frameOf } from '../compiler/diagnostic-text.js';
-import { relative } from 'node:path';
+import { diagnosticHead } from '../compiler/diagnostic-text.js';
 import type { Colors } from '../context.js';
 import type { CompileDiagnostic } from '../compiler/types.js';
+import { formatDuration } from '../util/duration.js';
 import type { DevEvent, DevFunction } from './events.js';
 
 export interface PrintStyle {
@@ -16,8 +16,13 @@ export interface PrintStyle {
 /** Above this many, a rebuild lists a count instead of every function. */
 const LIST_LIMIT = 8;
 
-const label = (fn: DevFunction): string => `${fn.integration}/${fn.type === 'sync' ? 'syncs' : fn.type === 'action' ? 'actions' : 'on-events'}/${fn.name}`;
-const ms = (value: number): string => (value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
+/** `<integration>/<name>`, as compile, test, deploy and dryrun name a function. */
+const label = (fn: Pick<DevFunction, 'integration' | 'name'>): string => `${fn.integration}/${fn.name}`;
+/** The `<integration>_<folder>_<name>` ids of a rebuild's `added`/`removed`, named as above. */
+export function labelOfId(id: string): string {
+    const match = /^(.+?)_(?:syncs|actions|on-events)_(.+)$/.exec(id);
+    return match ? label({ integration: match[1]!, name: match[2]! }) : id;
+}
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The lines for one event; empty when it is not worth a line. */
@@ -27,7 +32,7 @@ export function formatEvent(event: DevEvent, style: PrintStyle): string[] {
         case 'ready': {
             const check = event.typecheck ? ', type-checking in the background' : '';
             const state = event.ok ? `${c.green('✓')} ${plural(event.functions.length, 'function')} ready` : `${c.yellow('!')} ${plural(event.functions.length, 'function')}, some with errors (above)`;
-            return [`${state} in ${ms(event.durationMs)}${check}. Watching for changes (Ctrl-C to stop)`];
+            return [`${state} in ${formatDuration(event.durationMs)}${check}. Watching for changes (Ctrl-C to stop)`];
         }
         case 'rebuild-start':
             return style.verbose ? [c.dim(`… ${event.files.map((f) => `${f.file} (${f.kind})`).join(', ')}: ${plural(event.functions.length, 'function')} to build`)] : [];
@@ -35,19 +40,19 @@ export function formatEvent(event: DevEvent, style: PrintStyle): string[] {
             const lines: string[] = [];
             const recovered = event.recovered ? c.green(' (all errors fixed)') : '';
             if (event.functions.length === 1) {
-                lines.push(`${c.green('✓')} ${label(event.functions[0]!)} rebuilt in ${ms(event.durationMs)}${recovered}`);
+                lines.push(`${c.green('✓')} ${label(event.functions[0]!)} rebuilt in ${formatDuration(event.durationMs)}${recovered}`);
             } else if (event.functions.length > 1) {
-                lines.push(`${c.green('✓')} ${plural(event.functions.length, 'function')} rebuilt in ${ms(event.durationMs)}${recovered}`);
+                lines.push(`${c.green('✓')} ${plural(event.functions.length, 'function')} rebuilt in ${formatDuration(event.durationMs)}${recovered}`);
                 const shown = event.functions.slice(0, LIST_LIMIT).map((fn) => `  ${label(fn)}`);
                 lines.push(...shown.map((line) => c.dim(line)));
                 if (event.functions.length > LIST_LIMIT) lines.push(c.dim(`  … and ${event.functions.length - LIST_LIMIT} more`));
             } else if (event.removed.length > 0 || event.added.length > 0) {
-                lines.push(`${c.green('✓')} manifest updated in ${ms(event.durationMs)}${recovered}`);
+                lines.push(`${c.green('✓')} manifest updated in ${formatDuration(event.durationMs)}${recovered}`);
             } else if (event.recovered) {
                 lines.push(`${c.green('✓')} all errors fixed, nothing to rebuild`);
             }
-            for (const id of event.added) lines.push(`  ${c.green('+')} ${id} added`);
-            for (const id of event.removed) lines.push(`  ${c.red('-')} ${id} removed (its bundle was deleted)`);
+            for (const id of event.added) lines.push(`  ${c.green('+')} ${labelOfId(id)} added`);
+            for (const id of event.removed) lines.push(`  ${c.red('-')} ${labelOfId(id)} removed (its bundle was deleted)`);
             return lines;
         }
         case 'unchanged':
@@ -60,17 +65,19 @@ export function formatEvent(event: DevEvent, style: PrintStyle): string[] {
         case 'typecheck-start':
             return style.verbose ? [c.dim('· type-checking…')] : [];
         case 'typecheck':
-            if (event.ok) return [`${c.green('✓')} type-check: no errors ${c.dim(`(${ms(event.durationMs)})`)}`];
-            return [`${c.red('✗')} type-check: ${plural(event.errors.length, 'error')} ${c.dim(`(${ms(event.durationMs)})`)}`, ...event.errors.flatMap((d) => formatDiagnostic(d, style))];
+            if (event.ok) return [`${c.green('✓')} type-check: no errors ${c.dim(`(${formatDuration(event.durationMs)})`)}`];
+            return [`${c.red('✗')} type-check: ${plural(event.errors.length, 'error')} ${c.dim(`(${formatDuration(event.durationMs)})`)}`, ...event.errors.flatMap((d) => formatDiagnostic(d, style))];
         case 'stop':
             return [c.dim(`stopped: ${event.reason}`)];
     }
 }
 
-/** `file:line:col  message (CODE)` then the code frame. esbuild's frames carry their own location line. */
+/**
+ * compile's `file:line:col  message [CODE]`, indented under the event's line, then the code frame:
+ * a dev session runs in a terminal, so the frame is always shown.
+ */
 export function formatDiagnostic(d: CompileDiagnostic, style: PrintStyle): string[] {
-    const where = d.file ? `${relative(style.root, d.file)}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}` : '';
-    const head = `  ${where ? `${style.colors.bold(where)}  ` : ''}${d.message.split('\n').join('\n    ')} ${style.colors.dim(`(${d.code})`)}`;
+    const head = `  ${diagnosticHead(d, style).split('\n').join('\n    ')}`;
     if (!d.frame) return [head];
-    return [head, ...frameOf(d)!.split('\n').map((line) => `    ${line}`)];
+    return [head, ...d.frame.split('\n').map((line) => `    ${line}`)];
 }

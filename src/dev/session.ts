@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
+import { withFunctions } from '../compiler/compile.js';
 import { hashContent } from '../compiler/stamps.js';
 import type { CompileDiagnostic } from '../compiler/types.js';
 import { findProjectRoot } from '../project/project.js';
@@ -129,7 +130,13 @@ export async function startDevSession(options: DevSessionOptions, onEvent: (even
         if (options.typecheck !== false) {
             typecheck = startBackgroundTypecheck(createTscRunner(root, built.builder.paths.cacheDir, () => built.builder.functionRefs.map((ref) => ref.file)), {
                 onStart: () => emit({ event: 'typecheck-start' }),
-                onResult: (result) => emit({ event: 'typecheck', ok: result.errors.length === 0, errors: result.errors, durationMs: round(result.durationMs) }),
+                onResult: (result) =>
+                    emit({
+                        event: 'typecheck',
+                        ok: result.errors.length === 0,
+                        errors: withFunctions(result.errors, built.builder.functionRefs),
+                        durationMs: round(result.durationMs)
+                    }),
                 onFailure: (error) => emit({ event: 'typecheck', ok: false, errors: [internalDiagnostic(error, 'TYPECHECK_FAILED')], durationMs: 0 })
             });
         }

@@ -120,7 +120,7 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
 interface JsonResult {
     ok: boolean;
     functions: { type: string; integration: string; name: string; bundlePath: string; size: number; cached: boolean }[];
-    errors: { file: string | null; line: number | null; column: number | null; code: string; message: string }[];
+    errors: { file: string | null; line: number | null; column: number | null; code: string; message: string; function?: string }[];
     removed: string[];
 }
 
@@ -323,7 +323,8 @@ describe('ferry compile', () => {
     });
 
     describe('bad input fails with exit 10 and leaves the previous build intact', () => {
-        const cases: { name: string; typecheck?: boolean; alone?: boolean; change: Files; code: string; file: string; line?: number; message: RegExp }[] = [
+        // `fn`: the `function` the error names (`<integration>/<name>`), null when it names none (a shared helper, index.ts).
+        const cases: { name: string; typecheck?: boolean; alone?: boolean; change: Files; code: string; file: string; line?: number; message: RegExp; fn?: string | null }[] = [
             {
                 name: 'syntax error',
                 typecheck: true,
@@ -331,7 +332,8 @@ describe('ferry compile', () => {
                 code: 'BUNDLE_ERROR',
                 file: 'github/syncs/issues.ts',
                 line: 14,
-                message: /Expected "}" but found "frequency"/
+                message: /Expected "}" but found "frequency"/,
+                fn: 'github/issues'
             },
             {
                 name: 'type error',
@@ -340,14 +342,16 @@ describe('ferry compile', () => {
                 code: 'TS2322',
                 file: 'github/actions/create-issue.ts',
                 line: 9,
-                message: /Type 'number' is not assignable to type 'string'/
+                message: /Type 'number' is not assignable to type 'string'/,
+                fn: 'github/create-issue'
             },
             {
                 name: 'no default export',
                 change: { 'github/on-events/setup.ts': ON_EVENT.replace('export default createOnEvent', 'export const setup = createOnEvent') },
                 code: 'NO_DEFAULT_EXPORT',
                 file: 'github/on-events/setup.ts',
-                message: /has no default export: end the file with `export default createOnEvent/
+                message: /has no default export: end the file with `export default createOnEvent/,
+                fn: 'github/setup'
             },
             {
                 name: 'duplicate function name',
@@ -396,7 +400,8 @@ describe('ferry compile', () => {
                 code: 'DISALLOWED_IMPORT',
                 file: 'github/helpers.ts',
                 line: 1,
-                message: /'lodash-es\/chunk' is not provided by the platform/
+                message: /'lodash-es\/chunk' is not provided by the platform/,
+                fn: null
             },
             {
                 name: 'a platform module the project has no types for',
@@ -405,7 +410,8 @@ describe('ferry compile', () => {
                 code: 'TS2591',
                 file: 'github/helpers.ts',
                 line: 1,
-                message: /^'node:crypto' is provided at run time, but this project has no types for it: use the global `crypto`.*npm i -D @types\/node/
+                message: /^'node:crypto' is provided at run time, but this project has no types for it: use the global `crypto`.*npm i -D @types\/node/,
+                fn: null
             },
             {
                 name: 'index.ts importing a missing file',
@@ -413,7 +419,8 @@ describe('ferry compile', () => {
                 code: 'ENTRY_NOT_FOUND',
                 file: 'index.ts',
                 line: 5,
-                message: /github\/syncs\/missing\.ts does not exist/
+                message: /github\/syncs\/missing\.ts does not exist/,
+                fn: null
             },
             {
                 name: 'package.json that is not JSON (reported once, not as a type error per import)',
@@ -455,6 +462,8 @@ describe('ferry compile', () => {
                     expect(error.file).toBe(testCase.file);
                     if (testCase.line !== undefined) expect(error.line).toBe(testCase.line);
                     expect(error.message).toMatch(testCase.message);
+                    if (testCase.fn === null) expect(error).not.toHaveProperty('function');
+                    else if (testCase.fn !== undefined) expect(error.function).toBe(testCase.fn);
                     if (testCase.alone) expect(result.json.errors).toHaveLength(1);
                     expect(await snapshot(dir)).toEqual(before);
                 } finally {

@@ -103,6 +103,9 @@ describe('ferry deploy', () => {
     it('deploys everything as new on the first deploy and prints name@version', async () => {
         const result = await ferry([]);
         expect(result.stderr).toMatch(/Payload: [\d.]+ kB for 3 functions/);
+        // Durations read as compile's do (formatDuration): '412 ms', '1.23 s'.
+        expect(result.stderr).toMatch(/Compiled 3 functions \((\d+ ms|\d+\.\d\d s)\)\n/);
+        expect(result.stderr).toMatch(/Deployed 3 functions to 'dev' \((\d+ ms|\d+\.\d\d s)\)\n/);
         expect(result.code).toBe(0);
         expect(result.stdout).toContain("Plan for environment 'dev':");
         expect(result.stdout).toMatch(/\+ github\/issues/);
@@ -196,7 +199,7 @@ describe('ferry deploy', () => {
         state.failNext('confirmation', { status: 503 });
         const result = await ferry(['--json']);
         expect(result.code).toBe(0);
-        expect(result.stderr).toContain('retrying');
+        expect(result.stderr).toMatch(/retrying in (\d+ ms|\d+\.\d\d s) \(try 2\)/);
         expect(json(result).deployed.map((d) => d.name)).toContain('issues');
     });
 
@@ -224,7 +227,15 @@ describe('ferry deploy', () => {
         const original = await readFile(join(dir, 'github/syncs/issues.ts'), 'utf8');
         await write('github/syncs/issues.ts', original.replace("title: 'first'", 'title: 42'));
         const result = await ferry(['--json']);
+        // A flag mistake is still a usage error (exit 1), told before compiling, not a compile failure.
+        const wrongKind = await ferry(['-s', 'create-issue', '--dry-run']);
+        const wrongKindJson = await ferry(['-s', 'create-issue', '--dry-run', '--json']);
         await write('github/syncs/issues.ts', original);
+        expect(wrongKind.code).toBe(1);
+        expect(wrongKind.stderr.trim()).toBe("error 'create-issue' is an action, not a sync. Use -a create-issue.");
+        expect(wrongKindJson.code).toBe(1);
+        expect(json(wrongKindJson).error).toMatchObject({ code: 'USAGE', message: "'create-issue' is an action, not a sync" });
+        expect(json(wrongKindJson)).not.toHaveProperty('compileErrors');
         expect(result.code).toBe(10);
         expect(json(result).error?.code).toBe('COMPILE_FAILED');
         // The same diagnostic shape as `ferry compile --json`: paths relative to the project root.

@@ -244,8 +244,13 @@ describe('ferry dev', () => {
         await writeFile(file('github/syncs/issues.ts'), SYNC('Syncs every issue', 'export const broken = ;\n'));
         const error = await dev.waitFor((e) => e.event === 'error', from);
         expect(error.phase).toBe('bundle');
-        expect(error.errors[0]).toMatchObject({ file: file('github/syncs/issues.ts'), line: 16, code: 'BUNDLE_ERROR', function: 'github/issues' });
-        expect(error.errors[0].frame).toContain('export const broken = ;');
+        // Columns from 1, and the frame is the one type errors get, its caret under that column.
+        expect(error.errors[0]).toMatchObject({ file: file('github/syncs/issues.ts'), line: 16, column: 23, code: 'BUNDLE_ERROR', function: 'github/issues' });
+        const frame = (error.errors[0].frame as string).split('\n');
+        const at = frame.findIndex((line) => line.startsWith('>'));
+        expect(frame[at]).toBe('> 16 | export const broken = ;');
+        expect(frame[at + 1]).toBe(`     | ${' '.repeat(22)}^`);
+        expect(error.errors[0].frame).not.toMatch(/✘|│|╵/);
         expect(readFileSync(bundle('github_syncs_issues'), 'utf8')).toBe(before);
 
         from = dev.mark();
@@ -267,7 +272,8 @@ describe('ferry dev', () => {
         await writeFile(file('github/syncs/issues.ts'), SYNC('Typed wrong', "export const count: number = 'three';\n"));
         const check = await checkAfterSave(from);
         expect(check.ok).toBe(false);
-        expect(check.errors).toContainEqual(expect.objectContaining({ file: file('github/syncs/issues.ts'), line: 16, code: 'TS2322' }));
+        // Named after the function whose file it is, as bundle errors are.
+        expect(check.errors).toContainEqual(expect.objectContaining({ file: file('github/syncs/issues.ts'), line: 16, code: 'TS2322', function: 'github/issues' }));
 
         from = dev.mark();
         await writeFile(file('github/syncs/issues.ts'), SYNC('Typed right'));
@@ -443,16 +449,25 @@ describe('ferry dev without --json', () => {
                 expect(dev.stderr).not.toContain('type-check');
                 const from = dev.stderr.length;
                 await writeFile(join(dir, 'github/actions/create-issue.ts'), ACTION.replace('Creates an issue', 'Opens an issue'));
-                await dev.waitForText(/✓ github\/actions\/create-issue rebuilt in \d+ ms\n/, from);
+                // Functions are named <integration>/<name>, as compile, test and deploy name them.
+                await dev.waitForText(/✓ github\/create-issue rebuilt in \d+ ms\n/, from);
 
                 // Without the type-check nothing else reads index.ts: a line that does not parse is still reported.
                 const index = "import './github/actions/create-issue.js';\n";
                 let at = dev.stderr.length;
                 await writeFile(join(dir, 'index.ts'), `${index}import './github/actions/open-issue`);
-                await dev.waitForText(/✗ index\.ts has problems \(1 error\); the previous bundles are kept\n {2}index\.ts:2:1 {2}this import does not parse \(import '\.\/github\/actions\/open-issue\): close the quote, .* \(ENTRY_SYNTAX\)\n/, at);
+                await dev.waitForText(/✗ index\.ts has problems \(1 error\); the previous bundles are kept\n {2}index\.ts:2:1 {2}this import does not parse \(import '\.\/github\/actions\/open-issue\): close the quote, .* \[ENTRY_SYNTAX\]\n/, at);
                 at = dev.stderr.length;
                 await writeFile(join(dir, 'index.ts'), index);
                 await dev.waitForText(/✓ all errors fixed, nothing to rebuild\n/, at);
+
+                at = dev.stderr.length;
+                const generated = await runFerry(['generate', 'action', 'github', 'close-issue'], { cwd: dir });
+                expect(generated.code, generated.stderr).toBe(0);
+                await dev.waitForText(/\n {2}\+ github\/close-issue added\n/, at);
+                at = dev.stderr.length;
+                await writeFile(join(dir, 'index.ts'), index);
+                await dev.waitForText(/\n {2}- github\/close-issue removed \(its bundle was deleted\)\n/, at);
                 dev.kill('SIGINT');
                 expect(await dev.exited).toEqual({ code: 0, signal: null });
                 expect(dev.stderr).toContain('stopped: interrupted (Ctrl-C)');

@@ -38,21 +38,6 @@ describe('formatDiagnostic', () => {
         ]);
     });
 
-    it("does not repeat the message of an esbuild frame, whose first line restates it", () => {
-        const ctx = createContext({ cwd: '/project', env: {}, stderr: stream(true), stdout: stream(true), color: false });
-        const bundleError: CompileDiagnostic = {
-            file: '/project/github/syncs/issues.ts',
-            line: 3,
-            column: 7,
-            code: 'BUNDLE_ERROR',
-            message: 'Expected ";" but found "x"',
-            frame: '✘ [ERROR] Expected ";" but found "x"\n\n    github/syncs/issues.ts:3:7:\n      3 │ const x x = 1;\n        ╵        ^'
-        };
-        const text = formatDiagnostic(bundleError, ctx);
-        expect(text.split('Expected ";" but found "x"')).toHaveLength(2);
-        expect(text).toContain('github/syncs/issues.ts:3:7:\n  3 │ const x x = 1;');
-    });
-
     it('prints problems without a location as the message alone', () => {
         const ctx = createContext({ cwd: '/project', env: { CI: 'true' }, stderr: stream(false), stdout: stream(false), color: false });
         expect(formatDiagnostic({ code: 'TYPECHECK_FAILED', message: 'tsc exited with code 3' }, ctx)).toBe('tsc exited with code 3 [TYPECHECK_FAILED]');

@@ -98,7 +98,9 @@ interface Harness {
     closed: () => boolean;
 }
 
-function harness(setup: { plan?: DeployPlan; compile?: ProjectCompileResult; files?: Record<string, string>; answer?: boolean; dotEnv?: Record<string, string>; deployError?: FerryError } = {}): Harness {
+function harness(
+    setup: { plan?: DeployPlan; compile?: ProjectCompileResult; files?: Record<string, string>; answer?: boolean; dotEnv?: Record<string, string>; deployError?: FerryError; complete?: boolean } = {}
+): Harness {
     const h: Omit<Harness, 'deps' | 'closed'> = { reads: [], previews: [], deploys: [], questions: [], events: [] };
     let closed = false;
     const api: DeployApi = {
@@ -121,6 +123,7 @@ function harness(setup: { plan?: DeployPlan; compile?: ProjectCompileResult; fil
         findRoot: () => ROOT,
         settings: (_root, environment) => ({ host: api.host, secretKey: SECRET, environment, keyVariable: 'NANGO_SECRET_KEY_DEV' }),
         secretSources: () => [setup.dotEnv ?? {}],
+        entries: async () => ({ functions: refs, complete: setup.complete ?? true }),
         compile: async () => setup.compile ?? compiled(),
         readFile: async (path) => {
             h.reads.push(path);
@@ -333,6 +336,44 @@ describe('the deploy flow', () => {
         expect(result.error?.hint).toContain("'issues'");
         expect(h.reads).toHaveLength(0);
         expect(h.previews).toHaveLength(0);
+    });
+
+    it('refuses an action given to -s, or an unknown name, before compiling a project that does not compile', async () => {
+        const failing = compiled(false, [{ file: `${ROOT}/github/syncs/issues.ts`, line: 3, column: 5, code: 'TS2322', message: 'bad' }]);
+        let compiles = 0;
+        const run = async (flags: DeployOptions['flags'], complete = true) => {
+            const h = harness({ compile: failing, complete });
+            const result = await deploy(options({ dryRun: true, flags }), {
+                ...h.deps,
+                compile: async () => {
+                    compiles++;
+                    return failing;
+                }
+            });
+            return { result, h };
+        };
+        const action = await run({ sync: 'create-issue' });
+        expect(action.result.error?.code).toBe('USAGE');
+        expect(action.result.error?.message).toBe("'create-issue' is an action, not a sync");
+        expect(action.result.error?.hint).toBe('Use -a create-issue.');
+        expect(action.result.compileErrors).toEqual([]);
+        const typo = await run({ action: 'create-isue' });
+        expect(typo.result.error?.message).toBe("No action named 'create-isue' in this project");
+        expect(typo.result.error?.hint).toContain("'create-issue'");
+        const integration = await run({ integration: 'slak' });
+        expect(integration.result.error?.message).toBe("No integration named 'slak' in this project");
+        expect(compiles).toBe(0);
+        expect([action, typo, integration].every(({ h }) => h.previews.length === 0 && h.reads.length === 0)).toBe(true);
+
+        // index.ts imports something that registers nothing: an unknown name may be that one, so compile decides.
+        const incomplete = await run({ sync: 'gone' }, false);
+        expect(compiles).toBe(1);
+        expect(incomplete.result.error?.code).toBe('COMPILE_FAILED');
+        expect(incomplete.result.error?.exitCode).toBe(10);
+        // ...but an action given to -s is still a flag mistake the entries prove.
+        const stillWrongKind = await run({ sync: 'create-issue' }, false);
+        expect(stillWrongKind.result.error?.message).toBe("'create-issue' is an action, not a sync");
+        expect(compiles).toBe(1);
     });
 
     it('refuses -s with -a before compiling (a flag mistake should not wait for a type-check)', async () => {
