@@ -5,10 +5,11 @@
  * are one-way messages. A dry run is dry: metadata writes, triggerAction and deletion tracking
  * are only reported. Values handed to user code are made in the function's own realm.
  */
+import { isVoid } from '../compiler/zod-introspect.js';
 import { mergePagination, paginatePages, resolveBaseUrl } from './paginate.js';
 import type { CallRequest, JobNotice, JobSpec, ProxyReply, WireBody } from './protocol.js';
 import type { HttpMethod, LogLevel, ProxyRequest, RecordOperation, ValidationIssue } from './types.js';
-import { checkValue, describeIssue, partialOf } from './validation.js';
+import { checkValue, describeIssue, partialOf, passHint } from './validation.js';
 
 /** Constructors of the function's vm context: values made with these pass `instanceof` there. */
 export interface Realm {
@@ -232,9 +233,27 @@ export function createNango(job: JobSpec, definition: DefinitionLike, realm: Rea
     }
 
 
+    // What the connection (or --metadata) gives is checked once, when the function first reads
+    // it: a sync written for { owner, repo } run on a connection without metadata otherwise only
+    // fails inside the function, on `null`, with nothing saying what was missing. Metadata the
+    // function wrote itself was checked as it was written.
+    let metadataChecked = false;
     const validateMetadata = (value: unknown, partial: boolean): void => {
+        metadataChecked = true;
         const schema = partial ? partialOf(definition.metadata) : definition.metadata;
         for (const issue of checkValue(schema, value, { subject: 'metadata' })) report(issue);
+    };
+    const checkStartingMetadata = (): void => {
+        // A z.void() metadata schema declares none: null is what it means, not a problem.
+        if (metadataChecked || isVoid(definition.metadata)) return;
+        metadataChecked = true;
+        const value: unknown = JSON.parse(state.metadataJson);
+        const issues = checkValue(definition.metadata, value, { subject: 'metadata' });
+        if (issues.length === 0) return;
+        const hint = `${value === null || value === undefined ? 'the connection has no metadata; ' : ''}${passHint('metadata', definition.metadata)}`;
+        issues[0] = { ...issues[0]!, hint };
+        for (const issue of issues) report(issue);
+        if (job.validate) throw validationFailure(`${describeIssue(issues[0]!)} (--validate makes this fatal)`);
     };
 
     const proxy = (config: unknown) => send(toRequest(config));
@@ -289,6 +308,7 @@ export function createNango(job: JobSpec, definition: DefinitionLike, realm: Rea
 
         async getMetadata() {
             state.firstMetadataJson ??= state.metadataJson;
+            checkStartingMetadata();
             return realm.JSON.parse(state.metadataJson);
         },
         async setMetadata(metadata: unknown) {

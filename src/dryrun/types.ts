@@ -162,12 +162,15 @@ export interface ValidationIssue {
     /** e.g. `title` or `labels.0.name`; empty for the root. */
     path: string;
     message: string;
+    /** What to do about it, when the runtime can tell (e.g. which metadata to pass). */
+    hint?: string;
 }
 
 export interface RunError {
     /**
      * exception: the function threw; action_error: it threw an ActionError (payload in
-     * RunResult.actionError); timeout; validation: --validate and an issue; invalid_function: the
+     * RunResult.actionError); timeout; validation: an action input that fails its schema (the
+     * function is not run), or --validate and an issue; invalid_function: the
      * bundle is not a definition of the expected type; http: an uncaught provider error.
      */
     kind: 'exception' | 'action_error' | 'timeout' | 'validation' | 'invalid_function' | 'http' | 'internal';
@@ -212,7 +215,10 @@ export interface RunOptions {
     checkpoint?: Record<string, unknown> | null;
     lastSyncDate?: Date;
     variant?: string;
-    /** Validation issues make the run fail (error.kind 'validation') instead of warnings. */
+    /**
+     * Validation issues make the run fail (error.kind 'validation') instead of warnings. An
+     * action input that fails its schema fails the run either way, before exec, as on the platform.
+     */
     validate?: boolean;
     /** Stop the function after this long (the worker is terminated). */
     timeoutMs?: number;

@@ -4,12 +4,13 @@
  * calls exec with the `nango` object and turns what happened into a JobOutcome.
  */
 import { createEvaluator, defaultExport } from '../compiler/evaluate.js';
+import { isVoid } from '../compiler/zod-introspect.js';
 import { SDK_SHIM_SOURCE } from '../sdk/shim-source.js';
 import { createNango, httpErrors, logEntry, validationErrors, type DefinitionLike, type NangoState, type Realm, type WorkerHost } from './nango-object.js';
 import type { JobOutcome, JobSpec, WireError } from './protocol.js';
 import { createStackMapper } from './source-map.js';
 import type { FunctionKind, LogLevel } from './types.js';
-import { checkValue } from './validation.js';
+import { checkValue, describeIssue, passHint } from './validation.js';
 
 /** What evaluate.ts puts before a bundle's first line; only shifts columns on line 1. */
 const WRAPPER_PREFIX = '(function (exports, require, module, __filename, __dirname) {';
@@ -88,6 +89,41 @@ function jsonOrThrow(value: unknown, what: string): string | undefined {
     }
 }
 
+/** Longest text a thrown non-Error is shown as. */
+const THROWN_WIDTH = 300;
+
+/** A thrown value that is not an Error: strings quoted, objects as JSON (shortened), the rest as String() gives it. */
+function describeValue(value: unknown): string {
+    if (typeof value === 'string') return `'${value}'`;
+    if (typeof value === 'function') return 'a function';
+    if (typeof value !== 'object' || value === null) return String(value);
+    let json: string | undefined;
+    try {
+        json = JSON.stringify(value);
+    } catch {
+        // Circular, a BigInt inside, a getter that throws: only its kind can be shown.
+    }
+    if (json === undefined) return Object.prototype.toString.call(value);
+    return json.length > THROWN_WIDTH ? `${json.slice(0, THROWN_WIDTH - 1)}…` : json;
+}
+
+/**
+ * The stack without its first line when that line only repeats the message: the error is
+ * printed as its message, then its stack. The name may have been set after the stack was taken
+ * (an AxiosError starts as an Error), so both are tried.
+ */
+function withoutMessageLine(stack: string, error: { name?: unknown; message?: unknown }): string | undefined {
+    const message = typeof error.message === 'string' ? error.message : undefined;
+    if (message === undefined) return stack;
+    const name = typeof error.name === 'string' ? error.name : 'Error';
+    const heads = message === '' ? [name, 'Error'] : [`${name}: ${message}`, `Error: ${message}`, message];
+    for (const head of heads) {
+        if (stack === head) return undefined;
+        if (stack.startsWith(`${head}\n`)) return stack.slice(head.length + 1);
+    }
+    return stack;
+}
+
 function isActionError(error: unknown): error is { payload?: unknown; message?: string } {
     return typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'action_error';
 }
@@ -102,9 +138,10 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
         if (typeof error === 'object' && error !== null && 'message' in error) {
             const e = error as Error;
             const message = `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`;
-            return { kind: 'exception', message, ...(typeof e.stack === 'string' ? { stack: mapper.map(e.stack) } : {}) };
+            const stack = typeof e.stack === 'string' ? withoutMessageLine(mapper.map(e.stack), e) : undefined;
+            return { kind: 'exception', message, ...(stack ? { stack } : {}) };
         }
-        return { kind: 'exception', message: `the function threw ${typeof error === 'string' ? `'${error}'` : String(error)}` };
+        return { kind: 'exception', message: `the function threw ${describeValue(error)}` };
     };
 
     try {
@@ -152,8 +189,12 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
                 const input = job.inputJson === undefined ? undefined : realm.JSON.parse(job.inputJson);
                 const inputIssues = checkValue(def.input, input, { subject: 'input' });
                 for (const issue of inputIssues) report(issue);
-                if (job.validate && inputIssues.length > 0) {
-                    outcome.error = { kind: 'validation', message: `the input does not match the action's input schema: ${state.firstIssue}` };
+                // The platform refuses an input that fails the action's schema before running it,
+                // so a dry run must not make the provider calls either. An action declaring no
+                // input (z.void()) has no schema there to fail: what it is given stays a warning.
+                if (inputIssues.length > 0 && (job.validate || !isVoid(def.input))) {
+                    const more = inputIssues.length > 1 ? ` (and ${inputIssues.length - 1} more)` : '';
+                    outcome.error = { kind: 'validation', message: `the input does not match the action's input schema: ${describeIssue(inputIssues[0]!)}${more}; ${passHint('input', def.input)}` };
                 } else {
                     const output = await exec(nango, input);
                     for (const issue of checkValue(def.output, output, { subject: 'output' })) report(issue);

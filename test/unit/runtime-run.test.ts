@@ -1,12 +1,12 @@
 // runFunction end to end inside the worker, with fake transports and a fake clock (no HTTP, no waiting).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, makeTempDir } from '../support/cli.js';
+import { REPO_ROOT } from '../support/cli.js';
 import { createSandbox, createSandboxPool, runFunction } from '../../src/dryrun/run.js';
 import { LOCKED_DOWN } from '../../src/dryrun/lockdown.js';
-import type { ProviderDefaults, RecordEvent, RunEvent, RunOptions } from '../../src/dryrun/types.js';
-import { bundleProject, connection, fakeClock, fakeTransport, json, type Bundle } from './runtime-support.js';
+import type { ProviderDefaults, RecordEvent, RunEvent } from '../../src/dryrun/types.js';
+import { connection, fakeClock, fakeTransport, json, useRuntimeProject } from './runtime-support.js';
 
 const ISSUE_MODEL = `z.object({ id: z.string(), title: z.string(), state: z.enum(['open', 'closed']).optional() })`;
 
@@ -293,25 +293,13 @@ export default createOnEvent({ description: 'setup', event: 'post-connection-cre
 `
 };
 
-let temp: Awaited<ReturnType<typeof makeTempDir>>;
-let bundles: Record<string, Bundle>;
-const sandbox = createSandbox();
 const github: ProviderDefaults = { name: 'github', baseUrl: 'https://api.github.com', paginate: { type: 'link', limit_name_in_request: 'per_page', link_rel_in_response_header: 'next' }, retry: { at: ['x-ratelimit-reset'], remaining: 'x-ratelimit-remaining', errorCodes: ['403', '5xx', '429'] } };
+const project = useRuntimeProject('ferry-runtime-', FILES, { provider: github });
+const { sandbox, run } = project;
 
-beforeAll(async () => {
+beforeAll(() => {
     process.env['FERRY_RUNTIME_TEST_SECRET'] = 'do-not-read-me';
-    temp = await makeTempDir('ferry-runtime-');
-    bundles = await bundleProject(temp.dir, FILES);
-}, 30_000);
-
-afterAll(async () => {
-    await sandbox.close();
-    await temp?.cleanup();
 });
-
-function run(name: string, options: Partial<RunOptions>) {
-    return runFunction({ ...bundles[name]!, connection, provider: github, sandbox, transport: fakeTransport(() => undefined), ...options });
-}
 
 describe('actions', () => {
     it('validates the input, calls the provider and returns the output; exchanges have no credential header', async () => {
@@ -328,15 +316,18 @@ describe('actions', () => {
         expect(JSON.stringify(result)).not.toContain('gho_SECRET_TOKEN');
     });
 
-    it('warns about a bad input, or refuses to run with validate', async () => {
+    it('refuses to run an action whose input fails its schema, with or without validate', async () => {
         const transport = fakeTransport(() => json({ number: 1, html_url: 'u' }));
-        const warned = await run('github/create-issue', { transport, input: { title: 5 } });
-        expect(warned.ok).toBe(true);
-        expect(warned.validation).toEqual([expect.objectContaining({ subject: 'input', path: 'title' })]);
-        const fatal = await run('github/create-issue', { transport, input: { title: 5 }, validate: true });
-        expect(fatal.ok).toBe(false);
-        expect(fatal.error?.kind).toBe('validation');
-        expect(transport.sent).toHaveLength(1);
+        for (const validate of [false, true]) {
+            const refused = await run('github/create-issue', { transport, input: { title: 5 }, validate });
+            expect(refused.ok).toBe(false);
+            expect(refused.error).toEqual({
+                kind: 'validation',
+                message: 'the input does not match the action\'s input schema: input.title: Invalid input: expected string, received number; pass an input like {"title":"…"} (--input with dryrun, "input" in a test fixture)'
+            });
+            expect(refused.validation).toEqual([expect.objectContaining({ subject: 'input', path: 'title' })]);
+        }
+        expect(transport.sent).toHaveLength(0);
     });
 
     it('checks the output against the output schema', async () => {
@@ -357,7 +348,7 @@ describe('actions', () => {
     it('maps an uncaught error stack to the .ts source line', async () => {
         const result = await run('github/boom', {});
         expect(result.error).toMatchObject({ kind: 'exception', message: 'boom: here' });
-        const source = `${temp.dir}/github/actions/boom.ts`;
+        const source = `${project.dir}/github/actions/boom.ts`;
         expect(result.error?.stack).toContain(`${source}:6:11`);
         expect(result.error?.stack).toContain(`${source}:13:9`);
         expect(result.error?.stack).not.toContain('.cjs');
@@ -381,7 +372,7 @@ describe('actions', () => {
     it('stops a function stuck in a synchronous loop or a promise that never settles', async () => {
         const loop = await run('github/hang', { input: { sync: true }, timeoutMs: 300 });
         expect(loop.error).toMatchObject({ kind: 'timeout' });
-        const never = await runFunction({ ...bundles['github/hang']!, connection, provider: null, transport: fakeTransport(() => undefined), input: { sync: false }, timeoutMs: 200 });
+        const never = await runFunction({ ...project.bundles['github/hang']!, connection, provider: null, transport: fakeTransport(() => undefined), input: { sync: false }, timeoutMs: 200 });
         expect(never.error?.kind).toBe('timeout');
         // The shared sandbox starts a fresh worker after a timeout.
         const after = await run('github/not-found', { input: { shim: false } });
@@ -453,11 +444,11 @@ describe('actions', () => {
         const result = await run('github/top-level', {});
         expect(result.error?.kind).toBe('exception');
         expect(result.error?.message).toMatch(/^the function file threw while loading: SyntaxError: /);
-        expect(result.error?.stack).toContain(`${temp.dir}/github/actions/top-level.ts:5:21`);
+        expect(result.error?.stack).toContain(`${project.dir}/github/actions/top-level.ts:5:21`);
     });
 
     it('says when the bundle is not the expected kind of function', async () => {
-        const result = await runFunction({ ...bundles['github/boom']!, ref: { ...bundles['github/boom']!.ref, type: 'sync' }, connection, provider: null, sandbox, transport: fakeTransport(() => undefined) });
+        const result = await runFunction({ ...project.bundles['github/boom']!, ref: { ...project.bundles['github/boom']!.ref, type: 'sync' }, connection, provider: null, sandbox, transport: fakeTransport(() => undefined) });
         expect(result.error?.kind).toBe('invalid_function');
         expect(result.error?.message).toContain('createSync');
     });
@@ -486,7 +477,7 @@ describe('sandboxes', () => {
         try {
             const results = await Promise.all(
                 Array.from({ length: 6 }, (_, i) =>
-                    runFunction({ ...bundles['github/create-issue']!, connection, provider: null, sandbox: pool, input: { title: `t${i}` }, transport: fakeTransport((req) => json({ number: i, html_url: (req.data as { title: string }).title })) })
+                    runFunction({ ...project.bundles['github/create-issue']!, connection, provider: null, sandbox: pool, input: { title: `t${i}` }, transport: fakeTransport((req) => json({ number: i, html_url: (req.data as { title: string }).title })) })
                 )
             );
             expect(results.map((r) => r.output)).toEqual(Array.from({ length: 6 }, (_, i) => ({ id: i, url: `t${i}` })));
@@ -500,7 +491,7 @@ describe('sandboxes', () => {
         expect(existsSync(workerFile), 'run npm run build first').toBe(true);
         const built = createSandbox({ workerFile });
         try {
-            const result = await runFunction({ ...bundles['github/boom']!, connection, provider: null, sandbox: built, transport: fakeTransport(() => undefined) });
+            const result = await runFunction({ ...project.bundles['github/boom']!, connection, provider: null, sandbox: built, transport: fakeTransport(() => undefined) });
             expect(result.error?.message).toBe('boom: here');
             expect(result.error?.stack).toContain('boom.ts:6:11');
         } finally {

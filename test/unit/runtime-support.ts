@@ -1,10 +1,13 @@
 // Shared by the runtime-*.test.ts files: a small functions project bundled once, fake transports
 // and a fake clock, so runtime tests need no HTTP and never wait.
+import { afterAll, beforeAll } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { bundleFunctions } from '../../src/compiler/bundle.js';
+import { createSandbox, runFunction } from '../../src/dryrun/run.js';
 import { toFunctionRef } from '../../src/project/project.js';
-import type { Connection, HttpTransport, ProxyRequest, ProxyResponse, RetryClock } from '../../src/dryrun/types.js';
+import type { Connection, HttpTransport, ProxyRequest, ProxyResponse, RetryClock, RunOptions, RunResult } from '../../src/dryrun/types.js';
+import { makeTempDir } from '../support/cli.js';
 
 export interface Bundle {
     code: string;
@@ -77,3 +80,35 @@ export const connection: Connection = {
     connection_config: {},
     credentials: { type: 'OAUTH2', access_token: 'gho_SECRET_TOKEN' }
 };
+
+export interface RuntimeProject {
+    /** The project's folder (set once beforeAll has run). */
+    dir: string;
+    bundles: Record<string, Bundle>;
+    /** One worker shared by the file's runs. */
+    sandbox: ReturnType<typeof createSandbox>;
+    /** Runs a bundle (`integration/name`) on the shared sandbox with `connection`, no provider calls answered unless `transport` says so. */
+    run(name: string, options?: Partial<RunOptions>): Promise<RunResult>;
+}
+
+/** For a test file: bundles `files` in a temporary folder before its tests, and cleans up after. */
+export function useRuntimeProject(prefix: string, files: Record<string, string>, defaults: Partial<RunOptions> = {}): RuntimeProject {
+    let cleanup: (() => Promise<void>) | undefined;
+    const project: RuntimeProject = {
+        dir: '',
+        bundles: {},
+        sandbox: createSandbox(),
+        run: (name, options = {}) => runFunction({ ...project.bundles[name]!, connection, provider: null, sandbox: project.sandbox, transport: fakeTransport(() => undefined), ...defaults, ...options })
+    };
+    beforeAll(async () => {
+        const temp = await makeTempDir(prefix);
+        cleanup = temp.cleanup;
+        project.dir = temp.dir;
+        project.bundles = await bundleProject(temp.dir, files);
+    }, 30_000);
+    afterAll(async () => {
+        await project.sandbox.close();
+        await cleanup?.();
+    });
+    return project;
+}
