@@ -225,6 +225,17 @@ export class PlatformClient {
                 details: { status: response.status }
             });
         }
+        if (response.status === 429) {
+            const retryAfterMs = retryAfter(response.headers['retry-after']);
+            const wait = retryAfterMs === undefined ? 'a moment' : `${Math.ceil(retryAfterMs / 1000)} s`;
+            return new FerryError({
+                code: 'PLATFORM_RATE_LIMITED',
+                message: `The platform rate-limited ${what} (429)${serverMessage ? `: ${serverMessage}` : ''}`,
+                hint: `Too many requests with this key for now: try again in ${wait}.`,
+                exitCode: this.exitCode,
+                details: { status: 429, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }
+            });
+        }
         if (response.status >= 500) {
             return new FerryError({
                 code: 'PLATFORM_SERVER_ERROR',
@@ -278,6 +289,15 @@ function rejectedKeyHint(variable: string, source: KeySource | undefined): strin
     if (source?.kind === 'environment') return `${variable} is set in your shell environment (it overrides .env): check its value, ${must}`;
     if (source?.kind === 'file') return `Check ${variable} in ${source.path}: ${must}`;
     return `Check ${variable} (your shell environment overrides the project's .env, so look there first): ${must}`;
+}
+
+/** Retry-After in seconds or as an HTTP date, as milliseconds from now; undefined when absent or unreadable. */
+function retryAfter(value: string | undefined): number | undefined {
+    if (value === undefined || value.trim() === '') return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function redact(text: string | undefined, secret: string): string | undefined {

@@ -7,6 +7,7 @@ import { FerryError, type ExitCode } from '../errors.js';
 import { publicConnection, withoutCredentials } from '../dryrun/credentials.js';
 import type { Connection, RuntimeBackend } from '../dryrun/types.js';
 import type { PlatformClient, Schema } from './client.js';
+import { DEFAULT_RETRY, networkCodeOf, readRetryReason, withRetry, type RetryPolicy } from './retry.js';
 
 // Hand-written checks rather than zod: this module is on the path to a dry run's first request,
 // and zod costs ~200 ms of CPU to load there (the function's own zod loads in its worker).
@@ -48,6 +49,14 @@ const integrationSchema = schema<Shape & { data?: Shape & { provider: string }; 
     return problem && { path: `data.${problem.path}`, message: problem.message };
 });
 
+/** Lookups change nothing: a transient answer or a dropped connection is worth two more tries. */
+const LOOKUP_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 3, baseDelayMs: 250, maxDelayMs: 2_000 };
+
+/** A refused connection is not retried: nothing listens there, and the user should hear so at once. */
+function lookupWithRetry<T>(run: () => Promise<T>): Promise<T> {
+    return withRetry('lookup', run, (error) => (networkCodeOf(error) === 'ECONNREFUSED' ? undefined : readRetryReason(error)), LOOKUP_RETRY);
+}
+
 export interface ConnectionLookup {
     connectionId: string;
     integration: string;
@@ -58,17 +67,19 @@ export interface ConnectionLookup {
 /** GET /connections/{id}?provider_config_key=, with a 404 phrased in the user's terms. */
 export async function fetchConnection(client: PlatformClient, lookup: ConnectionLookup): Promise<Connection> {
     const path = `/connections/${encodeURIComponent(lookup.connectionId)}`;
-    const answer = await client.json(
-        { method: 'GET', path, query: { provider_config_key: lookup.integration } },
-        connectionSchema,
-        () =>
-            new FerryError({
-                code: 'CONNECTION_NOT_FOUND',
-                message: `No connection '${lookup.connectionId}' for integration '${lookup.integration}' in environment '${lookup.environment}'`,
-                hint: `List the connections of '${lookup.integration}' in the platform's dashboard (or GET ${client.host}/connections?integrationId=${lookup.integration}) and pass one of their ids.`,
-                exitCode: lookup.exitCode,
-                details: { connectionId: lookup.connectionId, integration: lookup.integration }
-            })
+    const answer = await lookupWithRetry(() =>
+        client.json(
+            { method: 'GET', path, query: { provider_config_key: lookup.integration } },
+            connectionSchema,
+            () =>
+                new FerryError({
+                    code: 'CONNECTION_NOT_FOUND',
+                    message: `No connection '${lookup.connectionId}' for integration '${lookup.integration}' in environment '${lookup.environment}'`,
+                    hint: `List the connections of '${lookup.integration}' in the platform's dashboard (or GET ${client.host}/connections?integrationId=${lookup.integration}) and pass one of their ids.`,
+                    exitCode: lookup.exitCode,
+                    details: { connectionId: lookup.connectionId, integration: lookup.integration }
+                })
+        )
     );
     return publicConnection({
         ...answer,
@@ -81,14 +92,14 @@ export async function fetchConnection(client: PlatformClient, lookup: Connection
 
 /** GET /integrations/{key}: the integration record (used for the provider name and getIntegration). */
 export async function fetchIntegration(client: PlatformClient, key: string, exitCode: ExitCode): Promise<Record<string, unknown> & { provider: string }> {
-    const answer = await client.json({ method: 'GET', path: `/integrations/${encodeURIComponent(key)}` }, integrationSchema, () =>
+    const answer = await lookupWithRetry(() => client.json({ method: 'GET', path: `/integrations/${encodeURIComponent(key)}` }, integrationSchema, () =>
         new FerryError({
             code: 'INTEGRATION_NOT_FOUND',
             message: `The platform has no integration '${key}'`,
             hint: 'Create it in the dashboard, or pass the right one with --integration-id.',
             exitCode
         })
-    );
+    ));
     const body = answer.data ?? answer;
     return withoutCredentials(body as Record<string, unknown> & { provider: string });
 }

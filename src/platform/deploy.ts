@@ -4,11 +4,11 @@
  * (the connection was never made), so a deployment is never sent twice. Every answer is checked
  * against a schema before use, and every error says whether anything was deployed.
  */
-import { jitteredBackoffMs } from '../util/backoff.js';
 import { z } from 'zod';
 import { FerryError } from '../errors.js';
 import type { DeployPlan, PlanSync } from '../deploy/types.js';
 import type { PlatformClient, RawRequest } from './client.js';
+import { DEFAULT_RETRY, NEVER_SENT, networkCodeOf, readRetryReason, statusOf, withRetry, type RetryNotice as BaseRetryNotice, type RetryPolicy } from './retry.js';
 
 export const CONFIRMATION_PATH = '/sync/deploy/confirmation';
 export const DEPLOY_PATH = '/sync/deploy';
@@ -73,31 +73,8 @@ export function toPlan(answer: z.infer<typeof confirmationSchema>): DeployPlan {
     };
 }
 
-export interface RetryPolicy {
-    /** Total tries, the first included. */
-    attempts: number;
-    baseDelayMs: number;
-    maxDelayMs: number;
-    sleep: (ms: number) => Promise<void>;
-    /** In [0, 1): jitter, so many CI jobs do not retry in step. */
-    random: () => number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-    attempts: 4,
-    baseDelayMs: 300,
-    maxDelayMs: 3_000,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    random: Math.random
-};
-
-export interface RetryNotice {
-    call: 'preview' | 'deploy';
-    /** The try that failed (1-based). */
-    attempt: number;
-    delayMs: number;
-    reason: string;
-}
+export type { RetryPolicy } from './retry.js';
+export type RetryNotice = BaseRetryNotice<'preview' | 'deploy'>;
 
 export interface DeployApiOptions {
     /** A client per call: the deploy gets a fresh connection, never one that idled through a prompt. */
@@ -117,54 +94,10 @@ export interface DeployApi {
     close(): Promise<void>;
 }
 
-/** Failures after which the server has certainly not acted: the connection was never made. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN']);
-/** Dropped connections: harmless to retry for a call that changes nothing. */
-const DROPPED = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);
-const TRANSIENT_STATUS = new Set([502, 503, 504]);
-
-function statusOf(error: unknown): number | undefined {
-    const status = error instanceof FerryError ? error.details?.['status'] : undefined;
-    return typeof status === 'number' ? status : undefined;
-}
-
-function networkCodeOf(error: unknown): string | undefined {
-    const code = error instanceof FerryError ? error.details?.['networkCode'] : undefined;
-    return typeof code === 'string' ? code : undefined;
-}
-
-/** Why a preview may be retried, or undefined. */
-export function previewRetryReason(error: unknown): string | undefined {
-    const status = statusOf(error);
-    if (status !== undefined) return TRANSIENT_STATUS.has(status) ? `status ${status}` : undefined;
-    const code = networkCodeOf(error);
-    return code !== undefined && (NEVER_SENT.has(code) || DROPPED.has(code)) ? code : undefined;
-}
-
 /** Why a deploy may be retried (only when it cannot have arrived), or undefined. */
 export function deployRetryReason(error: unknown): string | undefined {
     const code = networkCodeOf(error);
     return statusOf(error) === undefined && code !== undefined && NEVER_SENT.has(code) ? code : undefined;
-}
-
-export async function withRetry<T>(
-    call: RetryNotice['call'],
-    run: () => Promise<T>,
-    retryReason: (error: unknown) => string | undefined,
-    policy: RetryPolicy,
-    onRetry?: (notice: RetryNotice) => void
-): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-        try {
-            return await run();
-        } catch (error) {
-            const reason = retryReason(error);
-            if (reason === undefined || attempt >= policy.attempts) throw error;
-            const delayMs = jitteredBackoffMs(attempt, policy.baseDelayMs, policy.maxDelayMs, () => policy.random());
-            onRetry?.({ call, attempt, delayMs, reason });
-            await policy.sleep(delayMs);
-        }
-    }
 }
 
 export function createDeployApi(options: DeployApiOptions): DeployApi {
@@ -189,7 +122,7 @@ export function createDeployApi(options: DeployApiOptions): DeployApi {
         async preview(body) {
             const req = request(CONFIRMATION_PATH, body, options.previewTimeoutMs);
             try {
-                const answer = await withRetry('preview', () => previewClient.json(req, confirmationSchema), previewRetryReason, policy, options.onRetry);
+                const answer = await withRetry('preview', () => previewClient.json(req, confirmationSchema), readRetryReason, policy, options.onRetry);
                 return toPlan(answer);
             } catch (error) {
                 throw withHint(error, 'Nothing was deployed.');

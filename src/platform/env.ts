@@ -60,6 +60,17 @@ export function resolvePlatformSettings(
             exitCode
         });
     }
+    // Ferry authenticates with the secret key alone, and a password in the URL would be printed
+    // wherever the host is (errors, --debug): refused, without echoing it.
+    const { username, password } = new URL(host);
+    if (username || password) {
+        throw new FerryError({
+            code: 'BAD_HOSTPORT',
+            message: 'NANGO_HOSTPORT holds a user name or password (http://user:…@host)',
+            hint: 'Remove them: Ferry authenticates with the secret key alone, e.g. NANGO_HOSTPORT=https://api.nango.dev.',
+            exitCode
+        });
+    }
     for (const variable of [specific, 'NANGO_SECRET_KEY']) {
         const found = find(variable);
         if (found?.value) return { host, secretKey: found.value, environment, keyVariable: variable, keySource: found.source };

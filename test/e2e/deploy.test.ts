@@ -218,6 +218,9 @@ describe('ferry deploy', () => {
         expect(result.code).toBe(11);
         const lines = result.stderr.trim().split('\n');
         expect(lines.at(-1)).toMatch(/^error .*401.*NANGO_SECRET_KEY_DEV.*Nothing was deployed\.$/);
+        // The key came from the shell, which overrides .env: the hint says where to look.
+        expect(lines.at(-1)).toContain('NANGO_SECRET_KEY_DEV is set in your shell environment (it overrides .env)');
+        expect(lines.at(-1)).not.toMatch(/\.\./);
         expect(result.stderr).not.toContain('retrying');
         expect(state.deploys).toHaveLength(before);
     });

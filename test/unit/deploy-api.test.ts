@@ -72,6 +72,17 @@ describe('deploy API retries and errors', () => {
         expect(notices.map((n) => n.delayMs)).toEqual([150, 300, 600]);
     });
 
+    it('retries a rate-limited preview after the wait the platform asks for', async () => {
+        script['/sync/deploy/confirmation'] = [{ status: 429, headers: { 'retry-after': '2' }, body: { error: { message: 'slow down' } } }];
+        const before = calls('/sync/deploy/confirmation');
+        const notices: RetryNotice[] = [];
+        const client = api(server.url, notices);
+        await client.preview('{}');
+        await client.close();
+        expect(calls('/sync/deploy/confirmation') - before).toBe(2);
+        expect(notices).toEqual([{ call: 'preview', attempt: 1, delayMs: 2_000, reason: 'status 429' }]);
+    });
+
     it('gives up after the last try with a one-line error saying nothing was deployed', async () => {
         script['/sync/deploy/confirmation'] = [{ status: 504 }, { status: 504 }, { status: 504 }, { status: 504 }];
         const client = api();

@@ -100,4 +100,20 @@ describe('resolvePlatformSettings', () => {
             expect(JSON.stringify((error as FerryError).toJSON())).not.toContain('sk-from-dotenv');
         }
     });
+
+    it('refuses a NANGO_HOSTPORT with a user name or password, without repeating them', () => {
+        for (const value of ['http://user:hunter2pw@127.0.0.1:3003', 'https://hunter2pw@api.example.com']) {
+            let error: unknown;
+            try {
+                resolvePlatformSettings(root, 'dev', { NANGO_HOSTPORT: value }, ExitCode.Dryrun);
+            } catch (e) {
+                error = e;
+            }
+            expect(error).toBeInstanceOf(FerryError);
+            expect((error as FerryError).code).toBe('BAD_HOSTPORT');
+            expect((error as FerryError).exitCode).toBe(ExitCode.Dryrun);
+            expect((error as FerryError).hint).toMatch(/authenticates with the secret key/);
+            expect(JSON.stringify((error as FerryError).toJSON())).not.toContain('hunter2pw');
+        }
+    });
 });
