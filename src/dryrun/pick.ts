@@ -4,9 +4,9 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, FerryError, usageError } from '../errors.js';
+import { ExitCode, FerryError } from '../errors.js';
 import type { FunctionRef } from '../project/types.js';
-import { didYouMean } from '../util/suggest.js';
+import { closest, didYouMean } from '../util/suggest.js';
 
 /** pickFunction, with a better hint when the file exists but index.ts does not import it. */
 export function pickRegistered(root: string, entries: readonly FunctionRef[], name: string, integrationId?: string): FunctionRef {
@@ -52,10 +52,7 @@ export function pickFunction(entries: readonly FunctionRef[], name: string, inte
         integration = name.slice(0, slash);
         wanted = name.slice(slash + 1);
     }
-    if (integration && !entries.some((e) => e.integration === integration)) {
-        const integrations = [...new Set(entries.map((e) => e.integration))];
-        throw usageError(`No integration '${integration}' in this project`, didYouMean(integration, integrations) || `Integrations: ${integrations.join(', ') || 'none'}.`);
-    }
+    if (integration && !entries.some((e) => e.integration === integration)) throw integrationNotFound(entries, integration);
     const matches = entries.filter((e) => e.name === wanted && (!integration || e.integration === integration));
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) {
@@ -66,13 +63,34 @@ export function pickFunction(entries: readonly FunctionRef[], name: string, inte
             exitCode: ExitCode.Failure
         });
     }
+    throw functionNotFound(entries, wanted, integration);
+}
+
+/** The one wording of "no such function" (dryrun, test, replays); `hint` replaces the list of names when there is no close one. */
+export function functionNotFoundMessage(name: string, integration?: string): string {
+    return `No function '${name}'${integration ? ` in integration '${integration}'` : ''} is registered in index.ts`;
+}
+
+export function functionNotFound(entries: readonly FunctionRef[], name: string, integration?: string, fallbackHint?: string): FerryError {
     const pool = entries.filter((e) => !integration || e.integration === integration).map((e) => e.name);
-    const suggestion = didYouMean(wanted, pool);
-    throw new FerryError({
+    const suggestions = closest(name, pool);
+    return new FerryError({
         code: 'FUNCTION_NOT_FOUND',
-        message: `No function '${wanted}'${integration ? ` in integration '${integration}'` : ''} is registered in index.ts`,
-        hint: suggestion || (pool.length > 0 ? `Functions: ${pool.slice(0, 10).join(', ')}${pool.length > 10 ? ', …' : ''}.` : 'Add one with `ferry generate`.'),
+        message: functionNotFoundMessage(name, integration),
+        hint: didYouMean(name, pool) || fallbackHint || (pool.length > 0 ? `Functions: ${pool.slice(0, 10).join(', ')}${pool.length > 10 ? ', …' : ''}.` : 'Add one with `ferry generate`.'),
         exitCode: ExitCode.Failure,
-        details: { function: wanted, ...(suggestion ? { suggestions: suggestion } : {}) }
+        details: { function: name, ...(integration ? { integration } : {}), suggestions }
+    });
+}
+
+/** An integration the project does not have (a local check: the platform's own INTEGRATION_NOT_FOUND exits 12). */
+export function integrationNotFound(entries: readonly FunctionRef[], integration: string): FerryError {
+    const integrations = [...new Set(entries.map((e) => e.integration))];
+    return new FerryError({
+        code: 'INTEGRATION_NOT_FOUND',
+        message: `No integration '${integration}' in this project`,
+        hint: didYouMean(integration, integrations) || `Integrations: ${integrations.join(', ') || 'none'}.`,
+        exitCode: ExitCode.Failure,
+        details: { integration, suggestions: closest(integration, integrations) }
     });
 }

@@ -7,10 +7,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleFunctions } from '../compiler/bundle.js';
 import type { Fixture } from '../dryrun/fixture.js';
+import { functionNotFound } from '../dryrun/pick.js';
 import { runFunction } from '../dryrun/run.js';
 import { FerryError } from '../errors.js';
 import { findProjectRoot, loadProject } from '../project/project.js';
-import { didYouMean } from '../util/suggest.js';
 import { fixtureIdentity, loadFixture } from './fixtures.js';
 import { replay } from './replay.js';
 import { formatCase } from './report.js';
@@ -29,14 +29,7 @@ export async function replayFixtureFile(fixture: string | URL, options: ReplayFi
     }
     const project = await loadProject(root);
     const ref = project.entries.find((e) => e.integration === identity.integration && e.name === identity.name);
-    if (!ref) {
-        const names = project.entries.filter((e) => e.integration === identity.integration).map((e) => e.name);
-        throw new FerryError({
-            code: 'FUNCTION_NOT_FOUND',
-            message: `no function '${identity.name}' in integration '${identity.integration}' is registered in index.ts`,
-            hint: didYouMean(identity.name, names) || 'Register the function in index.ts or rename the fixture.'
-        });
-    }
+    if (!ref) throw functionNotFound(project.entries, identity.name, identity.integration, 'Register the function in index.ts or rename the fixture.');
     const loaded = (await loadFixture(path, root)) as Fixture & Record<string, unknown>;
     const bundled = await bundleFunctions(root, [ref]);
     const bundle = bundled.bundles[0];

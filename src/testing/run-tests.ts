@@ -9,7 +9,8 @@ import { join, relative } from 'node:path';
 import { bundleFunctions } from '../compiler/bundle.js';
 import type { Fixture } from '../dryrun/fixture.js';
 import type { RunOptions } from '../dryrun/types.js';
-import { ExitCode, FerryError, usageError } from '../errors.js';
+import { functionNotFound, functionNotFoundMessage, integrationNotFound } from '../dryrun/pick.js';
+import { ExitCode, FerryError } from '../errors.js';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
 import { didYouMean } from '../util/suggest.js';
@@ -48,17 +49,11 @@ interface Task {
 }
 
 function checkFilters(entries: readonly FunctionRef[], options: TestOptions): void {
-    if (options.integration !== undefined && !entries.some((e) => e.integration === options.integration)) {
-        const known = [...new Set(entries.map((e) => e.integration))];
-        throw usageError(`no integration '${options.integration}' in this project`, didYouMean(options.integration, known) || `Integrations: ${known.join(', ') || 'none'}.`);
-    }
+    if (options.integration !== undefined && !entries.some((e) => e.integration === options.integration)) throw integrationNotFound(entries, options.integration);
     if (options.functionName !== undefined) {
         const scope = entries.filter((e) => options.integration === undefined || e.integration === options.integration);
         if (!scope.some((e) => e.name === options.functionName)) {
-            throw usageError(
-                `no function '${options.functionName}'${options.integration ? ` in integration '${options.integration}'` : ''} in index.ts`,
-                didYouMean(options.functionName, scope.map((e) => e.name)) || 'Run `ferry test` without a name to replay every fixture.'
-            );
+            throw functionNotFound(entries, options.functionName, options.integration, 'Run `ferry test` without a name to replay every fixture.');
         }
     }
 }
@@ -122,7 +117,7 @@ export async function runTests(options: TestOptions, deps: TestDeps): Promise<Te
             if (!ref) {
                 const names = project.entries.filter((e) => e.integration === file.integration).map((e) => e.name);
                 const hint = didYouMean(file.name, names);
-                return report(failed(file, `no function '${file.name}' in integration '${file.integration}' is registered in index.ts${hint ? `. ${hint}` : ''}`));
+                return report(failed(file, `${functionNotFoundMessage(file.name, file.integration)}${hint ? `. ${hint}` : ''}`));
             }
             tasks.push({ file, ref, fixture });
         })

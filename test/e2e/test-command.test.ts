@@ -376,7 +376,7 @@ describe('ferry test', () => {
             const result = await ferry(handWritten, ['--integration', 'acme']);
             expect(result.code).toBe(1);
             expect(result.stdout).toMatch(/^✗ acme\/broken [\d.]+ m?s\n {4}acme\/tests\/broken\.test\.json\n {4}not valid JSON at line 1, column \d+ \(.+\)$/m);
-            expect(result.stdout).toMatch(/^✗ acme\/ghost [\d.]+ m?s\n {4}acme\/tests\/ghost\.test\.json\n {4}no function 'ghost' in integration 'acme' is registered in index\.ts$/m);
+            expect(result.stdout).toMatch(/^✗ acme\/ghost [\d.]+ m?s\n {4}acme\/tests\/ghost\.test\.json\n {4}No function 'ghost' in integration 'acme' is registered in index\.ts$/m);
             expect(result.stdout).toMatch(/^✓ acme\/contacts [\d.]+ m?s$/m);
             expect(result.stdout).toMatch(/^3 passed, 3 failed$/m);
         } finally {
@@ -412,10 +412,24 @@ describe('ferry test', () => {
         const broken = await ferry(empty.dir, []);
         expect(broken.code).toBe(10);
         expect(broken.stderr).toMatch(/^error x\/actions\/a\.ts:1:\d+: Unexpected ";"/m);
-        const unknown = await ferry(recorded, ['isues']);
+        // The same code, wording and suggestions as `ferry dryrun` gives an unknown function.
+        const unknown = await ferry(recorded, ['isues', '--json']);
         expect(unknown.code).toBe(1);
-        expect(unknown.stderr).toContain("no function 'isues' in index.ts");
-        expect(unknown.stderr).toContain("Did you mean 'issues'?");
+        expect(unknown.stderr.trim()).toBe("error No function 'isues' is registered in index.ts. Did you mean 'issues'?");
+        expect(JSON.parse(unknown.stdout).error).toEqual({
+            code: 'FUNCTION_NOT_FOUND',
+            message: "No function 'isues' is registered in index.ts",
+            hint: "Did you mean 'issues'?",
+            details: { function: 'isues', suggestions: ['issues'] }
+        });
+        const integration = await ferry(recorded, ['--integration', 'githb', '--json']);
+        expect(integration.code).toBe(1);
+        expect(JSON.parse(integration.stdout).error).toEqual({
+            code: 'INTEGRATION_NOT_FOUND',
+            message: "No integration 'githb' in this project",
+            hint: "Did you mean 'github'?",
+            details: { integration: 'githb', suggestions: ['github'] }
+        });
     });
 
     it('generate tests writes vitest files that `npm test` runs through ferry/test', async () => {

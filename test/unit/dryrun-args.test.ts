@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDateFlag, parseJsonFlag, parseTimeoutFlag } from '../../src/dryrun/args.js';
 import { pickFunction } from '../../src/dryrun/pick.js';
 import { toFunctionRef } from '../../src/project/project.js';
+import type { FerryError } from '../../src/errors.js';
 import type { FunctionRef } from '../../src/project/types.js';
 import { makeTempDir } from '../support/cli.js';
 
@@ -66,9 +67,24 @@ describe('picking the function to run', () => {
                 return e as { message: string; hint: string; exitCode: number };
             }
         })();
-        expect(error?.message).toContain("No function 'create-isue'");
-        expect(error?.hint).toContain("'create-issue'");
+        expect(error?.message).toBe("No function 'create-isue' is registered in index.ts");
+        expect(error?.hint).toBe("Did you mean 'create-issue'?");
         expect(error?.exitCode).toBe(1);
-        expect(() => pickFunction(refs, 'issues', 'jira')).toThrow(/No integration 'jira'/);
+        // Names, not a sentence: an agent can pick one.
+        expect((error as unknown as FerryError).toJSON()).toMatchObject({ code: 'FUNCTION_NOT_FOUND', details: { function: 'create-isue', suggestions: ['create-issue'] } });
+        const integration = (() => {
+            try {
+                pickFunction(refs, 'send-message', 'slak');
+            } catch (e) {
+                return e as FerryError;
+            }
+        })();
+        expect(integration?.toJSON()).toEqual({
+            code: 'INTEGRATION_NOT_FOUND',
+            message: "No integration 'slak' in this project",
+            hint: "Did you mean 'slack'?",
+            details: { integration: 'slak', suggestions: ['slack'] }
+        });
+        expect(integration?.exitCode).toBe(1);
     });
 });
