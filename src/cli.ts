@@ -42,7 +42,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
     if (argv.find((arg) => !arg.startsWith('-')) === 'dryrun' && !beforeDashes.some((arg) => arg === '-h' || arg === '--help')) {
         await import('./dryrun/prestart.js').then(
-            ({ prestartDryrun }) => void prestartDryrun(process.cwd()).catch(() => undefined),
+            ({ prestartDryrun, holdInterrupts }) => {
+                // A Ctrl-C from here on is the command's to report (130, INTERRUPTED in --json).
+                holdInterrupts();
+                void prestartDryrun(process.cwd()).catch(() => undefined);
+            },
             () => undefined
         );
         // The command's module graph loads beside commander's (its files are read while the other compiles).

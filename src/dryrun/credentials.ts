@@ -25,3 +25,24 @@ export function publicConnection(connection: Connection): Connection {
     const { metadata, ...rest } = connection;
     return { ...withoutCredentials(rest), metadata: metadata ?? null } as Connection;
 }
+
+/** Fields of a credentials object that describe it rather than hold a secret: masking them would hide dates and words everywhere. */
+const DESCRIPTIVE_KEY = /^(type|token_type|expires_at|expires_in|scopes?|created_at|updated_at|last_fetched_at)$/i;
+
+/**
+ * The string values withoutCredentials drops (what the platform sent as credentials), for the
+ * dry run to mask wherever a provider echoes them.
+ */
+export function credentialValues(value: unknown, inside = false, found: string[] = []): string[] {
+    if (typeof value === 'string') {
+        if (inside) found.push(value);
+    } else if (Array.isArray(value)) {
+        for (const item of value) credentialValues(item, inside, found);
+    } else if (value && typeof value === 'object') {
+        for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+            if (inside && DESCRIPTIVE_KEY.test(key)) continue;
+            credentialValues(field, inside || CREDENTIAL_KEY.test(key), found);
+        }
+    }
+    return found;
+}

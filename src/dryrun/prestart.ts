@@ -4,6 +4,7 @@
  * when the project has no compile cache at all (so the function must be bundled), esbuild's
  * service. src/cli.ts calls this as soon as it sees the command. Both are unref'd: a run that
  * ends early (--help, a bad flag, an unknown function) exits as it did, with nothing printed.
+ * Its Ctrl-C handling starts here too (holdInterrupts), so no signal finds Node's default.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,4 +26,35 @@ export async function prestartDryrun(cwd: string): Promise<void> {
     // With a cache, build/ may hold the function's bundle and esbuild is often not needed at all;
     // the dry run starts it itself when the cache does not vouch for the bundle.
     if (!existsSync(join(root, COMPILE_CACHE_FILE))) startBundler();
+}
+
+export interface Interrupts {
+    /** Aborted by the first SIGINT or SIGTERM since holdInterrupts. */
+    signal: AbortSignal;
+    /** Gives the signals back to Node (a second Ctrl-C after the first one already does). */
+    release(): void;
+}
+
+let held: Interrupts | undefined;
+
+/**
+ * SIGINT and SIGTERM become an abort from now on, rather than Node's immediate exit: the dry run
+ * stops, exits 130 and still prints its one --json document even when the signal came before the
+ * command started. One set of handlers per process; later calls get the same one.
+ */
+export function holdInterrupts(): Interrupts {
+    if (held) return held;
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    held = {
+        signal: controller.signal,
+        release() {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+            held = undefined;
+        }
+    };
+    return held;
 }
