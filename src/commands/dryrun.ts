@@ -3,11 +3,10 @@
  * prints what happened. Thin: flags go to the domain module (src/dryrun/live.ts), the outcome to
  * the printers (src/dryrun/render.ts).
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import { ExitCode, FerryError, usageError } from '../errors.js';
 import { dryrun, type DryrunOptions } from '../dryrun/live.js';
+import { holdInterrupts } from '../dryrun/prestart.js';
 import { formatEvent, renderHuman, toJsonDocument } from '../dryrun/render.js';
 import { runFunction, takeSandbox } from '../dryrun/run.js';
 
@@ -20,20 +19,14 @@ export async function run(options: DryrunCommandOptions, ctx: CliContext): Promi
         throw usageError('the connection id is empty', `Pass the id of a connection of this environment, e.g. ferry dryrun ${options.functionName || '<function>'} conn-42.`);
     }
     // --json keeps stdout for the one document; the same facts are in it, so stderr stays quiet too.
-    // Checked before the run: the records are renamed onto the target only after it.
-    if (options.out && statSync(resolve(ctx.cwd, options.out), { throwIfNoEntry: false })?.isDirectory()) {
-        throw usageError(`--out ${options.out} is a folder`, 'Give a file path, e.g. --out records.jsonl.');
-    }
     const onEvent = ctx.json
         ? undefined
         : (event: Parameters<typeof formatEvent>[0]): void => {
               const line = formatEvent(event, ctx.colors);
               if (line) (line.level === 'warn' ? ctx.log.warn : ctx.log.info)(line.text);
           };
-    const interrupt = new AbortController();
-    const onSignal = (): void => interrupt.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    // Usually installed by src/cli.ts as soon as it saw the command; installed here otherwise.
+    const interrupt = holdInterrupts();
     let outcome;
     try {
         outcome = await dryrun(
@@ -53,8 +46,7 @@ export async function run(options: DryrunCommandOptions, ctx: CliContext): Promi
         if (!ctx.json && Array.isArray(frames)) for (const frame of frames) ctx.log.info(String(frame));
         throw error;
     } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        interrupt.release();
     }
     if (ctx.json) {
         ctx.printJson(toJsonDocument(outcome));
@@ -63,5 +55,6 @@ export async function run(options: DryrunCommandOptions, ctx: CliContext): Promi
         for (const line of stdout) ctx.out(line);
         for (const line of stderr) ctx.log[line.level](line.text);
     }
-    return outcome.result.ok ? ExitCode.Ok : ExitCode.Dryrun;
+    // --save was asked for a fixture: a run that left none failed at what it was asked to do.
+    return outcome.result.ok && !outcome.notSaved ? ExitCode.Ok : ExitCode.Dryrun;
 }

@@ -4,9 +4,10 @@
  * file and memory stays bounded whatever the number of records (writes wait for the disk).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { ExitCode, FerryError, errnoCode, usageError } from '../errors.js';
 import type { RecordEvent, RecordSink } from './types.js';
 
 export interface JsonlSink extends RecordSink {
@@ -16,6 +17,34 @@ export interface JsonlSink extends RecordSink {
     commit(): Promise<void>;
     /** Remove the temporary file; the target is left as it was. */
     abort(): Promise<void>;
+}
+
+/**
+ * `--out <flag>` resolved to `target`: refuses a folder (or a path written as one, `newdir/`) and
+ * a place that cannot be written, as usage errors, then opens the sink. Called before the
+ * platform is contacted, so a bad target costs no run.
+ */
+export async function openOutSink(flag: string, target: string): Promise<JsonlSink> {
+    const example = `e.g. --out ${/[\\/]$/.test(flag) ? flag : `${flag}/`}records.jsonl`;
+    if (/[\\/]$/.test(flag) || /(^|[\\/])\.{1,2}$/.test(flag)) throw usageError(`--out ${flag} names a folder`, `Give a file path, ${example}.`);
+    const existing = await stat(target).catch(() => undefined);
+    if (existing?.isDirectory()) throw usageError(`--out ${flag} is a folder`, `Give a file path, ${example}.`);
+    try {
+        return await openJsonlSink(target);
+    } catch (error) {
+        const code = errnoCode(error);
+        const reason = error instanceof Error ? error.message.replace(/^E[A-Z]+: /, '').split(',')[0] : String(error);
+        const inTheWay = code === 'ENOTDIR' || code === 'EEXIST';
+        throw new FerryError({
+            code: 'OUT_NOT_WRITABLE',
+            message: `cannot write --out ${flag} in ${dirname(target)} (${code ? `${code}: ` : ''}${reason})`,
+            hint: inTheWay
+                ? 'A file is in the way of that folder: pick another path, e.g. --out records.jsonl. Nothing was run.'
+                : 'Check that you may write in that folder (or create it), or pick another path. Nothing was run.',
+            exitCode: ExitCode.Failure,
+            details: { flag: '--out', path: target, ...(code ? { errno: code } : {}) }
+        });
+    }
 }
 
 export async function openJsonlSink(target: string): Promise<JsonlSink> {

@@ -5,24 +5,27 @@
  * command prints it. Bundling and the connection lookup run side by side: they do not depend on
  * each other, and time to the first request is what a developer feels.
  */
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleFunctions } from '../compiler/bundle.js';
-import { allSecrets, secretsToCheck } from '../deploy/secrets.js';
-import { ExitCode, FerryError } from '../errors.js';
-import { PlatformClient } from '../platform/client.js';
+import { allSecrets, secretsToCheck, type NamedSecret } from '../deploy/secrets.js';
+import { ExitCode, FerryError, errnoCode } from '../errors.js';
+import { PlatformClient, type RawRequest, type Schema } from '../platform/client.js';
 import { fetchConnection, fetchIntegration, platformBackend } from '../platform/connections.js';
 import { readDotEnv, resolvePlatformSettings } from '../platform/env.js';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
 import { prepareCompiledCheck, upToDateBundle } from './compiled.js';
+import { credentialValues } from './credentials.js';
 import { pickRegistered } from './pick.js';
 import { parseDateFlag, parseJsonFlag, parseTimeoutFlag } from './args.js';
-import { openJsonlSink, type JsonlSink } from './jsonl-sink.js';
+import { openOutSink, type JsonlSink } from './jsonl-sink.js';
 import { createProxyTransport } from './proxy-transport.js';
-import { saveFixture, whyNotSavable, type FixtureSource } from './save.js';
+import { createRedactor, type Redactor } from './redact.js';
+import { fixturePath, saveFixture, whyNotSavable, type FixtureSource } from './save.js';
 import type { Sandbox } from './sandbox.js';
-import type { Connection, HttpTransport, RunEvent, RunOptions, RunResult } from './types.js';
+import type { Connection, HttpTransport, RecordSink, RunEvent, RunOptions, RunResult } from './types.js';
 
 /** The flags as the CLI received them (strings, unparsed). */
 export interface DryrunOptions {
@@ -57,8 +60,12 @@ export interface DryrunOutcome {
     connection: Connection;
     /** The fixture written by --save. */
     savedTo?: string;
+    /** --save replaced an earlier fixture of the function. */
+    replaced?: boolean;
     /** Why --save wrote nothing. */
     notSaved?: string;
+    /** --checkpoint was given: the final checkpoint is worth showing even when it is none. */
+    checkpointGiven?: boolean;
     out?: { file: string; records: number };
     /** --out target left untouched because the run failed. */
     outDiscarded?: string;
@@ -74,14 +81,19 @@ export interface DryrunDeps {
 
 /**
  * Exit codes: problems found before contacting the platform (flags, project, unknown function,
- * missing key) are usage errors (1); everything from the platform on (401/403, unknown
- * connection, unreachable, the function failing or failing validation) is a dry run error (12);
- * a function that does not bundle is a compile error (10), as with `ferry compile`.
+ * missing key, an --out that cannot be written) are usage errors (1); everything from the
+ * platform on (401/403, unknown connection, unreachable, the function failing or failing
+ * validation) is a dry run error (12); a function that does not bundle is a compile error (10),
+ * as with `ferry compile`; an interrupt (the signal) wins over whatever is pending (130).
+ * What it returns, reports through onEvent or throws has every known secret masked.
  */
 export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<DryrunOutcome> {
     // Times are from the process start (performance's time origin): what a developer waits.
     const debug = (what: string): void => options.debug?.(() => `${what} at ${Math.round(performance.now())} ms`);
     debug('dry run started');
+    const redactor = createRedactor();
+    const onEvent = options.onEvent;
+    const scrubbed: DryrunOptions = { ...options, ...(onEvent ? { onEvent: (event: RunEvent) => onEvent(redactor.value(event)) } : {}) };
     // The worker thread starts first: loading it (and the function's zod in it) is the longest
     // step after the bundle, and it overlaps everything below.
     const sandbox = deps.createSandbox?.();
@@ -89,7 +101,9 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
     const onAbort = (): void => void sandbox?.close();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-        return await prepareAndRun(options, deps.runFunction, sandbox, debug);
+        return redactor.value(await prepareAndRun(scrubbed, deps.runFunction, sandbox, redactor, debug));
+    } catch (error) {
+        throw redactor.error(error);
     } finally {
         options.signal?.removeEventListener('abort', onAbort);
         await sandbox?.close();
@@ -100,8 +114,14 @@ async function prepareAndRun(
     options: DryrunOptions,
     runFunction: DryrunDeps['runFunction'],
     sandbox: Sandbox | undefined,
+    redactor: Redactor,
     debug: (what: string) => void
 ): Promise<DryrunOutcome> {
+    const stopIfInterrupted = (): void => {
+        if (options.signal?.aborted) throw interrupted();
+    };
+    // A signal may have come before the command even started (its handler is installed early).
+    stopIfInterrupted();
     const environment = options.environment ?? 'dev';
     const project = await loadProject(options.cwd);
     // The modules that check build/ load while the function is picked and the flags are read.
@@ -126,21 +146,39 @@ async function prepareAndRun(
     const timeoutMs = parseTimeoutFlag('--timeout', options.timeout);
 
     const settings = resolvePlatformSettings(project.root, environment, options.env, ExitCode.Failure);
+    // The same values the --save scan refuses: the key, then secret-looking variables of .env and the environment.
+    const secrets = secretsToCheck({ name: settings.keyVariable, value: settings.secretKey }, readDotEnv(project.root), options.env);
+    redactor.add(secrets.map(({ value }) => value));
     debug(`${ref.relPath} picked, settings resolved (${settings.keyVariable}, ${settings.host})`);
-    const client = new PlatformClient({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable });
+    stopIfInterrupted();
+    // Opened (its folder checked and created) before the platform is asked anything: a target
+    // that cannot be written should not cost a run.
+    const outFile = options.out ? resolve(options.cwd, options.out) : undefined;
+    let sink: JsonlSink | undefined = options.out && outFile ? await openOutSink(options.out, outFile) : undefined;
+    const client = new CredentialTap({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable });
     // The provider catalog loads while the main thread waits on esbuild and the platform.
     const catalog = import('../providers/catalog.js').then((module) => {
         module.providerNames().catch(() => undefined);
         return module;
     });
-    let sink: JsonlSink | undefined;
     try {
         // Both settle before either error is thrown: leaving esbuild mid-build when the process
-        // exits makes its service print a crash dump on the shared stderr.
-        const [bundled, looked] = await Promise.allSettled([
-            bundleOne(project.root, ref, compiledCheck, debug),
-            lookupConnection(client, options.connectionId, ref.integration, environment).finally(() => debug('connection looked up'))
-        ]);
+        // exits makes its service print a crash dump on the shared stderr. An interrupt does not
+        // wait for them: the finally below closes the client's sockets, and esbuild is stopped.
+        let building = true;
+        const [bundled, looked] = await untilInterrupted(
+            Promise.allSettled([
+                bundleOne(project.root, ref, compiledCheck, debug).finally(() => {
+                    building = false;
+                }),
+                lookupConnection(client, options.connectionId, ref.integration, environment).finally(() => debug('connection looked up'))
+            ]),
+            options.signal
+        ).catch((error: unknown) => {
+            if (building) stopBundler();
+            throw error;
+        });
+        redactor.add(client.credentials);
         if (looked.status === 'rejected') throw looked.reason;
         if (bundled.status === 'rejected') throw bundled.reason;
         const bundle = bundled.value;
@@ -149,8 +187,7 @@ async function prepareAndRun(
         const provider = connection.provider
             ? await catalog.then((module) => module.getProviderDefaults(connection.provider)).then((found) => found ?? null, () => undefined)
             : null;
-        const outFile = options.out ? resolve(options.cwd, options.out) : undefined;
-        sink = outFile ? await openJsonlSink(outFile) : undefined;
+        stopIfInterrupted();
         const save = Boolean(options.save);
 
         // What the platform hands the function as environment variables is secret by nature:
@@ -181,7 +218,7 @@ async function prepareAndRun(
             ...(options.variant ? { variant: options.variant } : {}),
             validate: Boolean(options.validate),
             ...(timeoutMs ? { timeoutMs } : {}),
-            ...(sink ? { recordSink: sink } : {}),
+            ...(sink ? { recordSink: scrubbing(sink, redactor) } : {}),
             // Keeping every record is what --out exists to avoid; --save needs them all.
             keepRecords: save || !sink,
             recordExchanges: save,
@@ -190,32 +227,25 @@ async function prepareAndRun(
             ...(sandbox ? { sandbox } : {})
         });
         debug('function finished');
-        if (options.signal?.aborted) throw interrupted();
+        stopIfInterrupted();
 
-        const outcome: DryrunOutcome = { result, environment, connection, warnings };
+        const outcome: DryrunOutcome = { result, environment, connection, warnings, ...(checkpoint !== undefined ? { checkpointGiven: true } : {}) };
         if (sink && outFile) {
             const finished = sink;
             sink = undefined;
             Object.assign(outcome, await settleOut(finished, outFile, result.ok));
         }
         if (save) {
-            const why = whyNotSavable(result);
-            if (why) outcome.notSaved = why;
-            else {
-                const secrets = [
-                    ...secretsToCheck({ name: settings.keyVariable, value: settings.secretKey }, readDotEnv(project.root), options.env),
-                    ...allSecrets(servedVariables, 'platform environment variable')
-                ];
-                const source: FixtureSource = {
-                    result,
-                    connection,
-                    input,
-                    ...(metadata !== undefined ? { metadata: metadata as Record<string, unknown> } : {}),
-                    ...(checkpoint ? { checkpoint: checkpoint as Record<string, unknown> } : {}),
-                    ...(lastSyncDate ? { lastSyncDate } : {})
-                };
-                outcome.savedTo = await saveFixture(source, { root: project.root, secrets });
-            }
+            const source: FixtureSource = {
+                result,
+                connection,
+                input,
+                ...(metadata !== undefined ? { metadata: metadata as Record<string, unknown> } : {}),
+                ...(checkpoint ? { checkpoint: checkpoint as Record<string, unknown> } : {}),
+                ...(lastSyncDate ? { lastSyncDate } : {})
+            };
+            const credentials = client.credentials.map((value) => ({ name: "the connection's credentials", value: value.trim() })).filter(({ value }) => value.length >= 8);
+            Object.assign(outcome, await trySave(source, project.root, [...secrets, ...allSecrets(servedVariables, 'platform environment variable'), ...credentials]));
         }
         return outcome;
     } finally {
@@ -231,6 +261,73 @@ async function settleOut(sink: JsonlSink, file: string, ok: boolean): Promise<Pi
     }
     await sink.commit();
     return { out: { file, records: sink.count } };
+}
+
+/**
+ * --save after the run: a fixture that cannot or must not be written is reported (notSaved), it
+ * does not throw away the run that was just made.
+ */
+async function trySave(source: FixtureSource, root: string, secrets: readonly NamedSecret[]): Promise<Pick<DryrunOutcome, 'savedTo' | 'replaced' | 'notSaved'>> {
+    const why = whyNotSavable(source.result);
+    if (why) return { notSaved: why };
+    try {
+        const saved = await saveFixture(source, { root, secrets });
+        return { savedTo: saved.file, replaced: saved.replaced };
+    } catch (error) {
+        const leaked = error instanceof FerryError && error.code === 'FIXTURE_HAS_SECRET' ? error.details?.['variables'] : undefined;
+        if (Array.isArray(leaked)) return { notSaved: `the recording contains the value of ${leaked.join(', ')} (a response or a log echoes it: keep it out of what the function returns or logs)` };
+        if (error instanceof FerryError) return { notSaved: error.message };
+        const code = errnoCode(error);
+        const reason = error instanceof Error ? error.message.replace(/^E[A-Z]+: /, '').split(',')[0] : String(error);
+        return { notSaved: `cannot write ${fixturePath(root, source.result.integration, source.result.function)} (${code ? `${code}: ` : ''}${reason})` };
+    }
+}
+
+/** --out is a file the developer keeps: a record that quotes a secret is written masked. */
+function scrubbing(sink: RecordSink, redactor: Redactor): RecordSink {
+    return { write: (event) => sink.write(redactor.value(event)) };
+}
+
+/** Resolves as `work` does, or rejects with INTERRUPTED as soon as the signal fires (the work goes on unobserved). */
+function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) return work;
+    if (signal.aborted) return Promise.reject(interrupted());
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = (): void => reject(interrupted());
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+}
+
+/**
+ * Stops esbuild's service mid-build. Its process shares Ferry's stderr: left running, it keeps
+ * the stream open for a second after Ferry exits (a caller reading to the end waits for it).
+ */
+function stopBundler(): void {
+    try {
+        (createRequire(import.meta.url)('esbuild') as typeof import('esbuild')).stop();
+    } catch {
+        // Not installed or already stopped: nothing is running.
+    }
+}
+
+/**
+ * The platform client, keeping the credential values of the connection and integration answers
+ * before the lookup drops them: they are what the redactor must mask if a provider echoes them.
+ */
+class CredentialTap extends PlatformClient {
+    readonly credentials: string[] = [];
+
+    override json<T>(req: RawRequest, schema: Schema<T>, notFound?: () => FerryError): Promise<T> {
+        if (!/^\/(connections|integrations)\//.test(req.path)) return super.json(req, schema, notFound);
+        const tapped: Schema<T> = {
+            safeParse: (value) => {
+                credentialValues(value, false, this.credentials);
+                return schema.safeParse(value);
+            }
+        };
+        return super.json(req, tapped, notFound);
+    }
 }
 
 function interrupted(): FerryError {
@@ -254,7 +351,7 @@ async function bundleOne(root: string, ref: FunctionRef, compiledCheck: ReturnTy
     if (first || !output.bundles[0]) {
         const where = first?.file ? `${first.file}${first.line ? `:${first.line}:${first.column ?? 1}` : ''}: ` : '';
         throw new FerryError({
-            code: 'BUNDLE_FAILED',
+            code: 'BUNDLE_ERROR',
             message: `${ref.relPath} does not build: ${where}${first?.message ?? 'no output'}`,
             hint: output.errors.length > 1 ? `${output.errors.length - 1} more error(s); run \`ferry compile\` to see them all.` : 'Fix the error and run again.',
             exitCode: ExitCode.Compile,

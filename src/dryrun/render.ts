@@ -5,7 +5,7 @@
 import type { Colors } from '../context.js';
 import { formatDuration } from '../util/duration.js';
 import type { DryrunOutcome } from './live.js';
-import type { LogEntry, RequestReport, RunEvent } from './types.js';
+import type { LogEntry, RequestReport, RunError, RunEvent, RunResult } from './types.js';
 
 /** Records shown per model in human mode (the JSON document carries the runtime's first N). */
 const HUMAN_FIRST = 3;
@@ -69,12 +69,13 @@ export function renderHuman(outcome: DryrunOutcome, colors: Colors): { stdout: s
         stdout.push(`${colors.bold('Would-be writes')} ${colors.dim('(not sent: this is a dry run)')}:`);
         for (const write of result.writes) stdout.push(`  ${write.kind} ${oneLine(write.args)}`);
     }
-    if (result.type === 'sync' || result.checkpoint !== null) stdout.push(`${colors.bold('Checkpoint')}: ${result.checkpoint === null ? 'none' : oneLine(result.checkpoint)}`);
+    // "none" says something only when a checkpoint was given (and cleared); otherwise it is noise.
+    if (result.checkpoint !== null || outcome.checkpointGiven) stdout.push(`${colors.bold('Checkpoint')}: ${result.checkpoint === null ? 'none' : oneLine(result.checkpoint)}`);
 
     if (outcome.out) stdout.push(`Records streamed to ${outcome.out.file} (${outcome.out.records} lines)`);
     else if (outcome.outDiscarded) stdout.push(colors.dim(`--out: nothing written to ${outcome.outDiscarded} because the run failed`));
-    if (outcome.savedTo) stdout.push(`Saved fixture ${outcome.savedTo}`);
-    else if (outcome.notSaved) stderr.push({ level: 'warn', text: `--save: no fixture written because of ${outcome.notSaved}` });
+    if (outcome.savedTo) stdout.push(`${outcome.replaced ? 'Replaced fixture' : 'Saved fixture'} ${outcome.savedTo}`);
+    else if (outcome.notSaved) stderr.push({ level: 'error', text: `--save: no fixture written: ${outcome.notSaved}` });
 
     // Each issue was already printed as it happened; a summary says what it means for the run.
     if (result.validation.length > 0) {
@@ -89,7 +90,58 @@ export function renderHuman(outcome: DryrunOutcome, colors: Colors): { stdout: s
     } else if (result.error) {
         stderr.push({ level: 'error', text: `the action failed with an ActionError: ${result.error.message}` });
     }
+    if (result.error) stderr.push({ level: 'info', text: colors.dim(runErrorHint(result.error, result)) });
     return { stdout, stderr };
+}
+
+/** Stable codes for a run's failures, as every other error has (`kind` stays for compatibility). */
+const RUN_ERROR_CODES: Record<RunError['kind'], string> = {
+    exception: 'FUNCTION_THREW',
+    action_error: 'ACTION_ERROR',
+    timeout: 'TIMEOUT',
+    validation: 'VALIDATION_FAILED',
+    invalid_function: 'INVALID_FUNCTION',
+    http: 'PROVIDER_HTTP_ERROR',
+    internal: 'RUNTIME_ERROR'
+};
+
+export function runErrorCode(error: RunError): string {
+    return RUN_ERROR_CODES[error.kind] ?? 'RUN_FAILED';
+}
+
+/** What to do about a failed run, on one line. */
+export function runErrorHint(error: RunError, result: Pick<RunResult, 'validation'>): string {
+    switch (error.kind) {
+        case 'exception':
+            return error.stack ? 'Fix the function where the stack points, then run again.' : 'Fix the function, then run again (it threw something that is not an Error, so there is no stack).';
+        case 'action_error':
+            return 'The action reported an expected failure (its payload is in actionError); --save records it as the expected result.';
+        case 'timeout':
+            return 'Raise --timeout (e.g. --timeout 5m) if the function needs longer, or find what it waits for (the last request and log lines above).';
+        case 'validation':
+            return result.validation.some((issue) => issue.subject === 'input')
+                ? "Pass an --input that matches the action's input schema (see validation for each path)."
+                : 'Make the data match its schema (each issue names its path), or run without --validate to see the issues as warnings.';
+        case 'invalid_function':
+            return 'The file must `export default` createSync, createAction or createOnEvent of its folder\'s type.';
+        case 'http':
+            return providerHint(error.response);
+        default:
+            return 'Run again with --debug; if it happens again, report it with this message.';
+    }
+}
+
+function providerHint(response: RunError['response']): string {
+    const status = response?.status;
+    if (status === 401 || status === 403) return `The provider refused the connection's credentials (${status}): re-authorise the connection in the platform's dashboard (with the scopes this call needs), then run again.`;
+    if (status === 429) {
+        const retryAfter = response?.headers['retry-after'];
+        return `The provider rate-limited the run${retryAfter ? ` (Retry-After: ${retryAfter})` : ''}: wait before running again, or give the request \`retries\` so the run waits for the limit to reset.`;
+    }
+    if (status === 404) return 'The provider has nothing at that endpoint: check the path and its parameters (the provider\'s answer is in error.response).';
+    if (status !== undefined && status >= 500) return 'The provider failed: try again in a moment, or give the request `retries`.';
+    if (status !== undefined) return "The provider rejected the request: its answer (error.response) says why; check the parameters and body.";
+    return 'The provider could not be reached through the platform: check the platform and the provider\'s status, then run again.';
 }
 
 /** The one document `--json` prints. */
@@ -112,10 +164,15 @@ export function toJsonDocument(outcome: DryrunOutcome): Record<string, unknown> 
         requests: result.requests,
         validation: result.validation,
         warnings: outcome.warnings,
-        error: result.error ?? null,
+        error: result.error ? { kind: result.error.kind, code: runErrorCode(result.error), message: result.error.message, hint: runErrorHint(result.error, result), ...withoutKindAndMessage(result.error) } : null,
         durationMs: Math.round(result.durationMs),
         saved: outcome.savedTo ?? null,
+        ...(outcome.savedTo ? { replaced: Boolean(outcome.replaced) } : {}),
         ...(outcome.notSaved ? { notSaved: outcome.notSaved } : {}),
         out: outcome.out ?? null
     };
+}
+
+function withoutKindAndMessage({ kind: _kind, message: _message, ...rest }: RunError): Omit<RunError, 'kind' | 'message'> {
+    return rest;
 }

@@ -4,6 +4,7 @@
  * the connection is stripped of credentials, and the serialized file is scanned for the secret
  * key (and other secret-looking variables) before anything is written.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findLeakedSecrets, type NamedSecret } from '../deploy/secrets.js';
 import { ExitCode, FerryError } from '../errors.js';
@@ -30,11 +31,23 @@ export function fixturePath(root: string, integration: string, name: string): st
     return join(root, integration, 'tests', `${name}.test.json`);
 }
 
+const FAILURE: Record<string, string> = {
+    exception: 'the function threw',
+    timeout: 'it timed out',
+    validation: 'validation',
+    invalid_function: 'the file is not a function definition',
+    http: 'a provider call failed',
+    internal: 'the runtime failed'
+};
+
 /** Why a run cannot be saved, or undefined when it can. */
 export function whyNotSavable(result: RunResult): string | undefined {
-    if (result.validation.length > 0) return `${result.validation.length} validation issue${result.validation.length === 1 ? '' : 's'}`;
+    if (result.validation.length > 0) {
+        const count = `${result.validation.length} validation issue${result.validation.length === 1 ? '' : 's'}`;
+        return `${count} (a fixture records a run without any: fix ${result.validation.length === 1 ? 'it' : 'them'}, then save again)`;
+    }
     // An ActionError is an expected result an action can be tested for; any other failure is not.
-    if (!result.ok && result.error?.kind !== 'action_error') return `the run failed (${result.error?.kind ?? 'error'})`;
+    if (!result.ok && result.error?.kind !== 'action_error') return `the run failed (${FAILURE[result.error?.kind ?? ''] ?? 'error'})`;
     if (!result.exchanges) return 'the exchanges were not recorded';
     return undefined;
 }
@@ -116,12 +129,13 @@ export interface SaveOptions {
     secrets: readonly NamedSecret[];
 }
 
-/** Serializes, scans and writes atomically; returns the file written. */
-export async function saveFixture(source: FixtureSource, options: SaveOptions): Promise<string> {
+/** Serializes, scans and writes atomically; returns the file written and whether it replaced one. */
+export async function saveFixture(source: FixtureSource, options: SaveOptions): Promise<{ file: string; replaced: boolean }> {
     const { result } = source;
     const file = fixturePath(options.root, result.integration, result.function);
     const text = `${JSON.stringify(buildFixture(source), null, 2)}\n`;
-    const leaked = findLeakedSecrets(text, options.secrets);
+    // Several values may share a name (the connection's credentials): each name is said once.
+    const leaked = [...new Set(findLeakedSecrets(text, options.secrets))];
     if (leaked.length > 0) {
         throw new FerryError({
             code: 'FIXTURE_HAS_SECRET',
@@ -131,6 +145,7 @@ export async function saveFixture(source: FixtureSource, options: SaveOptions): 
             details: { variables: leaked }
         });
     }
+    const replaced = existsSync(file);
     await writeFileAtomic(file, text);
-    return file;
+    return { file, replaced };
 }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry, type CliResult } from '../support/cli.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { startServer, type TestServer } from '../support/http.js';
 
 const FUNCTIONS: Record<string, string> = {
     'github/actions/create-issue.ts': `
@@ -208,6 +209,30 @@ export default createAction({
     }
 });
 `,
+    'github/actions/echo-auth.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Calls a provider that echoes the credentials it received',
+    input: z.object({ base: z.string() }),
+    output: z.object({ seen: z.string() }),
+    exec: async (nango, input) => {
+        const res = await nango.get({ endpoint: '/echo', baseUrlOverride: input.base });
+        await nango.log('the provider saw', res.data.authorization);
+        return { seen: String(res.data.authorization) };
+    }
+});
+`,
+    'github/actions/echo-key.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Calls an endpoint where the platform answers 500 quoting the secret key',
+    input: z.object({}).optional(),
+    output: z.object({}),
+    exec: async (nango) => (await nango.get({ endpoint: '/echo-key' })).data
+});
+`,
     'github/actions/refuse.ts': `
 import { createAction, ActionError } from 'nango';
 import { z } from 'zod';
@@ -237,18 +262,33 @@ async function writeProject(root: string, platformUrl: string, secretKey: string
     await writeFile(join(root, 'github/syncs/orphan.ts'), FUNCTIONS['github/syncs/many.ts']!);
 }
 
-const CONNECTIONS = ['compiled', 'state', 'interrupt', 'peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout', 'throws', 'refuse', 'meta', 'env-echo'];
+const CONNECTIONS = [
+    'compiled', 'state', 'interrupt', 'peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout',
+    'throws', 'refuse', 'meta', 'env-echo', 'echo-auth', 'echo-key', 'slow', 'slow-term', 'save-invalid', 'save-twice', 'save-blocked', 'out-bad'
+];
+/** The platform holds these lookups this long: only an interrupt ends the run sooner. */
+const SLOW_LOOKUP_MS = 15_000;
 
 describe('ferry dryrun', () => {
     let dir: string;
     let cleanup: () => Promise<void>;
     let platform: FakePlatform;
     let provider: FakeProvider;
+    /** A provider that answers every request with the headers it received, credentials included. */
+    let echo: TestServer;
 
     beforeAll(async () => {
         ({ dir, cleanup } = await makeTempDir('ferry-dryrun-'));
         provider = await startFakeProvider();
+        echo = await startServer((req) => ({ body: { authorization: req.headers['authorization'] ?? null } }));
         platform = await startFakePlatform({
+            extraRoutes: [
+                // A platform that quotes the Authorization header it was sent in an error.
+                (req) => (req.path === '/proxy/echo-key' ? { status: 500, body: { message: `cannot forward with Authorization: ${req.headers['authorization']}` } } : undefined),
+                async (req) => {
+                    if (/^\/connections\/conn-slow/.test(req.path)) await new Promise((resolve) => setTimeout(resolve, SLOW_LOOKUP_MS).unref());
+                }
+            ],
             providerUrl: provider.url,
             connections: CONNECTIONS.map((id) => ({
                 connection_id: `conn-${id}`,
@@ -268,6 +308,7 @@ describe('ferry dryrun', () => {
     afterAll(async () => {
         await platform?.close();
         await provider?.close();
+        await echo?.close();
         await cleanup?.();
     });
 
@@ -316,6 +357,8 @@ describe('ferry dryrun', () => {
             expect(result.code, result.stderr).toBe(0);
             expect(proxiedFor('conn-cursor')).toHaveLength(3);
             expect(result.stdout).toMatch(/PullRequest: 6 saved/);
+            // The sync declares no checkpoint and saved none: nothing to say about it.
+            expect(result.stdout).not.toContain('Checkpoint');
         });
 
         it('retries after a 429, honouring Retry-After', async () => {
@@ -422,7 +465,7 @@ describe('ferry dryrun', () => {
             const result = await ferry(['hang', 'conn-timeout', '--timeout', '1s', '--json']);
             expect(result.code, result.stderr).toBe(12);
             const doc = JSON.parse(result.stdout);
-            expect(doc.error.kind).toBe('timeout');
+            expect(doc.error).toMatchObject({ kind: 'timeout', code: 'TIMEOUT', hint: expect.stringContaining('Raise --timeout') });
             // Measured inside the run: the wall clock of a spawned CLI on a loaded machine says little.
             expect(doc.durationMs).toBeGreaterThanOrEqual(900);
             expect(doc.durationMs).toBeLessThan(5_000);
@@ -463,7 +506,7 @@ describe('ferry dryrun', () => {
             const doc = JSON.parse(result.stdout);
             expect(doc.ok).toBe(false);
             expect(doc.actionError).toEqual({ message: 'not allowed', code: 'forbidden' });
-            expect(doc.error.kind).toBe('action_error');
+            expect(doc.error).toMatchObject({ kind: 'action_error', code: 'ACTION_ERROR' });
         });
 
         it('the function sees neither the secret key nor the provider token', async () => {
@@ -484,9 +527,11 @@ describe('ferry dryrun', () => {
         });
 
         it('a function that does not build exits 10 with the bundler\'s message, before running anything', async () => {
-            const result = await ferry(['broken', 'conn-broken']);
+            const result = await ferry(['broken', 'conn-broken', '--json']);
             expect(result.code, result.stderr).toBe(10);
             expect(result.stderr).toMatch(/github\/actions\/broken\.ts does not build: .*left-pad/);
+            // The same code as `ferry compile` and `ferry test` give it.
+            expect(JSON.parse(result.stdout).error.code).toBe('BUNDLE_ERROR');
             expect(result.stderr).not.toContain('[info]');
             expect(proxiedFor('conn-broken')).toHaveLength(0);
         });
@@ -528,6 +573,120 @@ describe('ferry dryrun', () => {
             expect(JSON.parse(rebuilt.stdout).output).toMatchObject({ title: 'cached (edited)' });
         });
 
+        it('masks the connection\'s token when the provider echoes it: output, logs, human and --json', async () => {
+            const args = ['echo-auth', 'conn-echo-auth', '-i', JSON.stringify({ base: echo.url })];
+            const json = await ferry([...args, '--json']);
+            expect(json.code, json.stderr).toBe(0);
+            const doc = JSON.parse(json.stdout);
+            // The provider did receive the token (the platform injected it); Ferry shows it masked.
+            expect(echo.requests.some((r) => r.headers['authorization'] === platform.providerToken)).toBe(true);
+            expect(doc.output).toEqual({ seen: 'Bearer ***' });
+            expect(doc.logs.map((l: { message: string }) => l.message)).toContain('the provider saw Bearer ***');
+            const human = await ferry(args);
+            expect(human.code, human.stderr).toBe(0);
+            expect(human.stderr).toContain('[info] the provider saw Bearer ***');
+            expect(human.stdout).toContain('"seen": "Bearer ***"');
+            // The recording holds the token as the provider sent it: --save refuses to write it.
+            const saved = await ferry([...args, '--save', '--json']);
+            expect(saved.code, saved.stderr).toBe(12);
+            expect(JSON.parse(saved.stdout)).toMatchObject({ ok: true, saved: null, notSaved: expect.stringMatching(/^the recording contains the value of the connection's credentials \(/) });
+            expect(existsSync(join(dir, 'github/tests/echo-auth.test.json'))).toBe(false);
+            expectNoSecrets(json.stdout, json.stderr, human.stdout, human.stderr, saved.stdout, saved.stderr);
+        });
+
+        it('masks the secret key when the platform quotes it in a 500, and gives the failure a code and a hint', async () => {
+            const json = await ferry(['echo-key', 'conn-echo-key', '--json']);
+            expect(json.code, json.stderr).toBe(12);
+            const doc = JSON.parse(json.stdout);
+            expect(doc.error).toMatchObject({
+                kind: 'http',
+                code: 'PROVIDER_HTTP_ERROR',
+                hint: expect.stringContaining('The provider failed'),
+                response: { status: 500, data: { message: 'cannot forward with Authorization: Bearer ***' } }
+            });
+            const human = await ferry(['echo-key', 'conn-echo-key']);
+            expect(human.code, human.stderr).toBe(12);
+            expect(human.stderr).toContain('provider answered 500: {"message":"cannot forward with Authorization: Bearer ***"}');
+            expect(human.stderr).toContain('The provider failed: try again in a moment');
+            expectNoSecrets(json.stdout, json.stderr, human.stdout, human.stderr);
+        });
+
+        it('Ctrl-C while the platform holds the connection lookup exits 130 at once, with its --json document', async () => {
+            const child = spawn(process.execPath, [FERRY_BIN, 'dryrun', 'issues', 'conn-slow', '--json'], { cwd: dir, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+            let stdout = '';
+            let stderr = '';
+            child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+            child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+            const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+            for (let i = 0; i < 300 && !platform.requests.some((r) => r.path === '/connections/conn-slow'); i++) await new Promise((r) => setTimeout(r, 50));
+            const sent = Date.now();
+            child.kill('SIGINT');
+            expect(await exited, stderr).toBe(130);
+            // Not the platform's answer (15 s away), nor a timeout: the interrupt won.
+            expect(Date.now() - sent).toBeLessThan(SLOW_LOOKUP_MS / 3);
+            expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'INTERRUPTED', message: 'Dry run interrupted' } });
+            expect(stderr).not.toContain('PLATFORM');
+        });
+
+        it('SIGTERM while the platform holds the lookup exits 130 too', async () => {
+            const child = spawn(process.execPath, [FERRY_BIN, 'dryrun', 'issues', 'conn-slow-term'], { cwd: dir, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+            let stderr = '';
+            child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+            const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+            for (let i = 0; i < 300 && !platform.requests.some((r) => r.path === '/connections/conn-slow-term'); i++) await new Promise((r) => setTimeout(r, 50));
+            child.kill('SIGTERM');
+            expect(await exited, stderr).toBe(130);
+            expect(stderr).toContain('Dry run interrupted');
+        });
+
+        it('--save that writes nothing exits 12 and says why, even when the run itself passed', async () => {
+            const result = await ferry(['bad-records', 'conn-save-invalid', '--save', '--json']);
+            expect(result.code, result.stderr).toBe(12);
+            const doc = JSON.parse(result.stdout);
+            expect(doc).toMatchObject({ ok: true, saved: null, notSaved: '1 validation issue (a fixture records a run without any: fix it, then save again)' });
+            expect(existsSync(join(dir, 'github/tests/bad-records.test.json'))).toBe(false);
+            const human = await ferry(['bad-records', 'conn-save-invalid', '--save']);
+            expect(human.code).toBe(12);
+            expect(human.stderr).toContain('error --save: no fixture written: 1 validation issue (a fixture records a run without any: fix it, then save again)');
+        });
+
+        it('--save says when it replaced an earlier fixture', async () => {
+            const file = join(dir, 'github/tests/refuse.test.json');
+            const first = await ferry(['refuse', 'conn-save-twice', '--save']);
+            expect(first.code, first.stderr).toBe(12);
+            expect(first.stdout).toContain(`Saved fixture ${file}`);
+            const second = await ferry(['refuse', 'conn-save-twice', '--save', '--json']);
+            expect(JSON.parse(second.stdout)).toMatchObject({ saved: file, replaced: true, error: { code: 'ACTION_ERROR' } });
+            const third = await ferry(['refuse', 'conn-save-twice', '--save']);
+            expect(third.stdout).toContain(`Replaced fixture ${file}`);
+        });
+
+        it('a fixture that cannot be written is reported as notSaved, the run kept (exit 12)', async () => {
+            const file = join(dir, 'github/tests/pulls.test.json');
+            await mkdir(join(file, 'in-the-way'), { recursive: true });
+            const result = await ferry(['pulls', 'conn-save-blocked', '--save', '--json']);
+            expect(result.code, result.stderr).toBe(12);
+            const doc = JSON.parse(result.stdout);
+            expect(doc.records.PullRequest).toMatchObject({ saved: 6 });
+            expect(doc.saved).toBeNull();
+            expect(doc.notSaved).toMatch(/^cannot write .*github\/tests\/pulls\.test\.json \((EISDIR|ENOTEMPTY|EEXIST|ENOTDIR): /);
+            expect(doc.notSaved).toContain(`cannot write ${file} (`);
+        });
+
+        it('--out is checked before the platform is asked: a folder-like path or an unwritable place is a usage error', async () => {
+            const slash = await ferry(['issues', 'conn-out-bad', '--out', 'newdir/']);
+            expect(slash.code, slash.stderr).toBe(1);
+            expect(slash.stderr.trim()).toBe('error --out newdir/ names a folder. Give a file path, e.g. --out newdir/records.jsonl.');
+            expect(existsSync(join(dir, 'newdir'))).toBe(false);
+            const blocked = await ferry(['issues', 'conn-out-bad', '--out', 'package.json/records.jsonl', '--json']);
+            expect(blocked.code, blocked.stderr).toBe(1);
+            const { error } = JSON.parse(blocked.stdout);
+            expect(error.code).toBe('OUT_NOT_WRITABLE');
+            expect(error.message).toMatch(/^cannot write --out package\.json\/records\.jsonl in .*package\.json \((ENOTDIR|EEXIST): /);
+            expect(error.hint).toContain('A file is in the way');
+            expect(platform.requests.some((r) => r.path === '/connections/conn-out-bad')).toBe(false);
+        });
+
         it('uses --metadata instead of the connection\'s', async () => {
             const result = await ferry(['create-issue', 'conn-meta', '-i', '{"title":"m"}', '-m', '{"owner":"someone-else"}']);
             expect(result.code, result.stderr).toBe(0);
@@ -551,9 +710,15 @@ describe('ferry dryrun', () => {
         });
 
         it('an unknown function suggests the closest name (exit 1)', async () => {
-            const result = await ferry(['isues', 'conn-sync']);
+            const result = await ferry(['isues', 'conn-sync', '--json']);
             expect(result.code, result.stderr).toBe(1);
-            expect(oneLine(result)).toMatch(/No function 'isues'.*Did you mean 'issues'\?/);
+            expect(oneLine(result)).toBe("error No function 'isues' is registered in index.ts. Did you mean 'issues'?");
+            expect(JSON.parse(result.stdout).error).toEqual({
+                code: 'FUNCTION_NOT_FOUND',
+                message: "No function 'isues' is registered in index.ts",
+                hint: "Did you mean 'issues'?",
+                details: { function: 'isues', suggestions: ['issues'] }
+            });
         });
 
         it('a function file that index.ts does not import says how to register it (exit 1)', async () => {

@@ -58,12 +58,67 @@ describe('dryrun printers', () => {
         const { stdout, stderr } = renderHuman(failed, plain);
         expect(stdout[0]).toMatch(/^✗ github\/issues \(action\)/);
         expect(stderr.map((l) => l.text)).toEqual([
-            '--save: no fixture written because of 1 validation issue',
+            '--save: no fixture written: 1 validation issue',
             '1 validation issue: the run fails under --validate',
-            'validation: 1 validation issue'
+            'validation: 1 validation issue',
+            'Make the data match its schema (each issue names its path), or run without --validate to see the issues as warnings.'
         ]);
         const doc = toJsonDocument(failed);
-        expect(doc).toMatchObject({ ok: false, type: 'action', output: null, error: { kind: 'validation' }, saved: null, notSaved: '1 validation issue', out: null, durationMs: 1234 });
+        expect(doc).toMatchObject({ ok: false, type: 'action', output: null, saved: null, notSaved: '1 validation issue', out: null, durationMs: 1234 });
+        expect(doc['error']).toEqual({
+            kind: 'validation',
+            code: 'VALIDATION_FAILED',
+            message: '1 validation issue',
+            hint: 'Make the data match its schema (each issue names its path), or run without --validate to see the issues as warnings.'
+        });
+        expect(doc).not.toHaveProperty('replaced');
         expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+    });
+
+    it('gives each kind of run failure a stable code and a hint, keeping kind', () => {
+        const docError = (error: NonNullable<RunResult['error']>, result: Partial<RunResult> = {}): Record<string, unknown> =>
+            toJsonDocument(outcome({ ok: false, error, ...result }))['error'] as Record<string, unknown>;
+        const response = (status: number, headers: Record<string, string> = {}) => ({ status, headers, data: { message: 'no' } });
+        expect(docError({ kind: 'exception', message: 'boom', stack: 'Error: boom\n    at github/syncs/issues.ts:3:9' })).toEqual({
+            kind: 'exception',
+            code: 'FUNCTION_THREW',
+            message: 'boom',
+            hint: 'Fix the function where the stack points, then run again.',
+            stack: 'Error: boom\n    at github/syncs/issues.ts:3:9'
+        });
+        expect(docError({ kind: 'action_error', message: 'ActionError: no' })).toMatchObject({ code: 'ACTION_ERROR', hint: expect.stringContaining('actionError') });
+        expect(docError({ kind: 'timeout', message: 'late' })).toMatchObject({ code: 'TIMEOUT', hint: expect.stringContaining('Raise --timeout') });
+        expect(docError({ kind: 'invalid_function', message: 'not a sync' })).toMatchObject({ code: 'INVALID_FUNCTION', hint: expect.stringContaining('export default') });
+        expect(docError({ kind: 'validation', message: 'bad input' }, { validation: [{ subject: 'input', path: 'title', message: 'x' }] })).toMatchObject({
+            code: 'VALIDATION_FAILED',
+            hint: "Pass an --input that matches the action's input schema (see validation for each path)."
+        });
+        expect(docError({ kind: 'http', message: 'Request failed with status 401', response: response(401) })).toMatchObject({
+            code: 'PROVIDER_HTTP_ERROR',
+            hint: expect.stringContaining('re-authorise the connection'),
+            response: { status: 401, data: { message: 'no' } }
+        });
+        expect(docError({ kind: 'http', message: 'x', response: response(403) })['hint']).toContain('re-authorise the connection');
+        expect(docError({ kind: 'http', message: 'x', response: response(429, { 'retry-after': '30' }) })['hint']).toBe(
+            'The provider rate-limited the run (Retry-After: 30): wait before running again, or give the request `retries` so the run waits for the limit to reset.'
+        );
+        expect(docError({ kind: 'http', message: 'x', response: response(502) })['hint']).toContain('The provider failed');
+        expect(docError({ kind: 'internal', message: 'x' })).toMatchObject({ code: 'RUNTIME_ERROR' });
+        // Human mode prints the same hint under the error.
+        const { stderr } = renderHuman(outcome({ ok: false, error: { kind: 'timeout', message: 'the function did not finish within 1 s and was stopped' } }), plain);
+        expect(stderr.map((l) => l.text)).toEqual([
+            'timeout: the function did not finish within 1 s and was stopped',
+            'Raise --timeout (e.g. --timeout 5m) if the function needs longer, or find what it waits for (the last request and log lines above).'
+        ]);
+    });
+
+    it('shows the checkpoint only when there is one or one was given, and says when --save replaced a fixture', () => {
+        const none = renderHuman(outcome({ checkpoint: null }), plain).stdout;
+        expect(none.some((line) => line.startsWith('Checkpoint'))).toBe(false);
+        expect(renderHuman(outcome({ checkpoint: null }, { checkpointGiven: true }), plain).stdout).toContain('Checkpoint: none');
+        const replaced = outcome({}, { savedTo: '/p/github/tests/issues.test.json', replaced: true });
+        expect(renderHuman(replaced, plain).stdout).toContain('Replaced fixture /p/github/tests/issues.test.json');
+        expect(toJsonDocument(replaced)).toMatchObject({ saved: '/p/github/tests/issues.test.json', replaced: true });
+        expect(renderHuman(outcome({}, { savedTo: '/p/x.test.json', replaced: false }), plain).stdout).toContain('Saved fixture /p/x.test.json');
     });
 });

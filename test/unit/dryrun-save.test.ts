@@ -66,16 +66,21 @@ describe('dryrun --save', () => {
 
     it('refuses runs that failed or have validation issues', () => {
         expect(whyNotSavable(result())).toBeUndefined();
-        expect(whyNotSavable(result({ validation: [{ subject: 'batchSave', path: 'title', message: 'x' }] }))).toBe('1 validation issue');
-        expect(whyNotSavable(result({ ok: false, error: { kind: 'exception', message: 'x' } }))).toMatch(/failed/);
+        expect(whyNotSavable(result({ validation: [{ subject: 'batchSave', path: 'title', message: 'x' }] }))).toBe('1 validation issue (a fixture records a run without any: fix it, then save again)');
+        expect(whyNotSavable(result({ ok: false, error: { kind: 'exception', message: 'x' } }))).toBe('the run failed (the function threw)');
+        expect(whyNotSavable(result({ ok: false, error: { kind: 'timeout', message: 'x' } }))).toBe('the run failed (it timed out)');
         expect(whyNotSavable(result({ ok: false, error: { kind: 'action_error', message: 'x' } }))).toBeUndefined();
     });
 
     it('writes atomically and refuses a file that would contain the secret key', async () => {
         const connection = { connection_id: 'c1', provider_config_key: 'github', provider: 'github', metadata: null };
-        const file = await saveFixture({ result: result({ exchanges: [page(1)] }), connection }, { root: dir, secrets: [{ name: 'NANGO_SECRET_KEY_DEV', value: SECRET }] });
+        const source = { result: result({ exchanges: [page(1)] }), connection };
+        const { file, replaced } = await saveFixture(source, { root: dir, secrets: [{ name: 'NANGO_SECRET_KEY_DEV', value: SECRET }] });
         expect(file).toBe(join(dir, 'github/tests/issues.test.json'));
+        expect(replaced).toBe(false);
         expect(JSON.parse(await readFile(file, 'utf8')).api.get['/repos/o/r/issues'].status).toBe(200);
+        // Saving the same function again replaces the file and says so.
+        expect(await saveFixture(source, { root: dir, secrets: [] })).toEqual({ file, replaced: true });
 
         const leaky = result({ function: 'leaky', exchanges: [{ request: { method: 'GET', endpoint: '/me' }, response: { status: 200, headers: {}, data: { echoed: SECRET } } }] });
         const error = await saveFixture({ result: leaky, connection }, { root: dir, secrets: [{ name: 'NANGO_SECRET_KEY_DEV', value: SECRET }] }).catch((e: unknown) => e);
