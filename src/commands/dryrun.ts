@@ -41,7 +41,7 @@ export async function run(options: DryrunCommandOptions, ctx: CliContext): Promi
             { runFunction, createSandbox: takeSandbox }
         );
     } catch (error) {
-        // esbuild's own code frames say more than the one-line summary.
+        // The code frames of a function that does not build say more than the one-line summary.
         const frames = error instanceof FerryError ? error.details?.['frames'] : undefined;
         if (!ctx.json && Array.isArray(frames)) for (const frame of frames) ctx.log.info(String(frame));
         throw error;

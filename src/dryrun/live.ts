@@ -155,7 +155,7 @@ async function prepareAndRun(
     // that cannot be written should not cost a run.
     const outFile = options.out ? resolve(options.cwd, options.out) : undefined;
     let sink: JsonlSink | undefined = options.out && outFile ? await openOutSink(options.out, outFile) : undefined;
-    const client = new CredentialTap({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable });
+    const client = new CredentialTap({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable, keySource: settings.keySource });
     // The provider catalog loads while the main thread waits on esbuild and the platform.
     const catalog = import('../providers/catalog.js').then((module) => {
         module.providerNames().catch(() => undefined);
@@ -191,7 +191,8 @@ async function prepareAndRun(
         const save = Boolean(options.save);
 
         // What the platform hands the function as environment variables is secret by nature:
-        // --save must find none of it in the fixture, whatever the variables are called.
+        // --save must find none of it in the fixture, and the output shows none of it, whatever
+        // the variables are called.
         const servedVariables: Record<string, string> = {};
         const platform = platformBackend(client, connection);
         const backend = {
@@ -199,6 +200,7 @@ async function prepareAndRun(
             getEnvironmentVariables: async () => {
                 const variables = (await platform.getEnvironmentVariables?.()) ?? null;
                 for (const { name, value } of variables ?? []) servedVariables[name] = value;
+                redactor.add(Object.values(servedVariables));
                 return variables;
             }
         };

@@ -97,6 +97,8 @@ export interface JobOutcome {
     issuesDropped: number;
     /** Models the sync declares, so every one appears in the counts. */
     models: string[];
+    /** Whether the sync declares a checkpoint schema. */
+    checkpointDeclared?: boolean;
     /** The worker may still be running the function's leftovers: do not reuse it. */
     retire?: boolean;
 }

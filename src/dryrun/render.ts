@@ -69,8 +69,8 @@ export function renderHuman(outcome: DryrunOutcome, colors: Colors): { stdout: s
         stdout.push(`${colors.bold('Would-be writes')} ${colors.dim('(not sent: this is a dry run)')}:`);
         for (const write of result.writes) stdout.push(`  ${write.kind} ${oneLine(write.args)}`);
     }
-    // "none" says something only when a checkpoint was given (and cleared); otherwise it is noise.
-    if (result.checkpoint !== null || outcome.checkpointGiven) stdout.push(`${colors.bold('Checkpoint')}: ${result.checkpoint === null ? 'none' : oneLine(result.checkpoint)}`);
+    // "none" says something only when the sync declares a checkpoint or one was given; otherwise it is noise.
+    if (result.checkpoint !== null || outcome.checkpointGiven || result.checkpointDeclared) stdout.push(`${colors.bold('Checkpoint')}: ${result.checkpoint === null ? 'none' : oneLine(result.checkpoint)}`);
 
     if (outcome.out) stdout.push(`Records streamed to ${outcome.out.file} (${outcome.out.records} lines)`);
     else if (outcome.outDiscarded) stdout.push(colors.dim(`--out: nothing written to ${outcome.outDiscarded} because the run failed`));
@@ -80,11 +80,13 @@ export function renderHuman(outcome: DryrunOutcome, colors: Colors): { stdout: s
     // Each issue was already printed as it happened; a summary says what it means for the run.
     if (result.validation.length > 0) {
         const count = `${result.validation.length} validation issue${result.validation.length === 1 ? '' : 's'}`;
-        stderr.push({ level: 'warn', text: result.error?.kind === 'validation' ? `${count}: the run fails under --validate` : `${count} (warnings only; --validate makes them fatal)` });
+        stderr.push({ level: 'warn', text: result.error?.kind === 'validation' ? `${count}; the run failed validation` : `${count} (warnings only; --validate makes them fatal)` });
     }
     if (result.error && result.error.kind !== 'action_error') {
         const label = result.error.kind === 'exception' ? 'the function threw' : result.error.kind;
-        stderr.push({ level: 'error', text: `${label}: ${result.error.message}` });
+        // A thrown non-Error already reads "the function threw {...}".
+        const text = result.error.message.startsWith(label) ? result.error.message : `${label}: ${result.error.message}`;
+        stderr.push({ level: 'error', text });
         if (result.error.stack) stderr.push({ level: 'info', text: colors.dim(result.error.stack) });
         if (result.error.response) stderr.push({ level: 'info', text: colors.dim(`provider answered ${result.error.response.status}: ${oneLine(result.error.response.data)}`) });
     } else if (result.error) {

@@ -190,6 +190,7 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
         records: records.counts(),
         writes,
         checkpoint: outcome ? parseJson(outcome.checkpointJson, null) : (options.checkpoint ?? null),
+        ...(outcome?.checkpointDeclared ? { checkpointDeclared: true } : {}),
         metadata: parseJson(outcome?.metadataJson, null),
         logs,
         logsDropped,

@@ -263,6 +263,8 @@ export interface RunResult {
     writes: WouldBeWrite[];
     /** The checkpoint at the end (null when none or cleared). */
     checkpoint: Record<string, unknown> | null;
+    /** Whether the sync declares a checkpoint schema (so "no checkpoint at the end" says something). */
+    checkpointDeclared?: boolean;
     /** The metadata getMetadata returned first (for fixtures). */
     metadata: Record<string, unknown> | null;
     logs: LogEntry[];

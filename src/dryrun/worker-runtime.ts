@@ -181,6 +181,7 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
             return outcome;
         }
         outcome.models = def.models && typeof def.models === 'object' ? Object.keys(def.models) : [];
+        if (def.checkpoint) outcome.checkpointDeclared = true;
 
         const { nango, report } = createNango(job, def, realm, host, state);
         const exec = def.exec as (nango: unknown, input?: unknown) => unknown;

@@ -492,6 +492,13 @@ describe('ferry dryrun', () => {
             expect(result.stderr).toMatch(/github\/actions\/throws\.ts:5/);
         });
 
+        it('shows no value of the platform environment variables, even in what the function returns', async () => {
+            const result = await ferry(['env-echo', 'conn-env-echo', '--json']);
+            expect(result.code, result.stderr).toBe(0);
+            expect(result.stdout + result.stderr).not.toContain('T0-platform-only-value');
+            expect(JSON.parse(result.stdout).output.value).toContain('***');
+        });
+
         it('--save refuses a recording that holds a value of the platform environment variables', async () => {
             const result = await ferry(['env-echo', 'conn-env-echo', '--save']);
             expect(result.code, result.stderr).toBe(12);

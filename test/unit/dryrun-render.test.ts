@@ -59,7 +59,7 @@ describe('dryrun printers', () => {
         expect(stdout[0]).toMatch(/^✗ github\/issues \(action\)/);
         expect(stderr.map((l) => l.text)).toEqual([
             '--save: no fixture written: 1 validation issue',
-            '1 validation issue: the run fails under --validate',
+            '1 validation issue; the run failed validation',
             'validation: 1 validation issue',
             'Make the data match its schema (each issue names its path), or run without --validate to see the issues as warnings.'
         ]);
@@ -112,10 +112,12 @@ describe('dryrun printers', () => {
         ]);
     });
 
-    it('shows the checkpoint only when there is one or one was given, and says when --save replaced a fixture', () => {
+    it('shows the checkpoint only when there is one, one was given or the sync declares one, and says when --save replaced a fixture', () => {
         const none = renderHuman(outcome({ checkpoint: null }), plain).stdout;
         expect(none.some((line) => line.startsWith('Checkpoint'))).toBe(false);
         expect(renderHuman(outcome({ checkpoint: null }, { checkpointGiven: true }), plain).stdout).toContain('Checkpoint: none');
+        // A sync that declares a checkpoint and ends without one: worth saying.
+        expect(renderHuman(outcome({ checkpoint: null, checkpointDeclared: true }), plain).stdout).toContain('Checkpoint: none');
         const replaced = outcome({}, { savedTo: '/p/github/tests/issues.test.json', replaced: true });
         expect(renderHuman(replaced, plain).stdout).toContain('Replaced fixture /p/github/tests/issues.test.json');
         expect(toJsonDocument(replaced)).toMatchObject({ saved: '/p/github/tests/issues.test.json', replaced: true });
