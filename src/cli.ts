@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 // The context (colours, prompts) loads with the first command that runs, not for --help.
 import type { CliContext } from './context.js';
-import { errnoCode, ExitCode, FerryError, ReportedError } from './errors.js';
+import { errnoCode, errorLine, ExitCode, FerryError, ReportedError } from './errors.js';
 
 import { VERSION } from './version.js';
 
@@ -364,8 +364,7 @@ export async function runCommand(name: keyof typeof commands, options: () => unk
 export function reportError(error: unknown, ctx: CliContext): number {
     if (error instanceof ReportedError) return error.exitCode;
     if (error instanceof FerryError) {
-        const hint = error.hint ? ` ${ctx.colors.dim(error.hint)}` : '';
-        ctx.log.error(`${error.message}.${hint}`.replace(/\.\.(\s|$)/, '.$1'));
+        ctx.log.error(errorLine(error, ctx.colors.dim));
         if (ctx.debug && error.cause) ctx.log.debug('cause', String((error.cause as Error)?.stack ?? error.cause));
         if (ctx.json) ctx.printJson({ error: error.toJSON() });
         return error.exitCode;

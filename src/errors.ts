@@ -66,6 +66,11 @@ export class ReportedError extends Error {
     }
 }
 
+/** The one line an error prints: its message, then its hint, with one full stop between them. */
+export function errorLine(error: FerryError, dim: (text: string) => string = (text) => text): string {
+    return `${error.message.replace(/\.$/, '')}.${error.hint ? ` ${dim(error.hint)}` : ''}`;
+}
+
 export function usageError(message: string, hint?: string): FerryError {
     return new FerryError({ code: 'USAGE', message, ...(hint ? { hint } : {}), exitCode: ExitCode.Failure });
 }

@@ -6,7 +6,7 @@ import { diagnosticJson } from '../compiler/diagnostic-json.js';
 import { formatDiagnostic } from '../compiler/diagnostic-text.js';
 import type { CliContext } from '../context.js';
 import { findProjectRoot } from '../project/project.js';
-import { ExitCode, FerryError, ReportedError } from '../errors.js';
+import { errorLine, ExitCode, FerryError, ReportedError } from '../errors.js';
 import { deploy, notStarted, type DeployEvent, type DeployResult } from '../deploy/deploy.js';
 import { nodeDeployDeps } from '../deploy/node-deps.js';
 import { destructiveReason, formatBytes, renderDeployed, renderPlan } from '../deploy/render.js';
@@ -120,7 +120,7 @@ function printResult(result: DeployResult, ctx: CliContext): ExitCode {
     if (error) {
         // The document above already carries the error; stderr still gets the one line.
         if (!ctx.json) throw error;
-        ctx.log.error(`${error.message}.${error.hint ? ` ${error.hint}` : ''}`);
+        ctx.log.error(errorLine(error, ctx.colors.dim));
         throw new ReportedError(error.exitCode);
     }
     const took = formatDuration(result.durationMs);

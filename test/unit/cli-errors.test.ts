@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportError } from '../../src/cli.js';
+import { errorLine, ExitCode, FerryError } from '../../src/errors.js';
 import { writeFilesAtomic } from '../../src/util/fs.js';
 import { captureContext } from '../support/context.js';
 
@@ -43,5 +44,15 @@ describe('errors at the entry point', () => {
         const human = capture(false);
         expect(reportError(new TypeError('x is undefined'), human.ctx)).toBe(1);
         expect(human.err()).toContain('internal error: x is undefined. This is a bug in Ferry');
+    });
+});
+
+describe('errorLine', () => {
+    it('puts one full stop between the message and the hint, whatever the message ends with', () => {
+        const hinted = (message: string) => new FerryError({ code: 'X', message, hint: 'Check NANGO_SECRET_KEY_DEV.', exitCode: ExitCode.Deploy });
+        expect(errorLine(hinted('The key does not match.'))).toBe('The key does not match. Check NANGO_SECRET_KEY_DEV.');
+        expect(errorLine(hinted('The key does not match'))).toBe('The key does not match. Check NANGO_SECRET_KEY_DEV.');
+        expect(errorLine(new FerryError({ code: 'X', message: 'No hint here', exitCode: ExitCode.Failure }))).toBe('No hint here.');
+        expect(errorLine(hinted('m'), (text) => `<${text}>`)).toBe('m. <Check NANGO_SECRET_KEY_DEV.>');
     });
 });
