@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProject, parseIndexImports, scanIndex } from '../../src/project/project.js';
+import { lexIndex, loadProject, parseIndexImports, scanIndex } from '../../src/project/project.js';
 import { makeTempDir } from '../support/cli.js';
 
 const A = './github/syncs/a.js';
@@ -124,6 +124,36 @@ describe('scanIndex: imports that do not parse', () => {
             ]);
         } finally {
             await cleanup();
+        }
+    });
+});
+
+describe('scanIndex: the plain index.ts fast path', () => {
+    it('reads a plain index.ts exactly as the lexer does', () => {
+        const lines = [
+            "import './github/syncs/issues.js';",
+            '',
+            '// Actions',
+            'import "./github/actions/create-issue.js"',
+            "  import './slack/on-events/setup.js' ;  ",
+            "import 'zod';",
+            '\t// indented comment',
+            "import './a.js'"
+        ];
+        for (const eol of ['\n', '\r\n']) {
+            for (const ending of ['', eol]) {
+                const source = lines.join(eol) + ending;
+                const scan = scanIndex(source);
+                expect(scan).toEqual(lexIndex(source));
+                expect(scan.entries.map((e) => e.line)).toEqual([1, 4, 5, 8]);
+            }
+        }
+        expect(scanIndex('')).toEqual(lexIndex(''));
+    });
+
+    it('leaves anything else to the lexer', () => {
+        for (const source of ["import './a.js' // note", "import './x", "import 'a\\'b.js';", '/* block */', "export {};\nimport './a.js';"]) {
+            expect(scanIndex(source)).toEqual(lexIndex(source));
         }
     });
 });
