@@ -52,9 +52,11 @@ const integrationSchema = schema<Shape & { data?: Shape & { provider: string }; 
 /** Lookups change nothing: a transient answer or a dropped connection is worth two more tries. */
 const LOOKUP_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 3, baseDelayMs: 250, maxDelayMs: 2_000 };
 
-/** A refused connection is not retried: nothing listens there, and the user should hear so at once. */
+/** Unreachable is not retried (refused: nothing listens; a connect timeout: 10 s each): the user should hear so at once. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
+
 function lookupWithRetry<T>(run: () => Promise<T>): Promise<T> {
-    return withRetry('lookup', run, (error) => (networkCodeOf(error) === 'ECONNREFUSED' ? undefined : readRetryReason(error)), LOOKUP_RETRY);
+    return withRetry('lookup', run, (error) => (UNREACHABLE.has(networkCodeOf(error) ?? '') ? undefined : readRetryReason(error)), LOOKUP_RETRY);
 }
 
 export interface ConnectionLookup {

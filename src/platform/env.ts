@@ -52,22 +52,22 @@ export function resolvePlatformSettings(
     };
     const specific = secretKeyVariable(environment);
     const host = (find('NANGO_HOSTPORT')?.value || DEFAULT_HOST).replace(/\/+$/, '');
+    // Ferry authenticates with the secret key alone, and a password in the URL would be printed
+    // wherever the host is (errors, --debug). Checked before anything quotes the value: an `@`
+    // anywhere (a base URL has none) is taken for a user name or password and never echoed.
+    if (host.includes('@')) {
+        throw new FerryError({
+            code: 'BAD_HOSTPORT',
+            message: 'NANGO_HOSTPORT holds a user name or password (http://user:…@host)',
+            hint: 'Remove them: Ferry authenticates with the secret key alone, e.g. NANGO_HOSTPORT=https://api.nango.dev.',
+            exitCode
+        });
+    }
     if (!/^https?:\/\//i.test(host) || !URL.canParse(host)) {
         throw new FerryError({
             code: 'BAD_HOSTPORT',
             message: `NANGO_HOSTPORT is not an http(s) URL: '${host}'`,
             hint: `Set it to the platform's base URL, e.g. ${DEFAULT_HOST} or http://localhost:3003, or remove it.`,
-            exitCode
-        });
-    }
-    // Ferry authenticates with the secret key alone, and a password in the URL would be printed
-    // wherever the host is (errors, --debug): refused, without echoing it.
-    const { username, password } = new URL(host);
-    if (username || password) {
-        throw new FerryError({
-            code: 'BAD_HOSTPORT',
-            message: 'NANGO_HOSTPORT holds a user name or password (http://user:…@host)',
-            hint: 'Remove them: Ferry authenticates with the secret key alone, e.g. NANGO_HOSTPORT=https://api.nango.dev.',
             exitCode
         });
     }

@@ -60,8 +60,9 @@ export function readRetryReason(error: unknown): string | undefined {
 
 /**
  * Runs `run`, retrying while `retryReason` names a reason and tries remain. The wait is the
- * server's (Retry-After, in the error's details.retryAfterMs) when it gave one no longer than the
- * policy's longest, else exponential backoff with jitter.
+ * server's (Retry-After, in the error's details.retryAfterMs) when it gave one, else exponential
+ * backoff with jitter. A server that asks for a longer wait than the policy's longest gets its
+ * error back at once (it says when to come back), rather than a retry it refused in advance.
  */
 export async function withRetry<T, C extends string>(
     call: C,
@@ -77,8 +78,8 @@ export async function withRetry<T, C extends string>(
             const reason = retryReason(error);
             if (reason === undefined || attempt >= policy.attempts) throw error;
             const asked = error instanceof FerryError ? error.details?.['retryAfterMs'] : undefined;
-            const delayMs =
-                typeof asked === 'number' && asked <= policy.maxDelayMs ? asked : jitteredBackoffMs(attempt, policy.baseDelayMs, policy.maxDelayMs, () => policy.random());
+            if (typeof asked === 'number' && asked > policy.maxDelayMs) throw error;
+            const delayMs = typeof asked === 'number' ? asked : jitteredBackoffMs(attempt, policy.baseDelayMs, policy.maxDelayMs, () => policy.random());
             onRetry?.({ call, attempt, delayMs, reason });
             await policy.sleep(delayMs);
         }

@@ -102,7 +102,7 @@ describe('resolvePlatformSettings', () => {
     });
 
     it('refuses a NANGO_HOSTPORT with a user name or password, without repeating them', () => {
-        for (const value of ['http://user:hunter2pw@127.0.0.1:3003', 'https://hunter2pw@api.example.com']) {
+        for (const value of ['http://user:hunter2pw@127.0.0.1:3003', 'https://hunter2pw@api.example.com', 'admin:hunter2pw@nango.internal:3003', 'https://admin:hunter2pw/x@host']) {
             let error: unknown;
             try {
                 resolvePlatformSettings(root, 'dev', { NANGO_HOSTPORT: value }, ExitCode.Dryrun);

@@ -14,6 +14,7 @@ describe('platform lookups retry what is worth retrying', () => {
         'flaky-503': [{ status: 503 }, { status: 200 }],
         'rate-limited-once': [{ status: 429, headers: { 'retry-after': '0' } }, { status: 200 }],
         'rate-limited': [{ status: 429, headers: { 'retry-after': '0' } }],
+        'come-back-later': [{ status: 429, headers: { 'retry-after': '60' } }],
         missing: [{ status: 404 }],
         'bad-request': [{ status: 400 }]
     };
@@ -64,6 +65,13 @@ describe('platform lookups retry what is worth retrying', () => {
         expect(error.exitCode).toBe(ExitCode.Dryrun);
         expect(error.hint).toBe('Too many requests with this key for now: try again in 0 s.');
         expect(error.details).toMatchObject({ status: 429, retryAfterMs: 0 });
+    });
+
+    it('does not retry early when the platform asks for a longer wait than a lookup may take', async () => {
+        const error = await failure('come-back-later');
+        expect(triesOf('come-back-later')).toBe(1);
+        expect(error.code).toBe('PLATFORM_RATE_LIMITED');
+        expect(error.hint).toBe('Too many requests with this key for now: try again in 60 s.');
     });
 
     it('does not retry an answer that will not change, nor a refused connection', async () => {

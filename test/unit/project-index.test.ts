@@ -151,6 +151,22 @@ describe('scanIndex: the plain index.ts fast path', () => {
         expect(scanIndex('')).toEqual(lexIndex(''));
     });
 
+    // A whole-file regex once took seconds to minutes on these: spaces it could split many ways.
+    it('settles at once on files that are almost plain', { timeout: 2_000 }, () => {
+        const almost = [
+            `${'// Registered functions    \n'.repeat(40)}import './github/syncs/a.js';\n/* block */\n`,
+            `${'    \n'.repeat(200)}export {};\n`,
+            `${"import './github/syncs/a.js';   \t \n".repeat(2000)}junk\n`
+        ];
+        for (const source of almost) expect(scanIndex(source)).toEqual(lexIndex(source));
+    });
+
+    it('ends a comment at U+2028 as JavaScript does', () => {
+        const source = "// note\u2028import './github/syncs/x.js';\n";
+        expect(scanIndex(source)).toEqual(lexIndex(source));
+        expect(scanIndex(source).entries).toEqual([{ specifier: './github/syncs/x.js', line: 1 }]);
+    });
+
     it('leaves anything else to the lexer', () => {
         for (const source of ["import './a.js' // note", "import './x", "import 'a\\'b.js';", '/* block */', "export {};\nimport './a.js';"]) {
             expect(scanIndex(source)).toEqual(lexIndex(source));
