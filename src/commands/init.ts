@@ -39,7 +39,8 @@ function printSummary(result: InitResult, ctx: CliContext): void {
     if (result.installed) ctx.out(`${colors.green('✓')} Installed dependencies with ${result.packageManager}`);
 
     const where = relative(ctx.cwd, result.root) || '.';
-    const ferry = ferryInvocation(result.root, { installed: result.installed });
+    // The steps install the project's dependencies (Ferry among them) first when init did not.
+    const ferry = ferryInvocation(result.root, { installed: true });
     const steps = [
         ...(where === '.' ? [] : [`cd ${/\s/.test(where) ? JSON.stringify(where) : where}`]),
         ...(result.installed ? [] : [result.installCommand ?? `${result.packageManager} install`]),

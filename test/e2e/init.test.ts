@@ -106,9 +106,9 @@ describe('ferry init output', () => {
         expect(result.stdout).toContain('cd "my app"');
         expect(result.stdout).toContain('npm install');
         expect(result.stdout).toContain('NANGO_SECRET_KEY_DEV');
-        // Not installed: `npx ferry` would download another npm package than this Ferry.
-        expect(result.stdout).toContain('  4. ferry compile\n  5. ferry dryrun issues <connection-id>');
-        expect(result.stdout).not.toContain('npx');
+        // Step 2 installs the project's own Ferry, which the later steps then run.
+        expect(result.stdout).toContain('  2. npm install\n');
+        expect(result.stdout).toContain('  4. npx ferry compile\n  5. npx ferry dryrun issues <connection-id>');
         expect((await readJson(join(tmp, 'my app', 'package.json'))).name).toBe('my-app');
     });
 });
