@@ -103,7 +103,7 @@ function missingKey(variable: string, environment: string, emptyIn: KeySource | 
     }
     return new FerryError({
         code: 'SECRET_KEY_MISSING',
-        message: `${lead}: ${variable} (or NANGO_SECRET_KEY) is not set`,
+        message: `${lead}: ${variable} is not set, nor is a non-empty NANGO_SECRET_KEY`,
         hint: `Add ${variable}=<your secret key> to ${dotEnvPath} or export it (${WHERE_KEYS_ARE}).`,
         exitCode,
         details: { variable }

@@ -75,7 +75,7 @@ describe('resolvePlatformSettings', () => {
             const bare = await mkdtemp(join(tmpdir(), 'ferry-env-bare-'));
             try {
                 const error = failure(bare, {}, ExitCode.Failure);
-                expect(error.message).toBe("No secret key for environment 'dev': NANGO_SECRET_KEY_DEV (or NANGO_SECRET_KEY) is not set");
+                expect(error.message).toBe("No secret key for environment 'dev': NANGO_SECRET_KEY_DEV is not set, nor is a non-empty NANGO_SECRET_KEY");
                 expect(error.hint).toBe(
                     `Add NANGO_SECRET_KEY_DEV=<your secret key> to ${join(bare, '.env')} or export it (the platform dashboard shows it in the environment's settings).`
                 );
