@@ -6,8 +6,13 @@ import { isVoid, isZodSchema, objectShape, unwrap, zodType, type ZodLike } from 
 import type { ValidationIssue } from './types.js';
 
 interface ZodIssueLike {
+    code?: string;
+    /** invalid_type: the zod type wanted (`date`, `number`), or a class name for z.instanceof. */
+    expected?: string;
     path?: PropertyKey[];
     message?: string;
+    /** invalid_union: the issues of each option, with paths inside the union's value. */
+    errors?: ZodIssueLike[][];
 }
 
 interface SchemaLike {
@@ -33,19 +38,97 @@ export function displayPath(path: string): string {
         .join('');
 }
 
-/** Issues of one value; [] when it matches (or when there is no schema to check). */
-export function checkValue(schema: unknown, value: unknown, where: Omit<ValidationIssue, 'path' | 'message'>): ValidationIssue[] {
-    if (!isSchema(schema)) return [];
+/** zod's issues with the value, [] when it matches; a single pathless issue when it could not be checked. */
+function zodIssues(schema: SchemaLike, value: unknown): ZodIssueLike[] {
     let result: ReturnType<SchemaLike['safeParse']>;
     try {
         result = schema.safeParse(value);
     } catch (error) {
-        return [{ ...where, path: '', message: `could not be checked: ${(error as Error)?.message ?? String(error)}` }];
+        return [{ message: `could not be checked: ${(error as Error)?.message ?? String(error)}` }];
     }
     if (result.success) return [];
     const issues = result.error?.issues ?? [];
-    if (issues.length === 0) return [{ ...where, path: '', message: 'does not match its schema' }];
-    return issues.map((issue) => ({ ...where, path: dottedPath(issue.path), message: issue.message ?? 'invalid' }));
+    return issues.length > 0 ? issues : [{ message: 'does not match its schema' }];
+}
+
+function toIssue(issue: ZodIssueLike, where: Omit<ValidationIssue, 'path' | 'message'>): ValidationIssue {
+    return { ...where, path: dottedPath(issue.path), message: issue.message ?? 'invalid' };
+}
+
+/** Issues of one value; [] when it matches (or when there is no schema to check). */
+export function checkValue(schema: unknown, value: unknown, where: Omit<ValidationIssue, 'path' | 'message'>): ValidationIssue[] {
+    if (!isSchema(schema)) return [];
+    return zodIssues(schema, value).map((issue) => toIssue(issue, where));
+}
+
+/**
+ * zod types JSON cannot carry, and which JSON values the deploy schema (summarize.ts) takes in
+ * their place, since the platform checks an action input against that schema: a date is a
+ * date-time string there, a file a binary string, void and undefined are null, and what JSON
+ * Schema cannot express at all (bigint, map, set, a class of z.instanceof...) is `{}`, anything
+ * present. A JSON input can never satisfy zod on such a field, so that alone must not refuse it.
+ */
+const JSON_STAND_IN: Record<string, (value: unknown) => boolean> = {
+    date: (value) => typeof value === 'string',
+    file: (value) => typeof value === 'string',
+    undefined: (value) => value === null,
+    void: (value) => value === null
+};
+const UNCHECKED_ON_PLATFORM = new Set(['bigint', 'symbol', 'map', 'set', 'function', 'nan', 'promise']);
+
+function standsIn(expected: string | undefined, value: unknown): boolean {
+    if (expected === undefined) return false;
+    const check = JSON_STAND_IN[expected];
+    if (check) return check(value);
+    // z.instanceof reports the class name: a class is no JSON type either.
+    return (UNCHECKED_ON_PLATFORM.has(expected) || /^[A-Z]/.test(expected)) && value !== undefined;
+}
+
+function valueAt(value: unknown, path: PropertyKey[] | undefined): unknown {
+    let current = value;
+    for (const key of path ?? []) {
+        if (typeof current !== 'object' || current === null) return undefined;
+        current = (current as Record<PropertyKey, unknown>)[key];
+    }
+    return current;
+}
+
+/** The issue only says a JSON value is not of a type JSON cannot carry; in a union, one option fails only that way. */
+function onlyNotJson(issue: ZodIssueLike, value: unknown): boolean {
+    const at = valueAt(value, issue.path);
+    if (issue.code === 'invalid_type') return standsIn(issue.expected, at);
+    if (issue.code === 'invalid_union') return (issue.errors ?? []).some((option) => option.length > 0 && option.every((inner) => onlyNotJson(inner, at)));
+    return false;
+}
+
+function notJsonHint(issue: ZodIssueLike, value: unknown): string {
+    if (issue.code === 'invalid_union') {
+        const at = valueAt(value, issue.path);
+        const option = (issue.errors ?? []).find((inner) => inner.length > 0 && inner.every((one) => onlyNotJson(one, at)));
+        return notJsonHint(option![0]!, at);
+    }
+    if (issue.expected === 'date') return 'JSON has no dates: the platform takes a date-time string here and the function gets that string, not a Date';
+    if (issue.expected === 'file') return 'JSON has no files: the platform takes a string here and the function gets that string';
+    if (issue.expected === 'undefined' || issue.expected === 'void') return 'JSON has no undefined: the platform takes null here';
+    return `JSON has no ${issue.expected}: the platform does not check this field and the function gets the value as JSON gives it`;
+}
+
+/**
+ * Issues of an action input, and which of them the platform refuses the input for too: it checks
+ * the input against the deploy schema, where a type JSON cannot carry stands for a JSON value
+ * (see JSON_STAND_IN). The others carry a hint saying what the function will get instead.
+ */
+export function checkInput(schema: unknown, value: unknown): { issues: ValidationIssue[]; refused: ValidationIssue[] } {
+    if (!isSchema(schema)) return { issues: [], refused: [] };
+    const issues: ValidationIssue[] = [];
+    const refused: ValidationIssue[] = [];
+    for (const raw of zodIssues(schema, value)) {
+        const tolerated = onlyNotJson(raw, value);
+        const issue = toIssue(raw, tolerated ? { subject: 'input', hint: notJsonHint(raw, value) } : { subject: 'input' });
+        issues.push(issue);
+        if (!tolerated) refused.push(issue);
+    }
+    return { issues, refused };
 }
 
 /** The schema for batchUpdate: every field optional but the id. */

@@ -10,7 +10,7 @@ import { createNango, httpErrors, logEntry, validationErrors, type DefinitionLik
 import type { JobOutcome, JobSpec, WireError } from './protocol.js';
 import { createStackMapper } from './source-map.js';
 import type { FunctionKind, LogLevel } from './types.js';
-import { checkValue, describeIssue, passHint } from './validation.js';
+import { checkInput, checkValue, describeIssue, passHint } from './validation.js';
 
 /** What evaluate.ts puts before a bundle's first line; only shifts columns on line 1. */
 const WRAPPER_PREFIX = '(function (exports, require, module, __filename, __dirname) {';
@@ -89,22 +89,22 @@ function jsonOrThrow(value: unknown, what: string): string | undefined {
     }
 }
 
-/** Longest text a thrown non-Error is shown as. */
-const THROWN_WIDTH = 300;
-
-/** A thrown value that is not an Error: strings quoted, objects as JSON (shortened), the rest as String() gives it. */
+/**
+ * A thrown value that is not an Error: strings quoted, objects as JSON, the rest as String() gives
+ * it. Never shortened here: the main thread masks secrets in it afterwards, and a cut through a
+ * token would leave a prefix no mask matches. Printers shorten it for display.
+ */
 function describeValue(value: unknown): string {
     if (typeof value === 'string') return `'${value}'`;
     if (typeof value === 'function') return 'a function';
     if (typeof value !== 'object' || value === null) return String(value);
-    let json: string | undefined;
     try {
-        json = JSON.stringify(value);
+        // undefined for an object whose toJSON gives nothing.
+        return JSON.stringify(value) ?? Object.prototype.toString.call(value);
     } catch {
         // Circular, a BigInt inside, a getter that throws: only its kind can be shown.
+        return Object.prototype.toString.call(value);
     }
-    if (json === undefined) return Object.prototype.toString.call(value);
-    return json.length > THROWN_WIDTH ? `${json.slice(0, THROWN_WIDTH - 1)}…` : json;
 }
 
 /**
@@ -188,14 +188,19 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
         try {
             if (expected === 'action') {
                 const input = job.inputJson === undefined ? undefined : realm.JSON.parse(job.inputJson);
-                const inputIssues = checkValue(def.input, input, { subject: 'input' });
+                const { issues: inputIssues, refused } = checkInput(def.input, input);
                 for (const issue of inputIssues) report(issue);
-                // The platform refuses an input that fails the action's schema before running it,
-                // so a dry run must not make the provider calls either. An action declaring no
-                // input (z.void()) has no schema there to fail: what it is given stays a warning.
-                if (inputIssues.length > 0 && (job.validate || !isVoid(def.input))) {
-                    const more = inputIssues.length > 1 ? ` (and ${inputIssues.length - 1} more)` : '';
-                    outcome.error = { kind: 'validation', message: `the input does not match the action's input schema: ${describeIssue(inputIssues[0]!)}${more}; ${passHint('input', def.input)}` };
+                // The platform refuses an input that fails the action's deploy schema before running
+                // it, so a dry run must not make the provider calls either. What only fails because
+                // JSON cannot carry the type zod wants (a date-time string for z.date()) passes there,
+                // and an action declaring no input (z.void()) has no schema there to fail: those stay
+                // warnings unless --validate.
+                const fatal = job.validate ? inputIssues : isVoid(def.input) ? [] : refused;
+                if (fatal.length > 0) {
+                    const first = fatal.find((issue) => refused.includes(issue)) ?? fatal[0]!;
+                    const more = fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : '';
+                    const why = refused.includes(first) ? passHint('input', def.input) : '--validate makes this fatal';
+                    outcome.error = { kind: 'validation', message: `the input does not match the action's input schema: ${describeIssue(first)}${more}; ${why}` };
                 } else {
                     const output = await exec(nango, input);
                     for (const issue of checkValue(def.output, output, { subject: 'output' })) report(issue);

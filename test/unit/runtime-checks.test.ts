@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runFunction } from '../../src/dryrun/run.js';
 import type { RunEvent } from '../../src/dryrun/types.js';
-import { exampleOf } from '../../src/dryrun/validation.js';
+import { createRedactor } from '../../src/dryrun/redact.js';
+import { checkInput, exampleOf } from '../../src/dryrun/validation.js';
 import { replay } from '../../src/testing/replay.js';
 import { fakeTransport, json, useRuntimeProject } from './runtime-support.js';
 
@@ -39,11 +40,24 @@ export default createAction({
         if (input.what === 'string') throw 'plain text';
         if (input.what === 'number') throw 42;
         if (input.what === 'big') throw { list: Array.from({ length: 200 }, (_, i) => 'item-' + i) };
+        // The token runs from character 289 to 310 of the JSON: across the 300 where a cut was once made.
+        if (input.what === 'token-object') throw { pad: 'x'.repeat(270), token: 'gho_LEAKED_TOKEN_0123' };
+        if (input.what === 'token-string') throw 'y'.repeat(290) + 'gho_LEAKED_TOKEN_0123';
         if (input.what === 'circular') { const o: any = { a: 1 }; o.self = o; throw o; }
         if (input.what === 'type') { const value: any = null; return value.field; }
         if (input.what === 'http') { await nango.get({ endpoint: '/missing' }); }
         throw new Error('boom');
     }
+});
+`,
+    'github/actions/schedule.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'schedules something',
+    input: z.object({ when: z.date(), n: z.number(), at: z.union([z.date(), z.number()]).optional() }),
+    output: z.object({ when: z.string(), n: z.number() }),
+    exec: async (nango, input) => ({ when: typeof input.when + ' ' + String(input.when), n: input.n })
 });
 `,
     'github/syncs/repo-issues.ts': `
@@ -135,6 +149,84 @@ describe('action input', () => {
     });
 });
 
+describe('action input with types JSON cannot carry', () => {
+    // What the platform checks: the deploy schema, where z.date() is a date-time string.
+    const DATE_HINT = 'JSON has no dates: the platform takes a date-time string here and the function gets that string, not a Date';
+    const DATE_ISSUE = { subject: 'input', path: 'when', message: 'Invalid input: expected date, received string', hint: DATE_HINT };
+
+    it('runs an action given a date-time string for a z.date() field, with a warning saying the function gets a string', async () => {
+        const events: RunEvent[] = [];
+        const result = await run('github/schedule', { input: JSON.parse('{"when":"2024-01-01T00:00:00Z","n":1}'), onEvent: (e) => events.push(e) });
+        expect(result).toMatchObject({ ok: true, output: { when: 'string 2024-01-01T00:00:00Z', n: 1 } });
+        expect(result.validation).toEqual([DATE_ISSUE]);
+        expect(warningsOf(events)).toEqual([`input.when: Invalid input: expected date, received string — ${DATE_HINT}`]);
+    });
+
+    it('takes a date-time string for the date option of a union too, but not a value no option takes', async () => {
+        const taken = await run('github/schedule', { input: { when: '2024-01-01T00:00:00Z', n: 1, at: '2024-02-01T00:00:00Z' } });
+        expect(taken.ok).toBe(true);
+        expect(taken.validation).toEqual([DATE_ISSUE, { subject: 'input', path: 'at', message: 'Invalid input', hint: DATE_HINT }]);
+        const refused = await run('github/schedule', { input: { when: '2024-01-01T00:00:00Z', n: 1, at: true } });
+        expect(refused.error?.kind).toBe('validation');
+        expect(refused.error?.message).toMatch(/^the input does not match the action's input schema: input\.at: Invalid input; pass an input like/);
+        expect(refused.output).toBeUndefined();
+    });
+
+    it('refuses an input the platform refuses too: a field missing or of the wrong JSON type', async () => {
+        const result = await run('github/schedule', { input: JSON.parse('{"n":"x"}') });
+        expect(result.ok).toBe(false);
+        expect(result.output).toBeUndefined();
+        expect(result.error).toEqual({
+            kind: 'validation',
+            message: `the input does not match the action's input schema: input.when: Invalid input: expected date, received undefined (and 1 more); pass an input like {"when":"…","n":0} (optional: at) (--input with dryrun, "input" in a test fixture)`
+        });
+        expect(result.validation.map((issue) => [issue.path, issue.hint])).toEqual([
+            ['when', undefined],
+            ['n', undefined]
+        ]);
+    });
+
+    it('makes the date warning fatal with validate, saying so', async () => {
+        const result = await run('github/schedule', { input: { when: '2024-01-01T00:00:00Z', n: 1 }, validate: true });
+        expect(result.output).toBeUndefined();
+        expect(result.error).toEqual({
+            kind: 'validation',
+            message: `the input does not match the action's input schema: input.when: Invalid input: expected date, received string — ${DATE_HINT}; --validate makes this fatal`
+        });
+    });
+
+    it('replays a ferry test fixture whose input has a date-time string', async () => {
+        const bundle = project.bundles['github/schedule']!;
+        const outcome = await replay(
+            { ...bundle, fixture: { input: { when: '2024-01-01T00:00:00Z', n: 2 }, output: { when: 'string 2024-01-01T00:00:00Z', n: 2 }, api: {} }, fixturePath: 'github/tests/schedule.test.json', sandbox },
+            runFunction
+        );
+        expect(outcome.failures).toEqual([]);
+        expect(outcome.ok).toBe(true);
+    });
+});
+
+describe('checkInput', () => {
+    const paths = (issues: { path: string }[]) => issues.map((issue) => issue.path);
+
+    it('refuses only what the deploy schema refuses: a type JSON cannot carry takes any JSON value there, but not none', () => {
+        const schema = z.object({ big: z.bigint(), map: z.map(z.string(), z.string()), set: z.set(z.string()), at: z.instanceof(Date), gone: z.undefined(), n: z.number() });
+        const given = checkInput(schema, { big: '12', map: {}, set: ['a'], at: '2024-01-01', gone: null, n: 1 });
+        expect(paths(given.issues)).toEqual(['big', 'map', 'set', 'at', 'gone']);
+        expect(given.refused).toEqual([]);
+        expect(given.issues[0]!.hint).toBe('JSON has no bigint: the platform does not check this field and the function gets the value as JSON gives it');
+        expect(given.issues[4]!.hint).toBe('JSON has no undefined: the platform takes null here');
+        // The deploy schema lists every field zod requires, whatever its type.
+        const missing = checkInput(schema, { map: {}, set: [], at: 'x', n: 'one' });
+        expect(paths(missing.refused)).toEqual(['big', 'gone', 'n']);
+        expect(missing.refused.every((issue) => issue.hint === undefined)).toBe(true);
+    });
+
+    it('refuses a date field given something other than a string', () => {
+        expect(paths(checkInput(z.object({ when: z.date() }), { when: 1704067200000 }).refused)).toEqual(['when']);
+    });
+});
+
 describe('metadata', () => {
     it('warns with what to pass when the connection has no metadata, before the function fails on it', async () => {
         const events: RunEvent[] = [];
@@ -179,26 +271,33 @@ describe('metadata', () => {
 describe('thrown values and stacks', () => {
     const threw = async (what: string) => (await run('github/throws', { input: { what }, transport: fakeTransport(() => json({ message: 'Not Found' }, 404)) })).error;
 
-    it('describes a thrown object as JSON, shortened when long; strings and numbers as before', async () => {
+    it('describes a thrown object as JSON, strings quoted, numbers as they are, never shortened', async () => {
         expect(await threw('object')).toEqual({ kind: 'exception', message: 'the function threw {"weird":true}' });
         expect(await threw('string')).toEqual({ kind: 'exception', message: "the function threw 'plain text'" });
         expect(await threw('number')).toEqual({ kind: 'exception', message: 'the function threw 42' });
-        const big = (await threw('big'))!.message;
-        expect(big.startsWith('the function threw {"list":["item-0","item-1",')).toBe(true);
-        expect(big.endsWith('…')).toBe(true);
-        expect(big.length).toBe('the function threw '.length + 300);
+        const list = Array.from({ length: 200 }, (_, i) => `item-${i}`);
+        expect(await threw('big')).toEqual({ kind: 'exception', message: `the function threw ${JSON.stringify({ list })}` });
         expect(await threw('circular')).toEqual({ kind: 'exception', message: 'the function threw [object Object]' });
+    });
+
+    it('leaves a secret in a long thrown value whole, so masking it leaves nothing of it', async () => {
+        const redactor = createRedactor();
+        redactor.add(['gho_LEAKED_TOKEN_0123']);
+        const object = redactor.value(await threw('token-object'))!;
+        expect(object.message).toBe(`the function threw {"pad":"${'x'.repeat(270)}","token":"***"}`);
+        const string = redactor.value(await threw('token-string'))!;
+        expect(string.message).toBe(`the function threw '${'y'.repeat(290)}***'`);
     });
 
     it('does not repeat the message as the first line of the stack', async () => {
         const source = `${project.dir}/github/actions/throws.ts`;
         const boom = await threw('error');
         expect(boom?.message).toBe('boom');
-        expect(boom?.stack?.split('\n')[0]).toMatch(new RegExp(`^\\s+at .*${source}:16:15`));
+        expect(boom?.stack?.split('\n')[0]).toMatch(new RegExp(`^\\s+at .*${source}:19:15`));
         const type = await threw('type');
         expect(type?.message).toMatch(/^TypeError: Cannot read properties of null/);
         expect(type?.stack?.split('\n')[0]).toMatch(/^\s+at /);
-        expect(type?.stack).toContain(`${source}:14:`);
+        expect(type?.stack).toContain(`${source}:17:`);
         const http = await threw('http');
         expect(http).toMatchObject({ kind: 'http', message: 'Request failed with status code 404: GET /missing' });
         expect(http?.stack ?? '').not.toContain('Request failed');
