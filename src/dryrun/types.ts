@@ -217,7 +217,8 @@ export interface RunOptions {
     variant?: string;
     /**
      * Validation issues make the run fail (error.kind 'validation') instead of warnings. An
-     * action input that fails its schema fails the run either way, before exec, as on the platform.
+     * action input the platform would refuse fails the run either way, before exec; a field whose
+     * type JSON cannot hold (a date-time string for z.date()) is only a warning, as on the platform.
      */
     validate?: boolean;
     /** Stop the function after this long (the worker is terminated). */
