@@ -10,15 +10,30 @@ export interface NamedSecret {
 }
 
 const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|_KEY$|^KEY$)/i;
-/** Shorter values are too likely to occur by chance (`true`, `dev`, ports). */
-const MIN_LENGTH = 8;
+/**
+ * For values merely read from `.env` or the environment: shorter ones are too likely to occur by
+ * chance (`true`, `dev`, ports).
+ */
+export const MIN_SECRET_LENGTH = 8;
+/** For values a credential field holds: a 7-character API key is a secret all the same. */
+export const MIN_CREDENTIAL_LENGTH = 4;
+
+/**
+ * The forms a secret is echoed in: raw, inside a JSON string, in a URL (encodeURIComponent) and
+ * in a form body (URLSearchParams writes a space as `+` and leaves `*` alone). The dry run's
+ * masking and every scan use this one list, so neither can miss a form the other knows.
+ */
+export function secretForms(value: string): string[] {
+    const forms = new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), new URLSearchParams([['', value]]).toString().slice(1)]);
+    return [...forms];
+}
 
 /** The secrets worth looking for: the resolved key, then secret-looking variables of `.env` and the environment. */
 export function secretsToCheck(secretKey: NamedSecret, ...sources: Record<string, string | undefined>[]): NamedSecret[] {
     const found = new Map<string, NamedSecret>();
     const add = (name: string, value: string | undefined): void => {
         const trimmed = value?.trim();
-        if (!trimmed || trimmed.length < MIN_LENGTH || found.has(trimmed)) return;
+        if (!trimmed || trimmed.length < MIN_SECRET_LENGTH || found.has(trimmed)) return;
         found.set(trimmed, { name, value: trimmed });
     };
     add(secretKey.name, secretKey.value);
@@ -34,12 +49,10 @@ export function secretsToCheck(secretKey: NamedSecret, ...sources: Record<string
 export function allSecrets(source: Record<string, string>, label: string): NamedSecret[] {
     return Object.entries(source)
         .map(([name, value]) => ({ name: `${label} ${name}`, value: value.trim() }))
-        .filter(({ value }) => value.length >= MIN_LENGTH);
+        .filter(({ value }) => value.length >= MIN_SECRET_LENGTH);
 }
 
-/** Names of the secrets whose value appears in `body` (raw or JSON-escaped). */
+/** Names of the secrets whose value appears in `body`, in any of its secretForms. */
 export function findLeakedSecrets(body: string, secrets: readonly NamedSecret[]): string[] {
-    return secrets
-        .filter(({ value }) => body.includes(value) || body.includes(JSON.stringify(value).slice(1, -1)))
-        .map(({ name }) => name);
+    return secrets.filter(({ value }) => secretForms(value).some((form) => body.includes(form))).map(({ name }) => name);
 }

@@ -26,23 +26,34 @@ export function publicConnection(connection: Connection): Connection {
     return { ...withoutCredentials(rest), metadata: metadata ?? null } as Connection;
 }
 
-/** Fields of a credentials object that describe it rather than hold a secret: masking them would hide dates and words everywhere. */
-const DESCRIPTIVE_KEY = /^(type|token_type|expires_at|expires_in|scopes?|created_at|updated_at|last_fetched_at)$/i;
+/**
+ * Keys whose own string value is a secret, wherever they sit in a lookup answer (a provider's raw
+ * token answer included). Only these: the rest of a credentials object (Slack's team id and name,
+ * a user id, a BASIC username, Salesforce's instance_url) is ordinary data that records and logs
+ * carry too, and masking it would corrupt them. `token_type` and `expires_at` describe a token.
+ */
+const SECRET_VALUE_KEY = /^(credentials|.*token|.*secret.*|.*passw(or)?d.*|passphrase|.*api[_-]?key|private[_-]?key|jwt)$/i;
 
 /**
- * The string values withoutCredentials drops (what the platform sent as credentials), for the
- * dry run to mask wherever a provider echoes them.
+ * The values a dry run must mask wherever a provider echoes them: the strings under secret keys
+ * of what the platform sent (see SECRET_VALUE_KEY), and for a username and password (BASIC) the
+ * base64 of `username:password` that an Authorization header carries.
  */
-export function credentialValues(value: unknown, inside = false, found: string[] = []): string[] {
-    if (typeof value === 'string') {
-        if (inside) found.push(value);
-    } else if (Array.isArray(value)) {
-        for (const item of value) credentialValues(item, inside, found);
-    } else if (value && typeof value === 'object') {
-        for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
-            if (inside && DESCRIPTIVE_KEY.test(key)) continue;
-            credentialValues(field, inside || CREDENTIAL_KEY.test(key), found);
-        }
-    }
+export function credentialValues(value: unknown, found: string[] = []): string[] {
+    collect(value, false, found);
     return found;
+}
+
+function collect(value: unknown, secret: boolean, found: string[]): void {
+    if (typeof value === 'string') {
+        if (secret) found.push(value);
+    } else if (Array.isArray(value)) {
+        for (const item of value) collect(item, secret, found);
+    } else if (value && typeof value === 'object') {
+        const fields = value as Record<string, unknown>;
+        if (typeof fields['username'] === 'string' && typeof fields['password'] === 'string') {
+            found.push(Buffer.from(`${fields['username']}:${fields['password']}`).toString('base64'));
+        }
+        for (const [key, field] of Object.entries(fields)) collect(field, SECRET_VALUE_KEY.test(key), found);
+    }
 }

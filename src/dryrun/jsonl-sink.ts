@@ -13,10 +13,18 @@ import type { RecordEvent, RecordSink } from './types.js';
 export interface JsonlSink extends RecordSink {
     /** Lines written so far. */
     readonly count: number;
-    /** Flush and move the file into place. */
-    commit(): Promise<void>;
+    /**
+     * Flush and move the file into place. `beforeRename` is the last word (an interrupt): when it
+     * throws, the temporary file is removed and the target left as it was.
+     */
+    commit(beforeRename?: () => void): Promise<void>;
     /** Remove the temporary file; the target is left as it was. */
     abort(): Promise<void>;
+}
+
+export interface JsonlSinkOptions {
+    /** Applied to each serialized line before it is written (the dry run masks secrets there). */
+    scrub?: (line: string) => string;
 }
 
 /**
@@ -24,13 +32,13 @@ export interface JsonlSink extends RecordSink {
  * a place that cannot be written, as usage errors, then opens the sink. Called before the
  * platform is contacted, so a bad target costs no run.
  */
-export async function openOutSink(flag: string, target: string): Promise<JsonlSink> {
+export async function openOutSink(flag: string, target: string, options: JsonlSinkOptions = {}): Promise<JsonlSink> {
     const example = `e.g. --out ${/[\\/]$/.test(flag) ? flag : `${flag}/`}records.jsonl`;
     if (/[\\/]$/.test(flag) || /(^|[\\/])\.{1,2}$/.test(flag)) throw usageError(`--out ${flag} names a folder`, `Give a file path, ${example}.`);
     const existing = await stat(target).catch(() => undefined);
     if (existing?.isDirectory()) throw usageError(`--out ${flag} is a folder`, `Give a file path, ${example}.`);
     try {
-        return await openJsonlSink(target);
+        return await openJsonlSink(target, options);
     } catch (error) {
         const code = errnoCode(error);
         const reason = error instanceof Error ? error.message.replace(/^E[A-Z]+: /, '').split(',')[0] : String(error);
@@ -47,7 +55,7 @@ export async function openOutSink(flag: string, target: string): Promise<JsonlSi
     }
 }
 
-export async function openJsonlSink(target: string): Promise<JsonlSink> {
+export async function openJsonlSink(target: string, { scrub }: JsonlSinkOptions = {}): Promise<JsonlSink> {
     await mkdir(dirname(target), { recursive: true });
     const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const stream: WriteStream = createWriteStream(temp, { flags: 'wx', highWaterMark: 1 << 20 });
@@ -74,7 +82,8 @@ export async function openJsonlSink(target: string): Promise<JsonlSink> {
         write(event: RecordEvent): Promise<void> | void {
             if (failure) throw failure;
             count++;
-            const ok = stream.write(`${JSON.stringify({ model: event.model, op: event.op, record: event.record })}\n`);
+            const line = JSON.stringify({ model: event.model, op: event.op, record: event.record });
+            const ok = stream.write(`${scrub ? scrub(line) : line}\n`);
             if (ok) return;
             return new Promise<void>((resolve, reject) => {
                 const onDrain = (): void => {
@@ -89,16 +98,15 @@ export async function openJsonlSink(target: string): Promise<JsonlSink> {
                 stream.once('error', onError);
             });
         },
-        async commit() {
-            await end();
-            if (failure) {
-                await rm(temp, { force: true });
-                throw failure;
-            }
+        async commit(beforeRename) {
             try {
+                await end();
+                if (failure) throw failure;
+                beforeRename?.();
                 await rename(temp, target);
             } catch (error) {
-                // The target cannot take the file (a folder, a read-only place): leave nothing behind.
+                // A failed write, an interrupt, a target that cannot take the file (a folder, a
+                // read-only place): leave nothing behind.
                 await rm(temp, { force: true });
                 throw error;
             }

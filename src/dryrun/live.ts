@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleFunctions } from '../compiler/bundle.js';
-import { allSecrets, secretsToCheck, type NamedSecret } from '../deploy/secrets.js';
+import { allSecrets, MIN_CREDENTIAL_LENGTH, secretsToCheck, type NamedSecret } from '../deploy/secrets.js';
 import { ExitCode, FerryError, errnoCode } from '../errors.js';
 import { PlatformClient, type RawRequest, type Schema } from '../platform/client.js';
 import { fetchConnection, fetchIntegration, platformBackend } from '../platform/connections.js';
@@ -25,7 +25,7 @@ import { createProxyTransport } from './proxy-transport.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { fixturePath, saveFixture, whyNotSavable, type FixtureSource } from './save.js';
 import type { Sandbox } from './sandbox.js';
-import type { Connection, HttpTransport, RecordSink, RunEvent, RunOptions, RunResult } from './types.js';
+import type { Connection, HttpTransport, RunEvent, RunOptions, RunResult } from './types.js';
 
 /** The flags as the CLI received them (strings, unparsed). */
 export interface DryrunOptions {
@@ -97,8 +97,9 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
     // The worker thread starts first: loading it (and the function's zod in it) is the longest
     // step after the bundle, and it overlaps everything below.
     const sandbox = deps.createSandbox?.();
-    // Closing the sandbox ends the run at once (its worker is terminated).
-    const onAbort = (): void => void sandbox?.close();
+    // Closing the sandbox ends the run at once (its worker is terminated). A worker that fails to
+    // terminate changes nothing for the run: it is over either way.
+    const onAbort = (): void => void sandbox?.close().catch(() => undefined);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
         return redactor.value(await prepareAndRun(scrubbed, deps.runFunction, sandbox, redactor, debug));
@@ -106,7 +107,7 @@ export async function dryrun(options: DryrunOptions, deps: DryrunDeps): Promise<
         throw redactor.error(error);
     } finally {
         options.signal?.removeEventListener('abort', onAbort);
-        await sandbox?.close();
+        await sandbox?.close().catch(() => undefined);
     }
 }
 
@@ -117,8 +118,8 @@ async function prepareAndRun(
     redactor: Redactor,
     debug: (what: string) => void
 ): Promise<DryrunOutcome> {
-    const stopIfInterrupted = (): void => {
-        if (options.signal?.aborted) throw interrupted();
+    const stopIfInterrupted = (hint?: string): void => {
+        if (options.signal?.aborted) throw interrupted(hint);
     };
     // A signal may have come before the command even started (its handler is installed early).
     stopIfInterrupted();
@@ -154,7 +155,8 @@ async function prepareAndRun(
     // Opened (its folder checked and created) before the platform is asked anything: a target
     // that cannot be written should not cost a run.
     const outFile = options.out ? resolve(options.cwd, options.out) : undefined;
-    let sink: JsonlSink | undefined = options.out && outFile ? await openOutSink(options.out, outFile) : undefined;
+    // --out is a file the developer keeps: a record that quotes a secret is written masked.
+    let sink: JsonlSink | undefined = options.out && outFile ? await openOutSink(options.out, outFile, { scrub: redactor.json }) : undefined;
     const client = new CredentialTap({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable, keySource: settings.keySource });
     // The provider catalog loads while the main thread waits on esbuild and the platform.
     const catalog = import('../providers/catalog.js').then((module) => {
@@ -178,7 +180,7 @@ async function prepareAndRun(
             if (building) stopBundler();
             throw error;
         });
-        redactor.add(client.credentials);
+        redactor.add(client.credentials, MIN_CREDENTIAL_LENGTH);
         if (looked.status === 'rejected') throw looked.reason;
         if (bundled.status === 'rejected') throw bundled.reason;
         const bundle = bundled.value;
@@ -220,7 +222,7 @@ async function prepareAndRun(
             ...(options.variant ? { variant: options.variant } : {}),
             validate: Boolean(options.validate),
             ...(timeoutMs ? { timeoutMs } : {}),
-            ...(sink ? { recordSink: scrubbing(sink, redactor) } : {}),
+            ...(sink ? { recordSink: sink } : {}),
             // Keeping every record is what --out exists to avoid; --save needs them all.
             keepRecords: save || !sink,
             recordExchanges: save,
@@ -235,9 +237,12 @@ async function prepareAndRun(
         if (sink && outFile) {
             const finished = sink;
             sink = undefined;
-            Object.assign(outcome, await settleOut(finished, outFile, result.ok));
+            // An interrupt while the records are flushed still leaves the target as it was.
+            Object.assign(outcome, await settleOut(finished, outFile, result.ok, () => stopIfInterrupted()));
         }
         if (save) {
+            // Nothing awaits between this check and the fixture's write: an interrupt until now writes none.
+            stopIfInterrupted(outcome.out ? `No fixture was saved; --out had already written ${outcome.out.file}.` : undefined);
             const source: FixtureSource = {
                 result,
                 connection,
@@ -246,7 +251,9 @@ async function prepareAndRun(
                 ...(checkpoint ? { checkpoint: checkpoint as Record<string, unknown> } : {}),
                 ...(lastSyncDate ? { lastSyncDate } : {})
             };
-            const credentials = client.credentials.map((value) => ({ name: "the connection's credentials", value: value.trim() })).filter(({ value }) => value.length >= 8);
+            const credentials = client.credentials
+                .map((value) => ({ name: "the connection's credentials", value: value.trim() }))
+                .filter(({ value }) => value.length >= MIN_CREDENTIAL_LENGTH);
             Object.assign(outcome, await trySave(source, project.root, [...secrets, ...allSecrets(servedVariables, 'platform environment variable'), ...credentials]));
         }
         return outcome;
@@ -255,13 +262,16 @@ async function prepareAndRun(
     }
 }
 
-/** A successful run's records move into place; a failed run's are discarded, the target untouched. */
-async function settleOut(sink: JsonlSink, file: string, ok: boolean): Promise<Pick<DryrunOutcome, 'out' | 'outDiscarded'>> {
+/**
+ * A successful run's records move into place; a failed run's are discarded, the target untouched.
+ * `beforeRename` throws to stop the move (an interrupt); the records are discarded then too.
+ */
+async function settleOut(sink: JsonlSink, file: string, ok: boolean, beforeRename: () => void): Promise<Pick<DryrunOutcome, 'out' | 'outDiscarded'>> {
     if (!ok) {
         await sink.abort();
         return { outDiscarded: file };
     }
-    await sink.commit();
+    await sink.commit(beforeRename);
     return { out: { file, records: sink.count } };
 }
 
@@ -283,11 +293,6 @@ async function trySave(source: FixtureSource, root: string, secrets: readonly Na
         const reason = error instanceof Error ? error.message.replace(/^E[A-Z]+: /, '').split(',')[0] : String(error);
         return { notSaved: `cannot write ${fixturePath(root, source.result.integration, source.result.function)} (${code ? `${code}: ` : ''}${reason})` };
     }
-}
-
-/** --out is a file the developer keeps: a record that quotes a secret is written masked. */
-function scrubbing(sink: RecordSink, redactor: Redactor): RecordSink {
-    return { write: (event) => sink.write(redactor.value(event)) };
 }
 
 /** Resolves as `work` does, or rejects with INTERRUPTED as soon as the signal fires (the work goes on unobserved). */
@@ -324,7 +329,7 @@ class CredentialTap extends PlatformClient {
         if (!/^\/(connections|integrations)\//.test(req.path)) return super.json(req, schema, notFound);
         const tapped: Schema<T> = {
             safeParse: (value) => {
-                credentialValues(value, false, this.credentials);
+                credentialValues(value, this.credentials);
                 return schema.safeParse(value);
             }
         };
@@ -332,11 +337,11 @@ class CredentialTap extends PlatformClient {
     }
 }
 
-function interrupted(): FerryError {
+function interrupted(hint = 'Nothing was saved; --out left its target as it was.'): FerryError {
     return new FerryError({
         code: 'INTERRUPTED',
         message: 'Dry run interrupted',
-        hint: 'Nothing was saved; --out left its target as it was.',
+        hint,
         exitCode: ExitCode.Interrupted
     });
 }

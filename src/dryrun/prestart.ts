@@ -31,7 +31,11 @@ export async function prestartDryrun(cwd: string): Promise<void> {
 export interface Interrupts {
     /** Aborted by the first SIGINT or SIGTERM since holdInterrupts. */
     signal: AbortSignal;
-    /** Gives the signals back to Node (a second Ctrl-C after the first one already does). */
+    /**
+     * Gives the signals back to Node once this turn of the event loop is over: what follows
+     * synchronously (printing the outcome or the error, exiting) is not cut short by a Ctrl-C,
+     * and a process that lives on can be stopped as usual.
+     */
     release(): void;
 }
 
@@ -40,20 +44,24 @@ let held: Interrupts | undefined;
 /**
  * SIGINT and SIGTERM become an abort from now on, rather than Node's immediate exit: the dry run
  * stops, exits 130 and still prints its one --json document even when the signal came before the
- * command started. One set of handlers per process; later calls get the same one.
+ * command started. Repeats are ignored until release: a second Ctrl-C during the clean-up would
+ * otherwise meet Node's default, leaving the --out temporary file and no --json document. One
+ * set of handlers per process; later calls get the same one.
  */
 export function holdInterrupts(): Interrupts {
     if (held) return held;
     const controller = new AbortController();
     const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     held = {
         signal: controller.signal,
         release() {
-            process.off('SIGINT', onSignal);
-            process.off('SIGTERM', onSignal);
             held = undefined;
+            setImmediate(() => {
+                process.off('SIGINT', onSignal);
+                process.off('SIGTERM', onSignal);
+            }).unref();
         }
     };
     return held;

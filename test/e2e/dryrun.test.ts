@@ -233,6 +233,35 @@ export default createAction({
     exec: async (nango) => (await nango.get({ endpoint: '/echo-key' })).data
 });
 `,
+    'github/syncs/stall.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+export default createSync({
+    description: 'Saves records, then never finishes',
+    frequency: 'every day',
+    models: { Row: z.object({ id: z.string() }) },
+    exec: async (nango) => {
+        await nango.batchSave(Array.from({ length: 50 }, (_, i) => ({ id: 'r' + i })), 'Row');
+        await new Promise(() => {});
+    }
+});
+`,
+    'github/syncs/echo-records.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+const Seen = z.object({ id: z.string(), email: z.string(), team: z.string(), teamName: z.string(), app: z.string(), instance: z.string(), auth: z.string() });
+export default createSync({
+    description: 'Saves a record holding what a provider echoed: the token, beside ordinary fields',
+    frequency: 'every day',
+    models: { Seen },
+    exec: async (nango) => {
+        const res = await nango.get({ endpoint: '/echo', baseUrlOverride: (await nango.getMetadata()).base });
+        await nango.batchSave([
+            { id: 'U0G9QF9C6', email: 'dev@example.com', team: 'T9TK3CUKW', teamName: 'Slack Softworks', app: 'A0KRD7HC3', instance: 'https://acme.my.salesforce.com', auth: String(res.data.authorization) }
+        ], 'Seen');
+    }
+});
+`,
     'github/actions/refuse.ts': `
 import { createAction, ActionError } from 'nango';
 import { z } from 'zod';
@@ -264,7 +293,8 @@ async function writeProject(root: string, platformUrl: string, secretKey: string
 
 const CONNECTIONS = [
     'compiled', 'state', 'interrupt', 'peek', 'broken', 'action', 'sync', 'cursor', 'retry', 'server', 'validate', 'warn', 'save', 'save-action', 'json', 'out', 'timeout',
-    'throws', 'refuse', 'meta', 'env-echo', 'echo-auth', 'echo-key', 'slow', 'slow-term', 'save-invalid', 'save-twice', 'save-blocked', 'out-bad'
+    'throws', 'refuse', 'meta', 'env-echo', 'echo-auth', 'echo-key', 'slow', 'slow-term', 'save-invalid', 'save-twice', 'save-blocked', 'out-bad',
+    'stall'
 ];
 /** The platform holds these lookups this long: only an interrupt ends the run sooner. */
 const SLOW_LOOKUP_MS = 15_000;
@@ -303,6 +333,26 @@ describe('ferry dryrun', () => {
             environmentVariables: [{ name: 'WEBHOOK_URL', value: 'https://hooks.example/T0-platform-only-value' }]
         });
         provider.setToken(platform.providerToken);
+        // Credentials as a Slack install returns them: the raw answer holds ids, names and URLs
+        // that records carry too, beside the token the platform injects.
+        platform.connections.set('github/conn-out-mask', {
+            connection_id: 'conn-out-mask',
+            provider_config_key: 'github',
+            provider: 'github',
+            metadata: {},
+            credentials: {
+                type: 'OAUTH2',
+                access_token: platform.providerToken.replace(/^Bearer\s+/, ''),
+                raw: {
+                    ok: true,
+                    app_id: 'A0KRD7HC3',
+                    authed_user: { id: 'U0G9QF9C6', email: 'dev@example.com', token_type: 'user' },
+                    token_type: 'bot',
+                    team: { id: 'T9TK3CUKW', name: 'Slack Softworks' },
+                    instance_url: 'https://acme.my.salesforce.com'
+                }
+            }
+        });
         await writeProject(dir, platform.url, platform.secretKey);
     });
     afterAll(async () => {
@@ -459,6 +509,46 @@ describe('ferry dryrun', () => {
             const doc = JSON.parse(result.stdout);
             expect(doc.records.Row).toMatchObject({ saved: 2500, deleted: 1 });
             expect(doc.out).toMatchObject({ records: 2501 });
+        });
+
+        it('--out masks the provider token in a record and leaves its ids, names, emails and URLs as they are', async () => {
+            const result = await ferry(['echo-records', 'conn-out-mask', '-m', JSON.stringify({ base: echo.url }), '--out', 'masked/seen.jsonl', '--json']);
+            expect(result.code, result.stderr).toBe(0);
+            const text = await readFile(join(dir, 'masked/seen.jsonl'), 'utf8');
+            expectNoSecrets(text, result.stdout, result.stderr);
+            const ordinary = { id: 'U0G9QF9C6', email: 'dev@example.com', team: 'T9TK3CUKW', teamName: 'Slack Softworks', app: 'A0KRD7HC3', instance: 'https://acme.my.salesforce.com' };
+            expect(text.trim().split('\n').map((line) => JSON.parse(line))).toEqual([{ model: 'Seen', op: 'save', record: { ...ordinary, auth: 'Bearer ***' } }]);
+            expect(JSON.parse(result.stdout).records.Seen.first).toEqual([{ ...ordinary, auth: 'Bearer ***' }]);
+        });
+
+        it('Ctrl-C (twice) while the function runs with --json: one document, 130, the --out target untouched, no temporary file', async () => {
+            const folder = join(dir, 'interrupted-json');
+            await mkdir(folder, { recursive: true });
+            await writeFile(join(folder, 'rows.jsonl'), 'kept\n');
+            const child = spawn(process.execPath, [FERRY_BIN, 'dryrun', 'stall', 'conn-stall', '--out', 'interrupted-json/rows.jsonl', '--json'], { cwd: dir, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+            let stdout = '';
+            let stderr = '';
+            child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+            child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+            child.on('error', () => undefined);
+            const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+            // Records in the temporary file: the function is running (it then waits forever).
+            const written = async (): Promise<boolean> => {
+                for (const name of await readdir(folder)) if (name.endsWith('.tmp') && (await stat(join(folder, name))).size > 0) return true;
+                return false;
+            };
+            for (let i = 0; i < 300 && !(await written()); i++) await new Promise((r) => setTimeout(r, 50));
+            expect(await written()).toBe(true);
+            // The second one lands while the run cleans up: it must not meet Node's default handler.
+            child.kill('SIGINT');
+            for (let i = 0; i < 20 && child.exitCode === null && child.signalCode === null; i++) {
+                await new Promise((r) => setTimeout(r, 5));
+                if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+            }
+            expect(await exited, stderr).toEqual({ code: 130, signal: null });
+            expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'INTERRUPTED', message: 'Dry run interrupted' } });
+            expect(await readdir(folder)).toEqual(['rows.jsonl']);
+            expect(await readFile(join(folder, 'rows.jsonl'), 'utf8')).toBe('kept\n');
         });
 
         it('stops a function that hangs with --timeout and exits 12', async () => {
