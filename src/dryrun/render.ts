@@ -10,6 +10,7 @@ import type { LogEntry, RequestReport, RunError, RunEvent, RunResult } from './t
 /** Records shown per model in human mode (the JSON document carries the runtime's first N). */
 const HUMAN_FIRST = 3;
 const RECORD_WIDTH = 160;
+const MESSAGE_WIDTH = 400;
 
 export function formatRequest(request: RequestReport, colors: Colors): string {
     const status = request.status >= 400 ? colors.red(String(request.status)) : request.status >= 300 ? colors.yellow(String(request.status)) : colors.green(String(request.status));
@@ -85,7 +86,9 @@ export function renderHuman(outcome: DryrunOutcome, colors: Colors): { stdout: s
     if (result.error && result.error.kind !== 'action_error') {
         const label = result.error.kind === 'exception' ? 'the function threw' : result.error.kind;
         // A thrown non-Error already reads "the function threw {...}".
-        const text = result.error.message.startsWith(label) ? result.error.message : `${label}: ${result.error.message}`;
+        const full = result.error.message.startsWith(label) ? result.error.message : `${label}: ${result.error.message}`;
+        // A thrown value can be any size; the terminal gets its start (--json keeps it whole, masked either way).
+        const text = full.length > MESSAGE_WIDTH ? `${full.slice(0, MESSAGE_WIDTH - 1)}…` : full;
         stderr.push({ level: 'error', text });
         if (result.error.stack) stderr.push({ level: 'info', text: colors.dim(result.error.stack) });
         if (result.error.response) stderr.push({ level: 'info', text: colors.dim(`provider answered ${result.error.response.status}: ${oneLine(result.error.response.data)}`) });

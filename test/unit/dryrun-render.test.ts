@@ -75,6 +75,16 @@ describe('dryrun printers', () => {
         expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
     });
 
+    it('shortens a huge thrown value on the terminal and keeps it whole in --json', () => {
+        const message = `the function threw ${JSON.stringify({ rows: 'x'.repeat(5_000) })}`;
+        const thrown = outcome({ ok: false, type: 'action', output: undefined, error: { kind: 'exception', message } });
+        const line = renderHuman(thrown, plain).stderr.find((l) => l.text.startsWith('the function threw'))!.text;
+        expect(line.length).toBe(400);
+        expect(line.endsWith('…')).toBe(true);
+        expect(line).not.toContain('the function threw: the function threw');
+        expect((toJsonDocument(thrown)['error'] as { message: string }).message).toBe(message);
+    });
+
     it('gives each kind of run failure a stable code and a hint, keeping kind', () => {
         const docError = (error: NonNullable<RunResult['error']>, result: Partial<RunResult> = {}): Record<string, unknown> =>
             toJsonDocument(outcome({ ok: false, error, ...result }))['error'] as Record<string, unknown>;
