@@ -13,7 +13,7 @@ import { allSecrets, MIN_CREDENTIAL_LENGTH, secretsToCheck, type NamedSecret } f
 import { ExitCode, FerryError, errnoCode } from '../errors.js';
 import { PlatformClient, type RawRequest, type Schema } from '../platform/client.js';
 import { fetchConnection, fetchIntegration, platformBackend } from '../platform/connections.js';
-import { readDotEnv, resolvePlatformSettings } from '../platform/env.js';
+import { resolvePlatformSettings } from '../platform/env.js';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
 import { prepareCompiledCheck, upToDateBundle } from './compiled.js';
@@ -148,7 +148,7 @@ async function prepareAndRun(
 
     const settings = resolvePlatformSettings(project.root, environment, options.env, ExitCode.Failure);
     // The same values the --save scan refuses: the key, then secret-looking variables of .env and the environment.
-    const secrets = secretsToCheck({ name: settings.keyVariable, value: settings.secretKey }, readDotEnv(project.root), options.env);
+    const secrets = secretsToCheck({ name: settings.keyVariable, value: settings.secretKey }, settings.dotEnv, options.env);
     redactor.add(secrets.map(({ value }) => value));
     debug(`${ref.relPath} picked, settings resolved (${settings.keyVariable}, ${settings.host})`);
     stopIfInterrupted();

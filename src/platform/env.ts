@@ -18,6 +18,8 @@ export interface PlatformSettings {
     keyVariable: string;
     /** Where that variable was read, so a rejected key is looked for in the right place. */
     keySource?: KeySource;
+    /** The project's `.env` as read here, for the secret scans (read once per run). */
+    dotEnv: Record<string, string>;
 }
 
 /** The process environment (a shell export, CI) overrides the project's `.env`. */
@@ -73,7 +75,7 @@ export function resolvePlatformSettings(
     }
     for (const variable of [specific, 'NANGO_SECRET_KEY']) {
         const found = find(variable);
-        if (found?.value) return { host, secretKey: found.value, environment, keyVariable: variable, keySource: found.source };
+        if (found?.value) return { host, secretKey: found.value, environment, keyVariable: variable, keySource: found.source, dotEnv: fileEnv };
     }
     throw missingKey(specific, environment, find(specific)?.source, dotEnvPath, exitCode);
 }

@@ -121,7 +121,7 @@ function harness(
     };
     const deps: DeployDeps = {
         findRoot: () => ROOT,
-        settings: (_root, environment) => ({ host: api.host, secretKey: SECRET, environment, keyVariable: 'NANGO_SECRET_KEY_DEV' }),
+        settings: (_root, environment) => ({ host: api.host, secretKey: SECRET, environment, keyVariable: 'NANGO_SECRET_KEY_DEV', dotEnv: setup.dotEnv ?? {} }),
         secretSources: () => [setup.dotEnv ?? {}],
         entries: async () => ({ functions: refs, complete: setup.complete ?? true }),
         compile: async () => setup.compile ?? compiled(),

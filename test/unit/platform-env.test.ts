@@ -20,7 +20,9 @@ describe('resolvePlatformSettings', () => {
             secretKey: 'sk-from-dotenv',
             environment: 'dev',
             keyVariable: 'NANGO_SECRET_KEY_DEV',
-            keySource: { kind: 'file', path: join(root, '.env') }
+            keySource: { kind: 'file', path: join(root, '.env') },
+            // The file as read, so the secret scans need not read it again.
+            dotEnv: expect.objectContaining({ NANGO_SECRET_KEY_DEV: 'sk-from-dotenv' })
         });
     });
 
