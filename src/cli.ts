@@ -287,6 +287,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .description('replay recorded fixtures offline')
         .argument('[function]', 'only this function')
         .option('--integration <id>', 'only this integration')
+        .option('--now <iso>', "the functions' clock, instead of each fixture's recording time")
         .addHelpText(
             'after',
             [
@@ -294,11 +295,12 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 'Examples:',
                 '  ferry test                     replay every <integration>/tests/*.test.json offline',
                 '  ferry test issues --json',
+                '  ferry test --now 2025-06-01T00:00:00Z',
                 '',
-                'Exit codes: 0 all passed, 1 a fixture failed or none found, 10 a function does not build.'
+                'Exit codes: 0 all passed, 1 a fixture failed (a function that does not build fails its fixtures) or none found.'
             ].join('\n')
         )
-        .action(action('test', ([functionName], o) => ({ functionName, integration: o.integration })));
+        .action(action('test', ([functionName], o) => ({ functionName, integration: o.integration, now: o.now })));
 
     command('deploy')
         .description('preview and upload the functions to the platform')

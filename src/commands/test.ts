@@ -1,14 +1,19 @@
 /** `ferry test`: replays the recorded fixtures offline and prints each result and the summary. */
 import type { CliContext } from '../context.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, usageError } from '../errors.js';
+import { parseNow } from '../testing/recorded-time.js';
 import { formatCase, summaryLine, type TestReport } from '../testing/report.js';
 
 export interface TestCommandOptions {
     functionName?: string;
     integration?: string;
+    /** `--now <ISO>`: the functions' clock instead of each fixture's recording time. */
+    now?: string;
 }
 
 export async function run(options: TestCommandOptions, ctx: CliContext): Promise<ExitCode> {
+    const now = options.now === undefined ? undefined : parseNow(options.now);
+    if (options.now !== undefined && !now) throw usageError(`--now '${options.now}' is not a date`, 'Give an ISO date or date-time, e.g. --now 2025-06-01T12:00:00Z.');
     const [{ runTests }, { runFunction, createSandboxPool }] = await Promise.all([import('../testing/run-tests.js'), import('../dryrun/run.js')]);
     const spinner = await ctx.spinner('replaying fixtures');
     let done = 0;
@@ -19,6 +24,7 @@ export async function run(options: TestCommandOptions, ctx: CliContext): Promise
                 cwd: ctx.cwd,
                 ...(options.functionName ? { functionName: options.functionName } : {}),
                 ...(options.integration ? { integration: options.integration } : {}),
+                ...(now ? { now } : {}),
                 onResult: () => spinner.update(`replaying fixtures (${++done} done)`),
                 onPhase: (phase, ms) => ctx.log.debug('test', `${phase}: ${ms} ms`),
                 onWarning: (message) => ctx.log.warn(message)
@@ -31,7 +37,16 @@ export async function run(options: TestCommandOptions, ctx: CliContext): Promise
 
     if (ctx.json) {
         ctx.printJson({
-            tests: report.tests.map((t) => ({ function: t.function, integration: t.integration, fixture: t.fixture, ok: t.ok, durationMs: t.durationMs, failures: t.failures })),
+            tests: report.tests.map((t) => ({
+                function: t.function,
+                integration: t.integration,
+                fixture: t.fixture,
+                ok: t.ok,
+                durationMs: t.durationMs,
+                ...(t.now ? { now: t.now, nowFrom: t.nowFrom } : {}),
+                ...(t.notes ? { notes: t.notes } : {}),
+                failures: t.failures
+            })),
             passed: report.passed,
             failed: report.failed,
             durationMs: report.durationMs

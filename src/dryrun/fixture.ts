@@ -19,6 +19,8 @@ export interface FixtureEntry {
 }
 
 export interface Fixture {
+    /** ISO time the recording's clock started at (`dryrun --save`); replays freeze the clock there. */
+    recordedAt?: string;
     input?: unknown;
     output?: unknown;
     nango?: {

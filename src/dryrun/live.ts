@@ -191,6 +191,8 @@ async function prepareAndRun(
             : null;
         stopIfInterrupted();
         const save = Boolean(options.save);
+        // A recording runs on a frozen clock (clock.ts) so its replay can start at the same instant.
+        const recordedAt = save ? new Date() : undefined;
 
         // What the platform hands the function as environment variables is secret by nature:
         // --save must find none of it in the fixture, and the output shows none of it, whatever
@@ -219,6 +221,7 @@ async function prepareAndRun(
             ...(metadata !== undefined ? { metadata: metadata as Record<string, unknown> } : {}),
             ...(checkpoint !== undefined ? { checkpoint: checkpoint as Record<string, unknown> } : {}),
             ...(lastSyncDate ? { lastSyncDate } : {}),
+            ...(recordedAt ? { now: recordedAt } : {}),
             ...(options.variant ? { variant: options.variant } : {}),
             validate: Boolean(options.validate),
             ...(timeoutMs ? { timeoutMs } : {}),
@@ -249,7 +252,8 @@ async function prepareAndRun(
                 input,
                 ...(metadata !== undefined ? { metadata: metadata as Record<string, unknown> } : {}),
                 ...(checkpoint ? { checkpoint: checkpoint as Record<string, unknown> } : {}),
-                ...(lastSyncDate ? { lastSyncDate } : {})
+                ...(lastSyncDate ? { lastSyncDate } : {}),
+                ...(recordedAt ? { recordedAt } : {})
             };
             const credentials = client.credentials
                 .map((value) => ({ name: "the connection's credentials", value: value.trim() }))

@@ -28,6 +28,8 @@ export interface JobSpec {
     metadataJson: string;
     checkpointJson: string;
     lastSyncDate?: number;
+    /** Epoch ms the function's clock is frozen at (clock.ts); undefined: real time. */
+    now?: number;
     variant: string;
     validate: boolean;
     /** Validation issues reported one by one before the rest are only counted. */

@@ -155,6 +155,7 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
         metadataJson: JSON.stringify(metadata ?? null),
         checkpointJson: JSON.stringify(options.checkpoint ?? null),
         ...(options.lastSyncDate ? { lastSyncDate: options.lastSyncDate.getTime() } : {}),
+        ...(options.now ? { now: options.now.getTime() } : {}),
         variant: options.variant ?? 'base',
         validate: options.validate === true,
         maxIssues: options.maxIssues ?? 1000

@@ -25,6 +25,8 @@ export interface FixtureSource {
     /** The starting checkpoint and lastSyncDate, when given: replays need them to make the same requests. */
     checkpoint?: Record<string, unknown> | null;
     lastSyncDate?: Date;
+    /** The instant the function's clock was frozen at: a replay starts its clock there too. */
+    recordedAt?: Date;
 }
 
 export function fixturePath(root: string, integration: string, name: string): string {
@@ -68,6 +70,7 @@ export function buildFixture(source: FixtureSource): Fixture & Record<string, un
     if (source.lastSyncDate) nango['lastSyncDate'] = source.lastSyncDate.toISOString();
 
     const fixture: Fixture & Record<string, unknown> = {};
+    if (source.recordedAt) fixture.recordedAt = source.recordedAt.toISOString();
     if (result.type === 'action') {
         fixture.input = source.input ?? null;
         if (result.error?.kind === 'action_error') {

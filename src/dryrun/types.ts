@@ -214,6 +214,11 @@ export interface RunOptions {
     metadata?: Record<string, unknown> | null;
     checkpoint?: Record<string, unknown> | null;
     lastSyncDate?: Date;
+    /**
+     * Freeze the function's clock at this instant: Date, Date.now, performance.now and Intl's "now"
+     * only move when the function's own timers fire, by their delay (replays; dryrun --save).
+     */
+    now?: Date;
     variant?: string;
     /**
      * Validation issues make the run fail (error.kind 'validation') instead of warnings. An

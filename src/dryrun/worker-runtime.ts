@@ -8,6 +8,7 @@ import { isVoid } from '../compiler/zod-introspect.js';
 import { SDK_SHIM_SOURCE } from '../sdk/shim-source.js';
 import { createNango, httpErrors, logEntry, validationErrors, type DefinitionLike, type NangoState, type Realm, type WorkerHost } from './nango-object.js';
 import type { JobOutcome, JobSpec, WireError } from './protocol.js';
+import { createFrozenClock } from './clock.js';
 import { createStackMapper } from './source-map.js';
 import type { FunctionKind, LogLevel } from './types.js';
 import { checkInput, checkValue, describeIssue, passHint } from './validation.js';
@@ -144,18 +145,21 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
         return { kind: 'exception', message: `the function threw ${describeValue(error)}` };
     };
 
+    // Replays (and recordings) run on a clock real time does not move: see clock.ts.
+    const clock = job.now === undefined ? undefined : createFrozenClock(job.now);
     try {
         const evaluator = createEvaluator({
             console: consoleFor(host),
             globals: {
-                ...timers.globals,
+                ...(clock ? clock.wrapTimers(timers.globals) : timers.globals),
                 // What functions commonly reach for; `fetch` is left out on purpose: every provider call goes through nango.
                 crypto: globalThis.crypto,
-                performance: { now: () => performance.now(), timeOrigin: performance.timeOrigin },
+                performance: clock ? clock.performance : { now: () => performance.now(), timeOrigin: performance.timeOrigin },
                 process: Object.freeze({ env: Object.freeze({}), platform: process.platform, version: process.version, versions: { ...process.versions }, nextTick: process.nextTick.bind(process) })
             },
             timeoutMs: 60_000
         });
+        clock?.install(evaluator.context);
         const realm = evaluator.evaluate(
             `${SDK_SHIM_SOURCE.replace(/export\s*\{([^}]*)\};?/, 'module.exports = { $1, JSON, Error, Date, Map };')}`,
             'ferry-runtime-realm.cjs'

@@ -11,7 +11,8 @@
  */
 
 export interface ReplayFailure {
-    kind: 'fixture' | 'unrecorded_request' | 'error' | 'output' | 'action_error' | 'missing_record' | 'extra_record' | 'changed_field';
+    /** `bundle`: the function does not build; `load`: it built but its file threw or exports no definition. */
+    kind: 'fixture' | 'bundle' | 'load' | 'unrecorded_request' | 'error' | 'output' | 'action_error' | 'missing_record' | 'extra_record' | 'changed_field';
     /** One line naming what differs: model, record id and field, or the unrecorded request. */
     message: string;
     operation?: 'batchSave' | 'batchUpdate' | 'batchDelete';
@@ -26,6 +27,8 @@ export interface ReplayFailure {
 export interface ReplayFixtureOptions {
     /** Stop a function that hangs after this long (default 30 s). */
     timeoutMs?: number;
+    /** The function's clock starts here (a Date or an ISO string) instead of at the fixture's recording time. */
+    now?: Date | string;
 }
 
 export interface ReplayFixtureResult {
@@ -35,6 +38,10 @@ export interface ReplayFixtureResult {
     /** The fixture, relative to the project root. */
     fixture: string;
     durationMs: number;
+    /** The instant (ISO) the function's clock was frozen at. */
+    now?: string;
+    /** Notes that are not failures, e.g. the function file is not imported by index.ts. */
+    notes?: string[];
     /** Empty when the run matched the fixture. */
     failures: ReplayFailure[];
     /** The failures as `ferry test` prints them: a good assertion message. */

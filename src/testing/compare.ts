@@ -141,8 +141,13 @@ function compareSync(fixture: Fixture, result: RunResult): TestFailure[] {
     return failures;
 }
 
+const LOAD_THREW = 'the function file threw while loading: ';
+
 function errorFailure(result: RunResult): TestFailure {
     const error = result.error!;
+    if (error.kind === 'invalid_function' || error.message.startsWith(LOAD_THREW)) {
+        return { kind: 'load', message: `the function did not load: ${error.message.replace(LOAD_THREW, 'its file threw: ')}`, ...(error.stack ? { stack: error.stack } : {}) };
+    }
     return {
         kind: 'error',
         message: `the function failed (${error.kind}): ${error.message}`,

@@ -9,6 +9,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { FerryError } from '../errors.js';
 import type { Fixture } from '../dryrun/fixture.js';
+import { toFunctionRef } from '../project/project.js';
+import { FOLDER_OF, type FunctionRef } from '../project/types.js';
 
 export const FIXTURE_SUFFIX = '.test.json';
 
@@ -55,6 +57,24 @@ export function fixtureIdentity(root: string, path: string): { integration: stri
     const parts = relative(root, path).split(/[\\/]/);
     if (parts.length !== 3 || parts[1] !== 'tests' || !parts[2]!.endsWith(FIXTURE_SUFFIX)) return undefined;
     return { integration: parts[0]!, name: parts[2]!.slice(0, -FIXTURE_SUFFIX.length) };
+}
+
+/**
+ * The function a fixture belongs to when index.ts does not import it: its file
+ * `<integration>/{syncs,actions,on-events}/<name>.ts`, which a project's own tests may import
+ * directly. Undefined when there is no such file.
+ */
+export function unregisteredFunction(root: string, integration: string, name: string): FunctionRef | undefined {
+    for (const folder of Object.values(FOLDER_OF)) {
+        const relPath = `${integration}/${folder}/${name}.ts`;
+        if (existsSync(join(root, relPath))) return toFunctionRef(root, relPath, 0);
+    }
+    return undefined;
+}
+
+/** The note a replay of an unregistered function carries. */
+export function unregisteredNote(ref: FunctionRef): string {
+    return `${ref.relPath} is not imported by index.ts: replayed from its file, but compile and deploy leave it out`;
 }
 
 function badFixture(relPath: string, problem: string, hint: string): FerryError {

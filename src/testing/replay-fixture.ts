@@ -6,14 +6,16 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleFunctions } from '../compiler/bundle.js';
+import { describeBuildErrors } from './bundle-each.js';
 import type { Fixture } from '../dryrun/fixture.js';
 import { functionNotFound } from '../dryrun/pick.js';
 import { runFunction } from '../dryrun/run.js';
 import { FerryError } from '../errors.js';
 import { findProjectRoot, loadProject } from '../project/project.js';
-import { fixtureIdentity, loadFixture } from './fixtures.js';
+import { fixtureIdentity, loadFixture, unregisteredFunction, unregisteredNote } from './fixtures.js';
+import { parseNow } from './recorded-time.js';
 import { replay } from './replay.js';
-import { formatCase } from './report.js';
+import { formatCase, type TestCaseResult } from './report.js';
 import type { ReplayFixtureOptions, ReplayFixtureResult } from '../sdk/test.js';
 
 export async function replayFixtureFile(fixture: string | URL, options: ReplayFixtureOptions = {}): Promise<ReplayFixtureResult> {
@@ -27,14 +29,31 @@ export async function replayFixtureFile(fixture: string | URL, options: ReplayFi
             hint: 'Fixtures name their function by where they live; move the file or record it with `ferry dryrun --save`.'
         });
     }
+    const now = options.now === undefined ? undefined : options.now instanceof Date ? options.now : parseNow(options.now);
+    if (options.now !== undefined && (!now || Number.isNaN(now.getTime()))) {
+        throw new FerryError({ code: 'USAGE', message: `replayFixture: now '${String(options.now)}' is not a date`, hint: 'Pass a Date or an ISO date-time, e.g. 2025-06-01T12:00:00Z.' });
+    }
     const project = await loadProject(root);
-    const ref = project.entries.find((e) => e.integration === identity.integration && e.name === identity.name);
+    const fixturePath = path.slice(root.length + 1).split('\\').join('/');
+    const registered = project.entries.find((e) => e.integration === identity.integration && e.name === identity.name);
+    // The project's own tests import function files directly: a file index.ts does not import still replays.
+    const ref = registered ?? unregisteredFunction(root, identity.integration, identity.name);
     if (!ref) throw functionNotFound(project.entries, identity.name, identity.integration, 'Register the function in index.ts or rename the fixture.');
+    const notes = registered ? undefined : [unregisteredNote(ref)];
     const loaded = (await loadFixture(path, root)) as Fixture & Record<string, unknown>;
     const bundled = await bundleFunctions(root, [ref]);
     const bundle = bundled.bundles[0];
     if (!bundle) {
-        throw new FerryError({ code: 'BUNDLE_ERROR', message: bundled.errors[0]?.message ?? `${ref.relPath} did not build`, hint: 'Run `ferry compile` to see every error.' });
+        const test: TestCaseResult = {
+            function: ref.name,
+            integration: ref.integration,
+            fixture: fixturePath,
+            ok: false,
+            durationMs: 0,
+            ...(notes ? { notes } : {}),
+            failures: [{ kind: 'bundle', message: `${ref.relPath} does not build: ${describeBuildErrors(root, bundled.errors)}` }]
+        };
+        return { ...test, report: formatCase(test), logs: [] };
     }
     const outcome = await replay(
         {
@@ -42,8 +61,10 @@ export async function replayFixtureFile(fixture: string | URL, options: ReplayFi
             filename: join(root, 'build', `${ref.id}.cjs`),
             ref: { integration: ref.integration, name: ref.name, type: ref.type },
             fixture: loaded,
-            fixturePath: path.slice(root.length + 1).split('\\').join('/'),
-            ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {})
+            fixturePath,
+            ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+            ...(now ? { now } : {}),
+            ...(notes ? { notes } : {})
         },
         runFunction
     );

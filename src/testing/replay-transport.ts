@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { isSecretHeader, normalizeParams, requestHash, type Fixture, type FixtureEntry } from '../dryrun/fixture.js';
 import type { HttpTransport, ProxyRequest, ProxyResponse } from '../dryrun/types.js';
 import { editDistance } from '../util/suggest.js';
-import { isDeepEqual } from './diff.js';
+import { describeRequestDifferences, isDeepEqual, requestDifferences } from './diff.js';
 
 /** A request the fixture has no answer for. */
 export interface ReplayMiss {
@@ -173,7 +173,13 @@ export class ReplayTransport implements HttpTransport {
         const { endpoint, params } = splitEndpoint(request.endpoint, request.params);
         const closest = this.closestTo(method, endpoint, params);
         const closestText = closest
-            ? `; the closest recorded request is ${closest.method} ${closest.endpoint} with ${describeParams(closest.params)}`
+            ? `; the closest recorded request is ${closest.method} ${closest.endpoint}, which differs in ${describeRequestDifferences(
+                  requestDifferences(
+                      { method, endpoint, params, ...(request.headers ? { headers: request.headers } : {}), data: request.data },
+                      { method: closest.method, endpoint: closest.endpoint, params: closest.params, ...(closest.entry.request?.headers ? { headers: closest.entry.request.headers } : {}), data: closest.entry.request?.data },
+                      isSecretHeader
+                  )
+              )}`
             : '; the fixture records no request at all';
         return {
             method,

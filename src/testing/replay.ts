@@ -7,6 +7,7 @@ import type { Fixture } from '../dryrun/fixture.js';
 import { instantClock } from '../dryrun/retry.js';
 import type { Connection, FunctionKind, RunOptions, RunResult, RuntimeBackend } from '../dryrun/types.js';
 import { compareRun, type TestFailure } from './compare.js';
+import { replayClock } from './recorded-time.js';
 import { ReplayTransport } from './replay-transport.js';
 import type { TestCaseResult } from './report.js';
 
@@ -21,6 +22,12 @@ export interface ReplayJob {
     fixturePath: string;
     sandbox?: RunOptions['sandbox'];
     timeoutMs?: number;
+    /** `--now`: the function's clock starts here instead of at the recording's time. */
+    now?: Date;
+    /** Where the clock starts when the fixture recorded no time; default: when replay() is called. */
+    runStart?: Date;
+    /** Said next to the result, e.g. that the function is not registered in index.ts. */
+    notes?: string[];
 }
 
 /** Default per-function time limit: a replay answers instantly, so only a hang gets near it. */
@@ -48,8 +55,8 @@ function backendFromFixture(fixture: Fixture): RuntimeBackend {
     return Array.isArray(variables) ? { getEnvironmentVariables: async () => variables as { name: string; value: string }[] } : {};
 }
 
-/** RunOptions for a replay: everything from the fixture, nothing from the network or the clock. */
-export function replayOptions(job: ReplayJob, transport: ReplayTransport): RunOptions {
+/** RunOptions for a replay: everything from the fixture, nothing from the network or the real clock. */
+export function replayOptions(job: ReplayJob, transport: ReplayTransport, now: Date): RunOptions {
     const { fixture } = job;
     const connection = connectionFromFixture(fixture, job.ref.integration);
     const checkpoint = fixture.nango?.['getCheckpoint'];
@@ -65,6 +72,7 @@ export function replayOptions(job: ReplayJob, transport: ReplayTransport): RunOp
         ...(fixture.nango?.getMetadata !== undefined ? { metadata: isObject(fixture.nango.getMetadata) ? fixture.nango.getMetadata : null } : {}),
         ...(isObject(checkpoint) ? { checkpoint } : {}),
         ...(lastSyncDate && !Number.isNaN(Date.parse(lastSyncDate)) ? { lastSyncDate: new Date(lastSyncDate) } : {}),
+        now,
         keepRecords: true,
         firstN: 0,
         retry: { clock: instantClock },
@@ -81,10 +89,11 @@ export interface ReplayOutcome extends TestCaseResult {
 export async function replay(job: ReplayJob, runFunction: RunFunction): Promise<ReplayOutcome> {
     const started = performance.now();
     const transport = new ReplayTransport(job.fixture);
+    const clock = replayClock(job.fixture, job.now, job.runStart ?? new Date());
     let failures: TestFailure[];
     let result: RunResult | undefined;
     try {
-        result = await runFunction(replayOptions(job, transport));
+        result = await runFunction(replayOptions(job, transport, clock.now));
         failures = compareRun(job.fixture, job.ref.type, result, transport.misses);
     } catch (error) {
         failures = [{ kind: 'error', message: `the runtime failed: ${(error as Error)?.message ?? String(error)}` }];
@@ -95,6 +104,9 @@ export async function replay(job: ReplayJob, runFunction: RunFunction): Promise<
         fixture: job.fixturePath,
         ok: failures.length === 0,
         durationMs: Math.round(performance.now() - started),
+        now: clock.now.toISOString(),
+        nowFrom: clock.from,
+        ...(job.notes && job.notes.length > 0 ? { notes: job.notes } : {}),
         failures,
         ...(result ? { result } : {})
     };

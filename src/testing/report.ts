@@ -1,6 +1,7 @@
 /** The result of a test run and its rendering for people. `--json` prints TestReport as is. */
 import { formatDuration } from '../util/duration.js';
 import type { TestFailure } from './compare.js';
+import type { ClockSource } from './recorded-time.js';
 
 export interface TestCaseResult {
     /** Function name. */
@@ -10,6 +11,11 @@ export interface TestCaseResult {
     fixture: string;
     ok: boolean;
     durationMs: number;
+    /** The instant the function's clock was frozen at (ISO), and where it came from. Absent when the function never ran. */
+    now?: string;
+    nowFrom?: ClockSource;
+    /** Things worth knowing that are not failures, e.g. a function file index.ts does not import. */
+    notes?: string[];
     failures: TestFailure[];
 }
 
@@ -40,12 +46,13 @@ export function formatFailure(failure: TestFailure): string {
     return [failure.message, ...frames].join('\n');
 }
 
-/** `✓ github/issues 12 ms`, and for a failure its fixture and every difference below it. */
+/** `✓ github/issues 12 ms`, its notes, and for a failure its fixture and every difference below it. */
 export function formatCase(test: TestCaseResult, paint: Painter = plain): string {
     const head = `${test.ok ? paint.green('✓') : paint.red('✗')} ${test.integration}/${test.function} ${paint.dim(formatDuration(test.durationMs))}`;
-    if (test.ok) return head;
+    const notes = (test.notes ?? []).map((note) => `    ${paint.dim(`note: ${note}`)}`);
+    if (test.ok) return [head, ...notes].join('\n');
     const body = test.failures.map((failure) => formatFailure(failure).split('\n').map((line) => `    ${line}`).join('\n'));
-    return [head, `    ${paint.dim(test.fixture)}`, ...body].join('\n');
+    return [head, `    ${paint.dim(test.fixture)}`, ...notes, ...body].join('\n');
 }
 
 /** Exactly `N passed, N failed`: CI greps for it. */

@@ -76,7 +76,7 @@ describe('ReplayTransport', () => {
         // Fatal to the runtime: a function asking for `retries` must not replay the miss again and again.
         expect(isFatalTransportError(error)).toBe(true);
         const message = (error as Error).message;
-        expect(message).toBe('unrecorded request GET /repos/o/r/issues with params {"cursor":"c9"}; the closest recorded request is GET /repos/o/r/issues with params {"cursor":"c2"}');
+        expect(message).toBe('unrecorded request GET /repos/o/r/issues with params {"cursor":"c9"}; the closest recorded request is GET /repos/o/r/issues, which differs in param cursor: sent "c9", recorded "c2"');
         expect(transport.misses).toHaveLength(1);
         expect(transport.misses[0]).toMatchObject({ method: 'GET', endpoint: '/repos/o/r/issues', params: { cursor: 'c9' }, closest: { endpoint: '/repos/o/r/issues' } });
     });
@@ -84,10 +84,22 @@ describe('ReplayTransport', () => {
     it('suggests the nearest endpoint when the endpoint itself was never called', async () => {
         const transport = new ReplayTransport({ api: { get: { '/repos/o/r/issues': { response: [] }, '/orgs': { response: [] } } } });
         await expect(transport.send({ method: 'DELETE', endpoint: '/repos/o/r/issue' })).rejects.toThrow(
-            'unrecorded request DELETE /repos/o/r/issue with no params; the closest recorded request is GET /repos/o/r/issues with no params'
+            'unrecorded request DELETE /repos/o/r/issue with no params; the closest recorded request is GET /repos/o/r/issues, which differs in method: sent DELETE, recorded GET; path: sent /repos/o/r/issue, recorded /repos/o/r/issues'
         );
         const empty = new ReplayTransport({});
         await expect(empty.send({ method: 'GET', endpoint: '/x' })).rejects.toThrow('the fixture records no request at all');
+    });
+
+    it('says what differs when the closest recorded request has the same method, path and params', async () => {
+        const recorded = { response: { id: 1 }, request: { headers: { 'x-api-version': '2' }, data: { title: 'A', labels: ['bug'] } } };
+        const transport = new ReplayTransport({ api: { post: { '/issues': recorded } } });
+        const error = (await transport.send({ method: 'POST', endpoint: '/issues', headers: { 'X-Api-Version': '3', authorization: 'Bearer t' }, data: { title: 'B', labels: ['bug'] } }).catch((e: unknown) => e)) as Error;
+        expect(error.message).toBe(
+            'unrecorded request POST /issues with no params; the closest recorded request is POST /issues, which differs in header x-api-version: sent "3", recorded "2"; body field title: sent "B", recorded "A"'
+        );
+        // A JSON string body and the object it encodes are the same body; a field only one side has is named.
+        const textBody = (await transport.send({ method: 'POST', endpoint: '/issues', data: '{"title":"A"}' }).catch((e: unknown) => e)) as Error;
+        expect(textBody.message).toContain('body field labels recorded (["bug"]) but not sent');
     });
 
     it('accepts upper-case method keys in hand-written fixtures', async () => {
