@@ -34,8 +34,25 @@ export default createSync({
 });
 `;
 
+/** Asks for the issues of the last week: the request depends on "now". */
+const RECENT_SYNC = `
+import { createSync } from 'nango';
+import { z } from 'zod';
+export default createSync({
+    description: 'Issues updated in the last week',
+    frequency: 'every hour',
+    models: { Recent: z.object({ id: z.string(), seenAt: z.string() }) },
+    exec: async (nango) => {
+        const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
+        const res = await nango.get({ endpoint: '/repos/o/r/issues', params: { state: 'all', since, per_page: 2 } });
+        await nango.batchSave(res.data.map((i) => ({ id: String(i.id), seenAt: new Date().toISOString() })), 'Recent');
+    }
+});
+`;
+
 const RECORDED: Record<string, string> = {
     'github/syncs/issues.ts': ISSUES_SYNC,
+    'github/syncs/recent.ts': RECENT_SYNC,
     'github/actions/create-issue.ts': `
 import { createAction } from 'nango';
 import { z } from 'zod';
@@ -170,6 +187,9 @@ const NANGO_FIXTURES: Record<string, unknown> = {
     }
 };
 
+const CONNECTION_INFO = NANGO_STYLE['acme/actions/connection-info.ts']!;
+const CONNECTION_INFO_FIXTURE = NANGO_FIXTURES['acme/tests/connection-info.test.json'];
+
 async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
     for (const [rel, content] of Object.entries(files)) {
         await mkdir(dirname(join(root, rel)), { recursive: true });
@@ -232,6 +252,7 @@ describe('ferry test', () => {
         try {
             const saves = await Promise.all([
                 runFerry(['dryrun', 'issues', 'conn-rec', '--save'], { cwd: recorded }),
+                runFerry(['dryrun', 'recent', 'conn-rec', '--save'], { cwd: recorded }),
                 runFerry(['dryrun', 'create-issue', 'conn-rec', '--input', '{"title":"Recorded"}', '--save'], { cwd: recorded })
             ]);
             for (const save of saves) expect(save.code, save.stderr).toBe(0);
@@ -256,18 +277,36 @@ describe('ferry test', () => {
         expect(result.code, result.stdout + result.stderr).toBe(0);
         expect(result.stdout).toMatch(/^✓ github\/create-issue [\d.]+ m?s$/m);
         expect(result.stdout).toMatch(/^✓ github\/issues [\d.]+ m?s$/m);
-        expect(result.stdout).toMatch(/^2 passed, 0 failed$/m);
+        expect(result.stdout).toMatch(/^✓ github\/recent [\d.]+ m?s$/m);
+        expect(result.stdout).toMatch(/^3 passed, 0 failed$/m);
+    });
+
+    it('replays a function that computes dates from now at the time it was recorded; --now moves it', async () => {
+        const fixture = JSON.parse(await readFile(join(recorded, 'github/tests/recent.test.json'), 'utf8')) as { recordedAt: string; nango: { batchSave: { Recent: { seenAt: string }[] } } };
+        expect(Date.parse(fixture.recordedAt)).toBeGreaterThan(Date.parse('2020-01-01'));
+        // The recording ran on the same frozen clock: what it saw is its recordedAt.
+        expect(fixture.nango.batchSave.Recent.map((r) => r.seenAt)).toContain(fixture.recordedAt);
+        const replayed = JSON.parse((await ferry(recorded, ['recent', '--json'])).stdout) as { tests: { ok: boolean; now: string; nowFrom: string }[] };
+        expect(replayed.tests[0]).toMatchObject({ ok: true, now: fixture.recordedAt, nowFrom: 'recordedAt' });
+
+        const moved = await ferry(recorded, ['recent', '--now', '2020-01-08T00:00:00Z']);
+        expect(moved.code).toBe(1);
+        expect(moved.stdout).toContain(`which differs in param since: sent "2020-01-01T00:00:00.000Z", recorded "${new Date(Date.parse(fixture.recordedAt) - 7 * 86_400_000).toISOString()}"`);
+        const bad = await ferry(recorded, ['recent', '--now', 'tomorrow']);
+        expect(bad.code).toBe(1);
+        expect(bad.stderr.trim()).toBe("error --now 'tomorrow' is not a date. Give an ISO date or date-time, e.g. --now 2025-06-01T12:00:00Z.");
     });
 
     it('--json prints one document with every test', async () => {
         const result = await ferry(recorded, ['--json']);
         expect(result.code).toBe(0);
         const report = JSON.parse(result.stdout) as { tests: { function: string; integration: string; fixture: string; ok: boolean; durationMs: number; failures: unknown[] }[]; passed: number; failed: number };
-        expect(report.passed).toBe(2);
+        expect(report.passed).toBe(3);
         expect(report.failed).toBe(0);
         expect(report.tests.map((t) => [t.integration, t.function, t.fixture, t.ok, t.failures])).toEqual([
             ['github', 'create-issue', 'github/tests/create-issue.test.json', true, []],
-            ['github', 'issues', 'github/tests/issues.test.json', true, []]
+            ['github', 'issues', 'github/tests/issues.test.json', true, []],
+            ['github', 'recent', 'github/tests/recent.test.json', true, []]
         ]);
     });
 
@@ -291,7 +330,7 @@ describe('ferry test', () => {
             });
         });
         expect(result.code, result.stderr.slice(0, 500)).toBe(0);
-        expect(result.stdout).toMatch(/^2 passed, 0 failed$/m);
+        expect(result.stdout).toMatch(/^3 passed, 0 failed$/m);
     }, 30_000);
 
     it('fails with a diff naming the field when the mapping of one field changes', async () => {
@@ -311,13 +350,15 @@ describe('ferry test', () => {
         }
     });
 
-    it('fails an unrecorded request, naming it and the closest recorded one', async () => {
+    it('fails an unrecorded request, naming it, the closest recorded one and what differs', async () => {
         const file = join(recorded, 'github/syncs/issues.ts');
         await writeFile(file, ISSUES_SYNC.replace("state: 'all'", "state: 'open'").trimStart());
         try {
             const result = await ferry(recorded, ['issues', '--integration', 'github']);
             expect(result.code).toBe(1);
-            expect(result.stdout).toContain('unrecorded request GET /repos/o/r/issues with params {"state":"open","per_page":"2"}; the closest recorded request is GET /repos/o/r/issues with params {"state":"all","per_page":"2"}');
+            expect(result.stdout).toContain(
+                'unrecorded request GET /repos/o/r/issues with params {"state":"open","per_page":"2"}; the closest recorded request is GET /repos/o/r/issues, which differs in param state: sent "open", recorded "all"'
+            );
         } finally {
             await writeFile(file, ISSUES_SYNC.trimStart());
         }
@@ -334,7 +375,7 @@ describe('ferry test', () => {
         expect(byName['whoami']!.ok).toBe(false);
         expect(byName['whoami']!.failures).toHaveLength(1);
         expect(byName['whoami']!.failures[0]!.message).toBe(
-            'unrecorded request GET /v3/me with params {"team":"blue"}; the closest recorded request is GET /v3/me with params {"team":"red"}'
+            'unrecorded request GET /v3/me with params {"team":"blue"}; the closest recorded request is GET /v3/me, which differs in param team: sent "blue", recorded "red"'
         );
         expect([report.passed, report.failed]).toEqual([3, 1]);
         expect(result.code).toBe(1);
@@ -376,7 +417,7 @@ describe('ferry test', () => {
             const result = await ferry(handWritten, ['--integration', 'acme']);
             expect(result.code).toBe(1);
             expect(result.stdout).toMatch(/^✗ acme\/broken [\d.]+ m?s\n {4}acme\/tests\/broken\.test\.json\n {4}not valid JSON at line 1, column \d+ \(.+\)$/m);
-            expect(result.stdout).toMatch(/^✗ acme\/ghost [\d.]+ m?s\n {4}acme\/tests\/ghost\.test\.json\n {4}No function 'ghost' in integration 'acme' is registered in index\.ts$/m);
+            expect(result.stdout).toMatch(/^✗ acme\/ghost [\d.]+ m?s\n {4}acme\/tests\/ghost\.test\.json\n {4}No function 'ghost' in integration 'acme' is registered in index\.ts and there is no acme\/\{syncs,actions,on-events\}\/ghost\.ts$/m);
             expect(result.stdout).toMatch(/^✓ acme\/contacts [\d.]+ m?s$/m);
             expect(result.stdout).toMatch(/^3 passed, 3 failed$/m);
         } finally {
@@ -399,19 +440,37 @@ describe('ferry test', () => {
         }
     });
 
-    it('says so and exits 1 when there is no fixture, exits 10 when a function does not build, and rejects an unknown function', async () => {
+    it('says so and exits 1 when there is no fixture, fails only the fixtures of a function that does not build, and rejects an unknown function', async () => {
         const empty = await makeTempDir('ferry-test-empty-');
         cleanups.push(empty.cleanup);
-        await writeProject(empty.dir, { 'x/actions/a.ts': RECORDED['github/actions/create-issue.ts']! });
+        await writeProject(empty.dir, { 'x/actions/a.ts': RECORDED['github/actions/create-issue.ts']!, 'x/actions/b.ts': CONNECTION_INFO });
         const result = await ferry(empty.dir, []);
         expect(result.code).toBe(1);
         expect(result.stderr).toMatch(/no fixture found \(looked for <integration>\/tests\/\*\.test\.json in .+\)/);
         expect(result.stdout).toBe('');
-        // A function that does not build stops the run as a compile error (10), with the place.
-        await writeFiles(empty.dir, { 'x/tests/a.test.json': '{}', 'x/actions/a.ts': 'export default createAction({ exec: async () => { const y = ; } });\n' });
+        // A function that does not build fails its own fixtures, with the place; the others still run.
+        await writeFiles(empty.dir, {
+            'x/tests/a.test.json': '{}',
+            'x/tests/b.test.json': JSON.stringify(CONNECTION_INFO_FIXTURE),
+            'x/actions/a.ts': 'export default createAction({ exec: async () => { const y = ; } });\n'
+        });
         const broken = await ferry(empty.dir, []);
-        expect(broken.code).toBe(10);
-        expect(broken.stderr).toMatch(/^error x\/actions\/a\.ts:1:\d+: Unexpected ";"/m);
+        expect(broken.code).toBe(1);
+        expect(broken.stdout).toMatch(/^✗ x\/a [\d.]+ m?s\n {4}x\/tests\/a\.test\.json\n {4}x\/actions\/a\.ts does not build: x\/actions\/a\.ts:1:\d+: Unexpected ";"$/m);
+        expect(broken.stdout).toMatch(/^✓ x\/b [\d.]+ m?s$/m);
+        expect(broken.stdout).toMatch(/^1 passed, 1 failed$/m);
+        const brokenJson = JSON.parse((await ferry(empty.dir, ['--json'])).stdout) as { tests: { function: string; ok: boolean; failures: { kind: string; message: string }[] }[] };
+        expect(brokenJson.tests.map((t) => [t.function, t.ok, t.failures.map((f) => f.kind)])).toEqual([
+            ['a', false, ['bundle']],
+            ['b', true, []]
+        ]);
+        // A function file index.ts does not import is replayed all the same, with a note.
+        await writeFile(join(empty.dir, 'index.ts'), "import './x/actions/a.js';\n");
+        const unlisted = await ferry(empty.dir, ['b']);
+        expect(unlisted.code, unlisted.stdout + unlisted.stderr).toBe(0);
+        expect(unlisted.stdout).toMatch(/^✓ x\/b [\d.]+ m?s\n {4}note: x\/actions\/b\.ts is not imported by index\.ts: replayed from its file, but compile and deploy leave it out$/m);
+        const unlistedJson = JSON.parse((await ferry(empty.dir, ['b', '--json'])).stdout) as { tests: { notes: string[] }[] };
+        expect(unlistedJson.tests[0]!.notes).toEqual(['x/actions/b.ts is not imported by index.ts: replayed from its file, but compile and deploy leave it out']);
         // The same code, wording and suggestions as `ferry dryrun` gives an unknown function.
         const unknown = await ferry(recorded, ['isues', '--json']);
         expect(unknown.code).toBe(1);
@@ -439,18 +498,18 @@ describe('ferry test', () => {
         const generated = await runFerry(['generate', 'tests', '--json'], { cwd: recorded });
         expect(generated.code, generated.stderr).toBe(0);
         expect(JSON.parse(generated.stdout)).toMatchObject({
-            written: ['github/tests/create-issue.replay.test.mjs', 'github/tests/issues.replay.test.mjs'],
+            written: ['github/tests/create-issue.replay.test.mjs', 'github/tests/issues.replay.test.mjs', 'github/tests/recent.replay.test.mjs'],
             unchanged: [],
             scriptAdded: true
         });
         const pkg = JSON.parse(await readFile(join(recorded, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
         expect(pkg.scripts).toEqual({ compile: 'ferry compile', test: 'vitest run' });
         const again = JSON.parse((await runFerry(['generate', 'tests', '--json'], { cwd: recorded })).stdout) as { written: string[]; unchanged: string[]; scriptAdded: boolean };
-        expect(again).toMatchObject({ written: [], unchanged: ['github/tests/create-issue.replay.test.mjs', 'github/tests/issues.replay.test.mjs'], scriptAdded: false });
+        expect(again).toMatchObject({ written: [], unchanged: ['github/tests/create-issue.replay.test.mjs', 'github/tests/issues.replay.test.mjs', 'github/tests/recent.replay.test.mjs'], scriptAdded: false });
 
         const passing = await npmTest(recorded);
         expect(passing.code, passing.stdout + passing.stderr).toBe(0);
-        expect(passing.stdout).toMatch(/Tests\s+2 passed/);
+        expect(passing.stdout).toMatch(/Tests\s+3 passed/);
 
         const file = join(recorded, 'github/syncs/issues.ts');
         await writeFile(file, ISSUES_SYNC.replace('title: i.title,', 'title: i.title.toUpperCase(),').trimStart());
