@@ -1,10 +1,12 @@
 /**
  * Bundles many functions so that one that does not build fails alone. esbuild's build succeeds
- * for every entry or fails for all, so a failed build is split in halves and each half built again
- * until every function that builds has its code and every one that does not has its own errors.
- * A project that builds costs one build, as before; k broken functions cost about 2k·log2(n).
+ * for every entry or fails for all. When the errors are in function files themselves, those
+ * functions are set aside and the rest built again: two builds. When they are in a shared file,
+ * the failed group is split in halves and each built again, until every function that builds has
+ * its code and every one that does not has its own errors (about 2k·log2(n) builds for k broken
+ * functions). A project that builds costs one build, as before.
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { bundleFunctions } from '../compiler/bundle.js';
 import type { CompileDiagnostic } from '../compiler/types.js';
 import type { FunctionRef } from '../project/types.js';
@@ -36,6 +38,12 @@ export async function bundleEach(root: string, refs: readonly FunctionRef[]): Pr
         }
         if (group.length === 1) {
             out.failed.set(group[0]!.id, describeBuildErrors(root, bundled.errors));
+            return;
+        }
+        const broken = new Set(bundled.errors.map((error) => error.file).filter((file): file is string => file !== undefined));
+        const suspects = group.filter((ref) => broken.has(resolve(ref.file)));
+        if (suspects.length > 0 && suspects.length < group.length) {
+            await Promise.all([build(group.filter((ref) => !suspects.includes(ref))), ...suspects.map((ref) => build([ref]))]);
             return;
         }
         const half = Math.ceil(group.length / 2);
