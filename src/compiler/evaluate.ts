@@ -5,13 +5,9 @@
  * platform provides, and zod comes from Ferry's own install so `z.toJSONSchema` understands it
  * (from the copy bundled into dist/, see vendored-zod.ts, when Ferry runs built).
  */
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
-import { isPlatformModule } from './platform-modules.js';
-import { vendoredZod } from './vendored-zod.js';
-
-const ownRequire = createRequire(import.meta.url);
+import { loadPlatformModule } from './platform-require.js';
 
 export interface EvaluateOptions {
     /** Extra globals for the context (dryrun passes timers it controls, a console that records...). */
@@ -33,17 +29,12 @@ export class EvaluationError extends Error {
     }
 }
 
-/** A module the platform provides, as a bundle's `require` hands it out. */
-export function requirePlatformModule(specifier: string): unknown {
-    if (!isPlatformModule(specifier)) {
-        throw new Error(`Cannot find module '${specifier}': the platform does not provide it`);
-    }
-    // zod and its subpaths from one bundle (one copy of its internals), when the build has it.
-    if (specifier === 'zod' || specifier.startsWith('zod/')) {
-        const zod = vendoredZod();
-        if (zod && Object.hasOwn(zod, specifier)) return zod[specifier];
-    }
-    return ownRequire(specifier);
+/**
+ * A module the platform provides, as a bundle's `require` hands it out; `from` is the bundle's
+ * file, so packages the platform provides come from the project's node_modules (platform-require.ts).
+ */
+export function requirePlatformModule(specifier: string, from?: string): unknown {
+    return loadPlatformModule(specifier, from);
 }
 
 const silentConsole = new Proxy({} as Console, { get: () => () => {} });
@@ -103,7 +94,7 @@ export function createEvaluator(options: EvaluateOptions = {}): Evaluator {
                 throw new EvaluationError(`could not load the bundle: ${describe(error)}`, filename, error);
             }
             const global = context as Record<string, unknown>;
-            global[ARGS] = [module.exports, requirePlatformModule, module, filename, dirname(filename)];
+            global[ARGS] = [module.exports, (specifier: string) => requirePlatformModule(specifier, filename), module, filename, dirname(filename)];
             try {
                 script.runInContext(context, { timeout });
             } catch (error) {
