@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { PLATFORM_MODULES, isPlatformModule, isSdkSpecifier } from '../compiler/platform-modules.js';
+import { isPlatformModule, isSdkSpecifier, platformModuleList } from '../compiler/platform-modules.js';
 import { FerryError, errnoCode } from '../errors.js';
 import { withImports } from '../project/index-file.js';
 import { parseIndexImports, specifierToRelPath } from '../project/project.js';
@@ -138,7 +138,7 @@ async function plan(source: TemplateSource, options: PlanOptions): Promise<Clone
                             warnings.push({
                                 code: 'PACKAGE_NOT_BUNDLED',
                                 file: projectPath,
-                                message: `${projectPath} imports '${specifier}', which the platform does not provide at run time (only the SDK, ${PLATFORM_MODULES.join(', ')}): \`ferry compile\` rejects it unless only types are used from it`
+                                message: `${projectPath} imports '${specifier}', which the platform does not provide at run time (only the SDK and ${platformModuleList()}): \`ferry compile\` rejects it unless only types are used from it`
                             });
                         }
                         return;

@@ -2,7 +2,8 @@
  * Bundling: every function of a project in ONE esbuild build. Each function becomes a standalone
  * CommonJS file (node platform, inline source map) whose SDK import ('ferry' or 'nango') is the
  * tiny shim of src/sdk/shim-source.ts, so a bundle never needs the CLI at run time. Other bare
- * imports stay external only when the platform provides them (platform-modules.ts).
+ * imports stay external only when the platform provides them (platform-modules.ts): the function
+ * loads them at run time from the platform (in dryrun and test, from the project's node_modules).
  */
 import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import type { FunctionRef } from '../project/types.js';
 import { SDK_SHIM_SOURCE } from '../sdk/shim-source.js';
 import { createFramer } from './frame.js';
 import type { BundleOutput, BundledFunction, CompileDiagnostic } from './types.js';
-import { PLATFORM_MODULES, isBareSpecifier, isPlatformModule, isSdkSpecifier } from './platform-modules.js';
+import { isBareSpecifier, isPlatformModule, isSdkSpecifier, platformModuleList } from './platform-modules.js';
 
 export interface BundleOptions {
     /** Folder the bundles are named for (they are not written here). Default `<root>/build`. */
@@ -108,7 +109,7 @@ function ferryPlugin(): Plugin {
                             detail: DISALLOWED_IMPORT,
                             text:
                                 `'${args.path}' is not provided by the platform at run time, so the function could not load it. ` +
-                                `Only ${PLATFORM_MODULES.map((m) => `'${m}'`).join(', ')} and the SDK ('ferry' or 'nango') can be imported; ` +
+                                `Only ${platformModuleList()} and the SDK ('ferry' or 'nango') can be imported; ` +
                                 `copy the code you need into the project or call the API through nango`
                         }
                     ]

@@ -1,16 +1,26 @@
 /**
- * The bare imports a deployed function may keep external: the platform's runtime provides these
- * (reference §4). Everything else must be bundled from the project's own files, so an import of
- * any other package fails compile instead of failing in production.
+ * The bare imports a deployed function may keep external: Nango's runtime provides exactly these
+ * (nango 0.71's compile accepts them and no other package a function uses as a value). Everything
+ * else must be bundled from the project's own files, so an import of any other package fails
+ * compile instead of failing in production. Type-only imports of any package are fine: they leave
+ * nothing in the bundle.
  */
 import { SDK_SPECIFIERS } from '../sdk/shim-source.js';
 
-export const PLATFORM_MODULES: readonly string[] = ['zod', 'crypto', 'node:crypto', 'url', 'node:url'];
+export const PLATFORM_MODULES: readonly string[] = ['zod', 'crypto', 'node:crypto', 'url', 'node:url', 'soap', 'unzipper', 'botbuilder', 'nango/experimental'];
+
+/** Modules Node itself provides: loaded from Node, never from a project. */
+export const NODE_PLATFORM_MODULES: readonly string[] = ['crypto', 'node:crypto', 'url', 'node:url'];
 
 /** `zod/v4`, `zod/mini` and friends are zod too. */
 export function isPlatformModule(specifier: string): boolean {
     if (PLATFORM_MODULES.includes(specifier)) return true;
     return specifier.startsWith('zod/');
+}
+
+/** The platform's modules as messages list them: `'zod', 'crypto', ...`. */
+export function platformModuleList(): string {
+    return PLATFORM_MODULES.map((m) => `'${m}'`).join(', ');
 }
 
 export function isSdkSpecifier(specifier: string): boolean {

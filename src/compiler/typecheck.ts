@@ -1,35 +1,25 @@
 /**
  * Type-checking with TypeScript 7's native `tsc` (the Go port: no JS program API, so it runs as a
  * child process and its `--pretty false` output is parsed). The check runs against a generated
- * tsconfig in the cache folder that extends the project's own and maps 'ferry'/'nango' (and 'zod'
- * when the project has none) to Ferry's install, so a project type-checks with nothing installed.
+ * tsconfig in the cache folder (typecheck-config.ts): the project's compilerOptions, the files
+ * index.ts imports, one zod, the project's type packages, and 'ferry'/'nango' mapped to Ferry's
+ * SDK when the project has not installed them, so a project type-checks with nothing installed.
  * `--incremental` keeps warm checks cheap; a clean check is also remembered by the mtime and size
  * of every file tsc read, so a compile with nothing changed does not start tsc at all.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../util/fs.js';
-import { ferryPackageRoot, resolveFromFerry } from './ferry-package.js';
+import { resolveFromFerry } from './ferry-package.js';
 import { createFramer } from './frame.js';
 import { fileStamps, hashContent, stampsUnchanged, type FileStamp } from './stamps.js';
+import { generatedTsconfig, writeTypecheckSupportFiles } from './typecheck-config.js';
 import type { CompileDiagnostic } from './types.js';
 
-/** The strict options of a Nango project's tsconfig (reference §1), used when the project has none. */
-export const DEFAULT_COMPILER_OPTIONS = {
-    target: 'es2022',
-    // As in the scaffold's tsconfig: `dom` types the globals functions get (console, URL, crypto).
-    lib: ['es2023', 'dom'],
-    module: 'node16',
-    moduleResolution: 'node16',
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    esModuleInterop: true,
-    forceConsistentCasingInFileNames: true
-} as const;
+export { DEFAULT_COMPILER_OPTIONS, generatedTsconfig, parseJsonc, type ChunkOptions } from './typecheck-config.js';
 
 export interface TypecheckOptions {
     root: string;
@@ -100,6 +90,7 @@ export async function typecheckProject(options: TypecheckOptions): Promise<Typec
     const started = performance.now();
     const { root, cacheDir } = options;
     await mkdir(cacheDir, { recursive: true });
+    await writeTypecheckSupportFiles(cacheDir);
     const diagnostics: CompileDiagnostic[] = [];
     const seen = new Set<string>();
     let cached = true;
@@ -249,139 +240,4 @@ export function parseTscOutput(output: string, root: string): { diagnostics: Com
         if (isAbsolute(line)) files.push(line);
     }
     return { diagnostics, files };
-}
-
-/** Whether `<dir>/node_modules/<name>` exists at or above the project root. */
-function installed(root: string, name: string): boolean {
-    let dir = root;
-    for (;;) {
-        if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
-        const parent = dirname(dir);
-        if (parent === dir) return false;
-        dir = parent;
-    }
-}
-
-interface ProjectTsconfig {
-    compilerOptions?: { paths?: Record<string, string[]> };
-    files?: unknown;
-    include?: unknown;
-    references?: unknown;
-}
-
-/** tsconfig.json is JSON with comments and trailing commas. */
-export function parseJsonc(text: string): unknown {
-    let out = '';
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i]!;
-        if (inString) {
-            out += ch;
-            if (ch === '\\') out += text[++i] ?? '';
-            else if (ch === '"') inString = false;
-        } else if (ch === '"') {
-            inString = true;
-            out += ch;
-        } else if (ch === '/' && text[i + 1] === '/') {
-            while (i < text.length && text[i] !== '\n') i++;
-            out += '\n';
-        } else if (ch === '/' && text[i + 1] === '*') {
-            i = text.indexOf('*/', i + 2);
-            if (i === -1) break;
-            i++;
-        } else out += ch;
-    }
-    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
-}
-
-/**
- * The tsconfig tsc runs with. It extends the project's tsconfig.json when there is one (the
- * project's own options win, except `noEmit` and the incremental state, which Ferry owns) and adds
- * `paths` only for the SDK and zod when the project does not have them installed.
- */
-export interface ChunkOptions {
-    /** Check exactly these files (and what they import) instead of the project's include. */
-    files: readonly string[];
-    /** File name of this chunk's tsBuildInfo in the cache folder. */
-    buildInfo: string;
-}
-
-export function generatedTsconfig(root: string, cacheDir: string, chunk?: ChunkOptions): string {
-    const projectConfigPath = join(root, 'tsconfig.json');
-    let project: ProjectTsconfig | undefined;
-    if (existsSync(projectConfigPath)) {
-        try {
-            project = parseJsonc(readFileSync(projectConfigPath, 'utf8')) as ProjectTsconfig;
-        } catch {
-            // Let tsc report the broken file in its own words.
-            project = {};
-        }
-    }
-
-    const paths: Record<string, string[]> = {};
-    // `paths` in this file replaces the project's, and relative targets resolve against the file
-    // that declares them: re-declare the project's with absolute targets.
-    for (const [key, targets] of Object.entries(project?.compilerOptions?.paths ?? {})) {
-        if (Array.isArray(targets)) paths[key] = targets.map((target) => (isAbsolute(target) ? target : resolve(root, target)));
-    }
-    const sdk = sdkDeclarations();
-    for (const name of ['ferry', 'nango']) {
-        if (!installed(root, name) && !paths[name]) paths[name] = [sdk];
-    }
-    if (!installed(root, 'zod') && !paths['zod']) {
-        const zodRoot = dirname(resolveFromFerry('zod/package.json'));
-        // Declaration files, not the folder: under node16/nodenext an ESM import cannot resolve a
-        // folder through `paths`. The ESM declarations are the ones the SDK's own `import 'zod'`
-        // resolves to, so the project and the SDK share one zod and its types relate.
-        paths['zod'] = [`${zodRoot}/index.d.ts`];
-        paths['zod/*'] = [`${zodRoot}/*/index.d.ts`, `${zodRoot}/*.d.ts`];
-    }
-
-    const config: Record<string, unknown> = {};
-    const compilerOptions: Record<string, unknown> = {
-        noEmit: true,
-        incremental: true,
-        tsBuildInfoFile: join(cacheDir, chunk?.buildInfo ?? 'tsbuildinfo'),
-        ...(Object.keys(paths).length > 0 ? { paths } : {})
-    };
-    if (project) {
-        config['extends'] = projectConfigPath;
-        // Without files/include of its own, the project's default ("every file beside tsconfig.json")
-        // would otherwise be taken relative to this generated file.
-        if (project.files === undefined && project.include === undefined) {
-            config['include'] = [join(root, '**/*')];
-            config['exclude'] = ['node_modules', 'build', 'dist', '.nango'].map((dir) => join(root, dir));
-        }
-    } else {
-        Object.assign(compilerOptions, DEFAULT_COMPILER_OPTIONS, isEsmPackage(root) ? {} : BUNDLER_RESOLUTION, { noEmit: true });
-        config['files'] = [join(root, 'index.ts')];
-    }
-    if (chunk) {
-        config['files'] = [...chunk.files];
-        config['include'] = [];
-        delete config['exclude'];
-    }
-    config['compilerOptions'] = compilerOptions;
-    return `${JSON.stringify(config, null, 2)}\n`;
-}
-
-/**
- * Without `"type": "module"` node16 resolution would treat every file as CommonJS and reject the
- * ESM SDK; esbuild bundles the code anyway, so check it the way the bundler resolves it.
- */
-const BUNDLER_RESOLUTION = { module: 'esnext', moduleResolution: 'bundler' } as const;
-
-function isEsmPackage(root: string): boolean {
-    try {
-        return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { type?: string }).type === 'module';
-    } catch {
-        return false;
-    }
-}
-
-/** Ferry's SDK declarations: built ones, or the sources when running from a checkout. */
-function sdkDeclarations(): string {
-    const root = ferryPackageRoot();
-    const built = join(root, 'dist', 'sdk', 'index.d.ts');
-    return existsSync(built) ? built : join(root, 'src', 'sdk', 'index.ts');
 }

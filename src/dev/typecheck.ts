@@ -3,8 +3,9 @@
  * changes reliably yet (measured with 7.0.2: no re-check after an edit), so the session drives
  * `--incremental` runs itself: one run at a time, and a change during a run queues exactly one more.
  *
- * The jobs, their tsconfigs, the tsc command and the output parsing are compile's (typecheckJobs,
- * tscCommand, parseTscOutput); only the process handling differs from compile's typecheckProject:
+ * The jobs, their tsconfigs (so the same scope: what index.ts imports, not the tsconfig's
+ * `include`), the tsc command and the output parsing are compile's (typecheckJobs, tscCommand,
+ * parseTscOutput); only the process handling differs from compile's typecheckProject:
  * tsc runs at low priority, and stopping kills it with SIGKILL and waits until it is gone, because
  * tsc 7 catches SIGTERM and can run to the end of its check after it.
  */
@@ -13,6 +14,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { parseTscOutput, tscCommand, typecheckJobs } from '../compiler/typecheck.js';
+import { writeTypecheckSupportFiles } from '../compiler/typecheck-config.js';
 import type { CompileDiagnostic } from '../compiler/types.js';
 import { writeFileAtomic } from '../util/fs.js';
 
@@ -74,6 +76,7 @@ export function createTscRunner(root: string, cacheDir: string, entries: () => r
         async check(signal, scope) {
             const started = performance.now();
             await mkdir(cacheDir, { recursive: true });
+            await writeTypecheckSupportFiles(cacheDir);
             const command = await tscCommand();
             const next = new Map<string, CompileDiagnostic[]>();
             // Re-planned each run: tsconfig.json, the installed packages or the entries may have changed.

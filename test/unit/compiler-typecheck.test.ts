@@ -69,15 +69,17 @@ describe('generatedTsconfig', () => {
         expect(config.compilerOptions.paths.zod[0]).toMatch(/node_modules\/zod\/index\.d\.ts$/);
     });
 
-    it("extends the project's tsconfig, keeps its paths (absolute) and includes its folder when it names no files", async () => {
+    it("extends the project's tsconfig, keeps its paths (absolute) and checks index.ts, not what its include matches", async () => {
         await writeFile(join(root, 'tsconfig.json'), '{ "compilerOptions": { "strict": true, "paths": { "@lib/*": ["./lib/*"] }, }, }');
         await mkdir(join(root, 'node_modules/zod'), { recursive: true });
-        await writeFile(join(root, 'node_modules/zod/package.json'), '{"name":"zod"}');
+        await writeFile(join(root, 'node_modules/zod/package.json'), '{"name":"zod","version":"4.3.6"}');
         const config = JSON.parse(generatedTsconfig(root, join(root, 'build/.ferry')));
         expect(config.extends).toBe(join(root, 'tsconfig.json'));
-        expect(config.include).toEqual([join(root, '**/*')]);
+        expect(config.files).toEqual([join(root, 'index.ts')]);
+        expect(config.include).toEqual([]);
         expect(config.compilerOptions.paths['@lib/*']).toEqual([join(root, 'lib/*')]);
-        expect(config.compilerOptions.paths.zod).toBeUndefined();
+        // The project's zod 4, for the SDK's declarations too (typecheck-scope.test.ts has the rest).
+        expect(config.compilerOptions.paths.zod).toEqual([join(root, 'node_modules/zod/index.d.ts')]);
         expect(config.compilerOptions.paths.nango).toBeDefined();
         expect(config.compilerOptions.tsBuildInfoFile).toBe(join(root, 'build/.ferry/tsbuildinfo'));
     });
