@@ -157,7 +157,10 @@ function errorFailure(result: RunResult): TestFailure {
 
 /** Every failure of one replay, unrecorded requests first since they usually explain the rest. */
 export function compareRun(fixture: Fixture & Record<string, unknown>, type: FunctionKind, result: RunResult, misses: readonly ReplayMiss[]): TestFailure[] {
-    const failures: TestFailure[] = misses.map((miss) => ({ kind: 'unrecorded_request', message: miss.message }));
+    // The same unrecorded request made again (a retry the function wrote, parallel calls) is one failure.
+    const repeats = new Map<string, number>();
+    for (const miss of misses) repeats.set(miss.message, (repeats.get(miss.message) ?? 0) + 1);
+    const failures: TestFailure[] = [...repeats].map(([message, times]) => ({ kind: 'unrecorded_request', message: times > 1 ? `${message} (made ${times} times)` : message }));
     const rest = type === 'action' ? compareAction(fixture, result) : type === 'sync' ? compareSync(fixture, result) : result.error ? [errorFailure(result)] : [];
     // An error that is only the echo of an unrecorded request says nothing new.
     const echoes = (failure: TestFailure): boolean => failure.kind === 'error' && misses.some((miss) => failure.message.includes(miss.message));

@@ -96,6 +96,19 @@ describe('compareRun', () => {
         expect(compareRun({}, 'sync', failed, [miss])).toEqual([{ kind: 'unrecorded_request', message: miss.message }]);
     });
 
+    it('says an unrecorded request made again once, with how many times', () => {
+        const miss = { method: 'GET', endpoint: '/x', params: {}, message: 'unrecorded request GET /x with no params; the fixture records no request at all' };
+        const other = { ...miss, endpoint: '/y', message: 'unrecorded request GET /y with no params; the fixture records no request at all' };
+        expect(compareRun({}, 'sync', result({}), [miss, other, miss, miss]).map((f) => f.message)).toEqual([`${miss.message} (made 3 times)`, other.message]);
+    });
+
+    it('fails a function that does not load as kind load, with what its file threw', () => {
+        const threw = result({ ok: false, error: { kind: 'exception', message: 'the function file threw while loading: Error: no config' } });
+        expect(compareRun({}, 'sync', threw, [])).toEqual([{ kind: 'load', message: 'the function did not load: its file threw: Error: no config' }]);
+        const invalid = result({ ok: false, error: { kind: 'invalid_function', message: 'i/f does not export a sync definition' } });
+        expect(compareRun({}, 'sync', invalid, [])[0]).toEqual({ kind: 'load', message: 'the function did not load: i/f does not export a sync definition' });
+    });
+
     it('shortens long values in messages but keeps them whole for --json', () => {
         const long = 'x'.repeat(500);
         const [failure] = compareRecords('batchSave', 'Doc', [{ id: 'd', body: long }], [{ id: 'd', body: 'short' }]);
