@@ -23,6 +23,8 @@ const entryPoints = [
     'src/sdk/index.ts',
     'src/sdk/shim.ts',
     'src/sdk/test.ts',
+    // nango/test's mocks (imports vitest): ferry/test loads it inside vitest runs only.
+    'src/sdk/test-mocks.ts',
     // Loaded by bin/ferry.js before the CLI, to place Node's compile cache.
     'src/util/user-cache-dir.ts',
     ...walk(join(root, 'src')).filter((f) => f.endsWith('.worker.ts')).map((f) => relative(root, f))
@@ -142,7 +144,10 @@ await Promise.all([
     tsc(['-p', 'tsconfig.sdk.json', '--outDir', join(outdir, 'sdk')]),
     tsc(['--ignoreConfig', '--declaration', '--emitDeclarationOnly', '--skipLibCheck', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--rootDir', 'src', '--outDir', testTypes, 'src/sdk/test.ts'])
 ]);
-copyFileSync(join(testTypes, 'sdk/test.d.ts'), join(root, outdir, 'sdk/test.d.ts'));
+// test.d.ts names the mocks' types, declared in test-mocks*.d.ts beside it.
+for (const file of readdirSync(join(testTypes, 'sdk')).filter((name) => /^test(-mocks[a-z-]*)?\.d\.ts$/.test(name))) {
+    copyFileSync(join(testTypes, 'sdk', file), join(root, outdir, 'sdk', file));
+}
 rmSync(testTypes, { recursive: true, force: true });
 
 const old = `dist.old-${process.pid}`;

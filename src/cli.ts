@@ -288,6 +288,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .argument('[function]', 'only this function')
         .option('--integration <id>', 'only this integration')
         .option('--now <iso>', "the functions' clock, instead of each fixture's recording time")
+        .option('--vitest', "run the project's own *.test.ts files with vitest (nango/test resolved to Ferry when nango is not installed)")
         .addHelpText(
             'after',
             [
@@ -296,11 +297,12 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 '  ferry test                     replay every <integration>/tests/*.test.json offline',
                 '  ferry test issues --json',
                 '  ferry test --now 2025-06-01T00:00:00Z',
+                '  ferry test --vitest            the vitest suite, with Ferry\'s nango/test mocks',
                 '',
                 'Exit codes: 0 all passed, 1 a fixture failed (a function that does not build fails its fixtures) or none found.'
             ].join('\n')
         )
-        .action(action('test', ([functionName], o) => ({ functionName, integration: o.integration, now: o.now })));
+        .action(action('test', ([functionName], o) => ({ functionName, integration: o.integration, now: o.now, vitest: Boolean(o.vitest) })));
 
     command('deploy')
         .description('preview and upload the functions to the platform')

@@ -9,9 +9,12 @@ export interface TestCommandOptions {
     integration?: string;
     /** `--now <ISO>`: the functions' clock instead of each fixture's recording time. */
     now?: string;
+    /** `--vitest`: run the project's own vitest files instead of replaying fixtures. */
+    vitest?: boolean;
 }
 
 export async function run(options: TestCommandOptions, ctx: CliContext): Promise<ExitCode> {
+    if (options.vitest) return (await import('./test-vitest.js')).runVitestCommand(options, ctx);
     const now = options.now === undefined ? undefined : parseNow(options.now);
     if (options.now !== undefined && !now) throw usageError(`--now '${options.now}' is not a date`, 'Give an ISO date or date-time, e.g. --now 2025-06-01T12:00:00Z.');
     const [{ runTests }, { runFunction, createSandboxPool }] = await Promise.all([import('../testing/run-tests.js'), import('../dryrun/run.js')]);

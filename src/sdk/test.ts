@@ -8,7 +8,32 @@
  *
  * The types below are this module's whole public surface; the implementation is loaded on the
  * first call, so importing it costs nothing.
+ *
+ * It also exports `NangoSyncMock` and `NangoActionMock`, the mocks of `nango/test` that Nango
+ * projects' vitest files use (see test-mocks.ts). They are made of vitest spies, so they load only
+ * inside a vitest run (vitest sets VITEST in its workers); anywhere else this module never loads
+ * vitest, and constructing a mock says it needs vitest.
  */
+import type * as Mocks from './test-mocks.js';
+
+const mocks: typeof Mocks | undefined = process.env['VITEST'] ? await import('./test-mocks.js') : undefined;
+
+function outsideVitest(name: string): never {
+    throw new Error(`${name} is made of vitest spies: create it in a test that vitest runs (\`npx vitest run\` or \`ferry test --vitest\`)`);
+}
+
+const unavailable = (name: string) =>
+    class {
+        constructor() {
+            outsideVitest(name);
+        }
+    } as unknown;
+
+export const NangoActionMock = (mocks?.NangoActionMock ?? unavailable('NangoActionMock')) as typeof Mocks.NangoActionMock;
+export type NangoActionMock = Mocks.NangoActionMock;
+export const NangoSyncMock = (mocks?.NangoSyncMock ?? unavailable('NangoSyncMock')) as typeof Mocks.NangoSyncMock;
+export type NangoSyncMock = Mocks.NangoSyncMock;
+export type { NangoMockOptions } from './test-mocks.js';
 
 export interface ReplayFailure {
     /** `bundle`: the function does not build; `load`: it built but its file threw or exports no definition. */
