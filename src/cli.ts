@@ -28,7 +28,10 @@ const commands = {
     dev: () => import('./commands/dev.js'),
     dryrun: () => import('./commands/dryrun.js'),
     test: () => import('./commands/test.js'),
-    deploy: () => import('./commands/deploy.js')
+    deploy: () => import('./commands/deploy.js'),
+    serve: () => import('./commands/serve.js'),
+    integrations: () => import('./commands/integrations.js'),
+    connections: () => import('./commands/connections.js')
 } satisfies Record<string, Loader>;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -342,7 +345,58 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
             }))
         );
 
+    addServeCommands(command, action);
+
     return program;
+}
+
+/** `ferry serve` and the integrations/connections commands that manage any platform through its API. */
+function addServeCommands(command: (name: string) => Command, action: (name: keyof typeof commands, toOptions: (args: string[], opts: Record<string, any>) => unknown) => (...params: unknown[]) => Promise<void>): void {
+    command('serve')
+        .description('run a local, Nango-compatible platform (foreground; Ctrl-C to stop)')
+        .option('--host <host>', 'address to listen on', '127.0.0.1')
+        .option('--port <port>', 'port to listen on (0: a free one)', '3003')
+        .option('--data <dir>', 'data folder (default: .ferry/serve in the project, else per user)')
+        .option('--database <postgres-url>', 'use this PostgreSQL database instead of the embedded one')
+        .option('--secret-key <key>', 'secret key of the dev environment (default: generated once, kept in the data folder)')
+        .addHelpText('after', ['', 'Other commands of the project reach it with -e local (e.g. ferry dryrun issues conn-1 -e local).', 'Environment: FERRY_SERVE_ENCRYPTION_KEY (32 bytes, base64) encrypts credentials instead of the data folder\'s key file.', 'Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 could not start.'].join('\n'))
+        .action(action('serve', (_args, o) => ({ host: o.host, port: o.port, data: o.data, database: o.database, secretKey: o.secretKey })));
+
+    const environment = (c: Command): Command => c.option('-e, --environment <env>', 'platform environment (local: this project\'s ferry serve)', 'dev');
+    const integrations = command('integrations').description("manage the platform's integrations (works against ferry serve and hosted Nango)");
+    const sub = (parent: Command, name: string): Command => withGlobalFlags(environment(parent.command(name)));
+    const integrationAction = (name: string) => action('integrations', ([key], o) => ({ action: name, key, environment: o.environment, provider: o.provider, baseUrl: o.baseUrl, displayName: o.displayName, clientId: o.clientId, clientSecret: o.clientSecret, scopes: o.scopes }));
+    sub(integrations, 'create')
+        .description('create an integration')
+        .argument('<key>', 'unique key (provider config key), e.g. github')
+        .option('--provider <provider>', 'provider from the catalog, e.g. github')
+        .option('--base-url <url>', "the provider API's base URL (a self-hosted provider, tests)")
+        .option('--display-name <name>', 'display name')
+        .option('--client-id <id>', 'OAuth client id (needed to refresh OAuth tokens)')
+        .option('--client-secret <secret>', 'OAuth client secret')
+        .option('--scopes <scopes>', 'OAuth scopes, comma-separated')
+        .action(integrationAction('create'));
+    sub(integrations, 'list').description('list the integrations').action(integrationAction('list'));
+    sub(integrations, 'get').description('show one integration').argument('<key>', 'unique key').action(integrationAction('get'));
+    sub(integrations, 'delete').description('delete an integration and its connections').argument('<key>', 'unique key').action(integrationAction('delete'));
+
+    const connections = command('connections').description("manage the platform's connections (credentials go in, never come out)");
+    const connectionAction = (name: string) =>
+        action('connections', ([integration, connectionId], o) => ({ action: name, integration: name === 'list' ? o.integration : integration, connectionId, environment: o.environment, token: o.token, apiKey: o.apiKey, basic: o.basic, credentials: o.credentials, metadata: o.metadata, config: o.config }));
+    sub(connections, 'create')
+        .description('import a connection with its credentials')
+        .argument('<integration>', 'integration (provider config key)')
+        .argument('<connection-id>', 'connection id')
+        .option('--token <token>', 'OAuth2 access token')
+        .option('--api-key <key>', 'API key')
+        .option('--basic <user:pass>', 'user name and password')
+        .option('--credentials <json>', 'credentials object in Nango\'s import shape: JSON or @file.json')
+        .option('--metadata <json>', 'metadata: JSON or @file.json')
+        .option('--config <json>', 'connection config: JSON or @file.json')
+        .action(connectionAction('create'));
+    sub(connections, 'list').description('list the connections').option('--integration <key>', 'only this integration').action(connectionAction('list'));
+    sub(connections, 'get').description('show one connection (without credentials)').argument('<integration>', 'integration').argument('<connection-id>', 'connection id').action(connectionAction('get'));
+    sub(connections, 'delete').description('delete a connection').argument('<integration>', 'integration').argument('<connection-id>', 'connection id').action(connectionAction('delete'));
 }
 
 function withGlobalFlags(command: Command): Command {

@@ -6,7 +6,7 @@ import { basename, relative, sep } from 'node:path';
 import type { ChangeKind } from './events.js';
 
 /** Folders whose contents never feed a bundle; watching them would only echo our own writes. */
-const IGNORED_DIRS = new Set(['node_modules', 'build', 'dist', '.nango', '.git', 'coverage']);
+const IGNORED_DIRS = new Set(['node_modules', 'build', 'dist', '.nango', '.git', 'coverage', '.ferry']);
 
 /**
  * chokidar drops (rather than delays) a change that comes within this long of the previous change

@@ -7,6 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { FerryError, type ExitCode } from '../errors.js';
+import { findLocalServer, LOCAL_ENVIRONMENT, noLocalServer } from '../serve/local-env.js';
 
 export const DEFAULT_HOST = 'https://api.nango.dev';
 
@@ -53,6 +54,12 @@ export function resolvePlatformSettings(
         return fromFile === undefined ? undefined : { value: fromFile.trim(), source: { kind: 'file', path: dotEnvPath } };
     };
     const specific = secretKeyVariable(environment);
+    // `local` is the project's `ferry serve` (address and key from its data folder), unless a key is set for it.
+    if (environment === LOCAL_ENVIRONMENT && !find(specific)?.value) {
+        const local = findLocalServer(root, processEnv);
+        if (!local) throw noLocalServer(root, exitCode);
+        return { host: local.host, secretKey: local.secretKey, environment, keyVariable: 'the key of ferry serve', keySource: { kind: 'file', path: local.keyFile }, dotEnv: fileEnv };
+    }
     const host = (find('NANGO_HOSTPORT')?.value || DEFAULT_HOST).replace(/\/+$/, '');
     // Ferry authenticates with the secret key alone, and a password in the URL would be printed
     // wherever the host is (errors, --debug). Checked before anything quotes the value: an `@`

@@ -11,7 +11,7 @@ export interface ProjectTemplateOptions {
 }
 
 /** Lines every project's .gitignore needs: secrets and generated folders stay out of git. */
-export const GITIGNORE_LINES: readonly string[] = ['.env', 'build/', 'dist/', 'node_modules/'];
+export const GITIGNORE_LINES: readonly string[] = ['.env', 'build/', 'dist/', 'node_modules/', '.ferry/'];
 
 export const ENV_FILE = '.env';
 export const GITIGNORE_FILE = '.gitignore';

@@ -46,13 +46,25 @@ export function formatFailure(failure: TestFailure): string {
     return [failure.message, ...frames].join('\n');
 }
 
-/** `✓ github/issues 12 ms`, its notes, and for a failure its fixture and every difference below it. */
+const CLOCK_FROM: Record<ClockSource, string> = {
+    option: '--now',
+    recordedAt: "the fixture's recordedAt",
+    'date header': 'the Date headers it recorded',
+    'run start': 'the fixture records no time: the start of this run'
+};
+
+/** Where the function's clock stood: a failure may come from dates computed from it. */
+function clockLine(test: TestCaseResult): string[] {
+    return test.now && test.nowFrom ? [`clock at ${test.now} (${CLOCK_FROM[test.nowFrom]})`] : [];
+}
+
+/** `✓ github/issues 12 ms`, its notes, and for a failure its fixture, its clock and every difference below it. */
 export function formatCase(test: TestCaseResult, paint: Painter = plain): string {
     const head = `${test.ok ? paint.green('✓') : paint.red('✗')} ${test.integration}/${test.function} ${paint.dim(formatDuration(test.durationMs))}`;
     const notes = (test.notes ?? []).map((note) => `    ${paint.dim(`note: ${note}`)}`);
     if (test.ok) return [head, ...notes].join('\n');
     const body = test.failures.map((failure) => formatFailure(failure).split('\n').map((line) => `    ${line}`).join('\n'));
-    return [head, `    ${paint.dim(test.fixture)}`, ...notes, ...body].join('\n');
+    return [head, `    ${paint.dim(test.fixture)}`, ...notes, ...clockLine(test).map((line) => `    ${paint.dim(line)}`), ...body].join('\n');
 }
 
 /** Exactly `N passed, N failed`: CI greps for it. */

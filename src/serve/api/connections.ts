@@ -1,0 +1,154 @@
+/** POST/GET/DELETE /connections, as Nango's public API answers them (POST is its import shape). */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { readJson, sendError, sendJson, type Router } from '../http.js';
+import { freshCredentials, RefreshError } from '../oauth-refresh.js';
+import { getProvider } from '../providers.js';
+import type { ServeContext } from '../context.js';
+import { connectionToListItem, connectionToPublic } from './format.js';
+import { providerConfigKeySchema } from './integrations.js';
+import { parseOr400, queryObject } from './validate.js';
+
+export const connectionIdSchema = z
+    .string()
+    .regex(/^[a-zA-Z0-9,.;:=+~[\]|@${}"'\\/_ -]+$/)
+    .max(255);
+
+const configOverride = z.strictObject({ client_id: z.string().min(1).max(255).optional(), client_secret: z.string().min(1).max(2048).optional() }).optional();
+const credentials = z.discriminatedUnion('type', [
+    z.strictObject({
+        type: z.literal('OAUTH2'),
+        access_token: z.string().min(1),
+        refresh_token: z.string().min(1).optional(),
+        expires_at: z.coerce.date().optional(),
+        config_override: configOverride
+    }),
+    z.strictObject({
+        type: z.literal('OAUTH2_CC'),
+        token: z.string().min(1).max(4096),
+        client_id: z.string().min(1).max(255),
+        client_secret: z.string().min(1).max(2048),
+        expires_at: z.coerce.date().optional()
+    }),
+    z.strictObject({ type: z.literal('API_KEY'), apiKey: z.string().min(1).max(1024) }),
+    z.strictObject({ type: z.literal('BASIC'), username: z.string().max(1024), password: z.string().max(1024) }),
+    z.strictObject({ type: z.literal('NONE') })
+]);
+
+const createBody = z.strictObject({
+    provider_config_key: z.string(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    connection_config: z.looseObject({ oauth_scopes_override: z.string().array().optional() }).optional(),
+    connection_id: z.string().optional(),
+    credentials
+});
+
+const listQuery = z.strictObject({
+    connectionId: z.string().min(1).max(255).optional(),
+    search: z.string().min(1).max(255).optional(),
+    integrationId: z.string().min(1).optional(),
+    limit: z.coerce.number().min(1).max(2000).optional(),
+    page: z.coerce.number().min(0).optional()
+});
+
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const getQuery = z.strictObject({
+    provider_config_key: providerConfigKeySchema,
+    refresh_token: flag.optional().default(false),
+    force_refresh: flag.optional().default(false)
+});
+const idParams = z.strictObject({ connectionId: connectionIdSchema });
+
+/** What Nango stores for each credential type (OAuth keeps the imported object as `raw`). */
+function toStored(body: z.infer<typeof credentials>): Record<string, unknown> {
+    const expires = 'expires_at' in body && body.expires_at ? body.expires_at.toISOString() : undefined;
+    const raw = { ...body, ...(expires ? { expires_at: expires } : {}) };
+    if (body.type === 'OAUTH2' || body.type === 'OAUTH2_CC') return { ...raw, raw };
+    return raw;
+}
+
+export function registerConnectionRoutes(router: Router, ctx: ServeContext): void {
+    router.add({
+        method: 'POST',
+        path: '/connections',
+        handler: async ({ req, res, url }) => {
+            if (!parseOr400(res, z.strictObject({}), queryObject(url), 'invalid_query_params')) return;
+            const body = parseOr400(res, createBody, await readJson(req), 'invalid_body');
+            if (!body) return;
+            const integration = await ctx.store.getIntegration(body.provider_config_key);
+            if (!integration) return sendError(res, 404, 'not_found', 'Integration does not exist');
+            const provider = await getProvider(integration.provider);
+            if (!provider) return sendError(res, 404, 'not_found', 'Provider does not exist');
+            if (provider.auth_mode !== body.credentials.type) {
+                return sendError(res, 400, 'invalid_body', `Provider ${provider.auth_mode} does not support ${body.credentials.type} auth`);
+            }
+            const stored = toStored(body.credentials);
+            const { connection, operation } = await ctx.store.upsertConnection({
+                provider_config_key: body.provider_config_key,
+                connection_id: body.connection_id ?? randomUUID(),
+                credentials: stored,
+                connection_config: body.connection_config ?? {},
+                metadata: body.metadata ?? {},
+                credentials_expires_at: typeof stored['expires_at'] === 'string' ? new Date(stored['expires_at']) : null
+            });
+            ctx.log(`connection ${connection.provider_config_key}/${connection.connection_id} ${operation === 'creation' ? 'created' : 'replaced'} (${body.credentials.type})`);
+            sendJson(res, 201, connectionToPublic(connection, integration.provider, { timezone: false, includeRefreshToken: true }));
+        }
+    });
+
+    router.add({
+        method: 'GET',
+        path: '/connections',
+        handler: async ({ res, url }) => {
+            const query = parseOr400(res, listQuery, queryObject(url), 'invalid_query_params');
+            if (!query) return;
+            const limit = query.limit ?? 10_000;
+            const rows = await ctx.store.listConnections({
+                connectionId: query.connectionId,
+                search: query.search,
+                integrationIds: query.integrationId?.split(',').map((id) => id.trim()),
+                limit,
+                offset: (query.page ?? 0) * limit
+            });
+            sendJson(res, 200, { connections: rows.map(connectionToListItem) });
+        }
+    });
+
+    router.add({
+        method: 'GET',
+        path: '/connections/:connectionId',
+        handler: async ({ res, url, params }) => {
+            const query = parseOr400(res, getQuery, queryObject(url), 'invalid_query_params');
+            if (!query) return;
+            if (!parseOr400(res, idParams, params, 'invalid_uri_params')) return;
+            const integration = await ctx.store.getIntegration(query.provider_config_key);
+            if (!integration) return sendError(res, 400, 'unknown_provider_config', 'Provider does not exists');
+            const connection = await ctx.store.getConnection(query.provider_config_key, params['connectionId']!);
+            if (!connection) return sendError(res, 404, 'not_found', 'Failed to find connection');
+            const provider = await getProvider(integration.provider);
+            try {
+                if (provider) connection.credentials = await freshCredentials(ctx, integration, provider, connection, { force: query.force_refresh });
+            } catch (error) {
+                if (!(error instanceof RefreshError)) throw error;
+                return sendError(res, 424, 'invalid_credentials', error.message, { payload: {} });
+            }
+            await ctx.store.touchConnection(connection.id);
+            connection.last_fetched_at = new Date();
+            sendJson(res, 200, connectionToPublic(connection, integration.provider, { timezone: true, includeRefreshToken: query.refresh_token }));
+        }
+    });
+
+    router.add({
+        method: 'DELETE',
+        path: '/connections/:connectionId',
+        handler: async ({ res, url, params }) => {
+            if (!parseOr400(res, idParams, params, 'invalid_uri_params')) return;
+            const query = parseOr400(res, z.strictObject({ provider_config_key: providerConfigKeySchema }), queryObject(url), 'invalid_query_params');
+            if (!query) return;
+            const deleted = await ctx.store.deleteConnection(query.provider_config_key, params['connectionId']!);
+            if (!deleted) return sendError(res, 400, 'unknown_connection');
+            ctx.log(`connection ${query.provider_config_key}/${params['connectionId']} deleted`);
+            sendJson(res, 200, { success: true });
+        }
+    });
+}

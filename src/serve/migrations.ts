@@ -1,0 +1,73 @@
+/**
+ * The schema, as numbered migrations applied in order, each in its own transaction and recorded
+ * in ferry_migrations, so a data folder (or a PostgreSQL database) made by an older Ferry is
+ * brought up to date on start, and a newer one is refused rather than misread.
+ */
+import type { Storage } from './storage.js';
+
+export interface Migration {
+    version: number;
+    name: string;
+    sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+    {
+        version: 1,
+        name: 'integrations and connections',
+        sql: `
+create table ferry_integrations (
+    unique_key text primary key,
+    provider text not null,
+    display_name text,
+    custom jsonb not null default '{}',
+    oauth_client_id text,
+    oauth_client_secret text,
+    oauth_scopes text,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now()
+);
+create table ferry_connections (
+    id serial primary key,
+    provider_config_key text not null references ferry_integrations (unique_key) on delete cascade,
+    connection_id text not null,
+    credentials text not null,
+    connection_config jsonb not null default '{}',
+    metadata jsonb not null default '{}',
+    credentials_expires_at timestamptz,
+    last_fetched_at timestamptz,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    unique (provider_config_key, connection_id)
+);`
+    }
+];
+
+export async function migrate(storage: Storage, migrations: readonly Migration[] = MIGRATIONS): Promise<{ applied: number[]; version: number }> {
+    await storage.exec(`create table if not exists ferry_migrations (
+        version integer primary key,
+        name text not null,
+        applied_at timestamptz not null default now()
+    )`);
+    const rows = await storage.query<{ version: number }>('select version from ferry_migrations order by version');
+    const done = new Set(rows.map((row) => Number(row.version)));
+    const newest = Math.max(0, ...done);
+    const known = Math.max(0, ...migrations.map((m) => m.version));
+    if (newest > known) {
+        throw new Error(`the database is at schema version ${newest}, newer than this Ferry knows (${known}): upgrade Ferry, or use another --data folder or --database`);
+    }
+    const applied: number[] = [];
+    for (const migration of migrations) {
+        if (done.has(migration.version)) continue;
+        await storage.transaction(async (tx) => {
+            // Two servers starting on one PostgreSQL database: the second waits, then sees the row.
+            await tx.query('select pg_advisory_xact_lock(8461735)');
+            const again = await tx.query('select 1 from ferry_migrations where version = $1', [migration.version]);
+            if (again.length > 0) return;
+            for (const statement of migration.sql.split(/;\s*$/m).map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
+            await tx.query('insert into ferry_migrations (version, name) values ($1, $2)', [migration.version, migration.name]);
+            applied.push(migration.version);
+        });
+    }
+    return { applied, version: Math.max(newest, known) };
+}

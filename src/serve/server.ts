@@ -1,0 +1,133 @@
+/**
+ * `ferry serve`'s server: opens the storage (PGlite in the data folder, or PostgreSQL), applies
+ * the migrations, and answers Nango's HTTP API on node:http. Every route needs the secret key
+ * except those marked public. Nothing here prints: lines go to `log`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { registerConnectionRoutes } from './api/connections.js';
+import { registerIntegrationRoutes } from './api/integrations.js';
+import { registerProxyRoute } from './proxy.js';
+import type { ServeContext } from './context.js';
+import { createSealer } from './crypto.js';
+import { BodyError, checkSecretKey, Router, sendError, sendJson } from './http.js';
+import { migrate } from './migrations.js';
+import { preloadProviders } from './providers.js';
+import { openPglite, openPostgres, type Storage } from './storage.js';
+import { Store } from './store.js';
+
+export interface ServeOptions {
+    host: string;
+    port: number;
+    dataDir: string;
+    /** A PostgreSQL URL; PGlite in the data folder when absent. */
+    database?: string | undefined;
+    secretKey: string;
+    encryptionKey: Buffer;
+    environment?: string;
+    log: (line: string) => void;
+    fetch?: typeof fetch;
+}
+
+export interface RunningServer {
+    url: string;
+    storage: Storage;
+    close(): Promise<void>;
+}
+
+export async function startServe(options: ServeOptions): Promise<RunningServer> {
+    const router = new Router();
+    let ctx: ServeContext | undefined;
+    const server = createServer((req, res) => {
+        // The socket is bound before the database opens (a port in use fails at once); nothing is
+        // answered until it is open.
+        if (ctx) void handle(router, ctx, options.secretKey, req, res);
+        else sendError(res, 503, 'starting', 'The server is starting; try again in a moment');
+    });
+    // Slow uploads and long provider answers stream through the proxy: no whole-request timeout.
+    server.requestTimeout = 0;
+    server.keepAliveTimeout = 5_000;
+    await listen(server, options.host, options.port);
+    let storage: Storage;
+    try {
+        storage = options.database ? await openPostgres(options.database) : await openPglite(join(options.dataDir, 'pglite'));
+        try {
+            await migrate(storage);
+        } catch (error) {
+            await storage.close().catch(() => undefined);
+            throw error;
+        }
+    } catch (error) {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        throw error;
+    }
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const context: ServeContext = {
+        store: new Store(storage, createSealer(options.encryptionKey)),
+        storage,
+        url: `http://${host}:${address.port}`,
+        environment: options.environment ?? 'dev',
+        log: options.log,
+        fetch: options.fetch ?? fetch
+    };
+    registerIntegrationRoutes(router, context);
+    registerConnectionRoutes(router, context);
+    registerProxyRoute(router, context);
+    router.add({ method: 'GET', path: '/environment-variables', handler: ({ res }) => sendJson(res, 200, []) });
+    router.add({ method: 'GET', path: '/health', public: true, handler: ({ res }) => sendJson(res, 200, { result: 'ok' }) });
+    ctx = context;
+    preloadProviders();
+    return {
+        url: context.url,
+        storage,
+        async close() {
+            await new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                server.closeIdleConnections();
+                // Requests still streaming get a moment, then their sockets are cut.
+                setTimeout(() => server.closeAllConnections(), 2_000).unref();
+            });
+            await storage.close();
+        }
+    };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve();
+        });
+    });
+}
+
+async function handle(router: Router, ctx: ServeContext, secretKey: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+        url = new URL(req.url ?? '/', 'http://local');
+    } catch {
+        return sendError(res, 400, 'invalid_request', 'The request URL cannot be read');
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    const found = router.match(method, url.pathname);
+    // Nothing is said about routes (not even that one exists) before the key is checked.
+    if ('allowed' in found) {
+        if (!checkSecretKey(req, res, secretKey)) return;
+        return sendError(res, 404, found.allowed.length ? 'method_not_allowed' : 'not_found', found.allowed.length ? `${method} is not allowed on ${url.pathname}` : `No route ${method} ${url.pathname}`);
+    }
+    if (!found.route.public && !checkSecretKey(req, res, secretKey)) return;
+    try {
+        await found.route.handler({ req, res, url, params: found.params });
+    } catch (error) {
+        if (error instanceof BodyError) {
+            if (!res.headersSent) sendError(res, error.status, error.status === 413 ? 'payload_too_large' : 'invalid_body', error.message);
+            return;
+        }
+        ctx.log(`error on ${method} ${url.pathname}: ${(error as Error)?.message ?? String(error)}`);
+        if (!res.headersSent) sendError(res, 500, 'server_error', 'An unexpected error occurred');
+        else res.destroy();
+    }
+}

@@ -1,0 +1,74 @@
+/**
+ * `ferry serve` end to end: the built CLI on 127.0.0.1 with a free port and a temporary data
+ * folder. Start, the secret key and its 401s, a clean stop, and a restart that keeps everything.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, runFerry } from '../support/cli.js';
+import { startServe } from '../support/serve.js';
+
+describe('ferry serve', () => {
+    let dir: string;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => {
+        ({ dir, cleanup } = await makeTempDir('ferry-serve-'));
+    });
+    afterAll(async () => cleanup());
+
+    it('prints its URL and a new key once, answers Nango 401 bodies, stops on SIGTERM and keeps its data', async () => {
+        const data = join(dir, 'data');
+        const first = await startServe(['--data', data], { cwd: dir });
+        expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(first.secretKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        for (const file of ['secret-key', 'encryption.key', 'state.json']) {
+            expect(((await stat(join(data, file))).mode & 0o777).toString(8), file).toBe('600');
+        }
+        expect((await readFile(join(data, 'secret-key'), 'utf8')).trim()).toBe(first.secretKey);
+
+        const missing = await fetch(`${first.url}/integrations`);
+        expect(missing.status).toBe(401);
+        expect(await missing.json()).toEqual({ error: { message: 'Authentication failed. The request is missing the Authorization header.', code: 'missing_auth_header', payload: {} } });
+        const notUuid = await first.api('GET', '/integrations', undefined, { authorization: 'Bearer nope' });
+        expect(notUuid.status).toBe(401);
+        expect(notUuid.body.error.code).toBe('invalid_secret_key_format');
+        const wrong = await first.api('GET', '/integrations', undefined, { authorization: 'Bearer 11111111-2222-4333-8444-555555555555' });
+        expect(wrong.body).toEqual({ error: { message: 'Authentication failed. The provided authorization header does not match any account.', code: 'unknown_account', payload: {} } });
+        // Unknown routes say nothing before the key is checked.
+        expect((await fetch(`${first.url}/nothing-here`)).status).toBe(401);
+
+        const created = await first.api('POST', '/integrations', { unique_key: 'gh', provider: 'github' });
+        expect(created.status).toBe(200);
+        expect(await first.stop('SIGTERM')).toBe(0);
+        expect(first.stdout()).toContain('"event":"stopped"');
+        await expect(stat(join(data, 'state.json'))).rejects.toThrow();
+
+        const second = await startServe(['--data', data], { cwd: dir, secretKey: first.secretKey! });
+        expect(second.ready['secretKey']).toBeUndefined();
+        const listed = await second.api('GET', '/integrations');
+        expect(listed.body.data.map((i: { unique_key: string }) => i.unique_key)).toEqual(['gh']);
+        expect(await second.stop('SIGINT')).toBe(0);
+    });
+
+    it('uses a given --secret-key, refuses a second server on the same data folder and a port in use', async () => {
+        const data = join(dir, 'given');
+        const key = 'my-own-dev-key';
+        const server = await startServe(['--data', data, '--secret-key', key], { cwd: dir, secretKey: key });
+        try {
+            expect(server.ready['secretKey']).toBeUndefined();
+            expect((await server.api('GET', '/integrations')).status).toBe(200);
+            const wrong = await server.api('GET', '/integrations', undefined, { authorization: 'Bearer not-it' });
+            expect(wrong.body.error.code).toBe('unknown_account');
+
+            const again = await runFerry(['serve', '--port', '0', '--data', data], { cwd: dir, timeoutMs: 20_000 });
+            expect(again.code).toBe(1);
+            expect(again.stderr).toContain('already runs on');
+            const port = new URL(server.url).port;
+            const busy = await runFerry(['serve', '--port', port, '--data', join(dir, 'other')], { cwd: dir, timeoutMs: 30_000 });
+            expect(busy.code).toBe(1);
+            expect(busy.stderr).toContain(`Port ${port} on 127.0.0.1 is in use`);
+        } finally {
+            expect(await server.stop()).toBe(0);
+        }
+    });
+});
