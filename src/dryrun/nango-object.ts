@@ -1,15 +1,23 @@
 /**
- * The `nango` object a function's exec receives (reference §3), built inside the worker. Provider
- * calls, record batches and backend reads go to the main thread through `host.call` (where the
- * transport, retries, record sink and backend live); logs, validation issues and would-be writes
- * are one-way messages. A dry run is dry: metadata writes, triggerAction and deletion tracking
- * are only reported. Values handed to user code are made in the function's own realm.
+ * The `nango` object a function's exec receives, built inside the worker: every public member of
+ * Nango's NangoAction / NangoSync, with Nango's semantics (test/unit/sdk-conformance.test.ts
+ * checks the list against the pinned `nango` package). Provider calls, record batches and backend
+ * reads go to the main thread through `host.call` (where the transport, retries, record sink and
+ * backend live); logs, validation issues and would-be writes are one-way messages. A dry run is
+ * dry: metadata writes, triggerAction/triggerSync/startSync and deletion tracking are only
+ * reported. Values handed to user code are made in the function's own realm.
+ *
+ * The members live by subject: nango-http.ts (proxy, paginate, uncontrolledFetch),
+ * nango-records.ts (batchSave and the records cache), nango-connection.ts (connection, metadata,
+ * checkpoint), nango-platform.ts (logs, locks, triggers, the run's properties).
  */
-import { isVoid } from '../compiler/zod-introspect.js';
-import { mergePagination, paginatePages, resolveBaseUrl } from './paginate.js';
-import type { CallRequest, JobNotice, JobSpec, ProxyReply, WireBody } from './protocol.js';
-import type { HttpMethod, LogLevel, ProxyRequest, RecordOperation, ValidationIssue } from './types.js';
-import { checkValue, describeIssue, partialOf, passHint } from './validation.js';
+import { connectionMembers } from './nango-connection.js';
+import { httpMembers } from './nango-http.js';
+import { platformMembers, platformProperties } from './nango-platform.js';
+import { recordMembers } from './nango-records.js';
+import type { CallRequest, JobNotice, JobSpec } from './protocol.js';
+import type { LogLevel, ValidationIssue, WouldBeWrite } from './types.js';
+import { describeIssue } from './validation.js';
 
 /** Constructors of the function's vm context: values made with these pass `instanceof` there. */
 export interface Realm {
@@ -30,6 +38,7 @@ export interface DefinitionLike {
     models?: Record<string, unknown>;
     metadata?: unknown;
     checkpoint?: unknown;
+    trackDeletes?: unknown;
 }
 
 /** Errors the runtime made, so the run can tell them from the function's own. */
@@ -46,8 +55,38 @@ export interface NangoState {
     firstIssue?: string;
 }
 
-const METHODS = new Set<HttpMethod>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-const LEVELS = new Set<LogLevel>(['debug', 'info', 'warn', 'error']);
+export interface RunConnection extends Record<string, unknown> {
+    connection_id: string;
+    provider_config_key: string;
+    provider: string;
+}
+
+/** What every group of members shares: the job, the realm, the way to the main thread. */
+export interface NangoContext {
+    job: JobSpec;
+    definition: DefinitionLike;
+    realm: Realm;
+    host: WorkerHost;
+    state: NangoState;
+    connection: RunConnection;
+    providerConfigKey: string;
+    /** An Error of the function's realm. */
+    fail(message: string): Error;
+    /** A call to the main thread; its failures reach the function as errors of its own realm. */
+    call(request: CallRequest): Promise<unknown>;
+    backend(method: Extract<CallRequest, { op: 'backend' }>['method'], args: unknown[]): Promise<unknown>;
+    /** Counts an issue and reports it (up to job.maxIssues); `index` places it in its batch. */
+    report(issue: ValidationIssue, index?: number): void;
+    /** The error --validate throws for an issue. */
+    validationFailure(message: string): Error;
+    /** A log line at this level, unless the function's logger level drops it. */
+    log(level: LogLevel, args: unknown[]): Promise<void>;
+    /** A write a dry run does not send, reported. */
+    write(kind: WouldBeWrite['kind'], args: unknown): void;
+    /** Counters Nango keeps in `telemetryBag`. */
+    telemetry: { customLogs: number; proxyCalls: number; durationMs: number; memoryGb: number };
+    logger: { level: LogLevel | 'off' };
+}
 
 export function toRealm<T>(realm: Realm, value: unknown): T {
     return (value === undefined ? undefined : realm.JSON.parse(JSON.stringify(value))) as T;
@@ -71,22 +110,7 @@ export function logEntry(level: LogLevel, args: unknown[]): { level: LogLevel; m
     return { level, message: args.map(formatLogArg).join(' '), time: new Date().toISOString() };
 }
 
-function isPlainData(value: unknown): boolean {
-    if (value === null || typeof value !== 'object') return false;
-    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
-    const proto = Object.getPrototypeOf(value);
-    return Array.isArray(value) || proto === null || Object.getPrototypeOf(proto) === null;
-}
-
-function queryParams(value: string): NonNullable<ProxyRequest['params']> {
-    const search = new URLSearchParams(value.startsWith('?') ? value.slice(1) : value);
-    const params: NonNullable<ProxyRequest['params']> = {};
-    for (const key of new Set(search.keys())) {
-        const all = search.getAll(key);
-        params[key] = all.length > 1 ? all : all[0]!;
-    }
-    return params;
-}
+const LEVEL_RANK: Record<LogLevel | 'off', number> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 };
 
 export interface NangoHandle {
     nango: Record<string, unknown>;
@@ -94,11 +118,9 @@ export interface NangoHandle {
     report(issue: ValidationIssue, index?: number): void;
 }
 
-export function createNango(job: JobSpec, definition: DefinitionLike, realm: Realm, host: WorkerHost, state: NangoState): NangoHandle {
-    const connection = JSON.parse(job.connectionJson) as Record<string, unknown> & { connection_id: string; provider_config_key: string; provider: string };
-    const providerConfigKey = connection.provider_config_key || job.ref.integration;
+function createContext(job: JobSpec, definition: DefinitionLike, realm: Realm, host: WorkerHost, state: NangoState): NangoContext {
+    const connection = JSON.parse(job.connectionJson) as RunConnection;
     const fail = (message: string): Error => new realm.Error(message);
-    /** A call to the main thread; its failures reach the function as errors of its own realm. */
     const call = async (request: CallRequest): Promise<unknown> => {
         try {
             return await host.call(request);
@@ -106,284 +128,59 @@ export function createNango(job: JobSpec, definition: DefinitionLike, realm: Rea
             throw fail((error as Error)?.message ?? String(error));
         }
     };
-    const backend = (method: Extract<CallRequest, { op: 'backend' }>['method'], args: unknown[]): Promise<unknown> => call({ op: 'backend', method, args });
-    const models = definition.models && typeof definition.models === 'object' ? definition.models : undefined;
-    const connectionConfig = (connection['connection_config'] ?? undefined) as Record<string, unknown> | undefined;
-    const providerBase = resolveBaseUrl(job.provider?.baseUrl, connectionConfig);
-
-    const report = (issue: ValidationIssue, index?: number): void => {
-        state.issues++;
-        const text = describeIssue(issue, index);
-        state.firstIssue ??= text;
-        if (state.issues > job.maxIssues) {
-            state.issuesDropped++;
-            return;
-        }
-        host.post({ t: 'issue', issue, text });
-    };
-
-    const validationFailure = (message: string): Error => {
-        const error = fail(message);
-        error.name = 'ValidationError';
-        validationErrors.add(error);
-        return error;
-    };
-
     let logsSinceFlush = 0;
-    const log = async (level: LogLevel, args: unknown[]): Promise<void> => {
-        host.post({ t: 'log', entry: logEntry(level, args) });
-        // Logs are one-way; a function logging in a tight loop waits now and then for the main
-        // thread to catch up instead of queueing messages without bound.
-        if (++logsSinceFlush >= 500) {
-            logsSinceFlush = 0;
-            await call({ op: 'flush' });
-        }
-    };
-
-    function toRequest(config: unknown, method?: HttpMethod, caller = 'proxy'): ProxyRequest {
-        if (!config || typeof config !== 'object') throw fail(`nango.${caller}(config): config must be an object with an endpoint`);
-        const c = config as Record<string, unknown>;
-        if (typeof c['endpoint'] !== 'string' || c['endpoint'] === '') throw fail(`nango.${caller}(config): 'endpoint' must be the provider path, e.g. '/repos/owner/name/issues'`);
-        const verb = String(method ?? c['method'] ?? 'GET').toUpperCase() as HttpMethod;
-        if (!METHODS.has(verb)) throw fail(`nango.${caller}(config): unknown method '${String(c['method'])}'`);
-        const request: ProxyRequest = { method: verb, endpoint: c['endpoint'] };
-        const rawParams = c['params'];
-        if (typeof rawParams === 'string') request.params = queryParams(rawParams);
-        else if (rawParams && typeof rawParams === 'object') {
-            const params: NonNullable<ProxyRequest['params']> = {};
-            for (const [key, value] of Object.entries(rawParams)) {
-                if (value === undefined || value === null) continue;
-                params[key] = Array.isArray(value) ? value.map((v) => (typeof v === 'number' ? v : String(v))) : typeof value === 'number' || typeof value === 'boolean' ? value : String(value);
+    const ctx: NangoContext = {
+        job,
+        definition,
+        realm,
+        host,
+        state,
+        connection,
+        providerConfigKey: connection.provider_config_key || job.ref.integration,
+        fail,
+        call,
+        backend: (method, args) => call({ op: 'backend', method, args }),
+        report(issue, index) {
+            state.issues++;
+            const text = describeIssue(issue, index);
+            state.firstIssue ??= text;
+            if (state.issues > job.maxIssues) {
+                state.issuesDropped++;
+                return;
             }
-            request.params = params;
-        }
-        if (c['headers'] && typeof c['headers'] === 'object') {
-            const headers: Record<string, string> = {};
-            for (const [key, value] of Object.entries(c['headers'] as Record<string, unknown>)) if (value !== undefined && value !== null) headers[key] = String(value);
-            request.headers = headers;
-        }
-        if (c['data'] !== undefined) request.data = isPlainData(c['data']) ? JSON.parse(JSON.stringify(c['data'])) : ArrayBuffer.isView(c['data']) ? Buffer.from(c['data'] as Uint8Array) : c['data'];
-        if (typeof c['baseUrlOverride'] === 'string') request.baseUrlOverride = c['baseUrlOverride'];
-        if (c['retries'] !== undefined) request.retries = Number(c['retries']);
-        if (Array.isArray(c['retryOn'])) request.retryOn = c['retryOn'].map(Number);
-        if (typeof c['decompress'] === 'boolean') request.decompress = c['decompress'];
-        if (typeof c['responseType'] === 'string') request.responseType = c['responseType'] as ProxyRequest['responseType'];
-        if (typeof c['providerConfigKey'] === 'string') request.providerConfigKey = c['providerConfigKey'];
-        if (typeof c['connectionId'] === 'string') request.connectionId = c['connectionId'];
-        return request;
-    }
-
-    function decodeBody(body: WireBody): unknown {
-        if ('json' in body) return realm.JSON.parse(body.json);
-        if ('raw' in body) return ArrayBuffer.isView(body.raw) ? Buffer.from((body.raw as Uint8Array).buffer, (body.raw as Uint8Array).byteOffset, (body.raw as Uint8Array).byteLength) : body.raw;
-        return '';
-    }
-
-    async function send(request: ProxyRequest): Promise<{ status: number; headers: Record<string, string>; data: unknown }> {
-        const reply = (await call({ op: 'proxy', request })) as ProxyReply;
-        const { status, headers } = reply.response;
-        const response = toRealm<{ status: number; headers: Record<string, string>; data: unknown; statusText?: string }>(realm, { status, headers });
-        response.data = decodeBody(reply.response.body);
-        if (status >= 200 && status < 300) return response;
-        // Shaped like an axios error, which is what function code written for Nango checks.
-        const error = fail(`Request failed with status code ${status}: ${request.method} ${request.endpoint}`) as Error & Record<string, unknown>;
-        error.name = 'AxiosError';
-        error['code'] = status >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST';
-        error['status'] = status;
-        error['isAxiosError'] = true;
-        error['response'] = response;
-        error['config'] = toRealm(realm, { method: request.method.toLowerCase(), url: request.endpoint, params: request.params, headers: request.headers });
-        httpErrors.add(error);
-        throw error;
-    }
-
-    async function writeRecords(op: RecordOperation, records: unknown, model: unknown): Promise<boolean> {
-        const caller = op === 'save' ? 'batchSave' : op === 'update' ? 'batchUpdate' : 'batchDelete';
-        if (!Array.isArray(records)) throw fail(`nango.${caller}(records, model): records must be an array`);
-        if (typeof model !== 'string' || model === '') throw fail(`nango.${caller}(records, model): model must be a model name`);
-        if (models && !Object.prototype.hasOwnProperty.call(models, model)) {
-            throw fail(`nango.${caller}: unknown model '${model}'; this sync declares ${Object.keys(models).join(', ') || 'no models'}`);
-        }
-        if (records.length === 0) return true;
-        const schema = op === 'save' ? models?.[model] : op === 'update' ? partialOf(models?.[model]) : undefined;
-        const good: unknown[] = [];
-        let fatal: string | undefined;
-        records.forEach((record: unknown, index: number) => {
-            const id = record && typeof record === 'object' ? (record as Record<string, unknown>)['id'] : undefined;
-            const issues: ValidationIssue[] = [];
-            if (id === undefined || id === null || id === '') issues.push({ subject: caller, model, path: 'id', message: 'every record needs an id' });
-            else if (schema) issues.push(...checkValue(schema, record, { subject: caller, model, recordId: String(id) }));
-            for (const issue of issues) {
-                report(issue, index);
-                fatal ??= describeIssue(issue, index);
+            host.post({ t: 'issue', issue, text });
+        },
+        validationFailure(message) {
+            const error = fail(message);
+            error.name = 'ValidationError';
+            validationErrors.add(error);
+            return error;
+        },
+        async log(level, args) {
+            if (LEVEL_RANK[level] < LEVEL_RANK[ctx.logger.level]) return;
+            ctx.telemetry.customLogs++;
+            host.post({ t: 'log', entry: logEntry(level, args) });
+            // Logs are one-way; a function logging in a tight loop waits now and then for the main
+            // thread to catch up instead of queueing messages without bound.
+            if (++logsSinceFlush >= 500) {
+                logsSinceFlush = 0;
+                await call({ op: 'flush' });
             }
-            const usable = id !== undefined && id !== null && id !== '';
-            if (usable && (issues.length === 0 || !job.validate)) good.push(record);
-        });
-        if (job.validate && fatal) throw validationFailure(`${fatal} (--validate makes this fatal)`);
-        if (good.length === 0) return true;
-        let json: string;
-        try {
-            json = JSON.stringify(good);
-        } catch (error) {
-            throw fail(`nango.${caller}: records of ${model} cannot be serialized as JSON: ${(error as Error).message}`);
-        }
-        await call({ op: 'records', model, operation: op, json, count: good.length });
-        return true;
-    }
-
-
-    // What the connection (or --metadata) gives is checked once, when the function first reads
-    // it: a sync written for { owner, repo } run on a connection without metadata otherwise only
-    // fails inside the function, on `null`, with nothing saying what was missing. Metadata the
-    // function wrote itself was checked as it was written.
-    let metadataChecked = false;
-    const validateMetadata = (value: unknown, partial: boolean): void => {
-        metadataChecked = true;
-        const schema = partial ? partialOf(definition.metadata) : definition.metadata;
-        for (const issue of checkValue(schema, value, { subject: 'metadata' })) report(issue);
+        },
+        write(kind, args) {
+            host.post({ t: 'write', write: { kind, args: args === undefined ? null : JSON.parse(JSON.stringify(args)) } });
+        },
+        telemetry: { customLogs: 0, proxyCalls: 0, durationMs: 0, memoryGb: 1 },
+        // As Nango's CLI runs functions: every level shown.
+        logger: { level: 'debug' }
     };
-    const checkStartingMetadata = (): void => {
-        // A z.void() metadata schema declares none: null is what it means, not a problem.
-        if (metadataChecked || isVoid(definition.metadata)) return;
-        metadataChecked = true;
-        const value: unknown = JSON.parse(state.metadataJson);
-        const issues = checkValue(definition.metadata, value, { subject: 'metadata' });
-        if (issues.length === 0) return;
-        const hint = `${value === null || value === undefined ? 'the connection has no metadata; ' : ''}${passHint('metadata', definition.metadata)}`;
-        issues[0] = { ...issues[0]!, hint };
-        for (const issue of issues) report(issue);
-        if (job.validate) throw validationFailure(`${describeIssue(issues[0]!)} (--validate makes this fatal)`);
-    };
+    return ctx;
+}
 
-    const proxy = (config: unknown) => send(toRequest(config));
-    const withMethod = (method: HttpMethod) => (config: unknown) => send(toRequest(config, method, method.toLowerCase()));
-
-    const nango: Record<string, unknown> = {
-        connectionId: connection.connection_id,
-        providerConfigKey,
-        provider: connection.provider,
-        variant: job.variant,
-        lastSyncDate: job.lastSyncDate === undefined ? undefined : new realm.Date(job.lastSyncDate),
-        ActionError: realm.ActionError,
-
-        proxy,
-        get: withMethod('GET'),
-        post: withMethod('POST'),
-        put: withMethod('PUT'),
-        patch: withMethod('PATCH'),
-        delete: withMethod('DELETE'),
-        paginate(config: unknown): AsyncGenerator<unknown[], undefined, void> {
-            const request = toRequest(config, undefined, 'paginate');
-            const own = (config as Record<string, unknown>)['paginate'];
-            const merged = mergePagination(job.provider?.paginate, own && typeof own === 'object' ? (own as Record<string, unknown>) : undefined);
-            const pages = paginatePages(request, merged, send, [request.baseUrlOverride, providerBase]);
-            // Errors from the pager are made in the function's realm, like every other error it sees.
-            return (async function* () {
-                try {
-                    return yield* pages;
-                } catch (error) {
-                    if (error && typeof error === 'object' && (error as Error).name === 'PaginateError') throw fail((error as Error).message);
-                    throw error;
-                }
-            })();
-        },
-
-        async getConnection(providerConfigKeyOverride?: string, connectionIdOverride?: string) {
-            if ((providerConfigKeyOverride && providerConfigKeyOverride !== providerConfigKey) || (connectionIdOverride && connectionIdOverride !== connection.connection_id)) {
-                throw fail(`nango.getConnection: only this run's connection (${providerConfigKey} / ${connection.connection_id}) is available here`);
-            }
-            return toRealm(realm, connection);
-        },
-        async getToken() {
-            return toRealm(realm, await backend('getToken', []));
-        },
-        async getIntegration() {
-            return toRealm(realm, job.integrationJson ? JSON.parse(job.integrationJson) : { unique_key: providerConfigKey, provider: connection.provider });
-        },
-        async getWebhookURL() {
-            const integration = job.integrationJson ? (JSON.parse(job.integrationJson) as Record<string, unknown>) : {};
-            return (integration['webhook_url'] as string | undefined) ?? null;
-        },
-
-        async getMetadata() {
-            state.firstMetadataJson ??= state.metadataJson;
-            checkStartingMetadata();
-            return realm.JSON.parse(state.metadataJson);
-        },
-        async setMetadata(metadata: unknown) {
-            validateMetadata(metadata, false);
-            const json = JSON.stringify(metadata ?? null);
-            host.post({ t: 'write', write: { kind: 'setMetadata', args: JSON.parse(json) } });
-            state.metadataJson = json;
-        },
-        async updateMetadata(metadata: unknown) {
-            validateMetadata(metadata, true);
-            const json = JSON.stringify(metadata ?? null);
-            host.post({ t: 'write', write: { kind: 'updateMetadata', args: JSON.parse(json) } });
-            const current = JSON.parse(state.metadataJson) as Record<string, unknown> | null;
-            state.metadataJson = JSON.stringify({ ...current, ...(JSON.parse(json) as Record<string, unknown> | null) });
-        },
-
-        async getCheckpoint() {
-            return realm.JSON.parse(state.checkpointJson);
-        },
-        async saveCheckpoint(checkpoint: unknown) {
-            if (!checkpoint || typeof checkpoint !== 'object' || Array.isArray(checkpoint)) throw fail('nango.saveCheckpoint(checkpoint): the checkpoint must be an object');
-            for (const issue of checkValue(definition.checkpoint, checkpoint, { subject: 'checkpoint' })) report(issue);
-            state.checkpointJson = JSON.stringify(checkpoint);
-        },
-        async clearCheckpoint() {
-            state.checkpointJson = 'null';
-        },
-
-        async log(...args: unknown[]) {
-            const last = args[args.length - 1];
-            let level: LogLevel = 'info';
-            if (args.length > 1 && last && typeof last === 'object' && !Array.isArray(last)) {
-                const keys = Object.keys(last);
-                const asked = (last as Record<string, unknown>)['level'];
-                if (keys.length === 1 && keys[0] === 'level' && LEVELS.has(asked as LogLevel)) {
-                    level = asked as LogLevel;
-                    args = args.slice(0, -1);
-                }
-            }
-            await log(level, args);
-        },
-
-        async getEnvironmentVariables() {
-            return toRealm(realm, await backend('getEnvironmentVariables', []));
-        },
-        async triggerAction(targetKey: string, targetConnection: string, actionName: string, input?: unknown) {
-            host.post({ t: 'write', write: { kind: 'triggerAction', args: JSON.parse(JSON.stringify({ providerConfigKey: targetKey, connectionId: targetConnection, action: actionName, input: input ?? null })) } });
-            return undefined;
-        },
-
-        batchSave: (records: unknown, model: unknown) => writeRecords('save', records, model),
-        batchUpdate: (records: unknown, model: unknown) => writeRecords('update', records, model),
-        batchDelete: (records: unknown, model: unknown) => writeRecords('delete', records, model),
-        async getRecordsByIds(ids: unknown, model: string) {
-            if (!Array.isArray(ids)) throw fail('nango.getRecordsByIds(ids, model): ids must be an array');
-            const records = (await backend('getRecordsByIds', [model, ids, job.variant])) as Record<string, unknown>[];
-            const map = new realm.Map();
-            for (const record of toRealm<Record<string, unknown>[]>(realm, records ?? [])) map.set(record['id'], record);
-            return map;
-        },
-        async listRecords(model: string, options?: { cursor?: string | null; limit?: number }) {
-            return toRealm(realm, await backend('listRecords', [model, { ...options, variant: job.variant }]));
-        },
-        async trackDeletesStart(model: string) {
-            void model;
-        },
-        async trackDeletesEnd(model: string) {
-            host.post({ t: 'write', write: { kind: 'trackDeletes', args: { model: String(model) } } });
-        },
-        async deleteRecordsFromPreviousExecutions(model: string) {
-            host.post({ t: 'write', write: { kind: 'trackDeletes', args: { model: String(model) } } });
-        },
-        async setMergingStrategy() {
-            // Merging only matters to the platform's records cache, which a dry run never writes.
-        }
-    };
-    return { nango, report };
+export function createNango(job: JobSpec, definition: DefinitionLike, realm: Realm, host: WorkerHost, state: NangoState): NangoHandle {
+    const ctx = createContext(job, definition, realm, host, state);
+    const nango: Record<string, unknown> = {};
+    const methods = { ...httpMembers(ctx, nango), ...connectionMembers(ctx), ...recordMembers(ctx), ...platformMembers(ctx, nango) };
+    Object.assign(nango, platformProperties(ctx), methods);
+    return { nango, report: ctx.report };
 }

@@ -1,7 +1,9 @@
 /**
  * `nango.paginate`: cursor, link (Link header or a URL in the body) and offset pagination, with
- * the function's `paginate` config merged over the provider's default. Pure: it only builds the
- * next request from the previous answer, and `send` does the call (with retries) for it.
+ * the function's `paginate` config merged over the provider's default, page by page as Nango's
+ * runner asks for them (the same requests, so recordings made by either replay in the other).
+ * Pure: it only builds the next request from the previous answer; `send` does the call (with
+ * retries) for it.
  */
 import type { ProxyRequest } from './types.js';
 
@@ -12,6 +14,20 @@ export interface PageResponse {
     headers: Record<string, string>;
     data: unknown;
 }
+
+export interface PaginateOptions {
+    /** The pagination fields go in the body (`paginate.in_body`, else POST/PUT/PATCH) instead of the query. */
+    inBody: boolean;
+    /** `paginate.on_page`: awaited after each page with the next page's cursor, link or offset. */
+    onPage?: (state: { nextPageParam: string | number | undefined; response: PageResponse }) => Promise<unknown> | unknown;
+    /**
+     * The function's own params (or body) object: Nango writes the pagination fields into it, so
+     * a config object paged twice starts the second time where the first ended.
+     */
+    fieldsInto?: Record<string, unknown>;
+}
+
+type Field = string | number | unknown;
 
 type Params = NonNullable<ProxyRequest['params']>;
 
@@ -67,60 +83,39 @@ function queryToParams(search: URLSearchParams): Params {
 }
 
 /**
- * A next-page URL as the next request: its path relative to the API's base (the override or the
- * provider's base URL) and its query as params. A URL on another host keeps only its path, so a
- * local stand-in for a provider (whose links name itself) still pages through the same proxy.
+ * A next-page link as the next request, as Nango follows it: a full URL is called on its own
+ * origin (`baseUrlOverride`) at its path; a relative one replaces the endpoint. Its query becomes
+ * the params (the request's own are dropped); the body stays.
  */
-export function requestFromLink(link: string, request: ProxyRequest, bases: (string | undefined)[]): ProxyRequest {
-    let url: URL;
+export function requestFromLink(link: string, request: ProxyRequest): ProxyRequest {
+    let absolute: URL | undefined;
     try {
-        url = new URL(link, 'http://relative.invalid');
+        absolute = new URL(link);
     } catch {
-        throw new PaginateError(`paginate: the next-page link '${link}' is not a URL`);
+        absolute = undefined;
     }
-    let endpoint = url.pathname;
-    for (const base of bases) {
-        if (!base) continue;
-        let basePath: string;
-        let baseOrigin: string;
-        try {
-            const parsed = new URL(base);
-            basePath = parsed.pathname.replace(/\/+$/, '');
-            baseOrigin = parsed.origin;
-        } catch {
-            continue;
-        }
-        const sameOrigin = url.origin === baseOrigin || url.origin === 'http://relative.invalid';
-        if (basePath && endpoint.startsWith(`${basePath}/`) && (sameOrigin || !link.startsWith('http'))) {
-            endpoint = endpoint.slice(basePath.length);
-            break;
-        }
-    }
-    const next: ProxyRequest = { ...request, endpoint, params: queryToParams(url.searchParams) };
+    const url = absolute ?? new URL(link, 'http://relative.invalid');
+    const { params: _dropped, ...rest } = request;
+    const next: ProxyRequest = { ...rest, endpoint: absolute ? url.pathname : link.split('?')[0]! };
+    if (absolute) next.baseUrlOverride = url.origin;
+    const params = queryToParams(url.searchParams);
+    if (Object.keys(params).length > 0) next.params = params;
     return next;
 }
 
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-
-/** Sets pagination fields in the query, or in the body for POST/PUT/PATCH (as Nango does). */
-function withFields(request: ProxyRequest, fields: Record<string, string | number>): ProxyRequest {
-    if (BODY_METHODS.has(request.method) && (request.data === undefined || (typeof request.data === 'object' && request.data !== null && !Array.isArray(request.data)))) {
-        return { ...request, data: { ...(request.data as Record<string, unknown> | undefined), ...fields } };
+/** Sets `a.b` keys as nested objects, as Nango does for pagination fields sent in a body. */
+function expand(fields: Record<string, Field>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(fields)) {
+        const parts = key.split('.');
+        let target = out;
+        for (const part of parts.slice(0, -1)) {
+            if (target[part] === null || typeof target[part] !== 'object') target[part] = {};
+            target = target[part] as Record<string, unknown>;
+        }
+        target[parts[parts.length - 1]!] = value;
     }
-    return { ...request, params: { ...request.params, ...fields } };
-}
-
-function recordsOf(data: unknown, responsePath: string | undefined): unknown[] {
-    const records = getPath(data, responsePath);
-    if (records === undefined || records === null) return [];
-    if (!Array.isArray(records)) {
-        throw new PaginateError(
-            responsePath
-                ? `paginate: '${responsePath}' in the response is not an array; set paginate.response_path to the records' path`
-                : `paginate: the response body is not an array; set paginate.response_path to the path of the records`
-        );
-    }
-    return records;
+    return out;
 }
 
 function requireString(config: PaginateConfig, key: string, type: string): string {
@@ -129,76 +124,117 @@ function requireString(config: PaginateConfig, key: string, type: string): strin
     return value;
 }
 
-/** Merges the function's pagination over the provider's; a different `type` replaces it. */
+/**
+ * The function's pagination over the provider's, key by key, whatever their types: a function
+ * that pages GitHub by cursor still sends the provider's `per_page` limit name, as on the platform.
+ */
 export function mergePagination(providerDefault: PaginateConfig | undefined, own: PaginateConfig | undefined): PaginateConfig {
-    if (own?.['type'] && providerDefault?.['type'] && own['type'] !== providerDefault['type']) return { ...own };
     return { ...providerDefault, ...own };
 }
 
+/** The checks Nango makes before the first request. */
+export function validatePagination(config: PaginateConfig): void {
+    const type = config['type'];
+    if (type === undefined || type === null || type === '') {
+        throw new PaginateError(`paginate: no pagination type; pass paginate: { type: 'cursor' | 'link' | 'offset', ... } (the provider has no default)`);
+    }
+    if (type === 'cursor') {
+        requireString(config, 'cursor_name_in_request', 'cursor');
+        requireString(config, 'cursor_path_in_response', 'cursor');
+        if (config['limit'] && !config['limit_name_in_request']) throw new PaginateError(`paginate: cursor pagination needs 'limit_name_in_request' when 'limit' is set`);
+    } else if (type === 'link') {
+        if (!config['link_rel_in_response_header'] && !config['link_path_in_response_body']) {
+            throw new PaginateError(`paginate: link pagination needs 'link_rel_in_response_header' or 'link_path_in_response_body'`);
+        }
+    } else if (type === 'offset') {
+        requireString(config, 'offset_name_in_request', 'offset');
+    } else {
+        throw new PaginateError(`paginate: unknown pagination type '${String(type)}'; use 'cursor', 'link' or 'offset'`);
+    }
+}
+
+/** The records of a page: the body, or what `response_path` points at. */
+function pageOf(data: unknown, config: PaginateConfig): unknown {
+    const path = config['response_path'];
+    return typeof path === 'string' && path !== '' ? getPath(data, path) : data;
+}
+
+const isEmpty = (page: unknown): boolean => !page || !(page as { length?: unknown }).length;
+
+/** A next cursor as Nango keeps it: a trimmed non-empty string or a number, else the end. */
+function cursorOf(value: unknown): string | number | undefined {
+    if (typeof value === 'number') return value;
+    if (typeof value === 'string') return value.trim() || undefined;
+    return undefined;
+}
+
 /**
- * Yields one array of records per page. `bases` are the base URLs a next-page link is made
- * relative to (the request's override, then the provider's).
+ * Yields one page per provider response. Each request carries the accumulated pagination fields
+ * (limit, then cursor or offset) in its query, or in its body when `options.inBody`.
  */
 export async function* paginatePages(
     first: ProxyRequest,
     config: PaginateConfig,
     send: (request: ProxyRequest) => Promise<PageResponse>,
-    bases: (string | undefined)[] = []
+    options: PaginateOptions = { inBody: false }
 ): AsyncGenerator<unknown[], undefined, void> {
-    const type = config['type'];
-    if (type !== 'cursor' && type !== 'link' && type !== 'offset') {
-        throw new PaginateError(
-            type === undefined
-                ? `paginate: no pagination type; pass paginate: { type: 'cursor' | 'link' | 'offset', ... } (the provider has no default)`
-                : `paginate: unknown pagination type '${String(type)}'; use 'cursor', 'link' or 'offset'`
-        );
-    }
-    const responsePath = typeof config['response_path'] === 'string' ? config['response_path'] : undefined;
-    const limit = config['limit'] === undefined || config['limit'] === null || config['limit'] === '' ? undefined : Number(config['limit']);
-    const limitName = typeof config['limit_name_in_request'] === 'string' ? config['limit_name_in_request'] : undefined;
-    let request = limit !== undefined && limitName ? withFields(first, { [limitName]: limit }) : first;
+    validatePagination(config);
+    const fields: Record<string, Field> = { ...(options.inBody ? (first.data as Record<string, Field> | undefined) : first.params) };
+    const setField = (name: string, value: Field): void => {
+        fields[name] = value;
+        if (options.fieldsInto) options.fieldsInto[name] = value;
+    };
+    // Nango sets it under the configured name even when there is none (the key is then "undefined").
+    if (config['limit']) setField(String(config['limit_name_in_request']), config['limit']);
+    const withFields = (request: ProxyRequest): ProxyRequest =>
+        options.inBody ? { ...request, data: expand(fields) } : { ...request, params: { ...fields } as NonNullable<ProxyRequest['params']> };
 
-    if (type === 'cursor') {
-        const cursorPath = requireString(config, 'cursor_path_in_response', 'cursor');
-        const cursorName = requireString(config, 'cursor_name_in_request', 'cursor');
-        for (;;) {
-            const response = await send(request);
-            const records = recordsOf(response.data, responsePath);
-            if (records.length === 0) return undefined;
-            yield records;
-            const cursor = getPath(response.data, cursorPath);
-            if (cursor === undefined || cursor === null || cursor === '') return undefined;
-            request = withFields(request, { [cursorName]: typeof cursor === 'number' ? cursor : String(cursor) });
-        }
+    if (config['type'] === 'cursor') {
+        const cursorName = String(config['cursor_name_in_request']);
+        let cursor: string | number | undefined;
+        do {
+            if (cursor !== undefined) setField(cursorName, cursor);
+            const response = await send(withFields(first));
+            const page = pageOf(response.data, config);
+            if (isEmpty(page)) return undefined;
+            yield page as unknown[];
+            cursor = cursorOf(getPath(response.data, String(config['cursor_path_in_response'])));
+            await options.onPage?.({ nextPageParam: cursor, response });
+        } while (cursor !== undefined);
+        return undefined;
     }
 
-    if (type === 'link') {
+    if (config['type'] === 'link') {
         const rel = typeof config['link_rel_in_response_header'] === 'string' ? config['link_rel_in_response_header'] : undefined;
         const bodyPath = typeof config['link_path_in_response_body'] === 'string' ? config['link_path_in_response_body'] : undefined;
-        if (!rel && !bodyPath) throw new PaginateError(`paginate: link pagination needs 'link_rel_in_response_header' or 'link_path_in_response_body'`);
+        let request = withFields(first);
+        let previous: string | undefined;
         for (;;) {
             const response = await send(request);
-            const records = recordsOf(response.data, responsePath);
-            if (records.length === 0) return undefined;
-            yield records;
-            const fromBody = bodyPath ? getPath(response.data, bodyPath) : undefined;
-            const link = rel ? linkFromHeader(headerOf(response.headers, 'link'), rel) : typeof fromBody === 'string' && fromBody !== '' ? fromBody : undefined;
-            if (!link) return undefined;
-            request = requestFromLink(link, request, bases);
+            yield pageOf(response.data, config) as unknown[];
+            let link: unknown = rel ? linkFromHeader(headerOf(response.headers, 'link'), rel) : undefined;
+            if (!link && bodyPath) link = getPath(response.data, bodyPath);
+            const next = typeof link === 'string' && link !== '' ? link : undefined;
+            await options.onPage?.({ nextPageParam: next, response });
+            if (!next || next === previous) return undefined;
+            previous = next;
+            request = requestFromLink(next, request);
         }
     }
 
-    const offsetName = requireString(config, 'offset_name_in_request', 'offset');
+    const offsetName = String(config['offset_name_in_request']);
     const perPage = config['offset_calculation_method'] === 'per-page';
-    let offset = Number(config['offset_start_value'] ?? 0);
+    let offset = Number(config['offset_start_value'] || 0);
     if (!Number.isFinite(offset)) throw new PaginateError(`paginate: offset_start_value must be a number`);
     for (;;) {
-        request = withFields(request, { [offsetName]: offset });
-        const response = await send(request);
-        const records = recordsOf(response.data, responsePath);
-        if (records.length === 0) return undefined;
-        yield records;
-        if (limit !== undefined && records.length < limit) return undefined;
-        offset += perPage ? 1 : records.length;
+        setField(offsetName, options.inBody ? offset : String(offset));
+        const response = await send(withFields(first));
+        const page = pageOf(response.data, config);
+        if (isEmpty(page)) return undefined;
+        yield page as unknown[];
+        const count = Number((page as { length: unknown }).length);
+        if (config['limit'] && count < Number(config['limit'])) return undefined;
+        await options.onPage?.({ nextPageParam: offset, response });
+        offset += perPage ? 1 : count;
     }
 }

@@ -47,6 +47,8 @@ export interface WireResponse {
 
 export type CallRequest =
     | { op: 'proxy'; request: ProxyRequest }
+    /** nango.uncontrolledFetch: the URL is the request's endpoint; answered through RunOptions.fetchTransport. */
+    | { op: 'fetch'; request: ProxyRequest }
     | { op: 'records'; model: string; operation: RecordOperation; json: string; count: number }
     | { op: 'backend'; method: 'getEnvironmentVariables' | 'listRecords' | 'getRecordsByIds' | 'getToken'; args: unknown[] }
     /** Answered once the main thread has handled every earlier message: backpressure for logs. */

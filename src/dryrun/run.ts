@@ -6,6 +6,7 @@
  *       code, filename,                      // the CJS bundle with its inline source map (bundleFunctions)
  *       ref: { integration, name, type },    // type: 'sync' | 'action' | 'onEvent'
  *       transport,                           // HttpTransport: one attempt per send (live /proxy, or a fixture)
+ *       fetchTransport,                      // nango.uncontrolledFetch: one attempt, the URL as endpoint (live: direct, or a fixture)
  *       connection,                          // what the platform says about it; credentials are dropped
  *       input, metadata, checkpoint, lastSyncDate, variant, validate,
  *       provider,                            // undefined: looked up in the catalog by connection.provider; null: none
@@ -36,7 +37,7 @@ import type { CallRequest, JobOutcome, JobSpec } from './protocol.js';
 import { createRecordCollector } from './records.js';
 import { resolveRetry } from './retry.js';
 import { createSandbox, type JobHandlers, type Sandbox } from './sandbox.js';
-import type { LogEntry, ProviderDefaults, RecordedExchange, RequestReport, RunError, RunOptions, RunResult, RuntimeBackend, ValidationIssue, WouldBeWrite } from './types.js';
+import type { HttpTransport, LogEntry, ProviderDefaults, RecordedExchange, RequestReport, RunError, RunOptions, RunResult, RuntimeBackend, ValidationIssue, WouldBeWrite } from './types.js';
 
 export { createSandbox, createSandboxPool, takeSandbox, type Sandbox } from './sandbox.js';
 
@@ -60,6 +61,12 @@ const BACKEND_HINT: Record<keyof RuntimeBackend, string> = {
     getEnvironmentVariables: 'nango.getEnvironmentVariables() is not available in this run: no platform backend provides environment variables',
     listRecords: "nango.listRecords() is not available in this run: no platform backend provides the sync's records",
     getRecordsByIds: "nango.getRecordsByIds() is not available in this run: no platform backend provides the sync's records"
+};
+
+const NO_FETCH: HttpTransport = {
+    send() {
+        return Promise.reject(Object.assign(new Error('nango.uncontrolledFetch() is not available in this run: nothing answers requests outside the proxy'), { fatal: false }));
+    }
 };
 
 function parseJson<T>(json: string | undefined, fallback: T): T {
@@ -91,20 +98,24 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
     let fatalSink: Error | undefined;
     const records = createRecordCollector({ ...(options.recordSink ? { sink: options.recordSink } : {}), ...(options.keepRecords ? { keepRecords: true } : {}), ...(options.firstN !== undefined ? { firstN: options.firstN } : {}) });
 
-    const http = createHttpClient({
-        transport: options.transport,
-        provider,
-        retry: resolveRetry({ ...options.retry }),
-        onRequest: (request) => {
-            requests.push(request);
-            options.onEvent?.({ type: 'request', request });
-        },
-        onRetry: (warning) => options.onEvent?.({ type: 'warning', warning }),
-        ...(exchanges ? { onExchange: (exchange: RecordedExchange) => exchanges.push(exchange) } : {}),
-        onFatal: (error) => {
-            fatalTransport ??= error;
-        }
-    });
+    const clientOf = (transport: HttpTransport, defaults: ProviderDefaults | null) =>
+        createHttpClient({
+            transport,
+            provider: defaults,
+            retry: resolveRetry({ ...options.retry }),
+            onRequest: (request) => {
+                requests.push(request);
+                options.onEvent?.({ type: 'request', request });
+            },
+            onRetry: (warning) => options.onEvent?.({ type: 'warning', warning }),
+            ...(exchanges ? { onExchange: (exchange: RecordedExchange) => exchanges.push(exchange) } : {}),
+            onFatal: (error) => {
+                fatalTransport ??= error;
+            }
+        });
+    const http = clientOf(options.transport, provider);
+    // uncontrolledFetch: no provider defaults and no retries (Nango makes it without), recorded like a proxy call.
+    const fetchClient = clientOf(options.fetchTransport ?? NO_FETCH, null);
 
     const backend = options.backend ?? {};
     const handlers: JobHandlers = {
@@ -112,6 +123,8 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
             switch (call.op) {
                 case 'proxy':
                     return http.send(call.request);
+                case 'fetch':
+                    return fetchClient.send({ ...call.request, retries: 0 });
                 case 'records':
                     try {
                         return await records.add(call.model, call.operation, call.json);

@@ -4,9 +4,9 @@
  * Live, the transport is the platform's /proxy; in replay, it answers from a fixture.
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'PROPFIND' | 'REPORT';
 
-/** One provider call as the function asked for it (reference §3 config fields). */
+/** One provider call as the function asked for it (or, for uncontrolledFetch, a URL as `endpoint`). */
 export interface ProxyRequest {
     method: HttpMethod;
     /** Provider path, e.g. /repos/o/r/issues */
@@ -67,10 +67,13 @@ export interface RequestReport {
     attempts: number;
 }
 
-/** Writes a dry run did not send: setMetadata, updateMetadata, triggerAction. */
+/** Writes a dry run did not send: metadata writes, calls that start other work, deletion tracking. */
 export interface WouldBeWrite {
-    /** trackDeletes: a sync ended deletion tracking; the platform would delete records not saved since the start. */
-    kind: 'setMetadata' | 'updateMetadata' | 'triggerAction' | 'trackDeletes';
+    /**
+     * trackDeletes: a sync ended deletion tracking; the platform would delete records not saved
+     * since the start. setFieldMapping replaces the metadata, as setMetadata does.
+     */
+    kind: 'setMetadata' | 'updateMetadata' | 'setFieldMapping' | 'triggerAction' | 'triggerSync' | 'startSync' | 'trackDeletes';
     args: unknown;
 }
 
@@ -203,6 +206,11 @@ export interface RunOptions {
     ref: { integration: string; name: string; type: FunctionKind };
     /** One attempt per send: live, the platform's /proxy; in replay, the fixture. */
     transport: HttpTransport;
+    /**
+     * Where `nango.uncontrolledFetch` goes (one attempt, the URL as the request's endpoint): live,
+     * straight to the URL from the main thread; in replay, the fixture. Absent: the call fails.
+     */
+    fetchTransport?: HttpTransport;
     connection: Connection;
     /** The integration as the platform describes it (getIntegration); optional. */
     integration?: Record<string, unknown>;

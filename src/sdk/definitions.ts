@@ -1,5 +1,5 @@
 /**
- * What users pass to createSync / createAction / createOnEvent (reference §2), and what they get
+ * What users pass to createSync / createAction / createOnEvent, and what they get
  * back. The zod schemas they declare flow into the `nango` object's types: `models` types
  * `batchSave`, `input`/`output` type an action's `exec`, `metadata` and `checkpoint` type their
  * getters. Types only.
@@ -132,3 +132,20 @@ export interface OnEventDefinition<
 > extends CreateOnEventProps<TMetadata, TCheckpoint> {
     type: 'onEvent';
 }
+
+/** Nango's names for what createSync / createAction / createOnEvent return. */
+export type CreateSyncResponse<
+    TModels extends ZodModels,
+    TMetadata extends AnySchema | undefined = undefined,
+    TCheckpoint extends CheckpointSchema | undefined = undefined
+> = SyncDefinition<TModels, TMetadata, TCheckpoint>;
+export type CreateActionResponse<
+    TInput extends AnySchema,
+    TOutput extends AnySchema,
+    TMetadata extends AnySchema | undefined = undefined,
+    TCheckpoint extends CheckpointSchema | undefined = undefined
+> = ActionDefinition<TInput, TOutput, TMetadata, TCheckpoint>;
+export type CreateOnEventResponse<
+    TMetadata extends AnySchema | undefined = undefined,
+    TCheckpoint extends CheckpointSchema | undefined = undefined
+> = OnEventDefinition<TMetadata, TCheckpoint>;

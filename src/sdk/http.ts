@@ -1,9 +1,29 @@
 /**
  * How functions talk to a provider: the proxy configuration, pagination settings and the
- * axios-like response (reference §3). Types only: nothing here exists at run time.
+ * axios-like response. Types only: nothing here exists at run time.
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type HttpMethod =
+    | 'GET'
+    | 'POST'
+    | 'PUT'
+    | 'PATCH'
+    | 'DELETE'
+    | 'PROPFIND'
+    | 'REPORT'
+    | 'get'
+    | 'post'
+    | 'put'
+    | 'patch'
+    | 'delete'
+    | 'propfind'
+    | 'report';
+
+/** What `on_page` receives after each page: the next page's cursor, link or offset, and the raw answer. */
+export interface PageState {
+    nextPageParam?: string | number | undefined;
+    response: NangoResponse;
+}
 
 /** Fields every pagination style shares. */
 export interface PaginationCommon {
@@ -13,6 +33,10 @@ export interface PaginationCommon {
     limit_name_in_request?: string;
     /** Dot path of the records array in the response body; the whole body when absent. */
     response_path?: string;
+    /** Send the pagination fields in the body (default: for POST, PUT and PATCH) instead of the query. */
+    in_body?: boolean;
+    /** Called after each page, before the next one is asked for. */
+    on_page?: (paginationState: PageState) => Promise<void>;
 }
 
 /** The next page is asked for with a cursor read from the previous response. */
@@ -48,7 +72,16 @@ export type Pagination = CursorPagination | LinkPagination | OffsetPagination;
 
 export type ParamValue = string | number | boolean | readonly string[] | readonly number[] | undefined;
 
-/** One provider call (reference §3). Paths are the provider's own; the platform adds credentials. */
+/** How the platform finds a provider's rate-limit reset in its answers. */
+export interface RetryHeaderConfig {
+    at?: string[] | string;
+    after?: string[] | string;
+    remaining?: string;
+    error_code?: string[];
+    in_body?: { path: string; value?: string; strategy: 'at' | 'after' };
+}
+
+/** One provider call. Paths are the provider's own; the platform adds credentials. */
 export interface ProxyConfiguration {
     /** Provider path, e.g. `/repos/octo/hello/issues`. */
     endpoint: string;
@@ -64,8 +97,15 @@ export interface ProxyConfiguration {
     retryOn?: number[] | null;
     /** Call this base URL instead of the provider's. */
     baseUrlOverride?: string;
-    decompress?: boolean;
+    decompress?: boolean | string;
     responseType?: 'arraybuffer' | 'blob' | 'document' | 'json' | 'text' | 'stream';
+    /** Where the provider says when a rate limit resets (the provider's default when absent). */
+    retryHeader?: RetryHeaderConfig;
+    /** Keep the request's headers when the provider redirects. */
+    forwardHeadersOnRedirect?: boolean;
+    /** Platform hooks on the outbound URL; a function's own are not called. */
+    validateProxyRequestUrl?: (args: { absoluteUrl: string; proxyConfig: Record<string, any>; connection: Record<string, any>; integrationConfig?: Record<string, any> }) => void;
+    validateProxyRedirectUrl?: (absoluteRedirectUrl: string) => void;
     /** Pagination for `nango.paginate`, merged over the provider's defaults. */
     paginate?: Partial<CursorPagination> | Partial<LinkPagination> | Partial<OffsetPagination>;
     /** Call through another integration than the function's own. */
@@ -78,6 +118,44 @@ export interface ProxyConfiguration {
 export interface NangoResponse<T = any> {
     data: T;
     status: number;
+    statusText?: string;
     /** Header names in lower case. */
     headers: Record<string, string>;
+    /** The request as sent, when the runtime keeps it. */
+    config?: Record<string, any>;
+}
+
+/**
+ * The project's own `URL`, `Response` and `AbortSignal` when its libs declare them (the DOM lib or
+ * @types/node), else the minimal shapes below: the SDK's declarations must not require either.
+ */
+type Global<K extends string, Fallback> = typeof globalThis extends Record<K, { prototype: infer T }> ? T : Fallback;
+
+export type FetchUrl = Global<'URL', { readonly href: string; toString(): string }>;
+
+export type FetchResponse = Global<
+    'Response',
+    {
+        readonly status: number;
+        readonly statusText: string;
+        readonly ok: boolean;
+        readonly url: string;
+        readonly redirected: boolean;
+        readonly headers: { get(name: string): string | null; has(name: string): boolean; forEach(fn: (value: string, name: string) => void): void };
+        readonly bodyUsed: boolean;
+        json(): Promise<any>;
+        text(): Promise<string>;
+        arrayBuffer(): Promise<ArrayBuffer>;
+        clone(): FetchResponse;
+    }
+>;
+
+export type AbortSignalLike = Global<'AbortSignal', { readonly aborted: boolean; readonly reason: any }>;
+
+/** `nango.uncontrolledFetch`: a plain HTTP call outside the proxy, without credentials or retries. */
+export interface UncontrolledFetchOptions {
+    url: FetchUrl;
+    method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'PROPFIND' | 'REPORT';
+    headers?: Record<string, string> | undefined;
+    body?: string | null;
 }

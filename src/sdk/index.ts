@@ -1,9 +1,11 @@
 /**
  * The SDK functions import: `import { createSync, createAction, createOnEvent } from 'ferry'`
- * (or from 'nango'). At run time each create* only tags the definition with its type, exactly
- * like the shim compile bundles into each function (src/sdk/shim-source.ts); the value of this
- * module is its types. It imports nothing at run time and must never import the CLI.
+ * (or from 'nango'): every name the `nango` package exports, and Ferry's own. At run time each
+ * create* only tags the definition with its type, exactly like the shim compile bundles into each
+ * function (src/sdk/shim-source.ts); the value of this module is its types. It imports nothing at
+ * run time and must never import the CLI.
  */
+import type { FunctionTriggerDefinition } from './function.js';
 import type {
     ActionDefinition,
     AnySchema,
@@ -17,6 +19,18 @@ import type {
 } from './definitions.js';
 
 export { ActionError } from './action-error.js';
+export { createFunction, deriveFunctionCapabilities } from './function.js';
+export type {
+    CreateFunctionProps,
+    CreateFunctionResponse,
+    DebounceKeySource,
+    DebounceOptions,
+    FunctionCapabilities,
+    FunctionConcurrencyLimit,
+    FunctionRequires,
+    FunctionTrigger,
+    FunctionTriggerDefinition
+} from './function.js';
 
 export function createSync<
     TModels extends ZodModels,
@@ -41,6 +55,13 @@ export function createOnEvent<TMetadata extends AnySchema | undefined = undefine
     return { type: 'onEvent', ...props };
 }
 
+/** Any definition a function file may export by default. */
+export type CreateAnyResponse =
+    | SyncDefinition<any, any, any>
+    | ActionDefinition<any, any, any, any>
+    | OnEventDefinition<any, any>
+    | import('./function.js').CreateFunctionResponse<any, any, any, any, any, FunctionTriggerDefinition | undefined, any>;
+
 export type {
     ActionDefinition,
     ActionNango,
@@ -48,8 +69,11 @@ export type {
     CheckpointOf,
     CheckpointSchema,
     CreateActionProps,
+    CreateActionResponse,
     CreateOnEventProps,
+    CreateOnEventResponse,
     CreateSyncProps,
+    CreateSyncResponse,
     MetadataOf,
     NangoSyncEndpoint,
     OnEventDefinition,
@@ -66,9 +90,12 @@ export type {
     NangoResponse,
     OffsetPagination,
     Pagination,
+    PageState,
     PaginationCommon,
     ParamValue,
-    ProxyConfiguration
+    ProxyConfiguration,
+    RetryHeaderConfig,
+    UncontrolledFetchOptions
 } from './http.js';
 export type {
     CheckpointValue,
@@ -83,5 +110,12 @@ export type {
     PartialRecord,
     RecordMetadata,
     RecordPage,
-    RecordsByModel
+    RecordsByModel,
+    RecordValidationError,
+    RunnerFlags,
+    ScriptType,
+    SdkLogger,
+    SyncMode,
+    SyncRef,
+    TelemetryBag
 } from './nango.js';

@@ -15,7 +15,19 @@ class ActionError extends Error {
 const createSync = (props) => ({ type: 'sync', ...props });
 const createAction = (props) => ({ type: 'action', ...props });
 const createOnEvent = (props) => ({ type: 'onEvent', ...props });
-export { ActionError, createSync, createAction, createOnEvent };
+const deriveFunctionCapabilities = (params) => {
+    const models = params.data?.models;
+    const connectionLess = params.requires?.connection === false;
+    return {
+        usesRecords: !!models && Object.keys(models).length > 0,
+        usesCheckpoints: !!params.data?.checkpoint,
+        usesMetadata: !!params.data?.metadata,
+        usesOutbound: !connectionLess && params.requires?.outbound !== false,
+        usesInvoke: params.requires?.invoke === true
+    };
+};
+const createFunction = (params) => ({ type: 'function', ...params, capabilities: deriveFunctionCapabilities(params) });
+export { ActionError, createSync, createAction, createOnEvent, createFunction, deriveFunctionCapabilities };
 `;
 
 /** Specifiers that resolve to the SDK shim. */

@@ -273,7 +273,7 @@ import { z } from 'zod';
 export default createSync({ description: 'record reads', frequency: 'every day', models: { Issue: z.object({ id: z.string() }) }, exec: async (nango) => {
     const byId = await nango.getRecordsByIds(['1'], 'Issue');
     await nango.log(byId instanceof Map, byId.get('1'));
-    await nango.listRecords('Issue');
+    for await (const record of nango.listRecords('Issue')) await nango.log(record);
 } });
 `,
     'github/actions/top-level.ts': `
@@ -611,7 +611,7 @@ describe('syncs', () => {
         expect(result.records['Item']?.saved).toBe(5);
     });
 
-    it('follows a next link in the body relative to the base URL override', async () => {
+    it('follows a next link in the body on its own origin, as Nango does', async () => {
         const transport = fakeTransport((req) => {
             const page = Number(req.params?.['page'] ?? 1);
             return json({ results: [{ id: `p${page}` }], next: page < 3 ? `https://api.example.com/v2/items?page=${page + 1}` : null });
@@ -619,9 +619,9 @@ describe('syncs', () => {
         const result = await run('github/body-link', { transport, provider: null });
         expect(result.error).toBeUndefined();
         expect(transport.sent.map((r) => [r.endpoint, r.params, r.baseUrlOverride])).toEqual([
-            ['/v2/items', undefined, 'https://api.example.com/v2'],
-            ['/items', { page: '2' }, 'https://api.example.com/v2'],
-            ['/items', { page: '3' }, 'https://api.example.com/v2']
+            ['/v2/items', {}, 'https://api.example.com/v2'],
+            ['/v2/items', { page: '2' }, 'https://api.example.com'],
+            ['/v2/items', { page: '3' }, 'https://api.example.com']
         ]);
         expect(result.records['Item']?.saved).toBe(3);
     });
