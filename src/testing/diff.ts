@@ -92,7 +92,7 @@ export interface RequestShape {
 }
 
 /** A body as a JSON value: JSON text parsed, bytes as text, nothing as null. */
-function bodyValue(value: unknown): unknown {
+export function bodyValue(value: unknown): unknown {
     if (value === undefined || value === null || value === '') return null;
     if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
     if (typeof value === 'string') {

@@ -6,7 +6,8 @@
  */
 import type { Fixture, FixtureEntry } from '../dryrun/fixture.js';
 
-export type ClockSource = 'option' | 'recordedAt' | 'date header' | 'run start';
+/** `recorded request`: the Date headers' time, corrected to the millisecond by a recorded request (clock-refine.ts). */
+export type ClockSource = 'option' | 'recordedAt' | 'date header' | 'recorded request' | 'run start';
 
 export interface ReplayClock {
     now: Date;

@@ -5,10 +5,12 @@
  */
 import type { Fixture } from '../dryrun/fixture.js';
 import { instantClock } from '../dryrun/retry.js';
-import type { Connection, FunctionKind, RunOptions, RunResult, RuntimeBackend } from '../dryrun/types.js';
+import type { Connection, FunctionKind, ProxyRequest, ProxyResponse, RunOptions, RunResult, RuntimeBackend } from '../dryrun/types.js';
 import { compareRun, type TestFailure } from './compare.js';
-import { replayClock } from './recorded-time.js';
-import { ReplayTransport } from './replay-transport.js';
+import { clockShiftFor } from './clock-refine.js';
+import { replayClock, type ReplayClock } from './recorded-time.js';
+import { createReplayRecords, replayBackend } from './replay-records.js';
+import { ReplayTransport, UnrecordedRequestError } from './replay-transport.js';
 import type { TestCaseResult } from './report.js';
 
 export type RunFunction = (options: RunOptions) => Promise<RunResult>;
@@ -50,24 +52,24 @@ export function connectionFromFixture(fixture: Fixture, integration: string): Co
     };
 }
 
-function backendFromFixture(fixture: Fixture): RuntimeBackend {
-    const variables = fixture.nango?.['getEnvironmentVariables'];
-    return Array.isArray(variables) ? { getEnvironmentVariables: async () => variables as { name: string; value: string }[] } : {};
-}
-
 /** RunOptions for a replay: everything from the fixture, nothing from the network or the real clock. */
 export function replayOptions(job: ReplayJob, transport: ReplayTransport, now: Date): RunOptions {
     const { fixture } = job;
     const connection = connectionFromFixture(fixture, job.ref.integration);
     const checkpoint = fixture.nango?.['getCheckpoint'];
     const lastSyncDate = str(fixture.nango?.['lastSyncDate']);
+    // The run's own writes are what getRecordsByIds / listRecords read back.
+    const records = createReplayRecords(() => now);
     return {
         code: job.code,
         filename: job.filename,
         ref: job.ref,
         transport,
+        // uncontrolledFetch is answered from the fixture too (its URL as the endpoint), or fails as unrecorded.
+        fetchTransport: transport,
         connection,
-        backend: backendFromFixture(fixture),
+        backend: replayBackend(fixture, records),
+        recordSink: records.sink,
         ...(job.ref.type === 'action' ? { input: fixture.input } : {}),
         ...(fixture.nango?.getMetadata !== undefined ? { metadata: isObject(fixture.nango.getMetadata) ? fixture.nango.getMetadata : null } : {}),
         ...(isObject(checkpoint) ? { checkpoint } : {}),
@@ -86,18 +88,54 @@ export interface ReplayOutcome extends TestCaseResult {
     result?: RunResult;
 }
 
+/** The replay transport, also keeping the requests it had no answer for, as sent. */
+class MissKeepingTransport extends ReplayTransport {
+    readonly missedRequests: ProxyRequest[] = [];
+    override async send(request: ProxyRequest): Promise<ProxyResponse> {
+        try {
+            return await super.send(request);
+        } catch (error) {
+            if (error instanceof UnrecordedRequestError) this.missedRequests.push(request);
+            throw error;
+        }
+    }
+}
+
+interface Attempt {
+    transport: MissKeepingTransport;
+    result?: RunResult;
+    failures: TestFailure[];
+}
+
+async function attempt(job: ReplayJob, now: Date, runFunction: RunFunction): Promise<Attempt> {
+    const transport = new MissKeepingTransport(job.fixture);
+    try {
+        const result = await runFunction(replayOptions(job, transport, now));
+        return { transport, result, failures: compareRun(job.fixture, job.ref.type, result, transport.misses) };
+    } catch (error) {
+        return { transport, failures: [{ kind: 'error', message: `the runtime failed: ${(error as Error)?.message ?? String(error)}` }] };
+    }
+}
+
+/**
+ * A clock taken from Date headers is only right to the second (see clock-refine.ts): when a
+ * request missed by a time shift of minutes at most, the replay runs once more with the clock moved
+ * by it, and keeps that run when it misses fewer requests.
+ */
+async function withRefinedClock(job: ReplayJob, clock: ReplayClock, first: Attempt, runFunction: RunFunction): Promise<{ clock: ReplayClock; run: Attempt }> {
+    if (clock.from !== 'date header' || first.transport.missedRequests.length === 0) return { clock, run: first };
+    const shift = first.transport.missedRequests.map((request) => clockShiftFor(job.fixture, request)).find((ms) => ms !== undefined);
+    if (shift === undefined) return { clock, run: first };
+    const refined: ReplayClock = { now: new Date(clock.now.getTime() + shift), from: 'recorded request' };
+    const second = await attempt(job, refined.now, runFunction);
+    return second.transport.misses.length < first.transport.misses.length ? { clock: refined, run: second } : { clock, run: first };
+}
+
 export async function replay(job: ReplayJob, runFunction: RunFunction): Promise<ReplayOutcome> {
     const started = performance.now();
-    const transport = new ReplayTransport(job.fixture);
-    const clock = replayClock(job.fixture, job.now, job.runStart ?? new Date());
-    let failures: TestFailure[];
-    let result: RunResult | undefined;
-    try {
-        result = await runFunction(replayOptions(job, transport, clock.now));
-        failures = compareRun(job.fixture, job.ref.type, result, transport.misses);
-    } catch (error) {
-        failures = [{ kind: 'error', message: `the runtime failed: ${(error as Error)?.message ?? String(error)}` }];
-    }
+    const recorded = replayClock(job.fixture, job.now, job.runStart ?? new Date());
+    const { clock, run } = await withRefinedClock(job, recorded, await attempt(job, recorded.now, runFunction), runFunction);
+    const { result, failures } = run;
     return {
         function: job.ref.name,
         integration: job.ref.integration,

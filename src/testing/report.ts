@@ -50,6 +50,7 @@ const CLOCK_FROM: Record<ClockSource, string> = {
     option: '--now',
     recordedAt: "the fixture's recordedAt",
     'date header': 'the Date headers it recorded',
+    'recorded request': 'the Date headers it recorded, to the millisecond of a recorded request',
     'run start': 'the fixture records no time: the start of this run'
 };
 

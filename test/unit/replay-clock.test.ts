@@ -6,6 +6,7 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createFrozenClock } from '../../src/dryrun/clock.js';
 import type { Fixture } from '../../src/dryrun/fixture.js';
+import { clockShiftFor, MAX_SHIFT_MS } from '../../src/testing/clock-refine.js';
 import { parseNow, recordedTime, replayClock } from '../../src/testing/recorded-time.js';
 
 const START = Date.parse('2024-03-01T12:00:00.000Z');
@@ -73,5 +74,29 @@ describe('where a replay clock starts', () => {
         expect(parseNow('2025-06-01T12:30:00+02:00')?.toISOString()).toBe('2025-06-01T10:30:00.000Z');
         expect(parseNow('yesterday')).toBeUndefined();
         expect(parseNow('2025-13-45')).toBeUndefined();
+    });
+});
+
+describe('clockShiftFor', () => {
+    const fixture: Fixture = {
+        api: {
+            get: { '/changes': { response: [], request: { params: { since: '2024-05-01T07:00:00.734Z', limit: '10' } } } },
+            post: { '/report': { response: {}, request: { data: { range: { from: 1714546800, to: 1714633200 }, kind: 'daily' } } } }
+        }
+    };
+
+    it('finds the one shift that turns a missed request into a recorded one', () => {
+        expect(clockShiftFor(fixture, { method: 'GET', endpoint: '/changes', params: { since: '2024-05-01T07:00:01.000Z', limit: 10 } })).toBe(-266);
+        // Unix seconds in a body, both ends moved alike.
+        expect(clockShiftFor(fixture, { method: 'POST', endpoint: '/report', data: { range: { from: 1714546801, to: 1714633201 }, kind: 'daily' } })).toBe(-1000);
+    });
+
+    it('finds none when something other than a time differs, the times moved apart, or by more than minutes', () => {
+        expect(clockShiftFor(fixture, { method: 'GET', endpoint: '/changes', params: { since: '2024-05-01T07:00:01.000Z', limit: 20 } })).toBeUndefined();
+        expect(clockShiftFor(fixture, { method: 'POST', endpoint: '/report', data: { range: { from: 1714546801, to: 1714633300 }, kind: 'daily' } })).toBeUndefined();
+        const weekLater = new Date(Date.parse('2024-05-01T07:00:00.734Z') + 7 * 86_400_000).toISOString();
+        expect(clockShiftFor(fixture, { method: 'GET', endpoint: '/changes', params: { since: weekLater, limit: 10 } })).toBeUndefined();
+        expect(MAX_SHIFT_MS).toBeLessThan(86_400_000);
+        expect(clockShiftFor(fixture, { method: 'GET', endpoint: '/other', params: { since: '2024-05-01T07:00:01.000Z', limit: 10 } })).toBeUndefined();
     });
 });

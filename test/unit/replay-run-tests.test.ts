@@ -40,7 +40,18 @@ export default createSync({
 const actionFixture = (id: string) => ({ input: { id }, output: { id }, nango: {}, api: { get: { [`/items/${id}`]: { response: { id } } } } });
 
 const FILES: Record<string, string> = {
-    'index.ts': ["import './shop/actions/good.js';", "import './shop/actions/broken.js';", "import './shop/actions/throws.js';", "import './shop/syncs/since.js';"].join('\n') + '\n',
+    'index.ts':
+        ["import './shop/actions/good.js';", "import './shop/actions/broken.js';", "import './shop/actions/throws.js';", "import './shop/syncs/since.js';", "import './shop/syncs/nango-since.js';"].join(
+            '\n'
+        ) + '\n',
+    'shop/syncs/nango-since.ts': SINCE_SYNC,
+    // As Nango's CLI records: no recordedAt, a Date header a moment after the function read the clock.
+    'shop/tests/nango-since.test.json': JSON.stringify({
+        nango: { batchSave: { Item: [{ id: 'b' }] } },
+        api: {
+            get: { '/changes': { response: ['b'], status: 200, headers: { date: 'Thu, 02 May 2024 07:00:01 GMT' }, request: { params: { since: '2024-05-01T07:00:00.734Z' } } } }
+        }
+    }),
     'shop/actions/good.ts': GOOD_ACTION,
     'shop/actions/unlisted.ts': GOOD_ACTION,
     'shop/actions/broken.ts': `import { createAction } from 'nango';\nexport default createAction({ exec: async () => { return ( } });\n`,
@@ -80,6 +91,7 @@ describe('runTests with a broken project', () => {
         expect(report.tests.map((t) => [t.function, t.ok])).toEqual([
             ['broken', false],
             ['good', true],
+            ['nango-since', true],
             ['orphan', false],
             ['since', true],
             ['throws', false],
@@ -112,6 +124,10 @@ describe('runTests with a broken project', () => {
 
     it('runs the clock at the recording time', () => {
         expect(byName('since')).toMatchObject({ ok: true, now: '2024-03-02T08:30:00.250Z', nowFrom: 'recordedAt' });
+    });
+
+    it("corrects a clock read from Date headers to the millisecond of the recorded request", () => {
+        expect(byName('nango-since')).toMatchObject({ ok: true, now: '2024-05-02T07:00:00.734Z', nowFrom: 'recorded request' });
     });
 
     it('with --now, the same function asks for another day and the failure says which param differs', async () => {
