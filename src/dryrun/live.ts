@@ -21,6 +21,7 @@ import { credentialValues } from './credentials.js';
 import { pickRegistered } from './pick.js';
 import { parseDateFlag, parseJsonFlag, parseTimeoutFlag } from './args.js';
 import { openOutSink, type JsonlSink } from './jsonl-sink.js';
+import { createDirectFetchTransport } from './direct-fetch.js';
 import { createProxyTransport } from './proxy-transport.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { fixturePath, saveFixture, whyNotSavable, type FixtureSource } from './save.js';
@@ -213,6 +214,8 @@ async function prepareAndRun(
             filename: join(project.root, 'build', `${ref.id}.cjs`),
             ref: { integration: ref.integration, name: ref.name, type: ref.type },
             transport: withFirstSendNotice(createProxyTransport({ client, connection }), () => debug('first provider request sent')),
+            // uncontrolledFetch goes straight to its URL, from this thread, with nothing of Ferry's added.
+            fetchTransport: createDirectFetchTransport(),
             connection,
             ...(integration ? { integration } : {}),
             ...(provider !== undefined ? { provider } : {}),
