@@ -15,7 +15,6 @@ import {
     bundleAndAnalyze,
     compileProject,
     loadEntries,
-    lockProject,
     withFunctions,
     type AnalyzedFunction
 } from '../compiler/compile.js';
@@ -98,10 +97,7 @@ export class DevBuilder {
             }
             // A bundle compile could not stamp: bundle it once more to learn its graph.
             const unknown = refs.filter((ref) => !known.has(ref.id));
-            if (unknown.length > 0) {
-                const release = await lockProject(paths);
-                await builder.rebuildRefs(unknown, [], [], performance.now(), { quiet: true }).finally(release);
-            }
+            if (unknown.length > 0) await builder.rebuildRefs(unknown, [], [], performance.now(), { quiet: true });
             builder.output.prime(builder.currentSummaries());
             return { builder, ok: true };
         }
@@ -227,13 +223,7 @@ export class DevBuilder {
             if (changes.length > 0) this.emit({ event: 'unchanged', files: changes, durationMs });
             return !this.hadErrors;
         }
-        // One writer of build/ at a time: a `ferry compile` in another terminal waits, and so does this.
-        const release = await lockProject(this.paths);
-        try {
-            return await this.rebuildRefs(refs, added, removed, started, { projectErrors, initial: mode.initial ?? false });
-        } finally {
-            await release();
-        }
+        return this.rebuildRefs(refs, added, removed, started, { projectErrors, initial: mode.initial ?? false });
     }
 
     /** Re-reads index.ts; updates refs and missing. Undefined when the project cannot be read at all. */

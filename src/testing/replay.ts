@@ -9,7 +9,6 @@ import type { Connection, FunctionKind, ProxyRequest, ProxyResponse, RunOptions,
 import { compareRun, type TestFailure } from './compare.js';
 import { clockShiftFor } from './clock-refine.js';
 import { replayClock, type ReplayClock } from './recorded-time.js';
-import { createReplayRecords, replayBackend } from './replay-records.js';
 import { ReplayTransport, UnrecordedRequestError } from './replay-transport.js';
 import type { TestCaseResult } from './report.js';
 
@@ -52,24 +51,24 @@ export function connectionFromFixture(fixture: Fixture, integration: string): Co
     };
 }
 
+function backendFromFixture(fixture: Fixture): RuntimeBackend {
+    const variables = fixture.nango?.['getEnvironmentVariables'];
+    return Array.isArray(variables) ? { getEnvironmentVariables: async () => variables as { name: string; value: string }[] } : {};
+}
+
 /** RunOptions for a replay: everything from the fixture, nothing from the network or the real clock. */
 export function replayOptions(job: ReplayJob, transport: ReplayTransport, now: Date): RunOptions {
     const { fixture } = job;
     const connection = connectionFromFixture(fixture, job.ref.integration);
     const checkpoint = fixture.nango?.['getCheckpoint'];
     const lastSyncDate = str(fixture.nango?.['lastSyncDate']);
-    // The run's own writes are what getRecordsByIds / listRecords read back.
-    const records = createReplayRecords(() => now);
     return {
         code: job.code,
         filename: job.filename,
         ref: job.ref,
         transport,
-        // uncontrolledFetch is answered from the fixture too (its URL as the endpoint), or fails as unrecorded.
-        fetchTransport: transport,
         connection,
-        backend: replayBackend(fixture, records),
-        recordSink: records.sink,
+        backend: backendFromFixture(fixture),
         ...(job.ref.type === 'action' ? { input: fixture.input } : {}),
         ...(fixture.nango?.getMetadata !== undefined ? { metadata: isObject(fixture.nango.getMetadata) ? fixture.nango.getMetadata : null } : {}),
         ...(isObject(checkpoint) ? { checkpoint } : {}),
