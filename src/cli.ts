@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 // The context (colours, prompts) loads with the first command that runs, not for --help.
 import type { CliContext } from './context.js';
-import { errnoCode, errorLine, ExitCode, FerryError, ReportedError } from './errors.js';
+import { errorLine, ExitCode, FerryError, fileSystemError, ReportedError } from './errors.js';
 
 import { VERSION } from './version.js';
 
@@ -253,7 +253,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .option('--validate', 'make a record, input or output that fails its schema fatal')
         .option('--save', 'save a test fixture to <integration>/tests/<name>.test.json')
         .option('--out <file.jsonl>', 'stream every record as JSON lines to a file')
-        .option('--timeout <duration>', 'stop the function after this long, e.g. 30s, 5m, or seconds as a bare number (exit 12)')
+        .option('--timeout <duration>', 'stop the function after this long, e.g. 30s, 5m, or seconds as a bare number (exit 12); default 15m, 0 for none')
         .addHelpText(
             'after',
             [
@@ -427,31 +427,11 @@ export function reportError(error: unknown, ctx: CliContext): number {
         if (ctx.json) ctx.printJson({ error: error.toJSON() });
         return error.exitCode;
     }
-    const fsProblem = fileSystemProblem(error);
+    const fsProblem = fileSystemError(error);
     if (fsProblem) return reportError(fsProblem, ctx);
     const err = error instanceof Error ? error : new Error(String(error));
     ctx.log.error(`internal error: ${err.message}. This is a bug in Ferry: rerun with --debug and report the stack trace.`);
     ctx.log.debug('stack', err.stack ?? '');
     if (ctx.json) ctx.printJson({ error: { code: 'INTERNAL', message: err.message } });
     return ExitCode.Failure;
-}
-
-/**
- * A file system refusal (a folder where a file must go, no permission, a full disk) is about the
- * user's files, not a bug: it gets the one-line error every user error gets.
- */
-function fileSystemProblem(error: unknown): FerryError | undefined {
-    const code = errnoCode(error);
-    const { path, dest } = error as { path?: unknown; dest?: unknown };
-    if (!code || !/^E[A-Z]+$/.test(code) || typeof path !== 'string') return undefined;
-    const target = typeof dest === 'string' ? dest : path;
-    const reason = (error as Error).message.replace(/^E[A-Z]+: /, '').split(',')[0];
-    const { syscall } = error as { syscall?: unknown };
-    const verb = typeof syscall === 'string' && /^(open|write|rename|mkdir|copyfile|unlink|rmdir|rm|chmod|symlink)$/.test(syscall) ? 'write' : 'read';
-    return new FerryError({
-        code: 'FILE_SYSTEM',
-        message: `cannot ${verb} ${target} (${code}: ${reason})`,
-        hint: code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST' ? 'A file or folder of that name is in the way: move it, then run this again.' : 'Check the permissions and free space there, then run this again.',
-        details: { errno: code, path: target }
-    });
 }

@@ -81,3 +81,46 @@ export function errnoCode(error: unknown): string | undefined {
         ? error.code
         : undefined;
 }
+
+/** A temporary file of util/fs.ts stands for its target: `.a.cjs.123.abcd1234.tmp` -> `a.cjs`. */
+const TEMP_FILE = /(^|[/\\])\.([^/\\]+)\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/** Per cause: what it is and what to do, so a full disk does not read as a permissions problem. */
+const FILE_SYSTEM_CAUSES: Record<string, { why: string; hint: string }> = {
+    ENOSPC: { why: 'the disk is full', hint: 'Free some space on that disk, then run this again.' },
+    EDQUOT: { why: 'your disk quota is used up', hint: 'Free some space within your quota, then run this again.' },
+    EROFS: { why: 'the file system is read-only', hint: 'Run this in a copy of the project on a writable disk (or remount it read-write).' },
+    EACCES: { why: 'permission denied', hint: 'Check the owner and permissions of that file and its folder (ls -l), then run this again.' },
+    EPERM: { why: 'the operation is not permitted', hint: 'Check the owner and permissions of that file and its folder, and that no other program holds it, then run this again.' },
+    EISDIR: { why: 'a folder is in the way', hint: 'A file or folder of that name is in the way: move it, then run this again.' },
+    ENOTDIR: { why: 'a file is in the way', hint: 'A file or folder of that name is in the way: move it, then run this again.' },
+    EEXIST: { why: 'it already exists', hint: 'A file or folder of that name is in the way: move it, then run this again.' },
+    EMFILE: { why: 'too many files are open', hint: 'Raise the open-file limit (ulimit -n), then run this again.' },
+    ENFILE: { why: 'the system has too many files open', hint: 'Close other programs or raise the system limit, then run this again.' },
+    EIO: { why: 'the disk reported an input/output error', hint: 'Check the disk (and its connection), then run this again.' }
+};
+
+/**
+ * A file system refusal (a full disk, a read-only disk, no permission, a folder where a file must
+ * go) is about the user's machine, not a bug: one line naming the file, the cause and what to do.
+ * Undefined for anything else.
+ */
+export function fileSystemError(error: unknown): FerryError | undefined {
+    const code = errnoCode(error);
+    if (!code || !/^E[A-Z]+$/.test(code)) return undefined;
+    const { path, dest, syscall } = error as { path?: unknown; dest?: unknown; syscall?: unknown };
+    const cause = FILE_SYSTEM_CAUSES[code];
+    // Without a file name only the well-known causes are the user's: ENOSPC comes from write(2), which names none.
+    if (typeof path !== 'string' && !cause) return undefined;
+    const raw = typeof dest === 'string' ? dest : typeof path === 'string' ? path : undefined;
+    const target = raw?.replace(TEMP_FILE, '$1$2');
+    const writing = typeof syscall === 'string' && /^(open|write|rename|mkdir|copyfile|unlink|rmdir|rm|chmod|symlink|link|ftruncate|fsync)$/.test(syscall);
+    const why = cause?.why ?? (error as Error).message.replace(/^E[A-Z]+: /, '').split(',')[0];
+    return new FerryError({
+        code: 'FILE_SYSTEM',
+        message: `cannot ${writing ? 'write' : 'read'} ${target ?? 'a file'}: ${why} (${code})`,
+        hint: cause?.hint ?? 'Check the permissions and free space there, then run this again.',
+        details: { errno: code, ...(target ? { path: target } : {}) },
+        cause: error
+    });
+}

@@ -33,9 +33,15 @@ function parseListing(parsed: unknown[]): { entries: SourceEntry[] } | { problem
         if (typeof entry !== 'object' || entry === null || typeof entry.name !== 'string' || typeof entry.type !== 'string') {
             return { problem: `entry ${i} has no string name and type` };
         }
+        // A name is one path segment: '../x.ts' or 'a/b.ts' would write outside the folder it was listed in.
+        if (!isPlainName(entry.name)) return { problem: `entry ${i} has the name ${JSON.stringify(entry.name).slice(0, 80)}, which is not a file name` };
         entries.push({ name: entry.name, kind: entry.type === 'dir' ? 'dir' : entry.type === 'file' ? 'file' : 'other' });
     }
     return { entries };
+}
+
+function isPlainName(name: string): boolean {
+    return name !== '' && name !== '.' && name !== '..' && !/[/\\\x00-\x1f\x7f]/.test(name);
 }
 
 interface Answer {

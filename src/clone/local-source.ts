@@ -1,7 +1,7 @@
 /** Templates from a checkout on disk (`--from`): the same tree as on GitHub, read offline. */
-import { existsSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { FerryError, errnoCode } from '../errors.js';
 import type { SourceEntry, TemplateSource } from './source.js';
 
@@ -26,6 +26,15 @@ export function openLocalSource(folder: string, cwd: string): TemplateSource {
     const root = isDir(join(given, TEMPLATES_DIR)) ? given : dirname(given);
     const templatesDir = root === given ? TEMPLATES_DIR : basename(given);
     const toFs = (repoPath: string): string => join(root, ...repoPath.split('/'));
+    // A symlink may point anywhere (a template linked to /etc/passwd): only what resolves inside
+    // the checkout is read, so clone never copies a file from elsewhere on the machine.
+    const realRoot = realpathSync(root);
+    const within = async (repoPath: string): Promise<string> => {
+        const path = toFs(repoPath);
+        const real = await realpath(path);
+        if (real !== realRoot && !real.startsWith(realRoot + sep)) throw outsideError(repoPath, real, given);
+        return real;
+    };
 
     return {
         label: given,
@@ -34,19 +43,21 @@ export function openLocalSource(folder: string, cwd: string): TemplateSource {
         flags: ['--from', folder],
         async list(dir) {
             try {
-                const dirents = await readdir(toFs(dir), { withFileTypes: true });
+                const dirents = await readdir(await within(dir), { withFileTypes: true });
                 return dirents.map(
                     (d): SourceEntry => ({ name: d.name, kind: d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other' })
                 );
             } catch (error) {
+                if (error instanceof FerryError) throw error;
                 if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return undefined;
                 throw readError(dir, error);
             }
         },
         async read(path) {
             try {
-                return await readFile(toFs(path));
+                return await readFile(await within(path));
             } catch (error) {
+                if (error instanceof FerryError) throw error;
                 if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR' || errnoCode(error) === 'EISDIR') return undefined;
                 throw readError(path, error);
             }
@@ -69,5 +80,13 @@ function readError(path: string, error: unknown): FerryError {
         message: `Cannot read ${path} from the --from folder (${errnoCode(error) ?? (error as Error)?.message ?? 'unknown error'})`,
         hint: 'Check the permissions of the folder given to --from.',
         cause: error
+    });
+}
+
+function outsideError(path: string, target: string, folder: string): FerryError {
+    return new FerryError({
+        code: 'CLONE_FROM_OUTSIDE',
+        message: `${path} in the --from folder is a link to ${target}, outside ${folder}`,
+        hint: 'Clone copies only files inside the checkout: replace the link with the file itself. Nothing was written.'
     });
 }

@@ -22,7 +22,7 @@ export interface SelectedFunction {
 
 /** `.ts` files that are functions: not declarations, not tests. */
 export function isFunctionFileName(name: string): boolean {
-    return name.endsWith('.ts') && !name.endsWith('.d.ts') && !/\.(test|spec)\.ts$/.test(name);
+    return name.length > 3 && name.endsWith('.ts') && !name.endsWith('.d.ts') && !/\.(test|spec)\.ts$/.test(name);
 }
 
 const functionNames = (entries: SourceEntry[]): string[] =>

@@ -7,6 +7,7 @@ import { ExitCode, ReportedError } from '../errors.js';
 import { compileProject } from '../compiler/compile.js';
 import type { CompileDiagnostic, ProjectCompileResult } from '../compiler/types.js';
 import { formatDuration } from '../util/duration.js';
+import { waitingMessage } from '../util/lock.js';
 
 export interface CompileCommandOptions {
     typecheck: boolean;
@@ -21,6 +22,7 @@ export async function run(options: CompileCommandOptions, ctx: CliContext): Prom
             cwd: ctx.cwd,
             typecheck: options.typecheck,
             cache: options.cache,
+            onWait: (pid) => ctx.log.info(waitingMessage(pid)),
             onProgress: (event) => {
                 if (event.durationMs === undefined) spinner.update(event.message);
                 ctx.log.debug('compile', () => `${event.stage}: ${event.message}${event.durationMs !== undefined ? ` (${formatDuration(event.durationMs)})` : ''}`);

@@ -9,9 +9,11 @@ import { findProjectRoot } from '../project/project.js';
 import { errorLine, ExitCode, FerryError, ReportedError } from '../errors.js';
 import { deploy, notStarted, type DeployEvent, type DeployResult } from '../deploy/deploy.js';
 import { nodeDeployDeps } from '../deploy/node-deps.js';
+import { askYesNo, interrupted, watchInterrupts, type DeployStage } from '../deploy/prompt.js';
 import { destructiveReason, formatBytes, renderDeployed, renderPlan } from '../deploy/render.js';
 import { checkVersion, resolveEnvironment } from '../deploy/selection.js';
 import { formatDuration } from '../util/duration.js';
+import { waitingMessage } from '../util/lock.js';
 
 export interface DeployCommandOptions {
     /** -e/--environment */
@@ -40,7 +42,17 @@ export async function run(options: DeployCommandOptions, ctx: CliContext): Promi
     }
     const { compileProject } = await import('../compiler/compile.js');
 
-    const result = await deploy(
+    // What an interrupt means depends on how far the deploy got: before the request nothing changed.
+    let stage: DeployStage = 'preparing';
+    const confirm = async (question: string): Promise<boolean> => {
+        stage = 'prompt';
+        const answer = await askYesNo(question, { input: process.stdin, output: process.stderr });
+        if (answer === 'interrupted') throw interrupted('prompt', environment);
+        stage = 'preparing';
+        return answer === 'yes';
+    };
+    const signals = watchInterrupts();
+    const running = deploy(
         {
             cwd: ctx.cwd,
             environment,
@@ -55,11 +67,19 @@ export async function run(options: DeployCommandOptions, ctx: CliContext): Promi
         nodeDeployDeps({
             compileProject,
             processEnv: ctx.env,
-            confirm: (question) => ctx.confirm(question),
-            onEvent: (event) => printEvent(event, environment, options.dryRun, ctx),
-            onCompileProgress: (event) => ctx.log.debug('compile', event.message)
+            confirm,
+            onEvent: (event) => {
+                if (event.kind === 'deploying') stage = 'sent';
+                printEvent(event, environment, options.dryRun, ctx);
+            },
+            onCompileProgress: (event) => ctx.log.debug('compile', event.message),
+            onCompileWait: (pid) => ctx.log.info(waitingMessage(pid))
         })
     );
+    // The process exits once the interrupt is reported: the deploy left behind must not be an unhandled rejection.
+    running.catch(() => undefined);
+    const result = await Promise.race([running, signals.interrupted.then(() => notStarted(environment, options.dryRun, interrupted(stage, environment)))]);
+    signals.dispose();
     return printResult(result, ctx);
 }
 

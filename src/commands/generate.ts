@@ -61,7 +61,7 @@ async function runTests(options: GenerateCommandOptions, ctx: CliContext): Promi
     for (const file of result.written) ctx.out(`${ctx.colors.green('✓')} Wrote ${file}`);
     for (const file of result.unchanged) ctx.out(`  ${file} is up to date`);
     for (const file of result.skipped) ctx.log.warn(`${file} exists and was not written by Ferry: left as it is`);
-    if (result.scriptAdded) ctx.out('Added "test": "vitest run" to package.json');
-    else if (result.existingTestScript !== undefined) ctx.out(`Kept your test script (${result.existingTestScript}): run the generated files with npx vitest run`);
+    if (result.scriptAdded) ctx.out('Added "test": "ferry test --vitest" to package.json');
+    else if (result.existingTestScript !== undefined) ctx.out(`Kept your test script (${result.existingTestScript}): run the generated files with ferry test --vitest`);
     if (result.vitestAdded !== undefined) ctx.out(`Added vitest@${result.vitestAdded} to devDependencies: run npm install (or your package manager's install), then npm test`);
 }

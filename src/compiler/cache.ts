@@ -5,7 +5,7 @@
  * bundle changes: Ferry's version, the SDK shim, zod's version, the compiler's options.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { FunctionRef } from '../project/types.js';
 import { SDK_SHIM_SOURCE } from '../sdk/shim-source.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -16,7 +16,12 @@ import { StampChecker, hashContent, type FileStamp } from './stamps.js';
 import type { FunctionSummary } from './types.js';
 
 /** Bump when the cache's shape or the meaning of a summary changes. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
+
+/** Held by the compile (or dev rebuild) writing build/, the manifest and this cache; in the cache folder. */
+export const LOCK_FILE_NAME = 'compile.lock';
+/** The pending switch of build/ and the manifest (util/fs.ts commitFiles); in the cache folder. */
+export const COMMIT_FILE_NAME = 'build-commit.json';
 
 export interface CacheEntry {
     /** Every project file in the function's source graph, entry first. */
@@ -76,4 +81,44 @@ export async function validEntry(cache: CompileCache, ref: FunctionRef, bundlePa
         bundle: checker.refreshed.get(entry.bundle.path) ?? entry.bundle,
         inputs: entry.inputs.map((stamp) => checker.refreshed.get(stamp.path) ?? stamp)
     };
+}
+
+const INLINE_MAP = '\n//# sourceMappingURL=data:application/json;base64,';
+
+/**
+ * The sources a bundle was built from, as esbuild read them (its inline source map carries them
+ * whole): absolute path -> text. Undefined when the bundle has no readable map.
+ */
+export function bundledSources(code: string, bundlePath: string): Map<string, string> | undefined {
+    const at = code.lastIndexOf(INLINE_MAP);
+    if (at === -1) return undefined;
+    try {
+        const map = JSON.parse(Buffer.from(code.slice(at + INLINE_MAP.length).trim(), 'base64').toString('utf8')) as { sources?: unknown; sourcesContent?: unknown };
+        const contents = map.sourcesContent;
+        if (!Array.isArray(map.sources) || !Array.isArray(contents)) return undefined;
+        const sources = new Map<string, string>();
+        map.sources.forEach((source: unknown, i) => {
+            const content: unknown = contents[i];
+            if (typeof source === 'string' && typeof content === 'string') sources.set(resolve(dirname(bundlePath), source), content);
+        });
+        return sources;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * Whether each input, as stamped after the build, holds the very bytes the bundle was built
+ * from. A file edited while esbuild ran does not, and its function must not be recorded as
+ * cached: the next compile would otherwise keep (and deploy) a bundle of the older text beside
+ * the newer source. A file the map does not carry (it adds no code) is trusted only when it was
+ * last written before the build began, `slackMs` allowing for coarse file-system clocks.
+ */
+export function stampsMatchBundle(inputs: readonly FileStamp[], sources: Map<string, string> | undefined, buildStartedMs: number, slackMs = 2000): boolean {
+    return inputs.every((stamp) => {
+        const bundled = sources?.get(resolve(stamp.path));
+        if (bundled === undefined) return stamp.mtimeMs < buildStartedMs - slackMs;
+        // esbuild drops a byte-order mark from what it reads.
+        return hashContent(bundled) === stamp.hash || hashContent(`\ufeff${bundled}`) === stamp.hash;
+    });
 }

@@ -5,14 +5,27 @@
  * Each step is exported on its own so `dev` can rerun just the ones a change needs.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
-import { writeFilesAtomic, type FileWrite } from '../util/fs.js';
+import { cleanStaleTemps, commitFiles, recoverCommit, type FileWrite } from '../util/fs.js';
+import { acquireLock } from '../util/lock.js';
 import { bundleFunctions } from './bundle.js';
-import { cacheKey, emptyCache, loadCache, saveCache, validEntry, type CacheEntry, type CompileCache } from './cache.js';
 import { EvaluationError, createDefinitionReader, evaluateDefinition } from './evaluate.js';
+import {
+    COMMIT_FILE_NAME,
+    LOCK_FILE_NAME,
+    bundledSources,
+    cacheKey,
+    emptyCache,
+    loadCache,
+    saveCache,
+    stampsMatchBundle,
+    validEntry,
+    type CacheEntry,
+    type CompileCache
+} from './cache.js';
 import { createFramer } from './frame.js';
 import { BUNDLE_OPTIONS, bundlePathOf, projectPaths, type ProjectPaths } from './layout.js';
 import { buildManifest, serializeManifest } from './manifest.js';
@@ -221,9 +234,9 @@ export interface BuildWrite {
 }
 
 /**
- * Step 5: writes bundles and the manifest, all staged before any is renamed into place, then
- * removes bundles of functions that left index.ts. The manifest is only rewritten when it changed.
- * Returns the removed bundle paths.
+ * Step 5: writes bundles and the manifest and removes the bundles of functions that left
+ * index.ts, as one switch that a kill -9 cannot leave half done (util/fs.ts commitFiles). The
+ * manifest is only rewritten when it changed. Returns the removed bundle paths.
  */
 export async function writeBuild(paths: ProjectPaths, write: BuildWrite): Promise<string[]> {
     const files: FileWrite[] = write.bundles.map(({ ref, code }) => ({ path: bundlePathOf(paths, ref), content: code }));
@@ -232,13 +245,27 @@ export async function writeBuild(paths: ProjectPaths, write: BuildWrite): Promis
         const current = await readFile(paths.manifestPath, 'utf8').catch(() => undefined);
         if (current !== manifestText) files.push({ path: paths.manifestPath, content: manifestText });
     }
-    await writeFilesAtomic(files);
-
     const keep = new Set(write.keep.map((ref) => `${ref.id}.cjs`));
     const existing = await readdir(paths.buildDir).catch(() => [] as string[]);
     const removed = existing.filter((name) => BUNDLE_FILE.test(name) && !keep.has(name)).map((name) => join(paths.buildDir, name));
-    await Promise.all(removed.map((file) => rm(file, { force: true })));
+    await commitFiles(join(paths.cacheDir, COMMIT_FILE_NAME), files, removed);
     return removed;
+}
+
+/**
+ * Holds the project's compile lock (one compile or dev rebuild at a time), then finishes a switch
+ * of build/ a killed compile left half done and removes the temporary files killed writers left.
+ */
+export async function lockProject(paths: ProjectPaths, onWait?: (holderPid: number) => void): Promise<() => Promise<void>> {
+    const release = await acquireLock(join(paths.cacheDir, LOCK_FILE_NAME), onWait ? { onWait } : {});
+    try {
+        await recoverCommit(join(paths.cacheDir, COMMIT_FILE_NAME));
+        await Promise.all([paths.root, paths.buildDir, paths.cacheDir, dirname(paths.manifestPath)].map((dir) => cleanStaleTemps(dir)));
+    } catch (error) {
+        await release();
+        throw error;
+    }
+    return release;
 }
 
 /** Stamps files once each, however many functions share them. */
@@ -254,16 +281,30 @@ class Stamper {
     }
 }
 
+/** What the files looked like when bundling began: the stamps of a new entry are checked against it. */
+interface BuildStart {
+    wallMs: number;
+    /** tsconfig.json before the build (esbuild reads it, but no bundle carries it). */
+    tsconfig: FileStamp | undefined;
+}
+
 /**
- * A cache entry for a freshly written bundle. esbuild also reads the project's tsconfig.json
- * (paths, decorators, whether unused imports stay), so it counts as an input of every function.
+ * A cache entry for a freshly written bundle, or undefined when its sources are not, or may not
+ * be, the bytes it was built from (edited during the build): then the next compile rebuilds it.
+ * esbuild also reads the project's tsconfig.json (paths, decorators, whether unused imports
+ * stay), so it counts as an input of every function.
  */
-async function entryFor(stamper: Stamper, paths: ProjectPaths, bundlePath: string, analyzed: AnalyzedFunction): Promise<CacheEntry | undefined> {
+async function entryFor(stamper: Stamper, paths: ProjectPaths, bundlePath: string, analyzed: AnalyzedFunction, start: BuildStart): Promise<CacheEntry | undefined> {
     const tsconfig = join(paths.root, 'tsconfig.json');
-    const sources = [...analyzed.bundle.inputs, ...(existsSync(tsconfig) ? [tsconfig] : [])];
+    const hasTsconfig = existsSync(tsconfig);
+    const sources = [...analyzed.bundle.inputs, ...(hasTsconfig ? [tsconfig] : [])];
     const [bundle, ...inputs] = await Promise.all([stamper.stamp(bundlePath), ...sources.map((input) => stamper.stamp(input))]);
     if (!bundle || inputs.some((s) => s === undefined) || !analyzed.summary) return undefined;
-    return { bundle, inputs: inputs as FileStamp[], summary: analyzed.summary };
+    const stamps = inputs as FileStamp[];
+    const own = hasTsconfig ? stamps.slice(0, -1) : stamps;
+    if (!stampsMatchBundle(own, bundledSources(analyzed.bundle.code, bundlePath), start.wallMs)) return undefined;
+    if (hasTsconfig && stamps.at(-1)!.hash !== start.tsconfig?.hash) return undefined;
+    return { bundle, inputs: stamps, summary: analyzed.summary };
 }
 
 function typecheckFailure(error: unknown): TypecheckOutcome {
@@ -318,6 +359,7 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
 
     progress({ stage: 'load', message: 'reading index.ts' });
     const { paths, refs, diagnostics: entryProblems } = await loadEntries(options.cwd);
+    const release = await lockProject(paths, options.onWait);
 
     // Started before bundling and awaited after: tsc (its own process) and esbuild overlap.
     const abort = new AbortController();
@@ -342,6 +384,7 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
         const toBuild = refs.filter((ref) => !cachedEntries.has(ref.id));
 
         const bundleStarted = performance.now();
+        const buildStart: BuildStart = { wallMs: Date.now(), tsconfig: await fileStamp(join(paths.root, 'tsconfig.json')) };
         if (toBuild.length > 0) progress({ stage: 'bundle', message: `bundling ${toBuild.length} function${toBuild.length === 1 ? '' : 's'}` });
         const bundled = await bundleAndAnalyze(paths, toBuild);
         const analyzed = bundled.analyzed;
@@ -394,7 +437,7 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
                     return { ref, bundlePath, size: cachedEntry.bundle.size, cached: true, inputs: cachedEntry.inputs.map((s) => s.path), summary: cachedEntry.summary };
                 }
                 const a = analyzedById.get(ref.id)!;
-                const entry = await entryFor(stamper, paths, bundlePath, a);
+                const entry = await entryFor(stamper, paths, bundlePath, a, buildStart);
                 if (entry) next.functions[ref.id] = entry;
                 return {
                     ref,
@@ -414,5 +457,6 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
         // Only reached early when something threw: never leave tsc running behind us.
         abort.abort();
         await typecheck?.catch(() => undefined);
+        await release();
     }
 }

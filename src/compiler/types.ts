@@ -184,6 +184,8 @@ export interface CompileOptions {
     /** Reuse unchanged functions from the previous compile (default true). */
     cache?: boolean;
     onProgress?: (event: CompileProgress) => void;
+    /** Another compile of the project holds its lock: called once when this one starts waiting. */
+    onWait?: (holderPid: number) => void;
 }
 
 export interface TypecheckSummary {

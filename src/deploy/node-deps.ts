@@ -18,6 +18,7 @@ export interface NodeDeployDepsInput {
     confirm: (question: string) => Promise<boolean>;
     onEvent: (event: DeployEvent) => void;
     onCompileProgress?: CompileOptions['onProgress'];
+    onCompileWait?: CompileOptions['onWait'];
     /** Per-call timeouts; the deploy uploads every bundle, so it gets longer. */
     previewTimeoutMs?: number;
     deployTimeoutMs?: number;

@@ -15,6 +15,7 @@ import {
     bundleAndAnalyze,
     compileProject,
     loadEntries,
+    lockProject,
     withFunctions,
     type AnalyzedFunction
 } from '../compiler/compile.js';
@@ -97,7 +98,10 @@ export class DevBuilder {
             }
             // A bundle compile could not stamp: bundle it once more to learn its graph.
             const unknown = refs.filter((ref) => !known.has(ref.id));
-            if (unknown.length > 0) await builder.rebuildRefs(unknown, [], [], performance.now(), { quiet: true });
+            if (unknown.length > 0) {
+                const release = await lockProject(paths);
+                await builder.rebuildRefs(unknown, [], [], performance.now(), { quiet: true }).finally(release);
+            }
             builder.output.prime(builder.currentSummaries());
             return { builder, ok: true };
         }
@@ -223,7 +227,13 @@ export class DevBuilder {
             if (changes.length > 0) this.emit({ event: 'unchanged', files: changes, durationMs });
             return !this.hadErrors;
         }
-        return this.rebuildRefs(refs, added, removed, started, { projectErrors, initial: mode.initial ?? false });
+        // One writer of build/ at a time: a `ferry compile` in another terminal waits, and so does this.
+        const release = await lockProject(this.paths);
+        try {
+            return await this.rebuildRefs(refs, added, removed, started, { projectErrors, initial: mode.initial ?? false });
+        } finally {
+            await release();
+        }
     }
 
     /** Re-reads index.ts; updates refs and missing. Undefined when the project cannot be read at all. */

@@ -3,14 +3,12 @@
  * serialized as compile's serializeManifest does), each written atomically, then removing the
  * bundles of functions that left index.ts.
  */
-import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { bundlePathOf, type ProjectPaths } from '../compiler/layout.js';
 import { buildManifest } from '../compiler/manifest.js';
 import type { FunctionSummary, Manifest } from '../compiler/types.js';
 import type { FunctionRef } from '../project/types.js';
-import { writeFilesAtomic, type FileWrite } from '../util/fs.js';
+import { tempPathFor, writeFilesAtomic, type FileWrite } from '../util/fs.js';
 
 export interface DevWrite {
     bundles: { ref: FunctionRef; code: string }[];
@@ -22,8 +20,8 @@ export interface DevWrite {
 
 const OPEN = Buffer.from('[\n');
 const BETWEEN = Buffer.from(',\n');
-const CLOSE = Buffer.from('\n]\n');
-const EMPTY = Buffer.from('[]\n');
+const CLOSE = Buffer.from('\n]');
+const EMPTY = Buffer.from('[]');
 
 /**
  * `serializeManifest(manifest)`, byte for byte, as pieces: one per integration, re-serialized only
@@ -76,7 +74,7 @@ export class ManifestText {
 
 /** Like writeFileAtomic, for content in pieces: written with one vectored write, then renamed. */
 async function writeChunksAtomic(target: string, chunks: readonly Buffer[]): Promise<void> {
-    const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = tempPathFor(target);
     try {
         const file = await open(temp, 'w');
         try {

@@ -36,7 +36,7 @@ export async function parseJsonFlag(flag: string, value: string | undefined, cwd
     } catch (error) {
         const looksLikeJson = /^\s*[[{"]/.test(text) || value.startsWith('@');
         if (looksLikeJson || options.object) {
-            throw flagError(flag, `${source} is not valid JSON (${(error as Error).message.split('\n')[0]})`, `Write it as JSON, e.g. ${flag} '{"key":"value"}', or ${flag} @file.json.`);
+            throw flagError(flag, `${source} is not valid JSON (${whereJsonBreaks(text, error)})`, `Write it as JSON, e.g. ${flag} '{"key":"value"}', or ${flag} @file.json.`);
         }
         return value;
     }
@@ -44,6 +44,21 @@ export async function parseJsonFlag(flag: string, value: string | undefined, cwd
         throw flagError(flag, `${source} must be a JSON object`, `e.g. ${flag} '{"key":"value"}'.`);
     }
     return parsed;
+}
+
+/**
+ * Where JSON.parse stopped, as a line and column. Its own message quotes the text it choked on
+ * (`"API_KEY=sk-…" is not valid JSON`), and a file given by mistake (a .env) must not be printed.
+ */
+function whereJsonBreaks(text: string, error: unknown): string {
+    const message = error instanceof Error ? error.message : '';
+    const at = /position (\d+)/.exec(message);
+    if (!at) return /end of JSON input/i.test(message) ? 'it ends too early' : 'it does not parse';
+    const position = Number(at[1]);
+    const before = text.slice(0, position);
+    const line = before.split('\n').length;
+    const column = position - before.lastIndexOf('\n');
+    return `unexpected character at line ${line}, column ${column}`;
 }
 
 /** ISO 8601 date or date-time; anything `Date` cannot read is refused rather than guessed. */

@@ -5,9 +5,9 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { ExitCode, FerryError, errnoCode, usageError } from '../errors.js';
+import { cleanStaleTemps, tempPathFor } from '../util/fs.js';
 import type { RecordEvent, RecordSink } from './types.js';
 
 export interface JsonlSink extends RecordSink {
@@ -57,7 +57,9 @@ export async function openOutSink(flag: string, target: string, options: JsonlSi
 
 export async function openJsonlSink(target: string, { scrub }: JsonlSinkOptions = {}): Promise<JsonlSink> {
     await mkdir(dirname(target), { recursive: true });
-    const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    // A run killed before its rename left its temporary file (it can be gigabytes): gone now.
+    await cleanStaleTemps(dirname(target), basename(target));
+    const temp = tempPathFor(target);
     const stream: WriteStream = createWriteStream(temp, { flags: 'wx', highWaterMark: 1 << 20 });
     await new Promise<void>((resolve, reject) => {
         stream.once('open', () => resolve());

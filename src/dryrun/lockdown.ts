@@ -19,9 +19,16 @@ const PROCESS_REMOVED = [
     // The thread's handles: its sockets and message port.
     '_getActiveHandles',
     '_getActiveRequests',
-    // Signalling (or replacing) the CLI's process.
+    // Signalling (or replacing) the CLI's process; _debugProcess signals a pid to open its inspector.
     'kill',
-    'execve'
+    '_kill',
+    'execve',
+    '_debugProcess',
+    '_debugEnd',
+    'abort',
+    // Writes straight to the CLI's stderr (fd 2), past the worker's own, discarded, streams: the
+    // terminal is the CLI's, and only what Ferry prints (escaped) reaches it.
+    '_rawDebug'
 ] as const;
 
 /** Every provider call goes through nango and the platform's proxy. */

@@ -4,6 +4,7 @@
  */
 import type { Colors } from '../context.js';
 import { formatDuration } from '../util/duration.js';
+import { escapeControl } from '../util/escape.js';
 import type { DryrunOutcome } from './live.js';
 import type { LogEntry, RequestReport, RunError, RunEvent, RunResult } from './types.js';
 
@@ -15,29 +16,29 @@ const MESSAGE_WIDTH = 400;
 export function formatRequest(request: RequestReport, colors: Colors): string {
     const status = request.status >= 400 ? colors.red(String(request.status)) : request.status >= 300 ? colors.yellow(String(request.status)) : colors.green(String(request.status));
     const attempts = request.attempts > 1 ? colors.dim(` (${request.attempts} attempts)`) : '';
-    return `${colors.bold(request.method)} ${request.endpoint} ${status} ${colors.dim(`${Math.round(request.durationMs)} ms`)}${attempts}`;
+    return `${colors.bold(escapeControl(request.method))} ${escapeControl(request.endpoint)} ${status} ${colors.dim(`${Math.round(request.durationMs)} ms`)}${attempts}`;
 }
 
 export function formatLog(entry: LogEntry, colors: Colors): string {
     const paint = entry.level === 'error' ? colors.red : entry.level === 'warn' ? colors.yellow : entry.level === 'debug' ? colors.dim : colors.cyan;
-    return `${paint(`[${entry.level}]`)} ${entry.message}`;
+    return `${paint(`[${entry.level}]`)} ${escapeControl(entry.message)}`;
 }
 
 /** The line printed on stderr for a live event, or undefined when there is nothing to show. */
 export function formatEvent(event: RunEvent, colors: Colors): { level: 'info' | 'warn'; text: string } | undefined {
     if (event.type === 'request' && event.request) return { level: 'info', text: formatRequest(event.request, colors) };
     if (event.type === 'log' && event.log) return { level: 'info', text: formatLog(event.log, colors) };
-    if (event.type === 'warning' && event.warning) return { level: 'warn', text: event.warning };
+    if (event.type === 'warning' && event.warning) return { level: 'warn', text: escapeControl(event.warning) };
     return undefined;
 }
 
 function oneLine(value: unknown): string {
     const text = JSON.stringify(value) ?? String(value);
-    return text.length > RECORD_WIDTH ? `${text.slice(0, RECORD_WIDTH - 1)}…` : text;
+    return escapeControl(text.length > RECORD_WIDTH ? `${text.slice(0, RECORD_WIDTH - 1)}…` : text);
 }
 
 function pretty(value: unknown): string {
-    return (JSON.stringify(value, null, 2) ?? String(value)).split('\n').map((line) => `  ${line}`).join('\n');
+    return escapeControl(JSON.stringify(value, null, 2) ?? String(value)).split('\n').map((line) => `  ${line}`).join('\n');
 }
 
 /** The human summary: results for stdout; problems for stderr. */
@@ -89,11 +90,11 @@ export function renderHuman(outcome: DryrunOutcome, colors: Colors): { stdout: s
         const full = result.error.message.startsWith(label) ? result.error.message : `${label}: ${result.error.message}`;
         // A thrown value can be any size; the terminal gets its start (--json keeps it whole, masked either way).
         const text = full.length > MESSAGE_WIDTH ? `${full.slice(0, MESSAGE_WIDTH - 1)}…` : full;
-        stderr.push({ level: 'error', text });
-        if (result.error.stack) stderr.push({ level: 'info', text: colors.dim(result.error.stack) });
+        stderr.push({ level: 'error', text: escapeControl(text) });
+        if (result.error.stack) stderr.push({ level: 'info', text: colors.dim(escapeControl(result.error.stack)) });
         if (result.error.response) stderr.push({ level: 'info', text: colors.dim(`provider answered ${result.error.response.status}: ${oneLine(result.error.response.data)}`) });
     } else if (result.error) {
-        stderr.push({ level: 'error', text: `the action failed with an ActionError: ${result.error.message}` });
+        stderr.push({ level: 'error', text: `the action failed with an ActionError: ${escapeControl(result.error.message)}` });
     }
     if (result.error) stderr.push({ level: 'info', text: colors.dim(runErrorHint(result.error, result)) });
     return { stdout, stderr };

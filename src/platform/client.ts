@@ -12,7 +12,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { FerryError, errnoCode, type ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
-import type { KeySource } from './env.js';
+import { maskKey, type KeySource } from './env.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -67,7 +67,10 @@ class NetworkFailure extends Error {
 }
 
 export class PlatformClient {
+    /** The base URL as messages show it: the secret key, should it be part of the URL, masked. */
     readonly host: string;
+    /** The base URL requests go to. */
+    private readonly baseUrl: string;
     private readonly secretKey: string;
     private readonly exitCode: ExitCode;
     private readonly keyVariable: string;
@@ -77,7 +80,8 @@ export class PlatformClient {
     private readonly agent: HttpAgent;
 
     constructor(options: PlatformClientOptions) {
-        this.host = options.host.replace(/\/+$/, '');
+        this.baseUrl = options.host.replace(/\/+$/, '');
+        this.host = maskKey(this.baseUrl, options.secretKey);
         this.secretKey = options.secretKey;
         this.exitCode = options.exitCode;
         this.keyVariable = options.keyVariable ?? 'NANGO_SECRET_KEY_<ENV>';
@@ -87,11 +91,11 @@ export class PlatformClient {
         // Idle connections are dropped after 2 s, well before servers usually close them (5 s for
         // Node, 60 s behind most load balancers): reusing one the server is closing fails the request.
         const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000, timeout: 2_000 };
-        this.agent = this.host.startsWith('https:') ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+        this.agent = this.baseUrl.startsWith('https:') ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     }
 
     url(path: string, query?: RawRequest['query']): string {
-        const url = new URL(this.host + (path.startsWith('/') ? path : `/${path}`));
+        const url = new URL(this.baseUrl + (path.startsWith('/') ? path : `/${path}`));
         for (const [key, value] of Object.entries(query ?? {})) {
             if (value !== undefined) url.searchParams.set(key, String(value));
         }

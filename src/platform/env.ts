@@ -6,7 +6,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { FerryError, type ExitCode } from '../errors.js';
+import { ExitCode, FerryError, errnoCode } from '../errors.js';
 import { findLocalServer, LOCAL_ENVIRONMENT, noLocalServer } from '../serve/local-env.js';
 
 export const DEFAULT_HOST = 'https://api.nango.dev';
@@ -26,12 +26,33 @@ export interface PlatformSettings {
 /** The process environment (a shell export, CI) overrides the project's `.env`. */
 export type KeySource = { kind: 'environment' } | { kind: 'file'; path: string };
 
-export function readDotEnv(root: string): Record<string, string> {
+export function readDotEnv(root: string, exitCode: ExitCode = ExitCode.Failure): Record<string, string> {
     const file = join(root, '.env');
     if (!existsSync(file)) return {};
+    let content: Buffer;
+    try {
+        content = readFileSync(file);
+    } catch (error) {
+        throw dotEnvUnreadable(file, error, exitCode);
+    }
     // require, not import: importing a CommonJS package from ESM first scans its source for exports.
     const { parse } = createRequire(import.meta.url)('dotenv') as typeof import('dotenv');
-    return parse(readFileSync(file));
+    return parse(content);
+}
+
+/** `.env` as a folder (EISDIR, which names no file) or without read permission: one line saying so. */
+function dotEnvUnreadable(file: string, error: unknown, exitCode: ExitCode): FerryError {
+    const code = errnoCode(error);
+    const folder = code === 'EISDIR';
+    return new FerryError({
+        code: 'ENV_FILE_UNREADABLE',
+        message: folder ? `${file} is a folder, not a file` : `cannot read ${file} (${code ?? (error as Error).message})`,
+        hint: folder
+            ? 'Ferry reads the secret key and NANGO_HOSTPORT from a .env file there: move that folder away (or export the variables instead).'
+            : 'Check its permissions (it should be readable by you: chmod 600 .env), or export the variables instead.',
+        exitCode,
+        details: { path: file, ...(code ? { errno: code } : {}) }
+    });
 }
 
 export function secretKeyVariable(environment: string): string {
@@ -44,7 +65,7 @@ export function resolvePlatformSettings(
     processEnv: NodeJS.ProcessEnv,
     exitCode: ExitCode
 ): PlatformSettings {
-    const fileEnv = readDotEnv(root);
+    const fileEnv = readDotEnv(root, exitCode);
     const dotEnvPath = join(root, '.env');
     // A variable present in the process environment wins even when empty, as with dotenv.
     const find = (name: string): { value: string; source: KeySource } | undefined => {
@@ -72,19 +93,42 @@ export function resolvePlatformSettings(
             exitCode
         });
     }
+    const keys = [specific, 'NANGO_SECRET_KEY'].flatMap((variable) => {
+        const found = find(variable);
+        return found?.value ? [{ variable, ...found }] : [];
+    });
+    checkHost(host, keys[0]?.value, exitCode);
+    const key = keys[0];
+    if (key) return { host, secretKey: key.value, environment, keyVariable: key.variable, keySource: key.source, dotEnv: fileEnv };
+    throw missingKey(specific, environment, find(specific)?.source, dotEnvPath, exitCode);
+}
+
+/**
+ * A base URL, without query or fragment (Ferry appends paths to it, so they would swallow them).
+ * A value that is not one is never quoted whole: a key pasted into the wrong variable would be
+ * printed, and --json carries the message too.
+ */
+function checkHost(host: string, secretKey: string | undefined, exitCode: ExitCode): void {
+    const hint = `Set it to the platform's base URL, e.g. ${DEFAULT_HOST} or http://localhost:3003, or remove it.`;
     if (!/^https?:\/\//i.test(host) || !URL.canParse(host)) {
+        // Quoted when it looks like an address (`localhost:3003`, `ftp://x`); a bare word may be a key pasted in the wrong place.
+        const shown = /[.:]/.test(host) ? `: '${maskKey(host, secretKey)}'` : ' (it does not start with http:// or https://)';
+        throw new FerryError({ code: 'BAD_HOSTPORT', message: `NANGO_HOSTPORT is not an http(s) URL${shown}`, hint, exitCode });
+    }
+    const url = new URL(host);
+    if (url.search || url.hash || host.includes('?') || host.includes('#')) {
         throw new FerryError({
             code: 'BAD_HOSTPORT',
-            message: `NANGO_HOSTPORT is not an http(s) URL: '${host}'`,
-            hint: `Set it to the platform's base URL, e.g. ${DEFAULT_HOST} or http://localhost:3003, or remove it.`,
+            message: 'NANGO_HOSTPORT has a query string or fragment (?… or #…), which Ferry would send with every request and print in messages',
+            hint: 'Remove it: Ferry authenticates with the secret key alone, e.g. NANGO_HOSTPORT=https://api.nango.dev.',
             exitCode
         });
     }
-    for (const variable of [specific, 'NANGO_SECRET_KEY']) {
-        const found = find(variable);
-        if (found?.value) return { host, secretKey: found.value, environment, keyVariable: variable, keySource: found.source, dotEnv: fileEnv };
-    }
-    throw missingKey(specific, environment, find(specific)?.source, dotEnvPath, exitCode);
+}
+
+/** `text` with the secret key replaced by ***: the platform's address may be printed anywhere. */
+export function maskKey(text: string, secretKey: string | undefined): string {
+    return secretKey ? text.replaceAll(secretKey, '***') : text;
 }
 
 const WHERE_KEYS_ARE = "the platform dashboard shows it in the environment's settings";

@@ -1,7 +1,7 @@
 /** Finding a project and reading its entries from index.ts. */
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { FerryError } from '../errors.js';
 import { TYPE_OF, type FunctionFolder, type FunctionRef, type Project } from './types.js';
 
@@ -75,6 +75,15 @@ export function scanIndex(source: string): IndexScan {
 // costs several milliseconds before the JIT warms up.
 const PLAIN_LINE = /^[ \t]*(?:import[ \t]+(?:'([^'\\\r\n]*)'|"([^"\\\r\n]*)")[ \t]*(?:;[ \t]*)?|\/\/.*)?$/;
 
+/**
+ * A side-effect import of a file rather than a package: `./x`, and also `../x` and `/x`, which
+ * can never be a function of this project but must be refused, not skipped (an index.ts holding
+ * only such lines would otherwise compile as "0 functions" and delete every bundle).
+ */
+function isPathSpecifier(specifier: string): boolean {
+    return (specifier.startsWith('./') && specifier.length > 2) || specifier.startsWith('../') || specifier === '..' || specifier.startsWith('/');
+}
+
 /** The scan of a plain index.ts, or undefined when it holds anything else. */
 function scanPlainIndex(source: string): IndexScan | undefined {
     // JavaScript ends a line (and a comment) at U+2028 and U+2029 too: the lexer knows, the regex does not.
@@ -85,7 +94,7 @@ function scanPlainIndex(source: string): IndexScan | undefined {
         const match = PLAIN_LINE.exec(lines[index]!);
         if (!match) return undefined;
         const specifier = match[1] ?? match[2];
-        if (specifier !== undefined && specifier.startsWith('./') && specifier.length > 2) entries.push({ specifier, line: index + 1 });
+        if (specifier !== undefined && isPathSpecifier(specifier)) entries.push({ specifier, line: index + 1 });
     }
     return { entries, broken: [] };
 }
@@ -211,7 +220,7 @@ export function lexIndex(source: string): IndexScan {
             const word = wordAt(after.pos);
             if (after.newline || after.pos >= n || source[after.pos] === ';' || word === 'with' || word === 'assert') {
                 const specifier = source.slice(next + 1, string.end - 1);
-                if (specifier.startsWith('./') && specifier.length > 2) scan.entries.push({ specifier, line: lineOf(start) });
+                if (isPathSpecifier(specifier)) scan.entries.push({ specifier, line: lineOf(start) });
             } else broken(`end the line after the quoted path, e.g. ${EXAMPLE}`);
             return string.end;
         }
@@ -333,6 +342,15 @@ export async function loadProject(cwd: string): Promise<LoadedProject> {
     }
     for (const { specifier, line } of scan.entries) {
         const relPath = specifierToRelPath(specifier);
+        if (specifier === '..' || leavesProject(relPath)) {
+            problems.push({
+                file: indexFile,
+                line,
+                code: 'ENTRY_BAD_PATH',
+                message: `index.ts imports '${clip(specifier)}', which is outside the project: functions must be at <integration>/<syncs|actions|on-events>/<name>.ts inside it`
+            });
+            continue;
+        }
         const ref = toFunctionRef(root, relPath, line);
         if (!existsSync(join(root, relPath))) {
             problems.push({
@@ -356,6 +374,12 @@ export async function loadProject(cwd: string): Promise<LoadedProject> {
     }
     problems.sort((a, b) => a.line - b.line);
     return { root, indexFile, entries, problems };
+}
+
+/** `../x.ts`, `a/../../x.ts`, `/x.ts`: a path that does not stay inside the project root. */
+function leavesProject(relPath: string): boolean {
+    const normal = posix.normalize(relPath.replace(/\\/g, '/'));
+    return normal.startsWith('/') || normal.startsWith('../');
 }
 
 /** Code as quoted in a message: short enough to keep the message on one line. */

@@ -35,6 +35,16 @@ export const NangoSyncMock = (mocks?.NangoSyncMock ?? unavailable('NangoSyncMock
 export type NangoSyncMock = Mocks.NangoSyncMock;
 export type { NangoMockOptions } from './test-mocks.js';
 
+/**
+ * What differs between the records a fixture expects and those a run saved (or deleted), one line
+ * each, as `ferry test` words it (`batchSave Issue id 7 field title: expected "a", got "b"`);
+ * matched by id, last write winning, so the order of the calls does not matter. Empty when equal.
+ */
+export async function recordDifferences(operation: 'batchSave' | 'batchUpdate' | 'batchDelete', model: string, expected: readonly unknown[] | undefined, actual: readonly unknown[]): Promise<string[]> {
+    const { compareRecords } = await import('../testing/compare.js');
+    return compareRecords(operation, model, expected ?? [], actual).map((failure) => failure.message);
+}
+
 export interface ReplayFailure {
     /** `bundle`: the function does not build; `load`: it built but its file threw or exports no definition. */
     kind: 'fixture' | 'bundle' | 'load' | 'unrecorded_request' | 'error' | 'output' | 'action_error' | 'missing_record' | 'extra_record' | 'changed_field';

@@ -1,5 +1,6 @@
 /** The result of a test run and its rendering for people. `--json` prints TestReport as is. */
 import { formatDuration } from '../util/duration.js';
+import { escapeControl } from '../util/escape.js';
 import type { TestFailure } from './compare.js';
 import type { ClockSource } from './recorded-time.js';
 
@@ -35,15 +36,15 @@ export interface Painter {
 
 const plain: Painter = { green: (t) => t, red: (t) => t, dim: (t) => t };
 
-/** One failure; an error's mapped stack follows its message, indented. */
+/** One failure; an error's mapped stack follows its message, indented. Either may quote the function's output: escaped. */
 export function formatFailure(failure: TestFailure): string {
-    if (!failure.stack) return failure.message;
+    if (!failure.stack) return escapeControl(failure.message);
     const frames = failure.stack
         .split('\n')
         .filter((line) => /^\s*at /.test(line))
         .slice(0, 8)
         .map((line) => `  ${line.trim()}`);
-    return [failure.message, ...frames].join('\n');
+    return escapeControl([failure.message, ...frames].join('\n'));
 }
 
 const CLOCK_FROM: Record<ClockSource, string> = {

@@ -495,6 +495,8 @@ describe('ferry test', () => {
         await symlink(REPO_ROOT, join(recorded, 'node_modules/ferry'), 'dir');
         await symlink(join(REPO_ROOT, 'node_modules/vitest'), join(recorded, 'node_modules/vitest'), 'dir');
         await symlink(join(REPO_ROOT, 'node_modules/vitest/vitest.mjs'), join(recorded, 'node_modules/.bin/vitest'));
+        // The generated test script is `ferry test --vitest`: it maps `nango` to Ferry, which this project has not installed.
+        await symlink(join(REPO_ROOT, 'bin/ferry.js'), join(recorded, 'node_modules/.bin/ferry'));
         const generated = await runFerry(['generate', 'tests', '--json'], { cwd: recorded });
         expect(generated.code, generated.stderr).toBe(0);
         expect(JSON.parse(generated.stdout)).toMatchObject({
@@ -503,7 +505,7 @@ describe('ferry test', () => {
             scriptAdded: true
         });
         const pkg = JSON.parse(await readFile(join(recorded, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-        expect(pkg.scripts).toEqual({ compile: 'ferry compile', test: 'vitest run' });
+        expect(pkg.scripts).toEqual({ compile: 'ferry compile', test: 'ferry test --vitest' });
         const again = JSON.parse((await runFerry(['generate', 'tests', '--json'], { cwd: recorded })).stdout) as { written: string[]; unchanged: string[]; scriptAdded: boolean };
         expect(again).toMatchObject({ written: [], unchanged: ['github/tests/create-issue.replay.test.mjs', 'github/tests/issues.replay.test.mjs', 'github/tests/recent.replay.test.mjs'], scriptAdded: false });
 

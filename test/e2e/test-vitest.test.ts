@@ -286,4 +286,32 @@ describe('ferry test --vitest on a Nango project without the nango package', () 
             await writeFile(action, CREATE_ISSUE_ACTION);
         }
     }, 120_000);
+    it('generate tests writes files on the same mocks, which ferry test --vitest runs beside the project\'s own', async () => {
+        const generated = await runFerry(['generate', 'tests', '--json'], { cwd: root });
+        expect(generated.code, generated.stderr).toBe(0);
+        expect(JSON.parse(generated.stdout)).toMatchObject({ written: ['github/tests/create-issue.replay.test.mjs', 'github/tests/issues.replay.test.mjs'], scriptAdded: true });
+        expect(await readFile(join(root, 'github/tests/issues.replay.test.mjs'), 'utf8')).toContain("import { NangoSyncMock } from 'nango/test';");
+        expect(JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).scripts).toEqual({ test: 'ferry test --vitest' });
+
+        const result = await runFerry(['test', '--vitest', '--json'], { cwd: root, timeoutMs: 120_000 });
+        expect(result.code, result.stdout + result.stderr).toBe(0);
+        const report = JSON.parse(result.stdout) as { passed: number; failed: number; tests: { file: string }[] };
+        expect(report).toMatchObject({ passed: 7, failed: 0 });
+        expect(report.tests.filter((test) => test.file.endsWith('.replay.test.mjs')).map((test) => test.file).sort()).toEqual([
+            'github/tests/create-issue.replay.test.mjs',
+            'github/tests/issues.replay.test.mjs'
+        ]);
+
+        const fixture = join(root, 'github/tests/issues.test.json');
+        const original = await readFile(fixture, 'utf8');
+        await writeFile(fixture, original.replace('"third"', '"3rd"'));
+        try {
+            const failing = await runFerry(['test', '--vitest', 'issues.replay'], { cwd: root, timeoutMs: 120_000 });
+            expect(failing.code).toBe(1);
+            // The generated files word a difference as ferry test does.
+            expect(failing.stdout + failing.stderr).toContain('batchSave GithubIssue id 3 field title: expected "3rd", got "third"');
+        } finally {
+            await writeFile(fixture, original);
+        }
+    }, 240_000);
 });

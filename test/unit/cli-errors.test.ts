@@ -32,7 +32,7 @@ describe('errors at the entry point', () => {
         const human = capture(false);
         expect(reportError(error, human.ctx)).toBe(1);
         expect(human.err().trim().split('\n')).toHaveLength(1);
-        expect(human.err()).toMatch(/^error cannot write .*nango\.json \(EISDIR: illegal operation on a directory\)\. A file or folder of that name is in the way/);
+        expect(human.err()).toMatch(/^error cannot write .*nango\.json: a folder is in the way \(EISDIR\)\. A file or folder of that name is in the way/);
         expect(human.err()).not.toContain('internal error');
 
         const machine = capture(true);

@@ -74,8 +74,11 @@ describe('scanIndex: text that only looks like an import', () => {
         expect(scanIndex(source)).toEqual({ entries: [], broken: [] });
     });
 
-    it('registers only relative paths: a package or a parent folder is a valid import but not a function', () => {
-        expect(parseIndexImports("import 'dotenv/config';\nimport '../shared/setup.js';\nimport './github/syncs/a.js';")).toEqual([{ specifier: A, line: 3 }]);
+    it('registers only paths: a package is a valid import but not a function; a parent folder is read so it can be refused', () => {
+        expect(parseIndexImports("import 'dotenv/config';\nimport '../shared/setup.js';\nimport './github/syncs/a.js';")).toEqual([
+            { specifier: '../shared/setup.js', line: 2 },
+            { specifier: A, line: 3 }
+        ]);
     });
 });
 

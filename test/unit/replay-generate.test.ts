@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/cli.js';
-import { VITEST_RANGE, generateTests, renderTestFile } from '../../src/testing/generate-tests.js';
+import { TEST_SCRIPT, VITEST_RANGE, generateTests, renderTestFile } from '../../src/testing/generate-tests.js';
 import { discoverFixtures, parseFixture } from '../../src/testing/fixtures.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -37,10 +37,13 @@ describe('generateTests', () => {
             skipped: [],
             vitestAdded: VITEST_RANGE
         });
-        expect(await readFile(join(dir, 'github/tests/issues.replay.test.mjs'), 'utf8')).toBe(renderTestFile({ integration: 'github', name: 'issues' }));
+        // No function file beside these fixtures: the generated file replays them through ferry/test.
+        const content = await readFile(join(dir, 'github/tests/issues.replay.test.mjs'), 'utf8');
+        expect(content).toBe(await renderTestFile(dir, { integration: 'github', name: 'issues', path: join(dir, 'github/tests/issues.test.json') }));
+        expect(content).toContain("await replayFixture(new URL('./issues.test.json', import.meta.url))");
         const pkgText = await readFile(join(dir, 'package.json'), 'utf8');
         expect(pkgText).toBe(
-            `${JSON.stringify({ name: 'p', type: 'module', scripts: { compile: 'ferry compile', test: 'vitest run' }, devDependencies: { vitest: VITEST_RANGE } }, null, 4)}\n`
+            `${JSON.stringify({ name: 'p', type: 'module', scripts: { compile: 'ferry compile', test: TEST_SCRIPT }, devDependencies: { vitest: VITEST_RANGE } }, null, 4)}\n`
         );
         const second = await generateTests({ cwd: dir });
         expect(second).toMatchObject({ written: [], unchanged: ['github/tests/issues.replay.test.mjs', 'linear/tests/teams.replay.test.mjs'], scriptAdded: false });
@@ -72,6 +75,44 @@ describe('generateTests', () => {
         await mkdir(join(dir, '.nango'));
         await writeFile(join(dir, 'index.ts'), '');
         await expect(generateTests({ cwd: dir })).rejects.toThrow(/no fixture found/);
+    });
+});
+
+describe('generated vitest files', () => {
+    it("use nango/test's mocks for a sync and an action, with the clock at the recording, and a replay where the mocks cannot stand in", async () => {
+        const dir = await project({ name: 'p' });
+        await mkdir(join(dir, 'github/syncs'), { recursive: true });
+        await mkdir(join(dir, 'github/actions'), { recursive: true });
+        await writeFile(join(dir, 'github/syncs/issues.ts'), "import { createSync } from 'nango';\n");
+        await writeFile(join(dir, 'github/actions/create-issue.ts'), "import { createAction } from 'ferry';\n");
+        await writeFile(join(dir, 'github/actions/fails.ts'), "import { createAction } from 'ferry';\n");
+        await writeFile(
+            join(dir, 'github/tests/issues.test.json'),
+            JSON.stringify({ recordedAt: '2025-05-01T09:00:00.000Z', nango: { batchSave: { Issue: [], Label: [] }, batchDelete: { Issue: [] } } })
+        );
+        await writeFile(join(dir, 'github/tests/create-issue.test.json'), JSON.stringify({ input: { title: 'x' }, output: { id: '1' } }));
+        await writeFile(join(dir, 'github/tests/fails.test.json'), JSON.stringify({ input: {}, output: { message: 'no' }, actionError: true }));
+        const result = await generateTests({ cwd: dir });
+        expect(result.written).toEqual([
+            'github/tests/create-issue.replay.test.mjs',
+            'github/tests/fails.replay.test.mjs',
+            'github/tests/issues.replay.test.mjs',
+            'linear/tests/teams.replay.test.mjs'
+        ]);
+        const sync = await readFile(join(dir, 'github/tests/issues.replay.test.mjs'), 'utf8');
+        expect(sync).toContain("import { NangoSyncMock } from 'nango/test';");
+        expect(sync).toContain("import createSync from '../syncs/issues.ts';");
+        expect(sync).toContain("new NangoSyncMock({ dirname, name: 'issues', Model: 'Issue,Label' })");
+        expect(sync).toContain("vi.useFakeTimers({ now: new Date('2025-05-01T09:00:00.000Z'), toFake: ['Date'] })");
+        expect(sync).toContain("for (const model of ['Issue', 'Label']) {");
+        expect(sync).toContain("const differences = await recordDifferences('batchDelete', model, await nangoMock.getBatchDeleteData(model), deleted);");
+        expect(sync).toContain("expect(differences, differences.join('\\n')).toEqual([]);");
+        const action = await readFile(join(dir, 'github/tests/create-issue.replay.test.mjs'), 'utf8');
+        expect(action).toContain("import { NangoActionMock } from 'ferry/test';");
+        expect(action).toContain('await createAction.exec(nangoMock, await nangoMock.getInput())');
+        expect(action).not.toContain('useFakeTimers');
+        // An expected ActionError is not something the mocks compare: the replay checks it.
+        expect(await readFile(join(dir, 'github/tests/fails.replay.test.mjs'), 'utf8')).toContain('replayFixture(');
     });
 });
 
