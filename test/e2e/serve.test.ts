@@ -71,4 +71,27 @@ describe('ferry serve', () => {
             expect(await server.stop()).toBe(0);
         }
     });
+
+    // Only where a PostgreSQL server is given (.ci/run starts one): the same server, storing there.
+    const postgresUrl = process.env['FERRY_TEST_POSTGRES_URL'];
+    const databases = postgresUrl ? [postgresUrl] : [];
+    it.each(databases)('keeps its data in the PostgreSQL database given with --database', async (url) => {
+        const { default: postgres } = await import('postgres');
+        const sql = postgres(url, { onnotice: () => undefined });
+        await sql.unsafe('drop table if exists ferry_connections, ferry_integrations, ferry_migrations cascade');
+        await sql.end();
+        const data = join(dir, 'pg');
+        const first = await startServe(['--data', data, '--database', url], { cwd: dir });
+        expect(first.ready['storage']).toBe('postgres');
+        expect((await first.api('POST', '/integrations', { unique_key: 'pg-gh', provider: 'github' })).status).toBe(200);
+        expect((await first.api('POST', '/connections', { provider_config_key: 'pg-gh', connection_id: 'c', credentials: { type: 'OAUTH2', access_token: 't-pg' } })).status).toBe(201);
+        expect(await first.stop()).toBe(0);
+        const second = await startServe(['--data', data, '--database', url], { cwd: dir, secretKey: first.secretKey! });
+        expect((await second.api('GET', '/connections/c?provider_config_key=pg-gh')).body.credentials.access_token).toBe('t-pg');
+        expect(await second.stop()).toBe(0);
+        const refused = await runFerry(['serve', '--port', '0', '--data', join(dir, 'pg2'), '--database', 'postgres://nobody:secret-pw@127.0.0.1:1/none'], { cwd: dir, timeoutMs: 30_000 });
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain('Cannot use the PostgreSQL database given with --database');
+        expect(refused.stderr).not.toContain('secret-pw');
+    });
 });
