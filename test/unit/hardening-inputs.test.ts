@@ -148,7 +148,7 @@ describe('the terminal is not the function\'s', () => {
     it('dryrun and test print a function\'s logs, errors and outputs escaped', () => {
         const plain = new Proxy({}, { get: () => (text: string) => text }) as Parameters<typeof formatLog>[1];
         expect(formatLog({ level: 'info', message: hostile } as Parameters<typeof formatLog>[0], plain)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
-        expect(formatFailure({ kind: 'exception', message: hostile, stack: `Error: x\n    at f (${hostile})` } as Parameters<typeof formatFailure>[0])).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+        expect(formatFailure({ kind: 'error', message: hostile, stack: `Error: x\n    at f (${hostile})` } as Parameters<typeof formatFailure>[0])).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
         const outcome = {
             result: {
                 ok: false,
