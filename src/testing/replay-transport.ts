@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { isSecretHeader, normalizeParams, requestHash, type Fixture, type FixtureEntry } from '../dryrun/fixture.js';
 import type { HttpTransport, ProxyRequest, ProxyResponse } from '../dryrun/types.js';
 import { editDistance } from '../util/suggest.js';
-import { describeRequestDifferences, isDeepEqual, requestDifferences } from './diff.js';
+import { bodyValue, describeRequestDifferences, diffValues, isDeepEqual, requestDifferences } from './diff.js';
 
 /** A request the fixture has no answer for. */
 export interface ReplayMiss {
@@ -97,19 +97,7 @@ export function nangoRequestHash(method: string, endpoint: string, params: Recor
 
 /** Bodies compare by value; a JSON string and the object it encodes are the same body. */
 function sameBody(recorded: unknown, sent: unknown): boolean {
-    const norm = (value: unknown): unknown => {
-        if (value === undefined || value === null || value === '') return null;
-        if (typeof value === 'string') {
-            try {
-                return JSON.parse(value);
-            } catch {
-                return value;
-            }
-        }
-        if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
-        return JSON.parse(JSON.stringify(value));
-    };
-    return isDeepEqual(norm(recorded), norm(sent));
+    return isDeepEqual(bodyValue(recorded), bodyValue(sent));
 }
 
 function describeParams(params: Record<string, string | string[]>): string {
@@ -171,7 +159,7 @@ export class ReplayTransport implements HttpTransport {
     private describeMiss(request: ProxyRequest): ReplayMiss {
         const method = request.method.toUpperCase();
         const { endpoint, params } = splitEndpoint(request.endpoint, request.params);
-        const closest = this.closestTo(method, endpoint, params);
+        const closest = this.closestTo(method, endpoint, params, request.data);
         const closestText = closest
             ? `; the closest recorded request is ${closest.method} ${closest.endpoint}, which differs in ${describeRequestDifferences(
                   requestDifferences(
@@ -190,8 +178,8 @@ export class ReplayTransport implements HttpTransport {
         };
     }
 
-    /** By endpoint first (same method preferred), then by how many params differ. */
-    private closestTo(method: string, endpoint: string, params: Record<string, string | string[]>): IndexedEntry | undefined {
+    /** By endpoint first (same method preferred), then by how many params differ, then by the body. */
+    private closestTo(method: string, endpoint: string, params: Record<string, string | string[]>, data: unknown): IndexedEntry | undefined {
         let best: { entry: IndexedEntry; score: number } | undefined;
         for (const candidate of this.all) {
             const endpointScore = candidate.endpoint === endpoint ? 0 : editDistance(candidate.endpoint, endpoint) + 1;
@@ -203,7 +191,9 @@ export class ReplayTransport implements HttpTransport {
                 if (isDeepEqual(candidate.params[key], params[key])) continue;
                 paramScore += candidate.params[key] === undefined || params[key] === undefined ? 1 : 0.5;
             }
-            const score = (endpointScore + methodScore) * 1000 + paramScore;
+            // Each differing body field counts a little, never as much as a param.
+            const bodyScore = Math.min(0.49, 0.01 * diffValues(bodyValue(candidate.entry.request?.data), bodyValue(data)).length);
+            const score = (endpointScore + methodScore) * 1000 + paramScore + bodyScore;
             if (!best || score < best.score) best = { entry: candidate, score };
         }
         return best?.entry;

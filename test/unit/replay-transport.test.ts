@@ -102,6 +102,13 @@ describe('ReplayTransport', () => {
         expect(textBody.message).toContain('body field labels recorded (["bug"]) but not sent');
     });
 
+    it('among recorded requests alike but for their body, names the one with the same body as closest', async () => {
+        const entry = (title: string, labels: string[]) => ({ response: {}, request: { data: { title, labels } } });
+        const transport = new ReplayTransport({ api: { post: { '/issues': [entry('A', ['x']), entry('B', ['y'])] } } });
+        const error = (await transport.send({ method: 'POST', endpoint: '/issues', data: { title: 'B', labels: ['z'] } }).catch((e: unknown) => e)) as Error;
+        expect(error.message).toContain('which differs in body field labels[0]: sent "z", recorded "y"');
+    });
+
     it('accepts upper-case method keys in hand-written fixtures', async () => {
         const transport = new ReplayTransport({ api: { GET: { '/x': { response: 'ok' } } } });
         expect((await transport.send({ method: 'GET', endpoint: '/x' })).data).toBe('ok');
