@@ -32,6 +32,8 @@ export interface JobSpec {
     now?: number;
     variant: string;
     validate: boolean;
+    /** RunOptions.runAnyInput: an input the platform would refuse is only a warning. */
+    runAnyInput?: boolean;
     /** Validation issues reported one by one before the rest are only counted. */
     maxIssues: number;
 }

@@ -171,6 +171,7 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
         ...(options.now ? { now: options.now.getTime() } : {}),
         variant: options.variant ?? 'base',
         validate: options.validate === true,
+        ...(options.runAnyInput ? { runAnyInput: true } : {}),
         maxIssues: options.maxIssues ?? 1000
     };
 

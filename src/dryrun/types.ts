@@ -234,6 +234,11 @@ export interface RunOptions {
      * type JSON cannot hold (a date-time string for z.date()) is only a warning, as on the platform.
      */
     validate?: boolean;
+    /**
+     * Run an action on its input even when the platform would refuse it (a replay gives the
+     * function the input it was recorded with); the mismatch stays a validation warning.
+     */
+    runAnyInput?: boolean;
     /** Stop the function after this long (the worker is terminated). */
     timeoutMs?: number;
     /** Every record write is streamed here. */

@@ -199,7 +199,7 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
                 // JSON cannot carry the type zod wants (a date-time string for z.date()) passes there,
                 // and an action declaring no input (z.void()) has no schema there to fail: those stay
                 // warnings unless --validate.
-                const fatal = job.validate ? inputIssues : isVoid(def.input) ? [] : refused;
+                const fatal = job.validate ? inputIssues : isVoid(def.input) || job.runAnyInput ? [] : refused;
                 if (fatal.length > 0) {
                     const first = fatal.find((issue) => refused.includes(issue)) ?? fatal[0]!;
                     const more = fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : '';

@@ -9,6 +9,7 @@ import type { Connection, FunctionKind, ProxyRequest, ProxyResponse, RunOptions,
 import { compareRun, type TestFailure } from './compare.js';
 import { clockShiftFor } from './clock-refine.js';
 import { replayClock, type ReplayClock } from './recorded-time.js';
+import { createReplayRecords, replayBackend } from './replay-records.js';
 import { ReplayTransport, UnrecordedRequestError } from './replay-transport.js';
 import type { TestCaseResult } from './report.js';
 
@@ -51,25 +52,26 @@ export function connectionFromFixture(fixture: Fixture, integration: string): Co
     };
 }
 
-function backendFromFixture(fixture: Fixture): RuntimeBackend {
-    const variables = fixture.nango?.['getEnvironmentVariables'];
-    return Array.isArray(variables) ? { getEnvironmentVariables: async () => variables as { name: string; value: string }[] } : {};
-}
-
 /** RunOptions for a replay: everything from the fixture, nothing from the network or the real clock. */
 export function replayOptions(job: ReplayJob, transport: ReplayTransport, now: Date): RunOptions {
     const { fixture } = job;
     const connection = connectionFromFixture(fixture, job.ref.integration);
     const checkpoint = fixture.nango?.['getCheckpoint'];
     const lastSyncDate = str(fixture.nango?.['lastSyncDate']);
+    // The run's own writes are what getRecordsByIds / listRecords read back.
+    const records = createReplayRecords(() => now);
     return {
         code: job.code,
         filename: job.filename,
         ref: job.ref,
         transport,
+        // uncontrolledFetch is answered from the fixture too (its URL as the endpoint), or fails as unrecorded.
+        fetchTransport: transport,
         connection,
-        backend: backendFromFixture(fixture),
-        ...(job.ref.type === 'action' ? { input: fixture.input } : {}),
+        backend: replayBackend(fixture, records),
+        recordSink: records.sink,
+        // The recorded input is what the function got, even where the schema (now) disagrees.
+        ...(job.ref.type === 'action' ? { input: fixture.input, runAnyInput: true } : {}),
         ...(fixture.nango?.getMetadata !== undefined ? { metadata: isObject(fixture.nango.getMetadata) ? fixture.nango.getMetadata : null } : {}),
         ...(isObject(checkpoint) ? { checkpoint } : {}),
         ...(lastSyncDate && !Number.isNaN(Date.parse(lastSyncDate)) ? { lastSyncDate: new Date(lastSyncDate) } : {}),
@@ -130,11 +132,21 @@ async function withRefinedClock(job: ReplayJob, clock: ReplayClock, first: Attem
     return second.transport.misses.length < first.transport.misses.length ? { clock: refined, run: second } : { clock, run: first };
 }
 
+/** A recorded action input that its schema refuses is replayed all the same, and said. */
+function inputNotes(result: RunResult | undefined): string[] {
+    const issues = (result?.validation ?? []).filter((issue) => issue.subject === 'input');
+    if (issues.length === 0) return [];
+    const first = issues[0]!;
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    return [`the recorded input does not match the input schema (${first.path ? `${first.path}: ` : ''}${first.message}${more}); the function was given it as recorded`];
+}
+
 export async function replay(job: ReplayJob, runFunction: RunFunction): Promise<ReplayOutcome> {
     const started = performance.now();
     const recorded = replayClock(job.fixture, job.now, job.runStart ?? new Date());
     const { clock, run } = await withRefinedClock(job, recorded, await attempt(job, recorded.now, runFunction), runFunction);
     const { result, failures } = run;
+    const notes = [...(job.notes ?? []), ...inputNotes(result)];
     return {
         function: job.ref.name,
         integration: job.ref.integration,
@@ -143,7 +155,7 @@ export async function replay(job: ReplayJob, runFunction: RunFunction): Promise<
         durationMs: Math.round(performance.now() - started),
         now: clock.now.toISOString(),
         nowFrom: clock.from,
-        ...(job.notes && job.notes.length > 0 ? { notes: job.notes } : {}),
+        ...(notes.length > 0 ? { notes } : {}),
         failures,
         ...(result ? { result } : {})
     };

@@ -69,6 +69,7 @@ const FILES = Object.fromEntries([
          await nango.log('hidden', { level: 'error' });
          return { config, client, flow };`
     ),
+    action('echo', `return input;`, 'z.object({ n: z.number() })'),
     sync(
         'records',
         `await nango.batchSave([{ id: 'a', n: 1 }, { id: 'b', n: 1 }, { id: 'a', n: 2 }], 'Item');
@@ -174,6 +175,16 @@ describe('the nango object beyond proxy and records', () => {
 });
 
 describe('records in a replay', () => {
+    it('gives an action its recorded input even when the schema refuses it, with a note', async () => {
+        const bundle = project.bundles['github/echo']!;
+        const outcome = await replay({ ...bundle, fixture: { input: { n: 'x' }, output: { n: 'x' } } as never, fixturePath: 'github/tests/echo.test.json', sandbox: project.sandbox }, runFunction);
+        expect(outcome.failures).toEqual([]);
+        expect(outcome.notes).toEqual([expect.stringMatching(/^the recorded input does not match the input schema \(n: .*\); the function was given it as recorded$/)]);
+        // A dry run still refuses it before any provider call, as the platform would.
+        const live = await project.run('github/echo', { input: { n: 'x' } });
+        expect(live.error?.kind).toBe('validation');
+    });
+
     it('reads back what the run saved, updated and deleted, with the cache bookkeeping', async () => {
         const records = createReplayRecords(() => new Date('2026-01-01T00:00:00Z'));
         const bundle = project.bundles['github/records']!;
