@@ -61,6 +61,52 @@ describe('the pinned nango package', () => {
     });
 });
 
+/** Nango-style uses of the members beyond proxy and batchSave: each must type-check against Ferry's SDK. */
+const USAGE = `
+import { createAction, createSync, type ProxyConfiguration } from 'ferry';
+import * as z from 'zod';
+
+const Item = z.object({ id: z.string(), name: z.string() });
+
+export default createSync({
+    description: 'uses the whole nango object', frequency: 'every hour',
+    models: { Item }, metadata: z.object({ fieldMapping: z.record(z.string(), z.string()).optional() }),
+    exec: async (nango) => {
+        const config: ProxyConfiguration = {
+            endpoint: '/items', method: 'REPORT', retries: 3, retryOn: [409], decompress: 'true', retryHeader: { at: 'x-reset' }, forwardHeadersOnRedirect: true,
+            paginate: { type: 'cursor', cursor_name_in_request: 'after', cursor_path_in_response: 'next', in_body: true, on_page: async ({ nextPageParam, response }) => { await nango.log(nextPageParam, response.status); } }
+        };
+        for await (const page of nango.paginate<{ id: string; name: string }>(config)) await nango.batchSave(page, 'Item');
+        for await (const record of nango.listRecords('Item')) await nango.log(record.name, record._nango_metadata?.last_action);
+        const byId: Map<string, { id: string; name: string }> = await nango.getRecordsByIds(['a'], 'Item');
+        const { deletedKeys } = await nango.trackDeletesEnd('Item');
+        const invalid = nango.validateRecords('Item', [...byId.values()]);
+        await nango.batchSend(nango.removeMetadata([...byId.values()]), 'Item');
+        const res = await nango.uncontrolledFetch({ url: new URL('https://files.example.com/a.csv'), method: 'GET', headers: { accept: 'text/csv' } });
+        const text: string = await res.text();
+        if (await nango.tryAcquireLock({ key: 'k', ttlMs: 1000 })) await nango.releaseLock({ key: 'k' });
+        await nango.releaseAllLocks();
+        await nango.triggerSync('github', nango.connectionId, { name: 'issues', variant: nango.getVariant() }, 'full_refresh');
+        await nango.startSync('github', ['issues']);
+        const mapping: Record<string, string> = await nango.getFieldMapping();
+        await nango.setFieldMapping(mapping);
+        const attributes = nango.getFlowAttributes<{ team: string }>();
+        nango.setLogger({ level: 'warn' });
+        const proxied = nango.getProxyConfig({ endpoint: '/x' });
+        await nango.log(deletedKeys.length, invalid.length, text, attributes?.team, proxied.headers['user-agent'], nango.modelFullName('Item'), nango.isCLI, nango.runnerFlags.validateSyncRecords, nango.logger.level);
+    }
+});
+
+export const action = createAction({
+    description: 'validates its input', input: z.object({ n: z.number() }), output: z.object({ n: z.number() }),
+    exec: async (nango, input) => {
+        const parsed = await nango.zodValidateInput({ zodSchema: z.object({ n: z.number() }), input });
+        await nango.triggerAction('github', nango.connectionId, 'other', { n: parsed.data.n });
+        return { n: parsed.data.n };
+    }
+});
+`;
+
 describe('SDK types against nango', () => {
     let dir: string;
     let cleanup: () => Promise<void>;
@@ -89,10 +135,11 @@ describe('SDK types against nango', () => {
             join(dir, 'exports.ts'),
             [`import { ${values.join(', ')} } from 'ferry';`, `import type { ${types.join(', ')} } from 'ferry';`, `export const values = [${values.join(', ')}];`, ''].join('\n')
         );
+        await writeFile(join(dir, 'usage.ts'), USAGE);
         await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'conformance', private: true, type: 'module' }));
         await writeFile(
             join(dir, 'tsconfig.json'),
-            JSON.stringify({ compilerOptions: { target: 'es2022', lib: ['es2023', 'dom'], module: 'node16', moduleResolution: 'node16', types: [], strict: true, noEmit: true, skipLibCheck: true }, include: ['members.ts', 'exports.ts'] })
+            JSON.stringify({ compilerOptions: { target: 'es2022', lib: ['es2023', 'dom'], module: 'node16', moduleResolution: 'node16', types: [], strict: true, noEmit: true, skipLibCheck: true }, include: ['members.ts', 'exports.ts', 'usage.ts'] })
         );
         ({ diagnostics, output } = typeCheck(dir));
     }, 60_000);
@@ -103,6 +150,10 @@ describe('SDK types against nango', () => {
 
     it("has every public member of nango's NangoAction and NangoSync", () => {
         expect(diagnostics.filter((d) => d.file === 'members.ts'), output).toEqual([]);
+    });
+
+    it('type-checks Nango-style uses of every member beyond proxy and batchSave', () => {
+        expect(diagnostics.filter((d) => d.file === 'usage.ts'), output).toEqual([]);
     });
 
     it("exports every name 'nango' exports", () => {
