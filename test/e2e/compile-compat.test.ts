@@ -1,36 +1,14 @@
 /**
- * Projects laid out the way real Nango projects are compile unchanged: their own package.json
- * ("type": "module"), Nango's managed tsconfig (which includes every .ts file), their own pinned
- * zod 4.3.6 and @types/node (linked from Ferry's devDependencies: `zod-4.3.6` is npm's zod@4.3.6,
- * while Ferry itself uses a newer 4.x), vitest files, mocks and helpers beside the functions.
+ * Projects laid out the way real Nango projects are (test/support/nango-project.ts), with vitest
+ * files, mocks and helpers beside the functions, compile unchanged.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { REPO_ROOT, baseEnv, makeTempDir, runFerry, type CliResult } from '../support/cli.js';
-
-const NANGO_TSCONFIG = {
-    include: ['index.ts', '**/*.ts'],
-    exclude: ['node_modules', 'dist', 'build', '.nango'],
-    compilerOptions: {
-        module: 'node16',
-        target: 'esnext',
-        strict: true,
-        esModuleInterop: true,
-        skipLibCheck: true,
-        forceConsistentCasingInFileNames: true,
-        moduleResolution: 'node16',
-        exactOptionalPropertyTypes: true,
-        noImplicitReturns: true,
-        noPropertyAccessFromIndexSignature: true,
-        noUncheckedIndexedAccess: true,
-        noUnusedLocals: true,
-        noUnusedParameters: true,
-        noEmit: true
-    }
-};
+import { linkFolder, writeNangoProject } from '../support/nango-project.js';
 
 const SYNC = (sdk: string) => `import { createSync } from '${sdk}';
 import { z } from 'zod';
@@ -78,29 +56,9 @@ const PROJECT_FILES = (sdk: string): Record<string, string> => ({
     'scripts/seed.ts': "const seeded: boolean = 'yes';\n"
 });
 
-async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
-    for (const [rel, text] of Object.entries(files)) {
-        await mkdir(dirname(join(root, rel)), { recursive: true });
-        await writeFile(join(root, rel), text);
-    }
-}
-
-async function link(root: string, rel: string, target: string): Promise<void> {
-    await mkdir(dirname(join(root, rel)), { recursive: true });
-    await symlink(target, join(root, rel), 'dir');
-}
-
 /** A Nango-style project with its own zod 4.3.6 and @types/node. */
-async function nangoProject(root: string, files: Record<string, string>, devDependencies: Record<string, string> = {}): Promise<void> {
-    await writeFiles(root, {
-        'package.json': JSON.stringify({ name: 'integrations', private: true, type: 'module', devDependencies: { zod: '4.3.6', '@types/node': '^20', ...devDependencies } }, null, 2),
-        'tsconfig.json': JSON.stringify(NANGO_TSCONFIG, null, 2),
-        ...files
-    });
-    await mkdir(join(root, '.nango'), { recursive: true });
-    await link(root, 'node_modules/zod', join(REPO_ROOT, 'node_modules/zod-4.3.6'));
-    await link(root, 'node_modules/@types/node', join(REPO_ROOT, 'node_modules/@types/node'));
-}
+const nangoProject = (root: string, files: Record<string, string>, devDependencies: Record<string, string> = {}): Promise<void> =>
+    writeNangoProject(root, files, { devDependencies });
 
 function spawnNode(args: string[], cwd: string): Promise<CliResult> {
     return new Promise((resolve, reject) => {
@@ -162,10 +120,10 @@ describe('compile: a Nango-style project', () => {
         const installed = join(root, 'node_modules/ferry');
         // What npm lays out: Ferry's files, its zod nested (the versions differ), the rest hoisted.
         for (const part of ['package.json', 'bin', 'dist']) await cp(join(REPO_ROOT, part), join(installed, part), { recursive: true });
-        await link(installed, 'node_modules/zod', join(REPO_ROOT, 'node_modules/zod'));
+        await linkFolder(installed, 'node_modules/zod', join(REPO_ROOT, 'node_modules/zod'));
         const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
         for (const name of Object.keys(pkg.dependencies)) {
-            if (name !== 'zod') await link(root, `node_modules/${name}`, join(REPO_ROOT, 'node_modules', name));
+            if (name !== 'zod') await linkFolder(root, `node_modules/${name}`, join(REPO_ROOT, 'node_modules', name));
         }
         const nested = JSON.parse(await readFile(join(installed, 'node_modules/zod/package.json'), 'utf8')) as { version: string };
         expect(nested.version).not.toBe('4.3.6');

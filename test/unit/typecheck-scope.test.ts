@@ -3,7 +3,7 @@
  * tsconfig's `include`), which zod every file sees and which type packages apply; the platform's
  * modules load from the project the bundle belongs to.
  */
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,10 +14,7 @@ import { PLATFORM_MODULES, platformModuleList } from '../../src/compiler/platfor
 import { loadPlatformModule } from '../../src/compiler/platform-require.js';
 import { automaticTypes, generatedTsconfig, projectCompilerOption } from '../../src/compiler/typecheck-config.js';
 import { typecheckJobs, typecheckProject } from '../../src/compiler/typecheck.js';
-
-const REPO = join(import.meta.dirname, '../..');
-const ZOD_436 = join(REPO, 'node_modules/zod-4.3.6');
-const TYPES_NODE = join(REPO, 'node_modules/@types/node');
+import { writeFiles, writeNangoProject, type NangoProjectOptions } from '../support/nango-project.js';
 
 let base: string;
 beforeAll(async () => {
@@ -25,35 +22,10 @@ beforeAll(async () => {
 });
 afterAll(() => rm(base, { recursive: true, force: true }));
 
-async function write(root: string, files: Record<string, string>): Promise<void> {
-    for (const [rel, text] of Object.entries(files)) {
-        await mkdir(dirname(join(root, rel)), { recursive: true });
-        await writeFile(join(root, rel), text);
-    }
-}
-
-async function link(root: string, rel: string, target: string): Promise<void> {
-    await mkdir(dirname(join(root, rel)), { recursive: true });
-    await symlink(target, join(root, rel), 'dir');
-}
-
 let count = 0;
-/** A project laid out like a Nango one: "type": "module", the managed tsconfig, its own zod and @types/node. */
-async function nangoProject(files: Record<string, string>, options: { zod?: string | false; typesNode?: boolean; tsconfig?: object } = {}): Promise<string> {
+async function nangoProject(files: Record<string, string>, options: NangoProjectOptions = {}): Promise<string> {
     const root = join(base, `p${++count}`);
-    await write(root, {
-        'package.json': JSON.stringify({ name: 'integrations', private: true, type: 'module' }),
-        'tsconfig.json': JSON.stringify(
-            options.tsconfig ?? {
-                include: ['index.ts', '**/*.ts'],
-                exclude: ['node_modules', 'dist', 'build', '.nango'],
-                compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'esnext', strict: true, skipLibCheck: true, noUnusedLocals: true, noEmit: true }
-            }
-        ),
-        ...files
-    });
-    if (options.zod !== false) await link(root, 'node_modules/zod', options.zod ?? ZOD_436);
-    if (options.typesNode !== false) await link(root, 'node_modules/@types/node', TYPES_NODE);
+    await writeNangoProject(root, files, options);
     return root;
 }
 
@@ -102,7 +74,7 @@ describe('generatedTsconfig: one zod', () => {
         const none = await nangoProject({}, { zod: false });
         expect(config(none).compilerOptions.paths.zod).toEqual([join(ferryZod, 'index.d.ts')]);
         const old = join(base, 'zod3');
-        await write(old, { 'package.json': JSON.stringify({ name: 'zod', version: '3.25.0' }) });
+        await writeFiles(old, { 'package.json': JSON.stringify({ name: 'zod', version: '3.25.0' }) });
         const three = await nangoProject({}, { zod: old });
         expect(config(three).compilerOptions.paths.zod).toEqual([join(ferryZod, 'index.d.ts')]);
     });
@@ -118,7 +90,7 @@ describe('generatedTsconfig: one zod', () => {
 describe('generatedTsconfig: type packages', () => {
     it("names every package of the project's node_modules/@types, as TypeScript 5 would include them", async () => {
         const root = await nangoProject({ 'node_modules/@types/unneeded/package.json': JSON.stringify({ typings: null }) });
-        await write(root, { 'node_modules/@types/extra/index.d.ts': 'declare const extraGlobal: number;\n' });
+        await writeFiles(root, { 'node_modules/@types/extra/index.d.ts': 'declare const extraGlobal: number;\n' });
         const { typeRoots, types } = config(root).compilerOptions;
         expect(typeRoots).toEqual([join(root, 'node_modules/@types')]);
         expect(types).toEqual(['extra', 'node']);
@@ -135,7 +107,7 @@ describe('generatedTsconfig: type packages', () => {
         expect(generated.typeRoots).toEqual([join(root, 'node_modules/@types')]);
 
         const own = await nangoProject({}, { tsconfig: { compilerOptions: { typeRoots: ['./types'] } } });
-        await write(own, { 'types/mine/index.d.ts': 'declare const mine: string;\n' });
+        await writeFiles(own, { 'types/mine/index.d.ts': 'declare const mine: string;\n' });
         const ownOptions = config(own).compilerOptions;
         expect(ownOptions.typeRoots).toBeUndefined();
         expect(ownOptions.types).toEqual(['mine']);
