@@ -73,8 +73,9 @@ export interface ReplayFixtureResult {
     /** The fixture, relative to the project root. */
     fixture: string;
     durationMs: number;
-    /** The instant (ISO) the function's clock was frozen at. */
+    /** The instant (ISO) the function's clock was frozen at, and where it came from. */
     now?: string;
+    nowFrom?: 'option' | 'recordedAt' | 'date header' | 'recorded request' | 'run start';
     /** Notes that are not failures, e.g. the function file is not imported by index.ts. */
     notes?: string[];
     /** Empty when the run matched the fixture. */
