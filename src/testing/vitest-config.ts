@@ -53,13 +53,35 @@ function listSetting(text: string, key: string): string[] | undefined {
     }
 }
 
+/** The text with its comments left out; strings are kept whole (a glob can hold a comment opener or closer). */
+function withoutComments(text: string): string {
+    let out = '';
+    for (let i = 0; i < text.length; ) {
+        const ch = text[i]!;
+        if (ch === "'" || ch === '"' || ch === '`') {
+            let end = i + 1;
+            while (end < text.length && text[end] !== ch) end += text[end] === '\\' ? 2 : 1;
+            out += text.slice(i, end + 1);
+            i = end + 1;
+        } else if (text.startsWith('//', i)) {
+            i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+        } else if (text.startsWith('/*', i)) {
+            i = text.indexOf('*/', i + 2) === -1 ? text.length : text.indexOf('*/', i + 2) + 2;
+        } else {
+            out += ch;
+            i++;
+        }
+    }
+    return out;
+}
+
 function scalarSetting(text: string, key: string): string | undefined {
     return new RegExp(`\\b${key}\\s*:\\s*(true|false|[0-9][0-9_]*)\\b`).exec(text)?.[1];
 }
 
 export function readProjectTestSettings(root: string): ProjectTestSettings {
     const configFile = CONFIG_NAMES.find((name) => existsSync(join(root, name)));
-    const text = configFile ? readFileSync(join(root, configFile), 'utf8').replace(/\/\*[\s\S]*?\*\/|(^|[^:])\/\/.*$/gm, '$1') : '';
+    const text = configFile ? withoutComments(readFileSync(join(root, configFile), 'utf8')) : '';
     const setupFiles = listSetting(text, 'setupFiles') ?? (existsSync(join(root, 'vitest.setup.ts')) ? ['vitest.setup.ts'] : []);
     const globals = scalarSetting(text, 'globals');
     const testTimeout = scalarSetting(text, 'testTimeout');
