@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
 import { ferryPackageRoot, resolveFromFerry } from './ferry-package.js';
-import { NANGO_EXPERIMENTAL_DECLARATIONS, NANGO_EXPERIMENTAL_DECLARATIONS_FILE } from './nango-experimental.js';
+import { NANGO_EXPERIMENTAL_DECLARATIONS_FILE, nangoExperimentalDeclarations } from './nango-experimental.js';
 
 /** The strict options of a Nango project's tsconfig, used when the project has none. */
 export const DEFAULT_COMPILER_OPTIONS = {
@@ -234,7 +234,8 @@ export function generatedTsconfig(root: string, cacheDir: string, chunk?: ChunkO
 /** Files the generated tsconfig refers to in the cache folder; written before tsc runs. */
 export async function writeTypecheckSupportFiles(cacheDir: string): Promise<void> {
     const path = join(cacheDir, NANGO_EXPERIMENTAL_DECLARATIONS_FILE);
-    if ((await readFile(path, 'utf8').catch(() => undefined)) !== NANGO_EXPERIMENTAL_DECLARATIONS) await writeFileAtomic(path, NANGO_EXPERIMENTAL_DECLARATIONS);
+    const text = nangoExperimentalDeclarations(sdkDeclarations());
+    if ((await readFile(path, 'utf8').catch(() => undefined)) !== text) await writeFileAtomic(path, text);
 }
 
 /**

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createEvaluator } from '../../src/compiler/evaluate.js';
 import { resolveFromFerry } from '../../src/compiler/ferry-package.js';
 import { NANGO_EXPERIMENTAL_MODULE } from '../../src/compiler/nango-experimental.js';
@@ -196,8 +197,9 @@ describe('platform modules', () => {
         const without = await nangoProject({});
         const ours = loadPlatformModule('nango/experimental', join(without, 'build/x.cjs')) as typeof NANGO_EXPERIMENTAL_MODULE;
         expect(ours).toBe(NANGO_EXPERIMENTAL_MODULE);
-        const fn = ours.createFunction({ description: 'x', data: { models: { A: {} } }, requires: { connection: false } });
-        expect(fn).toMatchObject({ type: 'function', description: 'x', capabilities: { usesRecords: true, usesCheckpoints: false, usesMetadata: false, usesOutbound: false, usesInvoke: false } });
+        const fn = ours.createFunction({ description: 'x', data: { models: { A: z.object({ id: z.string() }) } }, exec: async () => undefined });
+        expect(fn).toMatchObject({ type: 'function', description: 'x', capabilities: { usesRecords: true, usesCheckpoints: false, usesMetadata: false, usesOutbound: true, usesInvoke: false } });
+        expect(ours.deriveFunctionCapabilities({ requires: { connection: false } }).usesOutbound).toBe(false);
 
         const withNango = await nangoProject({
             'node_modules/nango/package.json': JSON.stringify({ name: 'nango', version: '0.71.10', exports: { './experimental': { require: './experimental.cjs' } } }),
