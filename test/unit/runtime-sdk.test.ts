@@ -70,6 +70,7 @@ const FILES = Object.fromEntries([
          return { config, client, flow };`
     ),
     action('echo', `return input;`, 'z.object({ n: z.number() })'),
+    action('params', `await nango.get({ endpoint: '/search', params: { tags: ['a', 'b'], since: undefined, n: 2, empty: null }, forwardHeadersOnRedirect: true }); return null;`),
     sync(
         'records',
         `await nango.batchSave([{ id: 'a', n: 1 }, { id: 'b', n: 1 }, { id: 'a', n: 2 }], 'Item');
@@ -161,6 +162,12 @@ describe('the nango object beyond proxy and records', () => {
         expect(output.client).toContain('not available to functions run by Ferry');
         expect(output.flow).toBe('There is no current sync to get attributes from');
         expect(result.logs.map((l) => [l.level, l.message])).toEqual([['warn', 'shown']]);
+    });
+
+    it("sends params as Nango's client puts them in the URL", async () => {
+        const transport = fakeTransport(() => json({}));
+        await project.run('github/params', { transport });
+        expect(transport.sent[0]).toMatchObject({ params: { tags: 'a,b', since: 'undefined', n: 2, empty: 'null' }, forwardHeadersOnRedirect: true });
     });
 
     it('calls on_page after each page with the next cursor and the response', async () => {
