@@ -44,7 +44,9 @@ import type {
     Manifest,
     ProjectCompileResult
 } from './types.js';
-import { validateDefinition, validateProject } from './validate.js';
+import { reviewFunction } from './static-checks-review.js';
+import { loadStaticChecks } from './static-checks.js';
+import { projectWarnings, uniqueDiagnostics, validateDefinition, validateProject } from './validate.js';
 
 /** A bundle file name compile writes: `<integration>_<syncs|actions|on-events>_<name>.cjs`. */
 const BUNDLE_FILE = /^.+_(syncs|actions|on-events)_.+\.cjs$/;
@@ -205,9 +207,9 @@ export function analyzeBundle(paths: ProjectPaths, bundle: BundledFunction, read
         };
     }
     const diagnostics = validateDefinition(ref, definition);
-    if (diagnostics.length > 0) return { ref, bundle, diagnostics };
     try {
-        return { ref, bundle, summary: summarizeDefinition(ref, definition as FunctionDefinition), diagnostics };
+        const summary = diagnostics.length > 0 ? undefined : summarizeDefinition(ref, definition as FunctionDefinition);
+        return { ref, bundle, ...reviewFunction(bundle, { ...(summary ? { summary } : {}), diagnostics }) };
     } catch (error) {
         return {
             ref,
@@ -386,15 +388,17 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
         const bundleStarted = performance.now();
         const buildStart: BuildStart = { wallMs: Date.now(), tsconfig: await fileStamp(join(paths.root, 'tsconfig.json')) };
         if (toBuild.length > 0) progress({ stage: 'bundle', message: `bundling ${toBuild.length} function${toBuild.length === 1 ? '' : 's'}` });
+        // The source checks' parser is an ES module: loaded before the synchronous analysis needs it.
+        if (toBuild.length > 0) await loadStaticChecks();
         const bundled = await bundleAndAnalyze(paths, toBuild);
         const analyzed = bundled.analyzed;
         if (toBuild.length > 0) progress({ stage: 'bundle', message: `bundled and checked ${toBuild.length}`, durationMs: performance.now() - bundleStarted });
 
         const validateStarted = performance.now();
         const analyzedById = new Map(analyzed.map((a) => [a.ref.id, a]));
-        const projectDiagnostics = validateProject(
-            refs.map((ref) => ({ ref, summary: cachedEntries.get(ref.id)?.summary ?? analyzedById.get(ref.id)?.summary }))
-        );
+        const items = refs.map((ref) => ({ ref, summary: cachedEntries.get(ref.id)?.summary ?? analyzedById.get(ref.id)?.summary }));
+        const projectDiagnostics = validateProject(items);
+        const warnings = uniqueDiagnostics([...bundled.warnings, ...items.flatMap((item) => item.summary?.warnings ?? []), ...projectWarnings(items)]);
         progress({ stage: 'validate', message: 'project checks done', durationMs: performance.now() - validateStarted });
 
         let typecheckOutcome: TypecheckOutcome | undefined;
@@ -403,10 +407,10 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
             progress({ stage: 'typecheck', message: typecheckOutcome.cached ? 'type-check: nothing changed' : 'type-checked', durationMs: typecheckOutcome.durationMs });
         }
 
-        const own = [...entryProblems, ...bundled.errors, ...analyzed.flatMap((a) => a.diagnostics), ...projectDiagnostics];
+        const own = uniqueDiagnostics([...entryProblems, ...bundled.errors, ...analyzed.flatMap((a) => a.diagnostics), ...projectDiagnostics]);
         const errors = withFunctions(withFrames([...own, ...withoutEchoes(typecheckOutcome?.diagnostics ?? [], own)]), refs).sort(sortDiagnostics);
         const typecheckSummary = { ran: typecheckOutcome !== undefined && !typecheckOutcome.cached, cached: typecheckOutcome?.cached ?? false, durationMs: typecheckOutcome?.durationMs ?? 0 };
-        const base = { root: paths.root, manifestPath: paths.manifestPath, typecheck: typecheckSummary, warnings: bundled.warnings };
+        const base = { root: paths.root, manifestPath: paths.manifestPath, typecheck: typecheckSummary, warnings: withFrames(warnings) };
 
         if (errors.length > 0) {
             return { ...base, ok: false, functions: [], errors, manifest: [], removed: [], durationMs: performance.now() - started };

@@ -8,6 +8,7 @@ export function diagnosticJson(d: CompileDiagnostic, root: string): Record<strin
         line: d.line ?? null,
         column: d.column ?? null,
         code: d.code,
+        severity: d.severity ?? 'error',
         message: d.message,
         ...(d.function ? { function: d.function } : {})
     };

@@ -1,11 +1,11 @@
-/** `.nango/nango.json` from function summaries (reference §4), in a stable order. */
+/** `.nango/nango.json` from function summaries, laid out as `nango compile` writes it. */
 import { ON_EVENT_NAMES, type FunctionSummary, type Manifest, type ManifestIntegration, type OnEventName } from './types.js';
 
-const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
 /**
- * Integrations sorted by key, functions by name: the manifest depends only on what the functions
- * declare, never on the order of index.ts or on which functions came from the cache.
+ * Integrations in the order index.ts first names them, functions in index.ts order within each
+ * list: Nango's order, so switching a project to Ferry leaves its committed manifest unchanged.
+ * Summaries come in index.ts order whether they were rebuilt or cached. An on-event script with an
+ * event Nango does not know is left out, as Nango leaves it out.
  */
 export function buildManifest(summaries: readonly FunctionSummary[]): Manifest {
     const integrations = new Map<string, ManifestIntegration>();
@@ -14,8 +14,8 @@ export function buildManifest(summaries: readonly FunctionSummary[]): Manifest {
         if (!integration) {
             integration = {
                 providerConfigKey: summary.integration,
-                syncs: [],
                 actions: [],
+                syncs: [],
                 onEventScripts: Object.fromEntries(ON_EVENT_NAMES.map((event) => [event, [] as string[]])) as Record<OnEventName, string[]>
             };
             integrations.set(summary.integration, integration);
@@ -23,17 +23,12 @@ export function buildManifest(summaries: readonly FunctionSummary[]): Manifest {
         const entry = summary.entry;
         if (entry.type === 'sync') integration.syncs.push(entry);
         else if (entry.type === 'action') integration.actions.push(entry);
-        else integration.onEventScripts[entry.event].push(entry.name);
+        else integration.onEventScripts[entry.event]?.push(entry.name);
     }
-    const manifest = [...integrations.values()].sort((a, b) => (a.providerConfigKey < b.providerConfigKey ? -1 : a.providerConfigKey > b.providerConfigKey ? 1 : 0));
-    for (const integration of manifest) {
-        integration.syncs.sort(byName);
-        integration.actions.sort(byName);
-        for (const event of ON_EVENT_NAMES) integration.onEventScripts[event].sort();
-    }
-    return manifest;
+    return [...integrations.values()];
 }
 
+/** Two-space JSON without a final newline, byte for byte what Nango writes. */
 export function serializeManifest(manifest: Manifest): string {
-    return `${JSON.stringify(manifest, null, 2)}\n`;
+    return JSON.stringify(manifest, null, 2);
 }

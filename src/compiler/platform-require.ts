@@ -1,7 +1,8 @@
 /**
  * `require` for a bundle: what the platform provides, loaded as the platform would. Node's own
- * modules come from Node; zod from Ferry's copy (the same one that turns schemas into JSON
- * Schema, see vendored-zod.ts); every other platform module (`soap`, `unzipper`, `botbuilder`,
+ * modules come from Node; zod from the project's own zod 4 when it has one (as `nango compile`
+ * loads it, so schemas and their JSON Schemas are that zod's), else from Ferry's copy (see
+ * vendored-zod.ts); every other platform module (`soap`, `unzipper`, `botbuilder`,
  * `nango/experimental`) from the project's node_modules, resolved from the bundle's file in the
  * project's build folder, the way `nango compile` loads its build output. A project without the
  * nango package gets Ferry's equivalent of `nango/experimental`.
@@ -26,6 +27,8 @@ export function loadPlatformModule(specifier: string, from?: string): unknown {
     }
     // zod and its subpaths from one bundle (one copy of its internals), when the build has it.
     if (specifier === 'zod' || specifier.startsWith('zod/')) {
+        const project = from && isAbsolute(from) ? projectZod(requireFor(from)) : undefined;
+        if (project && resolves(project, specifier)) return project(specifier);
         const zod = vendoredZod();
         if (zod && Object.hasOwn(zod, specifier)) return zod[specifier];
         return ownRequire(specifier);
@@ -42,6 +45,22 @@ export function loadPlatformModule(specifier: string, from?: string): unknown {
             `to run the function here, install it in the project (npm i ${specifier})`
     );
     throw Object.assign(error, { code: 'MODULE_NOT_FOUND' });
+}
+
+const zod4 = new WeakMap<NodeJS.Require, boolean>();
+
+/** `require` itself when the project resolves a zod 4 of its own (zod 3 schemas are not what the SDK takes). */
+function projectZod(require: NodeJS.Require): NodeJS.Require | undefined {
+    let found = zod4.get(require);
+    if (found === undefined) {
+        try {
+            found = /^4\./.test((require('zod/package.json') as { version?: string }).version ?? '');
+        } catch {
+            found = false;
+        }
+        zod4.set(require, found);
+    }
+    return found ? require : undefined;
 }
 
 /** One require per folder: a project's bundles all sit in its build folder. */

@@ -1,15 +1,14 @@
 /**
- * Turning a validated definition into its manifest entry (reference §4). JSON Schemas come from
- * zod 4's own `z.toJSONSchema`, taken from the very zod instance bundles are handed at evaluation
- * (requirePlatformModule), so schema metadata kept in zod's global registry (descriptions) survives.
+ * Turning a validated definition into its manifest entry, field for field (and in the order) that
+ * `nango compile` writes it, so a project's committed `.nango/nango.json` does not change when it
+ * moves to Ferry. JSON Schemas come from zod 4's own JSON Schema generator, run by the zod that
+ * made the schema (the project's own zod when it has one, see platform-require.ts): one zod's
+ * generator does not read another version's schemas, and each version writes some types its way.
  */
 import type { FunctionRef } from '../project/types.js';
 import { requirePlatformModule } from './evaluate.js';
-import type { Endpoint, FunctionDefinition, FunctionSummary, JsonSchemaDefinitions, ManifestAction, ManifestOnEvent, ManifestSync } from './types.js';
-import { isVoid, isZodSchema } from './zod-introspect.js';
-
-/** What a function gets when it does not say. */
-export const DEFAULT_VERSION = '0.0.1';
+import type { FunctionDefinition, FunctionSummary, JsonSchemaDefinitions, ManifestAction, ManifestOnEvent, ManifestSync } from './types.js';
+import { isZodVoid, zodType, isZodSchema } from './zod-introspect.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -24,111 +23,105 @@ function zod(): ZodJsonSchemaApi {
     return zodApi;
 }
 
-/** Draft-7 JSON Schema of a zod schema; dates become date-time strings and void becomes null. */
+/**
+ * Draft-7 JSON Schema of a zod schema as Nango writes it: a top-level `z.void()` is `{type:'null'}`,
+ * dates are date-time strings, anything JSON Schema cannot say is `{}`.
+ */
 export function toJsonSchema(schema: unknown): JsonSchema {
-    if (isVoid(schema)) return { type: 'null' };
-    const json = zod().toJSONSchema(schema, {
+    if (isZodVoid(schema)) return { type: 'null' };
+    const params = {
         target: 'draft-7',
         unrepresentable: 'any',
-        override: (ctx: { zodSchema: { _zod: { def: { type: string } } }; jsonSchema: JsonSchema }) => {
-            const type = ctx.zodSchema._zod.def.type;
-            if (type === 'date') {
-                for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
-                Object.assign(ctx.jsonSchema, { type: 'string', format: 'date-time' });
-            } else if (type === 'void' || type === 'undefined') {
-                for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
-                ctx.jsonSchema['type'] = 'null';
+        override: (ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) => {
+            if (isZodSchema(ctx.zodSchema) && zodType(ctx.zodSchema) === 'date') {
+                ctx.jsonSchema['type'] = 'string';
+                ctx.jsonSchema['format'] = 'date-time';
             }
         }
-    });
+    };
+    const own = (schema as { toJSONSchema?: (params: Record<string, unknown>) => JsonSchema } | null)?.toJSONSchema;
+    const json = typeof own === 'function' ? own.call(schema, params) : zod().toJSONSchema(schema, params);
     // Each definition sits inside one document; a `$schema` per model would only be noise.
     delete json['$schema'];
     return json;
 }
 
+/** Generated model names keep only letters and digits of the function name, and turn the rest of the integration id into `_`. */
+const cleanIntegration = (ref: FunctionRef): string => ref.integration.replace(/[^a-zA-Z0-9]/g, '_');
+const cleanName = (ref: FunctionRef): string => ref.name.replace(/[^a-zA-Z0-9]/g, '');
+
 export const schemaName = {
-    actionInput: (ref: FunctionRef) => `ActionInput_${ref.integration}_${ref.name}`,
-    actionOutput: (ref: FunctionRef) => `ActionOutput_${ref.integration}_${ref.name}`,
-    syncMetadata: (ref: FunctionRef) => `SyncMetadata_${ref.integration}_${ref.name}`
+    actionInput: (ref: FunctionRef) => `ActionInput_${cleanIntegration(ref)}_${cleanName(ref)}`,
+    actionOutput: (ref: FunctionRef) => `ActionOutput_${cleanIntegration(ref)}_${cleanName(ref)}`,
+    syncMetadata: (ref: FunctionRef) => `SyncMetadata_${cleanIntegration(ref)}_${cleanName(ref)}`
 };
 
-function normalizeEndpoint(endpoint: Endpoint): Endpoint {
-    return { method: endpoint.method.toUpperCase(), path: endpoint.path, ...(endpoint.group !== undefined ? { group: endpoint.group } : {}) };
+function definitionsOf(models: Record<string, unknown>): JsonSchemaDefinitions {
+    const definitions: Record<string, JsonSchema> = {};
+    for (const [name, schema] of Object.entries(models)) definitions[name] = toJsonSchema(schema);
+    return { definitions };
 }
 
-function hasSchema(value: unknown): boolean {
-    return isZodSchema(value) && !isVoid(value);
+/** What static analysis of the function's own file found (static-checks.ts). */
+export interface SourceFacts {
+    /** `checkpoints` when the file calls nango.getCheckpoint, saveCheckpoint or clearCheckpoint. */
+    features: string[];
 }
 
-function features(def: FunctionDefinition): string[] {
-    return def.checkpoint !== undefined && !isVoid(def.checkpoint) ? ['checkpoints'] : [];
-}
+const NO_FACTS: SourceFacts = { features: [] };
 
 /**
  * The manifest entry of one definition that passed validateDefinition. Pure: the same definition
- * always gives the same summary, which is what lets the cache store it.
+ * and facts always give the same summary, which is what lets the cache store it.
  */
-export function summarizeDefinition(ref: FunctionRef, definition: FunctionDefinition): FunctionSummary {
+export function summarizeDefinition(ref: FunctionRef, definition: FunctionDefinition, facts: SourceFacts = NO_FACTS): FunctionSummary {
     const base = { id: ref.id, integration: ref.integration, name: ref.name };
-    const version = typeof definition.version === 'string' && definition.version !== '' ? definition.version : DEFAULT_VERSION;
-    const description = definition.description.trim();
+    const version = definition.version || '';
+    const features = [...facts.features];
     if (definition.type === 'sync') {
-        const definitions: Record<string, JsonSchema> = {};
-        const models = Object.keys(definition.models ?? {});
-        for (const model of models) definitions[model] = toJsonSchema(definition.models![model]);
-        let input: string | null = null;
-        if (hasSchema(definition.metadata)) {
-            input = schemaName.syncMetadata(ref);
-            definitions[input] = toJsonSchema(definition.metadata);
-        }
+        const models: Record<string, unknown> = { ...(definition.models ?? {}) };
+        const output = Object.keys(models);
+        // Any metadata schema counts, z.void() included: Nango names it and writes `{type:'null'}`.
+        const input = definition.metadata ? schemaName.syncMetadata(ref) : null;
+        if (input) models[input] = definition.metadata;
         const entry: ManifestSync = {
             type: 'sync',
-            name: ref.name,
-            description,
-            endpoints: (definition.endpoints ?? []).map(normalizeEndpoint),
-            sync_type: definition.syncType ?? (features(definition).length > 0 ? 'incremental' : 'full'),
-            track_deletes: definition.trackDeletes ?? false,
-            auto_start: definition.autoStart ?? true,
-            runs: definition.frequency!,
-            scopes: definition.scopes ?? [],
+            description: definition.description,
+            auto_start: definition.autoStart === true,
+            endpoints: definition.endpoints ?? [],
             input,
-            output: models,
-            usedModels: input ? [...models, input] : models,
-            webhookSubscriptions: definition.webhookSubscriptions ?? [],
+            name: ref.name,
+            output,
+            runs: definition.frequency!,
+            scopes: definition.scopes || [],
+            sync_type: definition.syncType || 'full',
+            track_deletes: definition.trackDeletes === true,
+            usedModels: Object.keys(models),
             version,
-            json_schema: { definitions } satisfies JsonSchemaDefinitions,
-            features: features(definition)
+            webhookSubscriptions: definition.webhookSubscriptions || [],
+            json_schema: definitionsOf(models),
+            features
         };
         return { ...base, entry };
     }
     if (definition.type === 'action') {
-        const definitions: Record<string, JsonSchema> = {};
-        let input: string | null = null;
-        let output: string[] | null = null;
-        if (isZodSchema(definition.input)) {
-            input = schemaName.actionInput(ref);
-            definitions[input] = toJsonSchema(definition.input);
-        }
-        if (isZodSchema(definition.output)) {
-            const name = schemaName.actionOutput(ref);
-            output = [name];
-            definitions[name] = toJsonSchema(definition.output);
-        }
+        const input = schemaName.actionInput(ref);
+        const output = schemaName.actionOutput(ref);
         const entry: ManifestAction = {
             type: 'action',
-            name: ref.name,
-            description,
-            endpoint: definition.endpoint ? normalizeEndpoint(definition.endpoint) : null,
-            scopes: definition.scopes ?? [],
+            description: definition.description,
+            endpoint: definition.endpoint ?? null,
             input,
-            output,
-            usedModels: [...(input ? [input] : []), ...(output ?? [])],
+            name: ref.name,
+            output: [output],
+            scopes: definition.scopes || [],
+            usedModels: [input, output],
             version,
-            json_schema: { definitions },
-            features: features(definition)
+            json_schema: definitionsOf({ [input]: definition.input, [output]: definition.output }),
+            features
         };
         return { ...base, entry };
     }
-    const entry: ManifestOnEvent = { type: 'onEvent', name: ref.name, description, event: definition.event!, version };
+    const entry: ManifestOnEvent = { type: 'onEvent', name: ref.name, description: definition.description, event: definition.event!, version };
     return { ...base, entry };
 }

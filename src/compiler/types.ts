@@ -71,6 +71,8 @@ export interface CompileDiagnostic {
     function?: string;
     /** Native rendering (tsc or esbuild) with a code frame, for a TTY. */
     frame?: string;
+    /** Absent means 'error'. A warning is reported and never fails compile. */
+    severity?: 'error' | 'warning';
 }
 
 export interface CompiledFunction {
@@ -164,6 +166,8 @@ export interface FunctionSummary {
     integration: string;
     name: string;
     entry: ManifestSync | ManifestAction | ManifestOnEvent;
+    /** What compile warned about this function; kept with the summary so a cached function still says it. */
+    warnings?: CompileDiagnostic[];
 }
 
 export type CompileStage = 'load' | 'typecheck' | 'bundle' | 'validate' | 'write';

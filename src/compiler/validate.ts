@@ -1,21 +1,25 @@
 /**
- * Validating evaluated definitions. Every problem is collected (never stop at the first) and each
- * names the file, the function, what is wrong and how to fix it. Per-function checks need the live
- * definition; project checks (unique names, models, endpoints) work on summaries, so cached
- * functions take part without being evaluated again.
+ * Validating evaluated definitions with Nango's rules, no stricter and no looser: what `nango
+ * compile` (its type declarations included) or the platform's deploy would refuse is an error;
+ * what Ferry checks beyond that is a warning (`severity: 'warning'`), which never fails compile.
+ * Every problem is collected (never stop at the first) and each names the file, the function, what
+ * is wrong and how to fix it. Project checks live in validate-project.ts.
  */
 import { readFileSync } from 'node:fs';
 import type { FunctionRef } from '../project/types.js';
 import { FOLDER_OF } from '../project/types.js';
-import { formatDuration, parseDuration } from '../util/duration.js';
+import { formatDuration } from '../util/duration.js';
+import { MAX_FREQUENCY_MS, readFrequency } from './frequency.js';
 import { ON_EVENT_NAMES, type CompileDiagnostic, type Endpoint, type FunctionSummary } from './types.js';
 import { isVoid, isZodSchema, objectShape, unwrap, zodType } from './zod-introspect.js';
 
-export const MIN_FREQUENCY_MS = 30_000;
-export const MAX_FREQUENCY_MS = 31 * 86_400_000;
+export { projectWarnings, uniqueDiagnostics, validateProject } from './validate-project.js';
+
 export const MODEL_NAME = /^[A-Z][a-zA-Z0-9_]+$/;
+/** The platform's deploy schema: function names, and the longest strings it stores. */
+const FUNCTION_NAME = /^[a-zA-Z0-9_-]+$/;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const TYPE_WORD = { sync: 'sync', action: 'action', onEvent: 'on-event' } as const;
+export const TYPE_WORD = { sync: 'sync', action: 'action', onEvent: 'on-event' } as const;
 const CREATOR = { sync: 'createSync', action: 'createAction', onEvent: 'createOnEvent' } as const;
 
 type SourceReader = (file: string) => string | undefined;
@@ -27,6 +31,8 @@ const readSource: SourceReader = (file) => {
         return undefined;
     }
 };
+
+export const isWarning = (d: CompileDiagnostic): boolean => d.severity === 'warning';
 
 /** A diagnostic about one function, pointing at the line where `key` is written when it can find it. */
 class Reporter {
@@ -43,13 +49,12 @@ class Reporter {
 
     report(code: string, message: string, key?: string): void {
         const position = key ? this.locate(key) : undefined;
-        this.diagnostics.push({
-            file: this.ref.file,
-            ...(position ?? {}),
-            code,
-            message,
-            function: `${this.ref.integration}/${this.ref.name}`
-        });
+        this.diagnostics.push({ file: this.ref.file, ...(position ?? {}), code, message, function: `${this.ref.integration}/${this.ref.name}` });
+    }
+
+    warn(code: string, message: string, key?: string): void {
+        this.report(code, message, key);
+        this.diagnostics[this.diagnostics.length - 1]!.severity = 'warning';
     }
 
     private locate(key: string): { line: number; column: number } | undefined {
@@ -65,7 +70,12 @@ class Reporter {
     }
 }
 
-/** Checks one evaluated definition against its file's place in the project. */
+const isStringList = (value: unknown, max = Infinity): boolean => Array.isArray(value) && value.every((s) => typeof s === 'string' && s.length <= max);
+
+/**
+ * Checks one evaluated definition against its file's place in the project: the errors only, so it
+ * can run wherever the definition is (the evaluation worker); summaryWarnings adds the warnings.
+ */
 export function validateDefinition(ref: FunctionRef, definition: unknown, read: SourceReader = readSource): CompileDiagnostic[] {
     const r = new Reporter(ref, read);
     const creator = CREATOR[ref.type];
@@ -86,9 +96,15 @@ export function validateDefinition(ref: FunctionRef, definition: unknown, read: 
         );
         return r.diagnostics;
     }
+    if (!FUNCTION_NAME.test(ref.name) || ref.name.length > 255) {
+        r.report('BAD_FUNCTION_NAME', `the platform refuses the name '${ref.name}': rename ${ref.relPath} to use only letters, digits, - and _`);
+    }
 
-    if (typeof def['description'] !== 'string' || def['description'].trim() === '') {
+    const description = def['description'];
+    if (typeof description !== 'string') {
         r.report('MISSING_DESCRIPTION', `${r.label} has no description: add \`description: '<what it does>'\`; the platform shows it to your users`, 'description');
+    } else if (description.length > 2000) {
+        r.report('BAD_DESCRIPTION', `${r.label} has a description of ${description.length} characters: the platform takes at most 2000, shorten it`, 'description');
     }
     if (typeof def['exec'] !== 'function') {
         r.report('EXEC_NOT_FUNCTION', `${r.label} has no exec function: add \`exec: async (nango${ref.type === 'action' ? ', input' : ''}) => { ... }\``, 'exec');
@@ -96,8 +112,8 @@ export function validateDefinition(ref: FunctionRef, definition: unknown, read: 
     if (def['version'] !== undefined && typeof def['version'] !== 'string') {
         r.report('BAD_VERSION', `${r.label} has a version that is not a string: write it as a string, e.g. version: '1.0.0'`, 'version');
     }
-    if (def['scopes'] !== undefined && !(Array.isArray(def['scopes']) && def['scopes'].every((s) => typeof s === 'string'))) {
-        r.report('BAD_SCOPES', `${r.label} has scopes that are not a list of strings: write e.g. scopes: ['repo', 'read:user']`, 'scopes');
+    if (def['scopes'] !== undefined && !isStringList(def['scopes'], 255)) {
+        r.report('BAD_SCOPES', `${r.label} has scopes that are not a list of strings (of at most 255 characters): write e.g. scopes: ['repo', 'read:user']`, 'scopes');
     }
     checkMetadata(r, def['metadata']);
     checkCheckpoint(r, def['checkpoint']);
@@ -108,55 +124,59 @@ export function validateDefinition(ref: FunctionRef, definition: unknown, read: 
     return r.diagnostics;
 }
 
-function checkSync(r: Reporter, def: Record<string, unknown>): void {
-    const frequency = def['frequency'];
+function checkFrequency(r: Reporter, frequency: unknown): void {
     if (typeof frequency !== 'string' || frequency.trim() === '') {
-        r.report('MISSING_FREQUENCY', `${r.label} has no frequency: add e.g. \`frequency: 'every hour'\` (between 30 seconds and 31 days)`, 'frequency');
-    } else {
-        const ms = parseDuration(frequency);
-        if (ms === undefined) {
-            r.report('BAD_FREQUENCY', `${r.label} has frequency '${frequency}', which is not a duration: write e.g. 'every hour', 'every 5 minutes', 'every day' or '30m'`, 'frequency');
-        } else if (ms < MIN_FREQUENCY_MS || ms > MAX_FREQUENCY_MS) {
-            r.report(
-                'BAD_FREQUENCY',
-                `${r.label} runs ${ms < MIN_FREQUENCY_MS ? 'more often than' : 'less often than'} the platform allows ('${frequency}' is ${formatDuration(ms)}): use a frequency between 'every 30 seconds' and 'every 31 days'`,
-                'frequency'
-            );
-        }
+        r.report('MISSING_FREQUENCY', `${r.label} has no frequency: add e.g. \`frequency: 'every hour'\` (at least 30 seconds)`, 'frequency');
+        return;
     }
+    const verdict = readFrequency(frequency);
+    const examples = "e.g. 'every hour', 'every 5 minutes', 'every day' or '30m'";
+    if (!verdict.ok && verdict.why === 'too-often') {
+        r.report('BAD_FREQUENCY', `${r.label} runs more often than the platform allows ('${frequency}' is ${formatDuration(verdict.ms!)}): use at least 'every 30 seconds'`, 'frequency');
+    } else if (!verdict.ok) {
+        r.report(
+            'BAD_FREQUENCY',
+            `${r.label} has frequency '${frequency}', which ${verdict.why === 'platform' ? 'the platform does not accept' : 'is not a duration'}: write a whole number and a unit of seconds, minutes, hours or days, ${examples}`,
+            'frequency'
+        );
+    }
+}
 
-    const models = def['models'];
-    if (typeof models !== 'object' || models === null || Array.isArray(models) || Object.keys(models).length === 0) {
+function checkModels(r: Reporter, models: unknown): void {
+    if (typeof models !== 'object' || models === null || Array.isArray(models)) {
         r.report('MISSING_MODELS', `${r.label} declares no models: add \`models: { MyRecord: z.object({ id: z.string(), ... }) }\` for the records it saves`, 'models');
-    } else {
-        for (const [name, schema] of Object.entries(models)) {
-            if (!MODEL_NAME.test(name)) {
-                const fixed = name.length > 1 ? `${name[0]!.toUpperCase()}${name.slice(1).replace(/[^a-zA-Z0-9_]/g, '')}` : 'MyModel';
-                r.report('BAD_MODEL_NAME', `${r.label} has model '${name}': model names start with an upper-case letter and use only letters, digits and _ (at least 2 characters), e.g. '${MODEL_NAME.test(fixed) ? fixed : 'MyModel'}'`, name);
-            }
-            if (!isZodSchema(schema) || objectShape(schema) === undefined) {
-                r.report('BAD_MODEL', `${r.label} has model '${name}' that is not a zod object: write ${name}: z.object({ id: z.string(), ... })`, name);
-            } else if (!('id' in objectShape(schema)!)) {
-                r.report('MODEL_WITHOUT_ID', `${r.label} has model '${name}' without an id field: records are saved by id, add id: z.string() (or z.number())`, name);
-            }
+        return;
+    }
+    for (const [name, schema] of Object.entries(models)) {
+        if (!MODEL_NAME.test(name) || name.length > 255) {
+            const fixed = name.length > 1 ? `${name[0]!.toUpperCase()}${name.slice(1).replace(/[^a-zA-Z0-9_]/g, '')}` : 'MyModel';
+            r.report('BAD_MODEL_NAME', `${r.label} has model '${name}': model names start with an upper-case letter and use only letters, digits and _ (at least 2 characters), e.g. '${MODEL_NAME.test(fixed) ? fixed : 'MyModel'}'`, name);
+        }
+        if (!isZodSchema(schema) || objectShape(schema) === undefined) {
+            r.report('BAD_MODEL', `${r.label} has model '${name}' that is not a zod object: write ${name}: z.object({ id: z.string(), ... })`, name);
+        } else if (!('id' in objectShape(schema)!)) {
+            r.report('MODEL_WITHOUT_ID', `${r.label} has model '${name}' without an id field: records are saved by id, add id: z.string()`, name);
         }
     }
+}
+
+function checkSync(r: Reporter, def: Record<string, unknown>): void {
+    checkFrequency(r, def['frequency']);
+    const models = def['models'];
+    checkModels(r, models);
 
     const endpoints = def['endpoints'];
     if (endpoints !== undefined) {
-        if (!Array.isArray(endpoints)) {
-            r.report('BAD_ENDPOINT', `${r.label} has endpoints that are not a list: write endpoints: [{ method: 'GET', path: '/issues' }], one per model`, 'endpoints');
-        } else {
-            endpoints.forEach((endpoint) => checkEndpoint(r, endpoint, 'endpoints'));
-            const modelCount = typeof models === 'object' && models !== null ? Object.keys(models).length : 0;
-            if (modelCount > 0 && endpoints.length !== modelCount) {
-                r.report(
-                    'ENDPOINT_MISMATCH',
-                    `${r.label} has ${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'} for ${modelCount} model${modelCount === 1 ? '' : 's'}: give one endpoint per model, in the same order, or remove endpoints`,
-                    'endpoints'
-                );
-            }
+        const modelCount = typeof models === 'object' && models !== null ? Object.keys(models).length : 0;
+        if (!Array.isArray(endpoints) || endpoints.length !== modelCount) {
+            const count = Array.isArray(endpoints) ? endpoints.length : 0;
+            r.report(
+                'ENDPOINT_MISMATCH',
+                `${r.label} has ${count} endpoint${count === 1 ? '' : 's'} for ${modelCount} model${modelCount === 1 ? '' : 's'}: give one endpoint per model, in the same order, or remove endpoints`,
+                'endpoints'
+            );
         }
+        if (Array.isArray(endpoints)) endpoints.forEach((endpoint) => checkEndpoint(r, endpoint, 'endpoints'));
     }
     for (const key of ['autoStart', 'trackDeletes'] as const) {
         if (def[key] !== undefined && typeof def[key] !== 'boolean') r.report('BAD_OPTION', `${r.label} has ${key} that is not true or false: write ${key}: true or ${key}: false`, key);
@@ -164,9 +184,11 @@ function checkSync(r: Reporter, def: Record<string, unknown>): void {
     if (def['syncType'] !== undefined && def['syncType'] !== 'full' && def['syncType'] !== 'incremental') {
         r.report('BAD_OPTION', `${r.label} has syncType '${String(def['syncType'])}': use 'full' or 'incremental' (or leave it out)`, 'syncType');
     }
-    const subscriptions = def['webhookSubscriptions'];
-    if (subscriptions !== undefined && !(Array.isArray(subscriptions) && subscriptions.every((s) => typeof s === 'string'))) {
-        r.report('BAD_OPTION', `${r.label} has webhookSubscriptions that are not a list of strings: write e.g. webhookSubscriptions: ['issue.created']`, 'webhookSubscriptions');
+    if (def['trackDeletes'] === true && def['syncType'] === 'incremental') {
+        r.report('TRACK_DELETES_INCREMENTAL', `${r.label} sets trackDeletes on an incremental sync, which the platform refuses: remove trackDeletes and call nango.trackDeletesStart()/trackDeletesEnd() in exec`, 'trackDeletes');
+    }
+    if (def['webhookSubscriptions'] !== undefined && !isStringList(def['webhookSubscriptions'], 255)) {
+        r.report('BAD_OPTION', `${r.label} has webhookSubscriptions that are not a list of strings (of at most 255 characters): write e.g. webhookSubscriptions: ['issue.created']`, 'webhookSubscriptions');
     }
     if (def['onWebhook'] !== undefined && typeof def['onWebhook'] !== 'function') {
         r.report('BAD_OPTION', `${r.label} has onWebhook that is not a function: write onWebhook: async (nango, payload) => { ... }`, 'onWebhook');
@@ -176,9 +198,8 @@ function checkSync(r: Reporter, def: Record<string, unknown>): void {
 function checkAction(r: Reporter, def: Record<string, unknown>): void {
     if (def['endpoint'] !== undefined) checkEndpoint(r, def['endpoint'], 'endpoint');
     for (const key of ['input', 'output'] as const) {
-        const schema = def[key];
-        if (schema !== undefined && !isZodSchema(schema)) {
-            r.report('BAD_SCHEMA', `${r.label} has an ${key} that is not a zod schema: write e.g. ${key}: z.object({ ... }) (or z.void())`, key);
+        if (!isZodSchema(def[key])) {
+            r.report('BAD_SCHEMA', `${r.label} has ${def[key] === undefined ? 'no' : 'an'} ${key}${def[key] === undefined ? '' : ' that is not a zod schema'}: write e.g. ${key}: z.object({ ... }), or ${key}: z.void() for none`, key);
         }
     }
 }
@@ -196,11 +217,11 @@ function checkOnEvent(r: Reporter, def: Record<string, unknown>): void {
 
 function checkEndpoint(r: Reporter, endpoint: unknown, key: string): void {
     const e = endpoint as Partial<Endpoint> | null;
-    const method = typeof e?.method === 'string' ? e.method.toUpperCase() : undefined;
-    if (!e || typeof e !== 'object' || !method || !METHODS.includes(method) || typeof e.path !== 'string' || !e.path.startsWith('/')) {
+    const group = e?.group;
+    if (!e || typeof e !== 'object' || typeof e.method !== 'string' || !METHODS.includes(e.method) || typeof e.path !== 'string' || (group !== undefined && (typeof group !== 'string' || group.length < 1 || group.length > 64))) {
         r.report(
             'BAD_ENDPOINT',
-            `${r.label} has endpoint ${JSON.stringify(endpoint)}: write { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: '/starts-with-slash', group?: 'Name' }`,
+            `${r.label} has endpoint ${JSON.stringify(endpoint)}: write { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: '/starts-with-slash', group?: 'Name' (1 to 64 characters) }`,
             key
         );
     }
@@ -233,59 +254,26 @@ function checkCheckpoint(r: Reporter, checkpoint: unknown): void {
 }
 
 /**
- * Checks across functions: names unique per integration, a model name means one schema per
- * integration, endpoints unique per integration. Works on refs and summaries, so cached functions
- * are checked along with rebuilt ones.
+ * What Ferry warns about beyond Nango's rules, read from the manifest entry (the definition itself
+ * stays in the evaluation worker). Each carries `severity: 'warning'` and never fails compile.
  */
-export function validateProject(items: readonly { ref: FunctionRef; summary?: FunctionSummary | undefined }[]): CompileDiagnostic[] {
-    const diagnostics: CompileDiagnostic[] = [];
-    const names = new Map<string, FunctionRef>();
-    const models = new Map<string, { ref: FunctionRef; schema: string }>();
-    const endpoints = new Map<string, FunctionRef>();
-    for (const { ref, summary } of items) {
-        const label = `${TYPE_WORD[ref.type]} '${ref.name}'`;
-        const nameKey = `${ref.integration}\0${ref.name}`;
-        const first = names.get(nameKey);
-        if (first) {
-            diagnostics.push({
-                file: ref.file,
-                code: 'DUPLICATE_NAME',
-                message: `${ref.relPath} and ${first.relPath} both define '${ref.name}' in integration '${ref.integration}': function names are unique per integration, rename one of the files`,
-                function: `${ref.integration}/${ref.name}`
-            });
-        } else names.set(nameKey, ref);
-        if (!summary) continue;
-
-        const entry = summary.entry;
-        if (entry.type === 'sync') {
-            for (const model of entry.output) {
-                const schema = JSON.stringify(entry.json_schema.definitions[model] ?? null);
-                const key = `${ref.integration}\0${model}`;
-                const seen = models.get(key);
-                if (!seen) models.set(key, { ref, schema });
-                else if (seen.schema !== schema) {
-                    diagnostics.push({
-                        file: ref.file,
-                        code: 'DUPLICATE_MODEL',
-                        message: `${label} declares model '${model}', which ${seen.ref.relPath} already declares with different fields: a model name means one schema per integration, share one definition (import it from a common file) or rename one`,
-                        function: `${ref.integration}/${ref.name}`
-                    });
-                }
-            }
-        }
-        const declared = entry.type === 'sync' ? entry.endpoints : entry.type === 'action' && entry.endpoint ? [entry.endpoint] : [];
-        for (const endpoint of declared) {
-            const key = `${ref.integration}\0${endpoint.method.toUpperCase()} ${endpoint.path}`;
-            const seen = endpoints.get(key);
-            if (seen && seen !== ref) {
-                diagnostics.push({
-                    file: ref.file,
-                    code: 'DUPLICATE_ENDPOINT',
-                    message: `${label} uses endpoint ${endpoint.method.toUpperCase()} ${endpoint.path}, which ${seen.relPath} already uses in integration '${ref.integration}': endpoints are unique per integration, change the path`,
-                    function: `${ref.integration}/${ref.name}`
-                });
-            } else endpoints.set(key, ref);
-        }
+export function summaryWarnings(ref: FunctionRef, summary: FunctionSummary, read: SourceReader = readSource): CompileDiagnostic[] {
+    const r = new Reporter(ref, read);
+    const entry = summary.entry;
+    if (entry.description.trim() === '') r.warn('EMPTY_DESCRIPTION', `${r.label} has an empty description: say what it does; the platform shows it to your users`, 'description');
+    if (entry.type === 'onEvent') return r.diagnostics;
+    const endpoints = entry.type === 'sync' ? entry.endpoints : entry.endpoint ? [entry.endpoint] : [];
+    for (const endpoint of endpoints.filter((e) => !e.path.startsWith('/'))) {
+        r.warn('ENDPOINT_PATH', `${r.label} has endpoint path '${endpoint.path}', which does not start with /: write '/${endpoint.path}'`, entry.type === 'sync' ? 'endpoints' : 'endpoint');
     }
-    return diagnostics;
+    if (entry.type !== 'sync') return r.diagnostics;
+    if (entry.output.length === 0) r.warn('NO_MODELS', `${r.label} declares no models, so it cannot save records: add \`models: { MyRecord: z.object({ id: z.string(), ... }) }\``, 'models');
+    const ms = readFrequency(entry.runs);
+    if (ms.ok && ms.ms > MAX_FREQUENCY_MS) {
+        r.warn('LONG_FREQUENCY', `${r.label} runs every ${formatDuration(ms.ms)}, longer than the 31 days the platform documents: it may not run on time, use 'every 31 days' or less`, 'frequency');
+    }
+    if (entry.track_deletes) {
+        r.warn('TRACK_DELETES_DEPRECATED', `${r.label} sets trackDeletes, which is deprecated: call nango.trackDeletesStart() before and nango.trackDeletesEnd() after saving the records instead`, 'trackDeletes');
+    }
+    return r.diagnostics;
 }

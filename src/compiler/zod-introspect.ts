@@ -32,3 +32,8 @@ export function objectShape(schema: ZodLike): Record<string, ZodLike> | undefine
 export function isVoid(schema: unknown): boolean {
     return isZodSchema(schema) && ['void', 'undefined'].includes(zodType(schema));
 }
+
+/** Exactly `z.void()`: the one schema Nango writes as `{type:'null'}` (z.undefined() is not). */
+export function isZodVoid(schema: unknown): boolean {
+    return isZodSchema(schema) && zodType(schema) === 'void';
+}

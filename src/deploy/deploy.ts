@@ -11,7 +11,7 @@ import { ExitCode, FerryError } from '../errors.js';
 import type { PlatformSettings } from '../platform/env.js';
 import type { DeployAnswerEntry, DeployApi, RetryNotice } from '../platform/deploy.js';
 import type { FunctionType } from '../project/types.js';
-import { buildPayload, previewBody, selectFunctions, type SelectedFunction } from './payload.js';
+import { buildPayload, deploySource, previewBody, selectFunctions, type SelectedFunction } from './payload.js';
 import { destructiveReason } from './render.js';
 import { assessPlan, decide } from './safety.js';
 import { findLeakedSecrets, secretsToCheck } from './secrets.js';
@@ -59,6 +59,8 @@ export interface DeployDeps {
     now(): number;
     /** e.g. `0.1.0-zero` */
     sdkVersion: string;
+    /** The process environment's NANGO_DEPLOY_SOURCE (it wins over the project's `.env`). */
+    deploySourceVariable?: string | undefined;
     onEvent?(event: DeployEvent): void;
 }
 
@@ -160,7 +162,8 @@ async function run(options: DeployOptions, deps: DeployDeps, progress: Progress)
         files,
         version: options.version,
         debug: options.debug,
-        sdkVersion: deps.sdkVersion
+        sdkVersion: deps.sdkVersion,
+        source: deploySource(deps.deploySourceVariable ?? settings.dotEnv['NANGO_DEPLOY_SOURCE'])
     });
     const body = JSON.stringify(payload);
     const preview = JSON.stringify(previewBody(payload));
@@ -228,7 +231,7 @@ const ANSWER_TYPES: Record<string, FunctionType> = { sync: 'sync', action: 'acti
  */
 function deployedFunctions(answer: readonly DeployAnswerEntry[], selected: readonly SelectedFunction[], flows: readonly { syncName: string; providerConfigKey: string; version?: string }[]): DeployedFunction[] {
     const sentVersion = (name: string, integration: string): string | null =>
-        flows.find((flow) => flow.syncName === name && flow.providerConfigKey === integration)?.version ?? null;
+        flows.find((flow) => flow.syncName === name && flow.providerConfigKey === integration)?.version || null;
     const result: DeployedFunction[] = answer.map((entry) => {
         const match =
             selected.find((fn) => fn.name === entry.name && fn.type !== 'onEvent' && (entry.providerConfigKey === undefined || fn.integration === entry.providerConfigKey)) ??

@@ -31,6 +31,7 @@ export function nodeDeployDeps(input: NodeDeployDepsInput): DeployDeps {
     return {
         findRoot: findProjectRoot,
         settings: (root, environment) => resolvePlatformSettings(root, environment, input.processEnv, ExitCode.Deploy),
+        deploySourceVariable: input.processEnv['NANGO_DEPLOY_SOURCE'],
         secretSources: (root) => [readDotEnv(root), input.processEnv],
         entries: async (root) => {
             const project = await loadProject(root);

@@ -1,11 +1,12 @@
 /**
- * Builds the deploy body of reference §5 from the manifest and the functions' files. Pure: the
- * files are read by the caller (only the selected functions' bundles and entry sources), so
- * nothing else in the project can end up in the payload.
+ * Builds the deploy body from the manifest and the functions' files: every field `nango deploy`
+ * sends, with the same values and in the same order, so the platform cannot tell the two apart.
+ * Pure: the files are read by the caller (only the selected functions' bundles and entry sources),
+ * so nothing else in the project can end up in the payload.
  */
 import { ON_EVENT_NAMES, type Manifest, type ManifestAction, type ManifestSync } from '../compiler/types.js';
 import { FOLDER_OF, type FunctionType } from '../project/types.js';
-import type { DeployPayload, FileBody, FlowConfig, OnEventScriptsByProvider, Selection } from './types.js';
+import type { DeployPayload, DeploySource, FileBody, FlowConfig, OnEventScriptsByProvider, Selection } from './types.js';
 
 /** A function the selection covers, and the bundle id (`<integration>_<folder>_<name>`) its files are found by. */
 export interface SelectedFunction {
@@ -55,6 +56,13 @@ export interface PayloadInput {
     debug: boolean;
     /** e.g. `0.1.0-zero` */
     sdkVersion: string;
+    /** Where the deploy comes from (deploySource). */
+    source: DeploySource;
+}
+
+/** `NANGO_DEPLOY_SOURCE`: 'standalone' says so, anything else (or nothing) is a deploy from a repository. */
+export function deploySource(value: string | undefined): DeploySource {
+    return value === 'standalone' ? 'standalone' : 'repo';
 }
 
 export function buildPayload(input: PayloadInput): DeployPayload {
@@ -97,36 +105,36 @@ export function buildPayload(input: PayloadInput): DeployPayload {
         deployMode: selection.mode,
         reconcile: true,
         debug: input.debug,
+        nangoYamlBody: '',
         sdkVersion: input.sdkVersion,
-        nangoYamlBody: ''
+        source: input.source
     };
 }
 
-/** The same body, as the preview call sends it: the preview must not change anything. */
-export function previewBody(payload: DeployPayload): Omit<DeployPayload, 'nangoYamlBody'> {
-    const { nangoYamlBody: _unused, ...rest } = payload;
-    return { ...rest, reconcile: false };
+/** The body the preview call sends: the same functions, reconciling nothing, without the deploy-only fields. */
+export function previewBody(payload: DeployPayload): PreviewBody {
+    const { flowConfigs, onEventScriptsByProvider, deployMode, debug, sdkVersion } = payload;
+    return { flowConfigs, ...(onEventScriptsByProvider ? { onEventScriptsByProvider } : {}), deployMode, reconcile: false, debug, sdkVersion };
 }
 
+export type PreviewBody = Omit<DeployPayload, 'nangoYamlBody' | 'source'>;
+
+/** The description when there is one; the scopes always, an empty list included. */
 function metadataOf(fn: { description: string; scopes: string[] }): FlowConfig['metadata'] {
-    return {
-        ...(fn.description ? { description: fn.description } : {}),
-        ...(fn.scopes.length > 0 ? { scopes: fn.scopes } : {})
-    };
+    return { ...(fn.description ? { description: fn.description } : {}), scopes: fn.scopes };
 }
 
-function versionOf(own: string, override: string | undefined): { version?: string } {
-    const version = override ?? own;
-    return version ? { version } : {};
+/** --version wins; a function without a version sends '' and the platform numbers it. */
+function versionOf(own: string, override: string | undefined): string {
+    return override || own;
 }
 
 function syncFlow(integration: string, sync: ManifestSync, fileBody: FileBody, version: string | undefined): FlowConfig {
     return {
-        type: 'sync',
         syncName: sync.name,
         providerConfigKey: integration,
         models: sync.output,
-        ...versionOf(sync.version, version),
+        version: versionOf(sync.version, version),
         runs: sync.runs,
         track_deletes: sync.track_deletes,
         auto_start: sync.auto_start,
@@ -134,6 +142,7 @@ function syncFlow(integration: string, sync: ManifestSync, fileBody: FileBody, v
         metadata: metadataOf(sync),
         ...(sync.input ? { input: sync.input } : {}),
         sync_type: sync.sync_type,
+        type: 'sync',
         fileBody,
         endpoints: sync.endpoints,
         webhookSubscriptions: sync.webhookSubscriptions,
@@ -144,18 +153,17 @@ function syncFlow(integration: string, sync: ManifestSync, fileBody: FileBody, v
 
 function actionFlow(integration: string, action: ManifestAction, fileBody: FileBody, version: string | undefined): FlowConfig {
     return {
-        type: 'action',
         syncName: action.name,
         providerConfigKey: integration,
         models: action.output ?? [],
-        ...versionOf(action.version, version),
+        version: versionOf(action.version, version),
         runs: null,
-        track_deletes: false,
-        attributes: {},
         metadata: metadataOf(action),
         ...(action.input ? { input: action.input } : {}),
+        type: 'action',
         fileBody,
         endpoints: action.endpoint ? [action.endpoint] : [],
+        track_deletes: false,
         models_json_schema: action.json_schema,
         features: action.features
     };

@@ -26,12 +26,13 @@ export interface FlowConfig {
     syncName: string;
     providerConfigKey: string;
     models: string[];
-    /** Left out when neither the function nor --version sets one: the platform assigns it. */
-    version?: string;
+    /** '' when neither the function nor --version sets one: the platform numbers it. */
+    version: string;
     runs: string | null;
     track_deletes: boolean;
     auto_start?: boolean;
-    attributes: Record<string, unknown>;
+    /** Syncs only. */
+    attributes?: Record<string, unknown>;
     metadata: { description?: string; scopes?: string[] };
     input?: string;
     sync_type?: 'full' | 'incremental';
@@ -60,9 +61,13 @@ export interface DeployPayload {
     deployMode: DeployMode;
     reconcile: boolean;
     debug: boolean;
-    sdkVersion: string;
     nangoYamlBody: string;
+    sdkVersion: string;
+    /** `repo`, or `standalone` when NANGO_DEPLOY_SOURCE says so; only the deploy call sends it. */
+    source: DeploySource;
 }
+
+export type DeploySource = 'repo' | 'standalone';
 
 /** A function as the plan names it. */
 export interface PlanEntry {

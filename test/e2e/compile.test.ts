@@ -172,7 +172,8 @@ describe('ferry compile', () => {
         const github = manifest[0];
         expect(github.providerConfigKey).toBe('github');
         expect(github.onEventScripts).toEqual({ 'post-connection-creation': ['setup'], 'pre-connection-deletion': [], 'validate-connection': [] });
-        expect(github.actions.map((a: { name: string }) => a.name)).toEqual(['check', 'create-issue']);
+        // index.ts order, as Nango writes it.
+        expect(github.actions.map((a: { name: string }) => a.name)).toEqual(['create-issue', 'check']);
 
         const sync = github.syncs[0];
         expect(sync).toMatchObject({
@@ -180,7 +181,8 @@ describe('ferry compile', () => {
             name: 'issues',
             description: 'Fetches the issues of a repository',
             runs: 'every hour',
-            auto_start: true,
+            // Nango writes auto_start: true only when the sync says so.
+            auto_start: false,
             track_deletes: false,
             sync_type: 'full',
             endpoints: [{ method: 'GET', path: '/issues' }],
@@ -199,16 +201,16 @@ describe('ferry compile', () => {
         expect(sync.json_schema.definitions.GithubIssue.required).toEqual(['id', 'title', 'createdAt']);
         expect(sync.json_schema.definitions.SyncMetadata_github_issues.properties).toEqual({ repo: { type: 'string' } });
 
-        const create = github.actions[1];
+        const create = github.actions[0];
         expect(create).toMatchObject({
             type: 'action',
             name: 'create-issue',
             endpoint: { method: 'POST', path: '/issues' },
-            input: 'ActionInput_github_create-issue',
-            output: ['ActionOutput_github_create-issue']
+            input: 'ActionInput_github_createissue',
+            output: ['ActionOutput_github_createissue']
         });
-        expect(Object.keys(create.json_schema.definitions).sort()).toEqual(['ActionInput_github_create-issue', 'ActionOutput_github_create-issue']);
-        expect(github.actions[0].json_schema.definitions.ActionInput_github_check).toEqual({ type: 'null' });
+        expect(Object.keys(create.json_schema.definitions).sort()).toEqual(['ActionInput_github_createissue', 'ActionOutput_github_createissue']);
+        expect(github.actions[1].json_schema.definitions.ActionInput_github_check).toEqual({ type: 'null' });
     });
 
     it("compiles a project importing from 'ferry' to the same manifest", async () => {
@@ -354,14 +356,15 @@ describe('ferry compile', () => {
                 fn: 'github/setup'
             },
             {
-                name: 'duplicate function name',
+                // A sync and an action may share a name (Nango allows it); their endpoints still may not.
+                name: 'an action named as a sync, with an endpoint another action uses',
                 change: {
                     'github/actions/issues.ts': ACTION,
                     'index.ts': `${PROJECT['index.ts']}import './github/actions/issues.js';\n`
                 },
-                code: 'DUPLICATE_NAME',
+                code: 'DUPLICATE_ENDPOINT',
                 file: 'github/actions/issues.ts',
-                message: /both define 'issues' in integration 'github'/
+                message: /uses endpoint POST \/issues, which github\/actions\/create-issue\.ts already uses/
             },
             {
                 name: 'bad frequency',
@@ -369,15 +372,15 @@ describe('ferry compile', () => {
                 code: 'BAD_FREQUENCY',
                 file: 'github/syncs/issues.ts',
                 line: 14,
-                message: /between 'every 30 seconds' and 'every 31 days'/
+                message: /runs more often than the platform allows \('every 10 seconds' is 10\.0 s\): use at least 'every 30 seconds'/
             },
             {
-                name: 'frequency over 31 days',
-                change: { 'github/syncs/issues.ts': SYNC.replace("'every hour'", "'every 40 days'") },
+                name: 'frequency the platform refuses',
+                change: { 'github/syncs/issues.ts': SYNC.replace("'every hour'", "'every 2 weeks'") },
                 code: 'BAD_FREQUENCY',
                 file: 'github/syncs/issues.ts',
                 line: 14,
-                message: /runs less often than the platform allows \('every 40 days' is 40d\)/
+                message: /has frequency 'every 2 weeks', which the platform does not accept/
             },
             {
                 name: 'unknown on-event name',

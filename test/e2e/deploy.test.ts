@@ -147,8 +147,8 @@ describe('ferry deploy', () => {
         expect(doc.plan?.actions.updated.map((a) => a.name)).toEqual(['create-issue']);
         expect(doc.plan?.actions.new).toEqual([]);
         expect(doc.plan?.syncs).toEqual({ new: [], updated: [], deleted: [] });
-        // Compile stamps the default version 0.0.1 on functions that declare none, and the platform keeps it.
-        expect(doc.deployed).toContainEqual({ name: 'create-issue', version: '0.0.1', type: 'action', integration: 'github' });
+        // A function that declares no version is sent with '' (as Nango sends it): the platform numbers it, a new number when it changed.
+        expect(doc.deployed).toContainEqual({ name: 'create-issue', version: '0.0.2', type: 'action', integration: 'github' });
         expect(state.deploys.at(-1)!.flowConfigs.find((f) => f.syncName === 'create-issue')!.fileBody.ts).toContain('number: z.string()');
         expect(doc.deployed).toContainEqual({ name: 'issues', version: '0.0.1', type: 'sync', integration: 'github' });
     });
@@ -181,7 +181,8 @@ describe('ferry deploy', () => {
         expect(halfway.code).toBe(11);
         const doc = json(halfway);
         expect(doc.destructive).toBe(true);
-        expect(doc.plan?.syncs.deleted).toEqual([{ name: 'issues', integration: 'github', connections: 3, autoStart: true }]);
+        // auto_start as Nango writes it: false unless the sync says autoStart: true.
+        expect(doc.plan?.syncs.deleted).toEqual([{ name: 'issues', integration: 'github', connections: 3, autoStart: false }]);
         expect(doc.plan?.deletedModels).toEqual(['Issue']);
         expect(doc.error?.code).toBe('DEPLOY_REFUSED');
         expect(doc.error?.message).toContain('--allow-destructive');

@@ -150,7 +150,8 @@ function computeDiff(deployed: ReadonlyMap<string, DeployedEntry>, body: DeployB
         const type: Kind = flow.type === 'action' ? 'action' : 'sync';
         const previous = deployed.get(keyOf(flow.providerConfigKey, type, flow.syncName));
         const fingerprint = JSON.stringify([flow.fileBody?.js, flow.runs, flow.version ?? null, flow.models]);
-        const version = flow.version ?? (previous ? (previous.fingerprint === fingerprint ? previous.version : bumpPatch(previous.version)) : '0.0.1');
+        // An empty version (a function that sets none) is numbered by the platform, as no version is.
+        const version = flow.version || (previous ? (previous.fingerprint === fingerprint ? previous.version : bumpPatch(previous.version)) : '0.0.1');
         next.push({ type, name: flow.syncName, integration: flow.providerConfigKey, version, models: flow.models ?? [], autoStart: flow.auto_start !== false, fingerprint });
     }
     for (const group of body.onEventScriptsByProvider ?? []) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { buildManifest } from '../../src/compiler/manifest.js';
+import { buildManifest, serializeManifest } from '../../src/compiler/manifest.js';
 import { summarizeDefinition, toJsonSchema } from '../../src/compiler/summarize.js';
 import { withoutSourceMap, withoutEchoes } from '../../src/compiler/compile.js';
 import { toFunctionRef } from '../../src/project/project.js';
@@ -13,7 +13,7 @@ const ref = (relPath: string) => toFunctionRef('/p', relPath, 1)!;
 const exec = async () => undefined;
 
 describe('toJsonSchema', () => {
-    it('writes dates as date-time strings and void as null, without a $schema per model', () => {
+    it('writes dates as date-time strings and a top-level void as null, without a $schema per model', () => {
         expect(toJsonSchema(z.object({ at: z.date(), n: z.number().optional() }))).toEqual({
             type: 'object',
             properties: { at: { type: 'string', format: 'date-time' }, n: { type: 'number' } },
@@ -23,77 +23,93 @@ describe('toJsonSchema', () => {
         expect(toJsonSchema(z.void())).toEqual({ type: 'null' });
         expect(toJsonSchema(z.object({ v: z.string().describe('kept') })).properties).toEqual({ v: { type: 'string', description: 'kept' } });
     });
+
+    it('leaves z.undefined() to zod, as Nango does (only z.void() is null)', () => {
+        expect(toJsonSchema(z.undefined())).toEqual({});
+    });
 });
 
 describe('summarizeDefinition', () => {
-    it('names action schemas after the integration and function', () => {
-        const summary = summarizeDefinition(ref('hubspot/actions/create-contact.ts'), {
+    it('writes an action entry as Nango does: fields in its order, generated names from letters and digits', () => {
+        const summary = summarizeDefinition(ref('hub-spot/actions/create-contact.ts'), {
             type: 'action',
             description: ' Creates a contact ',
-            endpoint: { method: 'post', path: '/contacts' },
+            endpoint: { method: 'POST', path: '/contacts' },
             input: z.object({ email: z.string() }),
             output: z.void(),
             exec
         } as FunctionDefinition);
-        expect(summary).toMatchObject({ id: 'hubspot_actions_create-contact', integration: 'hubspot', name: 'create-contact' });
+        expect(summary).toMatchObject({ id: 'hub-spot_actions_create-contact', integration: 'hub-spot', name: 'create-contact' });
         expect(summary.entry).toEqual({
             type: 'action',
-            name: 'create-contact',
-            description: 'Creates a contact',
+            description: ' Creates a contact ',
             endpoint: { method: 'POST', path: '/contacts' },
+            input: 'ActionInput_hub_spot_createcontact',
+            name: 'create-contact',
+            output: ['ActionOutput_hub_spot_createcontact'],
             scopes: [],
-            input: 'ActionInput_hubspot_create-contact',
-            output: ['ActionOutput_hubspot_create-contact'],
-            usedModels: ['ActionInput_hubspot_create-contact', 'ActionOutput_hubspot_create-contact'],
-            version: '0.0.1',
+            usedModels: ['ActionInput_hub_spot_createcontact', 'ActionOutput_hub_spot_createcontact'],
+            version: '',
             json_schema: {
                 definitions: {
-                    'ActionInput_hubspot_create-contact': { type: 'object', properties: { email: { type: 'string' } }, required: ['email'], additionalProperties: false },
-                    'ActionOutput_hubspot_create-contact': { type: 'null' }
+                    ActionInput_hub_spot_createcontact: { type: 'object', properties: { email: { type: 'string' } }, required: ['email'], additionalProperties: false },
+                    ActionOutput_hub_spot_createcontact: { type: 'null' }
                 }
             },
             features: []
         });
+        expect(Object.keys(summary.entry)).toEqual(['type', 'description', 'endpoint', 'input', 'name', 'output', 'scopes', 'usedModels', 'version', 'json_schema', 'features']);
     });
 
-    it('fills sync defaults and names the metadata model', () => {
-        const { entry } = summarizeDefinition(ref('github/syncs/issues.ts'), {
-            type: 'sync',
-            description: 'Issues',
-            version: '2.0.0',
-            frequency: 'every day',
-            models: { Issue: z.object({ id: z.string() }) },
-            metadata: z.object({ repo: z.string() }),
-            checkpoint: z.object({ since: z.string() }),
-            exec
-        } as FunctionDefinition);
+    it("fills sync fields as Nango does: auto_start only when true, sync_type 'full' unless set, features from the source, a z.void() metadata named", () => {
+        const { entry } = summarizeDefinition(
+            ref('github/syncs/issues.ts'),
+            {
+                type: 'sync',
+                description: 'Issues',
+                version: '2.0.0',
+                frequency: 'every day',
+                models: { Issue: z.object({ id: z.string() }) },
+                metadata: z.void(),
+                checkpoint: z.object({ since: z.string() }),
+                exec
+            } as FunctionDefinition,
+            { features: ['checkpoints'] }
+        );
         expect(entry).toMatchObject({
             type: 'sync',
             runs: 'every day',
-            auto_start: true,
+            auto_start: false,
             track_deletes: false,
-            sync_type: 'incremental',
+            sync_type: 'full',
             input: 'SyncMetadata_github_issues',
             output: ['Issue'],
             usedModels: ['Issue', 'SyncMetadata_github_issues'],
             version: '2.0.0',
             features: ['checkpoints']
         });
+        expect((entry as { json_schema: { definitions: Record<string, unknown> } }).json_schema.definitions['SyncMetadata_github_issues']).toEqual({ type: 'null' });
+        expect(Object.keys(entry)).toEqual([
+            'type', 'description', 'auto_start', 'endpoints', 'input', 'name', 'output', 'runs', 'scopes', 'sync_type', 'track_deletes', 'usedModels', 'version', 'webhookSubscriptions', 'json_schema', 'features'
+        ]);
     });
 });
 
 describe('buildManifest', () => {
-    it('orders integrations and functions by name whatever the input order', () => {
+    it("keeps index.ts order (Nango's): integrations as first named, functions in order within each list", () => {
         const sync = (path: string) =>
             summarizeDefinition(ref(path), { type: 'sync', description: 'd', frequency: '1h', models: { M1: z.object({ id: z.string() }) }, exec } as FunctionDefinition);
         const onEvent = (path: string) =>
             summarizeDefinition(ref(path), { type: 'onEvent', description: 'd', event: 'validate-connection', exec } as FunctionDefinition);
-        const summaries = [sync('slack/syncs/b.ts'), onEvent('github/on-events/z.ts'), sync('github/syncs/b.ts'), sync('github/syncs/a.ts'), onEvent('github/on-events/a.ts')];
-        const manifest = buildManifest(summaries);
-        expect(manifest.map((i) => i.providerConfigKey)).toEqual(['github', 'slack']);
-        expect(manifest[0]!.syncs.map((s) => s.name)).toEqual(['a', 'b']);
-        expect(manifest[0]!.onEventScripts).toEqual({ 'post-connection-creation': [], 'pre-connection-deletion': [], 'validate-connection': ['a', 'z'] });
-        expect(buildManifest([...summaries].reverse())).toEqual(manifest);
+        const manifest = buildManifest([sync('slack/syncs/b.ts'), onEvent('github/on-events/z.ts'), sync('github/syncs/b.ts'), sync('github/syncs/a.ts'), onEvent('github/on-events/a.ts')]);
+        expect(manifest.map((i) => i.providerConfigKey)).toEqual(['slack', 'github']);
+        expect(Object.keys(manifest[0]!)).toEqual(['providerConfigKey', 'actions', 'syncs', 'onEventScripts']);
+        expect(manifest[1]!.syncs.map((s) => s.name)).toEqual(['b', 'a']);
+        expect(manifest[1]!.onEventScripts).toEqual({ 'post-connection-creation': [], 'pre-connection-deletion': [], 'validate-connection': ['z', 'a'] });
+    });
+
+    it('is written without a final newline, as Nango writes it', () => {
+        expect(serializeManifest([])).toBe('[]');
     });
 });
 

@@ -113,7 +113,7 @@ function harness(
             h.deploys.push(body);
             if (setup.deployError) throw setup.deployError;
             const payload = JSON.parse(body) as DeployPayload;
-            return payload.flowConfigs.map((flow): DeployAnswerEntry => ({ name: flow.syncName, version: flow.version ?? '0.0.1', providerConfigKey: flow.providerConfigKey, type: flow.type }));
+            return payload.flowConfigs.map((flow): DeployAnswerEntry => ({ name: flow.syncName, version: flow.version || '0.0.1', providerConfigKey: flow.providerConfigKey, type: flow.type }));
         },
         close: async () => {
             closed = true;
@@ -157,11 +157,11 @@ describe('deploy payload', () => {
     const files = new Map<string, FileBody>(refs.map((r) => [r.id, { js: `js of ${r.id}`, ts: `ts of ${r.id}` }]));
 
     it('carries every function of reference §5 in deployMode all', () => {
-        const payload = buildPayload({ manifest, selection: { mode: 'all' }, files, debug: false, sdkVersion: '0.1.0-zero' });
-        expect(payload).toMatchObject({ deployMode: 'all', reconcile: true, debug: false, sdkVersion: '0.1.0-zero', nangoYamlBody: '' });
+        const payload = buildPayload({ manifest, selection: { mode: 'all' }, files, debug: false, sdkVersion: '0.1.0-zero', source: 'repo' });
+        expect(payload).toMatchObject({ deployMode: 'all', reconcile: true, debug: false, sdkVersion: '0.1.0-zero', nangoYamlBody: '', source: 'repo' });
+        expect(Object.keys(payload)).toEqual(['flowConfigs', 'onEventScriptsByProvider', 'deployMode', 'reconcile', 'debug', 'nangoYamlBody', 'sdkVersion', 'source']);
         expect(payload.flowConfigs.map((f) => `${f.providerConfigKey}/${f.type}/${f.syncName}`)).toEqual(['github/sync/issues', 'github/action/create-issue', 'slack/sync/messages']);
         expect(payload.flowConfigs[0]).toEqual({
-            type: 'sync',
             syncName: 'issues',
             providerConfigKey: 'github',
             models: ['Issue'],
@@ -172,6 +172,7 @@ describe('deploy payload', () => {
             attributes: {},
             metadata: { description: 'Issues of every repo', scopes: ['repo'] },
             sync_type: 'incremental',
+            type: 'sync',
             fileBody: { js: 'js of github_syncs_issues', ts: 'ts of github_syncs_issues' },
             endpoints: [{ method: 'GET', path: '/issues' }],
             webhookSubscriptions: [],
@@ -179,11 +180,16 @@ describe('deploy payload', () => {
             features: []
         });
         expect(payload.flowConfigs[1]).toMatchObject({ runs: null, input: 'ActionInput_github_create-issue', endpoints: [{ method: 'POST', path: '/issues' }] });
-        expect(payload.flowConfigs[1]).not.toHaveProperty('version');
+        // Nango's order of fields; an action has no attributes or auto_start, and '' when it sets no version.
+        expect(Object.keys(payload.flowConfigs[0]!)).toEqual([
+            'syncName', 'providerConfigKey', 'models', 'version', 'runs', 'track_deletes', 'auto_start', 'attributes', 'metadata', 'sync_type', 'type', 'fileBody', 'endpoints', 'webhookSubscriptions', 'models_json_schema', 'features'
+        ]);
+        expect(Object.keys(payload.flowConfigs[1]!)).toEqual(['syncName', 'providerConfigKey', 'models', 'version', 'runs', 'metadata', 'input', 'type', 'fileBody', 'endpoints', 'track_deletes', 'models_json_schema', 'features']);
+        expect(payload.flowConfigs[1]).toMatchObject({ version: '', metadata: { scopes: [] } });
         expect(payload.onEventScriptsByProvider).toEqual([
             { providerConfigKey: 'github', scripts: [{ name: 'setup', event: 'post-connection-creation', fileBody: { js: 'js of github_on-events_setup', ts: 'ts of github_on-events_setup' } }] }
         ]);
-        expect(previewBody(payload)).not.toHaveProperty('nangoYamlBody');
+        expect(Object.keys(previewBody(payload))).toEqual(['flowConfigs', 'onEventScriptsByProvider', 'deployMode', 'reconcile', 'debug', 'sdkVersion']);
         expect(previewBody(payload).reconcile).toBe(false);
     });
 
@@ -194,13 +200,14 @@ describe('deploy payload', () => {
             files,
             version: '2.0.0',
             debug: true,
-            sdkVersion: 'x'
+            sdkVersion: 'x',
+            source: 'standalone'
         });
         expect(single.deployMode).toBe('single');
         expect(single.flowConfigs.map((f) => [f.syncName, f.version])).toEqual([['create-issue', '2.0.0']]);
         expect(single).not.toHaveProperty('onEventScriptsByProvider');
 
-        const integration = buildPayload({ manifest, selection: { mode: 'integration', integration: 'slack' }, files, debug: false, sdkVersion: 'x' });
+        const integration = buildPayload({ manifest, selection: { mode: 'integration', integration: 'slack' }, files, debug: false, sdkVersion: 'x', source: 'repo' });
         expect(integration.deployMode).toBe('integration');
         expect(integration.flowConfigs.map((f) => f.syncName)).toEqual(['messages']);
         expect(integration.onEventScriptsByProvider).toEqual([]);
