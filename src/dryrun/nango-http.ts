@@ -31,12 +31,14 @@ function queryParams(value: string): NonNullable<ProxyRequest['params']> {
     return params;
 }
 
+/**
+ * Params as Nango's client puts them in the URL (`searchParams.set(key, value)`): every value as
+ * its text, so an array is sent joined with commas and an undefined value as 'undefined', exactly
+ * what the platform (and a recording made through Nango) receives.
+ */
 function objectParams(raw: object): NonNullable<ProxyRequest['params']> {
     const params: NonNullable<ProxyRequest['params']> = {};
-    for (const [key, value] of Object.entries(raw)) {
-        if (value === undefined || value === null) continue;
-        params[key] = Array.isArray(value) ? value.map((v) => (typeof v === 'number' ? v : String(v))) : typeof value === 'number' || typeof value === 'boolean' ? value : String(value);
-    }
+    for (const [key, value] of Object.entries(raw)) params[key] = typeof value === 'number' || typeof value === 'boolean' ? value : String(value);
     return params;
 }
 
@@ -68,6 +70,7 @@ export function toRequest(ctx: Pick<NangoContext, 'fail'>, config: unknown, meth
     if (typeof c['responseType'] === 'string') request.responseType = c['responseType'] as ProxyRequest['responseType'];
     if (typeof c['providerConfigKey'] === 'string') request.providerConfigKey = c['providerConfigKey'];
     if (typeof c['connectionId'] === 'string') request.connectionId = c['connectionId'];
+    if (typeof c['forwardHeadersOnRedirect'] === 'boolean') request.forwardHeadersOnRedirect = c['forwardHeadersOnRedirect'];
     return request;
 }
 

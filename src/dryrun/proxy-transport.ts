@@ -73,6 +73,7 @@ export function proxyHeaders(request: ProxyRequest, connection: Pick<Connection,
     };
     if (request.baseUrlOverride) headers['Base-Url-Override'] = request.baseUrlOverride;
     if (request.decompress !== undefined) headers['Decompress'] = String(request.decompress);
+    if (request.forwardHeadersOnRedirect !== undefined) headers['Forward-Headers-On-Redirect'] = String(request.forwardHeadersOnRedirect);
     for (const [name, value] of Object.entries(request.headers ?? {})) {
         if (value === undefined || value === null) continue;
         headers[`Nango-Proxy-${name}`] = String(value);

@@ -21,6 +21,8 @@ export interface ProxyRequest {
     responseType?: 'json' | 'text' | 'arraybuffer' | 'stream' | 'blob';
     providerConfigKey?: string;
     connectionId?: string;
+    /** Keep the request's headers when the provider redirects (the platform's Forward-Headers-On-Redirect). */
+    forwardHeadersOnRedirect?: boolean;
 }
 
 /** Axios-like answer handed to user code. */

@@ -87,7 +87,10 @@ export interface ProxyConfiguration {
     endpoint: string;
     method?: HttpMethod;
     headers?: Record<string, string>;
-    /** Query parameters as an object, or a ready-made query string. `undefined` values are left out. */
+    /**
+     * Query parameters as an object, or a ready-made query string. Each value is sent as its text,
+     * as Nango sends it: an array joined with commas, `undefined` as 'undefined'.
+     */
     params?: string | Record<string, ParamValue>;
     /** Request body; objects are sent as JSON. */
     data?: unknown;

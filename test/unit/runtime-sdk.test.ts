@@ -3,6 +3,8 @@
 // pagination's on_page, logging levels, and Nango's record helpers.
 import { describe, expect, it } from 'vitest';
 import { runFunction } from '../../src/dryrun/run.js';
+import { apiSection } from '../../src/dryrun/save.js';
+import { ReplayTransport } from '../../src/testing/replay-transport.js';
 import { replay } from '../../src/testing/replay.js';
 import { createReplayRecords } from '../../src/testing/replay-records.js';
 import { fakeTransport, json, useRuntimeProject } from './runtime-support.js';
@@ -70,6 +72,7 @@ const FILES = Object.fromEntries([
          return { config, client, flow };`
     ),
     action('echo', `return input;`, 'z.object({ n: z.number() })'),
+    action('params', `await nango.get({ endpoint: '/search', params: { tags: ['a', 'b'], since: undefined, n: 2, empty: null }, forwardHeadersOnRedirect: true }); return null;`),
     sync(
         'records',
         `await nango.batchSave([{ id: 'a', n: 1 }, { id: 'b', n: 1 }, { id: 'a', n: 2 }], 'Item');
@@ -150,6 +153,11 @@ describe('the nango object beyond proxy and records', () => {
         expect(transport.sent).toEqual([{ method: 'GET', endpoint: 'https://files.example.com/report.json?day=1', headers: { 'x-trace': 't' }, responseType: 'arraybuffer' }]);
         expect(result.requests.map((r) => [r.method, r.endpoint, r.status])).toEqual([['GET', 'https://files.example.com/report.json?day=1', 200]]);
         expect(result.exchanges).toHaveLength(1);
+        // What --save writes for it replays: the URL is the endpoint of its api entry.
+        const api = apiSection(result.exchanges!);
+        expect(Object.keys(api['get'] ?? {})).toEqual(['https://files.example.com/report.json?day=1']);
+        const replayed = await project.run('github/fetch', { fetchTransport: new ReplayTransport({ api }) });
+        expect(replayed.output).toEqual(result.output);
         const without = await project.run('github/fetch');
         expect(without.error?.message).toContain('nango.uncontrolledFetch() is not available in this run');
     });
@@ -161,6 +169,12 @@ describe('the nango object beyond proxy and records', () => {
         expect(output.client).toContain('not available to functions run by Ferry');
         expect(output.flow).toBe('There is no current sync to get attributes from');
         expect(result.logs.map((l) => [l.level, l.message])).toEqual([['warn', 'shown']]);
+    });
+
+    it("sends params as Nango's client puts them in the URL", async () => {
+        const transport = fakeTransport(() => json({}));
+        await project.run('github/params', { transport });
+        expect(transport.sent[0]).toMatchObject({ params: { tags: 'a,b', since: 'undefined', n: 2, empty: 'null' }, forwardHeadersOnRedirect: true });
     });
 
     it('calls on_page after each page with the next cursor and the response', async () => {

@@ -15,6 +15,7 @@ import { PLATFORM_MODULES, platformModuleList } from '../../src/compiler/platfor
 import { loadPlatformModule } from '../../src/compiler/platform-require.js';
 import { automaticTypes, generatedTsconfig, projectCompilerOption } from '../../src/compiler/typecheck-config.js';
 import { typecheckJobs, typecheckProject } from '../../src/compiler/typecheck.js';
+import { createTscRunner } from '../../src/dev/typecheck.js';
 import { writeFiles, writeNangoProject, type NangoProjectOptions } from '../support/nango-project.js';
 
 let base: string;
@@ -147,6 +148,9 @@ export default createSync({
         const root = await nangoProject(files(SYNC));
         const outcome = await typecheckProject({ root, cacheDir: join(root, 'build/.ferry') });
         expect(outcome.diagnostics).toEqual([]);
+        // dev's background check runs the same jobs: the same scope.
+        const dev = await createTscRunner(root, join(root, 'build/.ferry-dev'), () => [join(root, 'github/syncs/issues.ts')]).check(new AbortController().signal, 'all');
+        expect(dev.errors).toEqual([]);
     });
 
     it('types the records from the schema: a wrong field type is an error, so the type is neither unknown nor any', async () => {
