@@ -69,6 +69,11 @@ export function createHttpClient(options: HttpClientOptions): { send(request: Pr
                 }
                 const report = (status: number): void =>
                     options.onRequest({ method: request.method, endpoint: request.endpoint, status, durationMs: Math.round(performance.now() - started), attempts: n });
+                // A call refused before it was sent (uncontrolledFetch to a local address): no retry helps; the caller answers it.
+                if (failure && 'refusal' in failure) {
+                    report(0);
+                    throw failure;
+                }
                 if (failure && isFatalTransportError(failure)) {
                     report(0);
                     options.onFatal(failure);

@@ -190,7 +190,8 @@ async function uncontrolledFetch(ctx: NangoContext, options: unknown): Promise<R
     const request: ProxyRequest = { method, endpoint: url.href, responseType: 'arraybuffer' };
     if (o['headers'] && typeof o['headers'] === 'object') request.headers = stringHeaders(o['headers']);
     if (typeof o['body'] === 'string' && o['body'] !== '') request.data = o['body'];
-    const reply = (await ctx.call({ op: 'fetch', request })) as ProxyReply;
+    const reply = (await ctx.call({ op: 'fetch', request })) as ProxyReply | { refused: { code: string; message: string } };
+    if ('refused' in reply) throw new ctx.realm.ActionError(toRealm(ctx.realm, reply.refused));
     return toResponse(ctx, reply, url.href);
 }
 

@@ -49,7 +49,11 @@ export interface WireResponse {
 
 export type CallRequest =
     | { op: 'proxy'; request: ProxyRequest }
-    /** nango.uncontrolledFetch: the URL is the request's endpoint; answered through RunOptions.fetchTransport. */
+    /**
+     * nango.uncontrolledFetch: the URL is the request's endpoint; answered through
+     * RunOptions.fetchTransport with a ProxyReply, or `{ refused: { code, message } }` when the URL
+     * is not allowed (the function then gets an ActionError of that payload, as on Nango).
+     */
     | { op: 'fetch'; request: ProxyRequest }
     | { op: 'records'; model: string; operation: RecordOperation; json: string; count: number }
     | { op: 'backend'; method: 'getEnvironmentVariables' | 'listRecords' | 'getRecordsByIds' | 'getToken'; args: unknown[] }

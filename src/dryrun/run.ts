@@ -124,7 +124,13 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
                 case 'proxy':
                     return http.send(call.request);
                 case 'fetch':
-                    return fetchClient.send({ ...call.request, retries: 0 });
+                    try {
+                        return await fetchClient.send({ ...call.request, retries: 0 });
+                    } catch (error) {
+                        // Refused as Nango's runner refuses it: the function gets an ActionError with this payload.
+                        if (error && typeof error === 'object' && 'refusal' in error) return { refused: (error as { refusal: unknown }).refusal };
+                        throw error;
+                    }
                 case 'records':
                     try {
                         return await records.add(call.model, call.operation, call.json);
