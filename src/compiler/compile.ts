@@ -12,7 +12,6 @@ import type { FunctionRef } from '../project/types.js';
 import { cleanStaleTemps, commitFiles, recoverCommit, type FileWrite } from '../util/fs.js';
 import { acquireLock } from '../util/lock.js';
 import { bundleFunctions } from './bundle.js';
-import { EvaluationError, createDefinitionReader, evaluateDefinition } from './evaluate.js';
 import {
     COMMIT_FILE_NAME,
     LOCK_FILE_NAME,
@@ -26,11 +25,11 @@ import {
     type CacheEntry,
     type CompileCache
 } from './cache.js';
+import { sharedDefinitionEvaluator, type DefinitionEvaluator } from './evaluation-host.js';
 import { createFramer } from './frame.js';
 import { BUNDLE_OPTIONS, bundlePathOf, projectPaths, type ProjectPaths } from './layout.js';
 import { buildManifest, serializeManifest } from './manifest.js';
 import { StampChecker, fileStamp, type FileStamp } from './stamps.js';
-import { summarizeDefinition } from './summarize.js';
 import { typecheckProject, type TypecheckOutcome } from './typecheck.js';
 import type {
     BundleOutput,
@@ -39,14 +38,12 @@ import type {
     CompileOptions,
     CompileProgress,
     CompiledFunction,
-    FunctionDefinition,
     FunctionSummary,
     Manifest,
     ProjectCompileResult
 } from './types.js';
-import { reviewFunction } from './static-checks-review.js';
-import { loadStaticChecks } from './static-checks.js';
-import { projectWarnings, uniqueDiagnostics, validateDefinition, validateProject } from './validate.js';
+import { reviewFunctions } from './static-checks-review.js';
+import { projectWarnings, uniqueDiagnostics, validateProject } from './validate.js';
 
 /** A bundle file name compile writes: `<integration>_<syncs|actions|on-events>_<name>.cjs`. */
 const BUNDLE_FILE = /^.+_(syncs|actions|on-events)_.+\.cjs$/;
@@ -137,14 +134,11 @@ export interface BundledAndAnalyzed {
     warnings: CompileDiagnostic[];
 }
 
-const nextTurn = (): Promise<void> => new Promise((resolvePromise) => setImmediate(resolvePromise));
-
 /**
  * Steps 2 and 3 for many functions, pipelined: while esbuild (its own process) bundles one batch,
- * the previous batch is evaluated here. Evaluation yields to the event loop between bundles,
- * because esbuild waits on this thread for the SDK plugin's answers.
+ * the evaluation worker reads the previous one.
  */
-export async function bundleAndAnalyze(paths: ProjectPaths, refs: readonly FunctionRef[]): Promise<BundledAndAnalyzed> {
+export async function bundleAndAnalyze(paths: ProjectPaths, refs: readonly FunctionRef[], evaluator: DefinitionEvaluator = sharedDefinitionEvaluator()): Promise<BundledAndAnalyzed> {
     const batches: FunctionRef[][] = [];
     for (let i = 0; i < refs.length; i += BUNDLE_BATCH) batches.push(refs.slice(i, i + BUNDLE_BATCH));
     const out: BundledAndAnalyzed = { analyzed: [], errors: [], warnings: [] };
@@ -156,18 +150,19 @@ export async function bundleAndAnalyze(paths: ProjectPaths, refs: readonly Funct
         seen.add(key);
         list.push(d);
     };
-    const read = createDefinitionReader();
+    const analyses: Promise<AnalyzedFunction[]>[] = [];
     let pending = batches.length > 0 ? bundleAllThatBuild(paths, batches[0]!) : undefined;
     for (let i = 0; pending; i++) {
         const batch = await pending;
         pending = i + 1 < batches.length ? bundleAllThatBuild(paths, batches[i + 1]!) : undefined;
         batch.errors.forEach((d) => keep(out.errors, d));
         batch.warnings.forEach((d) => keep(out.warnings, d));
-        for (const bundle of batch.bundles) {
-            out.analyzed.push(analyzeBundle(paths, bundle, read));
-            if (pending) await nextTurn();
-        }
+        const analysis = analyzeBundles(paths, batch.bundles, evaluator);
+        // Awaited below, in order; a failure must not go unhandled while later batches bundle.
+        analysis.catch(() => undefined);
+        analyses.push(analysis);
     }
+    for (const analysis of analyses) out.analyzed.push(...(await analysis));
     return out;
 }
 
@@ -179,51 +174,16 @@ export interface AnalyzedFunction {
     diagnostics: CompileDiagnostic[];
 }
 
-/** Evaluates a bundle and returns its default export (evaluate.ts: a fresh context, or a reader that reuses clean ones). */
-export type DefinitionReader = (code: string, filename: string) => unknown;
-
 /**
- * Step 3: evaluate one bundle in its own vm context, validate the definition and summarize it.
- * Never throws for problems in user code: they come back as diagnostics.
+ * Step 3: each bundle's definition read, validated and summarized in the evaluation worker
+ * (evaluation-host.ts), never in this thread. Never throws for problems in user code: they come
+ * back as diagnostics.
  */
-export function analyzeBundle(paths: ProjectPaths, bundle: BundledFunction, read: DefinitionReader = evaluateDefinition): AnalyzedFunction {
-    const { ref } = bundle;
-    let definition: unknown;
-    try {
-        definition = read(withoutSourceMap(bundle.code), bundlePathOf(paths, ref));
-    } catch (error) {
-        if (!(error instanceof EvaluationError)) throw error;
-        return {
-            ref,
-            bundle,
-            diagnostics: [
-                {
-                    file: ref.file,
-                    code: 'EVALUATION_ERROR',
-                    message: `${ref.relPath}: ${error.message}. Top-level code runs at compile and deploy time: move side effects into exec`,
-                    function: `${ref.integration}/${ref.name}`
-                }
-            ]
-        };
-    }
-    const diagnostics = validateDefinition(ref, definition);
-    try {
-        const summary = diagnostics.length > 0 ? undefined : summarizeDefinition(ref, definition as FunctionDefinition);
-        return { ref, bundle, ...reviewFunction(bundle, { ...(summary ? { summary } : {}), diagnostics }) };
-    } catch (error) {
-        return {
-            ref,
-            bundle,
-            diagnostics: [
-                {
-                    file: ref.file,
-                    code: 'SCHEMA_ERROR',
-                    message: `the schemas of ${ref.relPath} cannot be turned into JSON Schema (${error instanceof Error ? error.message : String(error)}): use plain zod types for models, input, output and metadata`,
-                    function: `${ref.integration}/${ref.name}`
-                }
-            ]
-        };
-    }
+export async function analyzeBundles(paths: ProjectPaths, bundles: readonly BundledFunction[], evaluator: DefinitionEvaluator = sharedDefinitionEvaluator()): Promise<AnalyzedFunction[]> {
+    if (bundles.length === 0) return [];
+    const analyses = await evaluator.analyze(bundles.map((bundle) => ({ ref: bundle.ref, code: withoutSourceMap(bundle.code), filename: bundlePathOf(paths, bundle.ref) })));
+    const reviewed = await reviewFunctions(bundles, analyses);
+    return bundles.map((bundle, i) => ({ ref: bundle.ref, bundle, ...reviewed[i]! }));
 }
 
 export interface BuildWrite {
@@ -388,9 +348,8 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
         const bundleStarted = performance.now();
         const buildStart: BuildStart = { wallMs: Date.now(), tsconfig: await fileStamp(join(paths.root, 'tsconfig.json')) };
         if (toBuild.length > 0) progress({ stage: 'bundle', message: `bundling ${toBuild.length} function${toBuild.length === 1 ? '' : 's'}` });
-        // The source checks' parser is an ES module: loaded before the synchronous analysis needs it.
-        if (toBuild.length > 0) await loadStaticChecks();
-        const bundled = await bundleAndAnalyze(paths, toBuild);
+        // Nothing to build, no evaluation worker to start.
+        const bundled: BundledAndAnalyzed = toBuild.length > 0 ? await bundleAndAnalyze(paths, toBuild) : { analyzed: [], errors: [], warnings: [] };
         const analyzed = bundled.analyzed;
         if (toBuild.length > 0) progress({ stage: 'bundle', message: `bundled and checked ${toBuild.length}`, durationMs: performance.now() - bundleStarted });
 

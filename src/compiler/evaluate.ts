@@ -7,6 +7,7 @@
  */
 import { dirname } from 'node:path';
 import vm from 'node:vm';
+import { capContext } from '../dryrun/binary-memory.js';
 import { loadPlatformModule } from './platform-require.js';
 
 export interface EvaluateOptions {
@@ -16,6 +17,12 @@ export interface EvaluateOptions {
     timeoutMs?: number;
     /** Where top-level console output goes; by default it is dropped so compile output stays clean. */
     console?: Console;
+    /**
+     * Run the context's promise jobs (and queueMicrotask) inside each evaluation, under its
+     * timeout: an async loop at the top level (`for (;;) await null`) is stopped with it instead of
+     * spinning in the thread after the evaluation returned.
+     */
+    isolateMicrotasks?: boolean;
 }
 
 export class EvaluationError extends Error {
@@ -78,7 +85,10 @@ export interface Evaluator {
 const ARGS = '__ferryModuleArgs';
 
 export function createEvaluator(options: EvaluateOptions = {}): Evaluator {
-    const context = vm.createContext(baseGlobals(options), { name: 'ferry-compile' });
+    const context = vm.createContext(baseGlobals(options), { name: 'ferry-compile', ...(options.isolateMicrotasks ? { microtaskMode: 'afterEvaluate' as const } : {}) });
+    // The thread's queueMicrotask would queue outside the context, past its timeout.
+    if (options.isolateMicrotasks) vm.runInContext('globalThis.queueMicrotask = (callback) => { Promise.resolve().then(() => callback()); };', context);
+    capContext(context);
     const timeout = options.timeoutMs ?? 5000;
     return {
         context,
@@ -98,6 +108,9 @@ export function createEvaluator(options: EvaluateOptions = {}): Evaluator {
             try {
                 script.runInContext(context, { timeout });
             } catch (error) {
+                if ((error as { code?: unknown })?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+                    throw new EvaluationError(`its top-level code did not finish within ${timeout / 1000} s and was stopped (an endless loop, or promises that never stop chaining?)`, filename, error);
+                }
                 throw new EvaluationError(`the function file threw while loading: ${describe(error)}`, filename, error);
             } finally {
                 delete global[ARGS];
@@ -112,29 +125,50 @@ export function createEvaluator(options: EvaluateOptions = {}): Evaluator {
  * context: the global object and the builtins' statics and prototypes (names, values, accessors,
  * prototypes, frozenness).
  */
-const SHAPE_SOURCE = `(() => {
-    const roots = [globalThis, Object, Object.prototype, Function.prototype, Array, Array.prototype, String, String.prototype,
+const SHAPE_SOURCE = `((extra) => {
+    const roots = [...extra, globalThis, Object, Object.prototype, Function.prototype, Array, Array.prototype, String, String.prototype,
         Number, Number.prototype, Boolean.prototype, Symbol, Symbol.prototype, Promise, Promise.prototype, Map.prototype, Set.prototype,
         WeakMap.prototype, WeakSet.prototype, RegExp.prototype, Date, Date.prototype, Error, Error.prototype, JSON, Math, Reflect,
         BigInt.prototype, ArrayBuffer.prototype, Uint8Array.prototype, Object.getPrototypeOf(Uint8Array.prototype),
         Object.getPrototypeOf(function* () {}).prototype, Object.getPrototypeOf(async function () {})];
+    // Taken now: code that replaced them could make them lie about the change.
+    const { isExtensible, getPrototypeOf, getOwnPropertyDescriptor } = Object;
+    const { ownKeys } = Reflect;
     return () => {
         const out = [];
-        for (const root of roots) {
-            out.push(Object.isExtensible(root), Object.getPrototypeOf(root));
-            for (const key of Reflect.ownKeys(root)) {
-                const d = Object.getOwnPropertyDescriptor(root, key);
-                out.push(key, d.value, d.get, d.set, d.writable, d.configurable);
+        let n = 0;
+        for (let r = 0; r < roots.length; r++) {
+            const root = roots[r];
+            out[n++] = isExtensible(root);
+            out[n++] = getPrototypeOf(root);
+            const keys = ownKeys(root);
+            for (let k = 0; k < keys.length; k++) {
+                const d = getOwnPropertyDescriptor(root, keys[k]);
+                out[n++] = keys[k]; out[n++] = d.value; out[n++] = d.get; out[n++] = d.set; out[n++] = d.writable; out[n++] = d.configurable;
             }
         }
         return out;
     };
-})()`;
+})`;
+
+const is = Object.is;
 
 function sameShape(a: readonly unknown[], b: readonly unknown[]): boolean {
     if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!is(a[i], b[i])) return false;
     return true;
+}
+
+/**
+ * Whether this thread's own realm is still as it was when this was called: its globals, builtins
+ * and `extra` objects (e.g. process). A bundle reaches that realm through any object it is handed
+ * (`z.object.constructor` is this realm's Function), so code that evaluates many bundles in one
+ * thread retires the thread once one of them changed it.
+ */
+export function watchThisRealm(extra: readonly object[] = []): () => boolean {
+    const shape = (vm.runInThisContext(SHAPE_SOURCE) as (extra: readonly object[]) => () => unknown[])(extra);
+    const baseline = shape();
+    return () => sameShape(shape(), baseline);
 }
 
 /**
@@ -148,13 +182,17 @@ export function createDefinitionReader(options: EvaluateOptions = {}): (code: st
     return (code, filename) => {
         if (!current) {
             const evaluator = createEvaluator(options);
-            const shape = vm.runInContext(SHAPE_SOURCE, evaluator.context) as () => unknown[];
+            const shape = (vm.runInContext(SHAPE_SOURCE, evaluator.context) as (extra: unknown[]) => () => unknown[])([]);
             current = { evaluator, shape, baseline: shape() };
         }
         try {
             return defaultExport(current.evaluator.evaluate(code, filename));
+        } catch (error) {
+            // Stopped midway (a timeout), the context may hold anything: the next bundle gets a new one.
+            current = undefined;
+            throw error;
         } finally {
-            if (!sameShape(current.shape(), current.baseline)) current = undefined;
+            if (current && !sameShape(current.shape(), current.baseline)) current = undefined;
         }
     };
 }

@@ -1,7 +1,7 @@
 /**
  * The rebuild half of a dev session: what is built, what is broken, which file feeds which
  * function. Every step is compile's own (compileProject for the first build, then loadEntries,
- * bundleAllThatBuild, analyzeBundle, validateProject, buildManifest); this module only decides which
+ * bundleAllThatBuild, analyzeBundles, validateProject, buildManifest); this module only decides which
  * functions a change touches and keeps the good ones moving while others are broken.
  */
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { relative, resolve } from 'node:path';
 import { bundleFunctions } from '../compiler/bundle.js';
 import {
     BUNDLE_BATCH,
-    analyzeBundle,
+    analyzeBundles,
     bundleAllThatBuild,
     bundleAndAnalyze,
     compileProject,
@@ -144,7 +144,7 @@ export class DevBuilder {
         if (!ref) return;
         try {
             const { bundles } = await bundleFunctions(this.root, [ref], { sourcemap: true });
-            for (const bundle of bundles) analyzeBundle(this.paths, bundle);
+            await analyzeBundles(this.paths, bundles);
         } catch {
             // Only a head start: the real rebuild reports whatever went wrong.
         }
@@ -373,13 +373,9 @@ export class DevBuilder {
             return { analyzed: analyzed.map((result) => ({ result, durationMs: share })), errors };
         }
         const { bundles, errors } = await bundleAllThatBuild(this.paths, refs);
+        const results = await analyzeBundles(this.paths, bundles);
         const share = (performance.now() - started) / refs.length;
-        const analyzed = bundles.map((bundle) => {
-            const t = performance.now();
-            const result = analyzeBundle(this.paths, bundle);
-            return { result, durationMs: share + performance.now() - t };
-        });
-        return { analyzed, errors };
+        return { analyzed: results.map((result) => ({ result, durationMs: share })), errors };
     }
 
     private reportErrors(phase: ErrorPhase, errors: CompileDiagnostic[], started: number): void {

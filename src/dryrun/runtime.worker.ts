@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { requirePlatformModule } from '../compiler/evaluate.js';
 import { useCodeCacheDir } from '../compiler/vendored-zod.js';
+import { limitBinaryMemory } from './binary-memory.js';
 import { lockDown } from './lockdown.js';
 import type { WorkerHost } from './nango-object.js';
 import type { JobOutcome, MainMessage, WorkerData, WorkerMessage } from './protocol.js';
@@ -15,6 +16,8 @@ import { executeJob } from './worker-runtime.js';
 const port = parentPort;
 if (!port) throw new Error('runtime.worker must run as a worker thread');
 useCodeCacheDir((workerData as WorkerData | undefined)?.codeCacheDir);
+// Binary data counts toward the worker's heap limit (sandbox.ts sets it).
+limitBinaryMemory();
 lockDown();
 
 let nextId = 1;

@@ -6,13 +6,10 @@
  * The transport, backend and record sink stay in the main thread: the worker asks for them by
  * message (see protocol.ts).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { userCacheDir } from '../util/user-cache-dir.js';
+import { knownWorkerFile as knownBuiltWorker, resolveWorkerFile as resolveBuiltWorker } from '../util/worker-file.js';
 import type { CallRequest, JobNotice, JobOutcome, JobSpec, MainMessage, WorkerData, WorkerMessage } from './protocol.js';
 
 export interface JobHandlers {
@@ -36,66 +33,28 @@ export interface Sandbox {
 export interface SandboxOptions {
     /** Path of runtime.worker.js; found next to Ferry's own files by default. */
     workerFile?: string;
-    /** V8 heap limit of the worker, in MB (default: Node's). */
+    /** V8 heap limit of the worker, in MB (default DEFAULT_HEAP_MB); its binary data is held to it too. */
     maxHeapMb?: number;
 }
 
-const WORKER_REL = join('dryrun', 'runtime.worker.js');
+const WORKER = 'dryrun/runtime.worker';
 let jobCounter = 0;
 const STARTUP_ALLOWANCE_MS = 30_000;
-
-/** dist/ holds dryrun/runtime.worker.js; this module may be a chunk (dist/chunks/x.js) or a source file. */
-function findBuiltWorker(): string | undefined {
-    let dir = dirname(fileURLToPath(import.meta.url));
-    for (let i = 0; i < 5; i++) {
-        const candidate = join(dir, WORKER_REL);
-        if (existsSync(candidate)) return candidate;
-        const parent = dirname(dir);
-        if (parent === dir) break;
-        dir = parent;
-    }
-    return undefined;
-}
-
-let sourceWorker: Promise<string> | undefined;
-
+/** Node's timers hold at most this (about 24.8 days); a longer delay fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
- * Running from TypeScript sources (vitest), there is no built worker beside this file: bundle
- * runtime.worker.ts once per process into node_modules/.cache (so its bare imports, zod, resolve),
- * named by its content so concurrent test processes share one file and nothing piles up.
+ * A function's heap limit, in MB, when the caller sets none. Its binary data (ArrayBuffer, Buffer)
+ * is held to the same amount (binary-memory.ts).
  */
-async function buildWorkerFromSource(): Promise<string> {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const entry = join(here, 'runtime.worker.ts');
-    if (!existsSync(entry)) throw new Error(`the runtime worker is missing: ${join('dist', WORKER_REL)} was not found; run npm run build`);
-    let root = here;
-    while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
-    const outDir = join(root, 'node_modules', '.cache', 'ferry-runtime');
-    const esbuild = await import('esbuild');
-    const built = await esbuild.build({ entryPoints: [entry], outfile: join(outDir, 'runtime.worker.mjs'), bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'silent' });
-    const text = built.outputFiles[0]!.text;
-    const outfile = join(outDir, `runtime.worker-${createHash('sha1').update(text).digest('hex').slice(0, 12)}.mjs`);
-    if (!existsSync(outfile)) {
-        mkdirSync(outDir, { recursive: true });
-        const temp = `${outfile}.${process.pid}.tmp`;
-        writeFileSync(temp, text);
-        renameSync(temp, outfile);
-    }
-    return outfile;
-}
+export const DEFAULT_HEAP_MB = 2048;
 
 /** The worker file when it is there already (given, or built into dist/), else undefined. */
 function knownWorkerFile(options: SandboxOptions): string | undefined {
-    if (options.workerFile) return options.workerFile;
-    const built = findBuiltWorker();
-    return built && !import.meta.url.endsWith('.ts') ? built : undefined;
+    return options.workerFile ?? knownBuiltWorker(WORKER);
 }
 
 async function resolveWorkerFile(options: SandboxOptions): Promise<string> {
-    const known = knownWorkerFile(options);
-    if (known) return known;
-    sourceWorker ??= buildWorkerFromSource();
-    return sourceWorker;
+    return knownWorkerFile(options) ?? resolveBuiltWorker(WORKER);
 }
 
 class WorkerSandbox implements Sandbox {
@@ -135,7 +94,7 @@ class WorkerSandbox implements Sandbox {
             execArgv: [],
             stdout: true,
             stderr: true,
-            ...(this.options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } } : {})
+            resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? DEFAULT_HEAP_MB }
         });
         // Output a function forces past its console goes nowhere: logs travel as messages.
         worker.stdout.resume();
@@ -221,7 +180,8 @@ class WorkerSandbox implements Sandbox {
                     // The only way to stop a synchronous loop: end the thread; the next run starts a new one.
                     this.retire(worker);
                     finish({ timedOut: true });
-                }, ms);
+                    // Past Node's range a timer fires after 1 ms: capped (callers refuse longer limits).
+                }, Math.min(ms, MAX_TIMER_MS));
             };
             // Until the worker says it has the job, allow for its start-up (or a previous run's leftovers).
             if (limit) startClock(limit + STARTUP_ALLOWANCE_MS);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EvaluationError, createDefinitionReader, evaluateDefinition } from '../../src/compiler/evaluate.js';
+import { EvaluationError, createDefinitionReader, evaluateDefinition, watchThisRealm } from '../../src/compiler/evaluate.js';
 
 const definition = (body: string): string => `${body}\nmodule.exports.default = { type: 'action', seen: typeof globalThis.leak, polluted: typeof ({}).polluted, mapped: [1].map((x) => x + 1)[0], exec() {} };`;
 
@@ -30,5 +30,32 @@ describe('evaluateDefinition', () => {
 
     it('reports a throwing top level as an EvaluationError', () => {
         expect(() => evaluateDefinition("throw new TypeError('boom');", 'x.cjs')).toThrow(/threw while loading: TypeError: boom/);
+    });
+
+    it('stops an async loop at the top level when promise jobs run inside the evaluation', () => {
+        const spin = 'async function f() { for (;;) await null; } f();';
+        expect(() => evaluateDefinition(spin, 'spin.cjs', { timeoutMs: 50, isolateMicrotasks: true })).toThrow(/did not finish within 0\.05 s and was stopped/);
+        const queued = 'function f() { queueMicrotask(f); } f();';
+        expect(() => evaluateDefinition(queued, 'queued.cjs', { timeoutMs: 50, isolateMicrotasks: true })).toThrow(/did not finish within 0\.05 s/);
+    });
+});
+
+describe('watchThisRealm', () => {
+    it("notices a change to this realm's builtins or the objects it is given, even through replaced reflection", () => {
+        const extra = { value: 1 };
+        const unchanged = watchThisRealm([extra]);
+        expect(unchanged()).toBe(true);
+        extra.value = 2;
+        expect(unchanged()).toBe(false);
+        extra.value = 1;
+        const ownKeys = Reflect.ownKeys;
+        try {
+            // A replacement that hides itself (returning the keys as they were) is still seen: the watch holds the original.
+            (Reflect as { ownKeys: unknown }).ownKeys = (target: object) => ownKeys(target);
+            expect(unchanged()).toBe(false);
+        } finally {
+            (Reflect as { ownKeys: unknown }).ownKeys = ownKeys;
+        }
+        expect(unchanged()).toBe(true);
     });
 });

@@ -1,0 +1,93 @@
+/**
+ * The worker thread that reads function definitions for compile, dev and deploy (started by
+ * evaluation-host.ts, built to dist/compiler/evaluate.worker.js). It is locked down the way the
+ * dry run's worker is (no environment, no process or file capabilities for function code, binary
+ * data counted toward its memory limit) before any bundle is evaluated, and it reads many bundles
+ * per message: one thread serves a whole compile.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { lockDown } from '../dryrun/lockdown.js';
+import { limitBinaryMemory } from '../dryrun/binary-memory.js';
+import { analyzeDefinition, evaluationFailure, type DefinitionAnalysis } from './analyze-definition.js';
+import { createDefinitionReader, requirePlatformModule, watchThisRealm } from './evaluate.js';
+import type { AnalyzeMessage, EvaluationItem, EvaluationWorkerData, EvaluationWorkerMessage } from './evaluation-protocol.js';
+import { useCodeCacheDir } from './vendored-zod.js';
+
+const port = parentPort;
+if (!port) throw new Error('evaluate.worker must run as a worker thread');
+const data = workerData as EvaluationWorkerData;
+useCodeCacheDir(data.codeCacheDir);
+limitBinaryMemory();
+lockDown();
+
+// Taken before any bundle runs: one that replaces them later must not be handed our messages.
+const post: (message: EvaluationWorkerMessage) => void = port.postMessage.bind(port);
+const nextTask = setImmediate;
+
+// process.exit in top-level code would end this thread; it is the bundle's error instead.
+let exitCalled = undefined as { code: unknown } | undefined;
+Object.defineProperty(process, 'exit', {
+    value: (code?: unknown) => {
+        exitCalled = { code: code ?? 0 };
+        throw new Error(`process.exit(${String(code ?? '')}) was called`);
+    },
+    writable: false,
+    configurable: false
+});
+
+// Timers set at the top level never fire: reading a definition needs none, and a callback running
+// after its bundle was read would be blamed on the next one.
+let timerIds = 0;
+const inertTimers = {
+    setTimeout: () => ++timerIds,
+    setInterval: () => ++timerIds,
+    setImmediate: () => ++timerIds,
+    clearTimeout: () => {},
+    clearInterval: () => {},
+    clearImmediate: () => {}
+};
+const read = createDefinitionReader({ timeoutMs: data.timeoutMs, isolateMicrotasks: true, globals: inertTimers });
+
+const zod = requirePlatformModule('zod') as { ZodType?: { prototype: object } };
+const realmUnchanged = watchThisRealm([process, Buffer, Buffer.prototype, zod, ...(zod.ZodType ? [zod.ZodType.prototype] : [])]);
+
+function analyze(item: EvaluationItem): DefinitionAnalysis {
+    exitCalled = undefined;
+    let analysis: DefinitionAnalysis;
+    try {
+        analysis = analyzeDefinition(item.ref, item.code, item.filename, read);
+    } catch (error) {
+        analysis = { diagnostics: [evaluationFailure(item.ref, `reading its definition failed (${(error as Error)?.message ?? String(error)})`)] };
+    }
+    const exit = exitCalled as { code: unknown } | undefined;
+    if (exit) {
+        return { diagnostics: [evaluationFailure(item.ref, `its top-level code called process.exit(${String(exit.code)}); a function file must never end the process: remove the call`)] };
+    }
+    return analysis;
+}
+
+async function analyzeAll(items: EvaluationItem[]): Promise<void> {
+    for (let index = 0; index < items.length; index++) {
+        const item = items[index]!;
+        const analysis = analyze(item);
+        // Whatever the bundle left queued outside its context runs now, while this bundle is the one blamed.
+        await new Promise<void>((resolve) => nextTask(resolve));
+        const retire = !realmUnchanged();
+        try {
+            post({ t: 'result', index, analysis, ...(retire ? { retire } : {}) });
+        } catch (error) {
+            const failure = evaluationFailure(item.ref, `its definition holds values that cannot be read (${(error as Error)?.message ?? String(error)})`);
+            post({ t: 'result', index, analysis: { diagnostics: [failure] }, ...(retire ? { retire } : {}) });
+        }
+        if (retire) return;
+    }
+}
+
+// A bundle's stray rejection or callback error must not end the thread the next bundles need.
+process.on('unhandledRejection', () => {});
+process.on('uncaughtException', () => {});
+
+port.on('message', (message: AnalyzeMessage) => {
+    if (message.t === 'analyze') void analyzeAll(message.items);
+});
+post({ t: 'ready' });

@@ -1,0 +1,208 @@
+/**
+ * Binary data (ArrayBuffer, typed arrays, Buffer, WebAssembly memory) lives outside V8's heap, so
+ * a worker's resourceLimits do not bound it: a function could allocate a 4 GB Uint8Array and take
+ * the machine's memory with it. Inside a function's worker, every way function code has to make
+ * binary data of a size it chooses is wrapped, in the worker's realm and in each function's vm
+ * context: the allocation is refused with a RangeError when the thread's binary data (live, as
+ * Node counts it, after a garbage collection) would go past the limit. The limit is the worker's
+ * heap limit, so a run's binary data counts toward the same memory limit as its objects do.
+ */
+import crypto from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import vm from 'node:vm';
+import { resourceLimits } from 'node:worker_threads';
+
+export const BINARY_LIMIT_CODE = 'ERR_FERRY_BINARY_MEMORY_LIMIT';
+
+/** Below this, allocations are only added up; the thread's usage is read once they add up to it. */
+const BATCH_BYTES = 16 * 1024 * 1024;
+
+const TYPED_ARRAYS = [
+    'Int8Array',
+    'Uint8Array',
+    'Uint8ClampedArray',
+    'Int16Array',
+    'Uint16Array',
+    'Int32Array',
+    'Uint32Array',
+    'Float16Array',
+    'Float32Array',
+    'Float64Array',
+    'BigInt64Array',
+    'BigUint64Array'
+] as const;
+
+interface Limiter {
+    readonly limitBytes: number;
+    /** Throws when `bytes` more would take the thread past the limit. */
+    check(bytes: number): void;
+}
+
+let installed: Limiter | undefined;
+const capped = new WeakSet<object>();
+
+const mb = (bytes: number): string => `${Math.round(bytes / 1048576)} MB`;
+
+function createLimiter(limitBytes: number): Limiter {
+    const usage = process.memoryUsage.bind(process);
+    const collect = exposeGc();
+    let pending = 0;
+    return {
+        limitBytes,
+        check(bytes) {
+            if (!(bytes > 0)) return;
+            if (bytes < BATCH_BYTES && (pending += bytes) < BATCH_BYTES) return;
+            pending = 0;
+            if (usage().arrayBuffers + bytes <= limitBytes) return;
+            collect?.();
+            const live = usage().arrayBuffers;
+            if (live + bytes <= limitBytes) return;
+            const error = new RangeError(
+                `out of memory: ${mb(bytes)} of binary data (ArrayBuffer, typed array, Buffer) was asked for with ${mb(live)} in use, past the run's limit of ${mb(limitBytes)}; work on the data in smaller pieces`
+            );
+            throw Object.assign(error, { code: BINARY_LIMIT_CODE });
+        }
+    };
+}
+
+/** A full collection frees buffers nothing holds any more; taken once, never left exposed to contexts. */
+function exposeGc(): (() => void) | undefined {
+    try {
+        setFlagsFromString('--expose-gc');
+        const gc = vm.runInNewContext('gc') as () => void;
+        return typeof gc === 'function' ? gc : undefined;
+    } catch {
+        return undefined;
+    } finally {
+        setFlagsFromString('--no-expose-gc');
+    }
+}
+
+/** Bytes a typed-array or ArrayBuffer constructor call will allocate, as far as its arguments say. */
+function requested(args: unknown[], bytesPerElement: number, isBuffer: boolean): number {
+    const first = args[0];
+    // A resizable ArrayBuffer reserves maxByteLength but only uses what it grows to (see resize).
+    if (typeof first === 'number' || typeof first === 'bigint') return Number(first) * bytesPerElement;
+    if (isBuffer || typeof first !== 'object' || first === null) return 0;
+    if (first instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && first instanceof SharedArrayBuffer)) return 0;
+    try {
+        const length = Number((first as { length?: unknown }).length);
+        return Number.isFinite(length) && length > 0 ? length * bytesPerElement : 0;
+    } catch {
+        return 0;
+    }
+}
+
+function capConstructor(global: Record<string, unknown>, name: string, limiter: Limiter, isBuffer: boolean): void {
+    const original = global[name] as (abstract new (...args: unknown[]) => object) & { BYTES_PER_ELEMENT?: number; prototype: object };
+    if (typeof original !== 'function' || capped.has(original)) return;
+    const bytesPerElement = original.BYTES_PER_ELEMENT ?? 1;
+    const proxy: typeof original = new Proxy(original, {
+        construct(target, args, newTarget): object {
+            limiter.check(requested(args, bytesPerElement, isBuffer));
+            return Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object;
+        }
+    });
+    capped.add(proxy);
+    capped.add(original);
+    const descriptor = Object.getOwnPropertyDescriptor(global, name);
+    Object.defineProperty(global, name, { ...descriptor, value: proxy });
+    // `new Uint8Array(1).constructor`, species lookups (slice, map, subarray) find the wrapped one too.
+    Object.defineProperty(original.prototype, 'constructor', { value: proxy, writable: true, configurable: true, enumerable: false });
+}
+
+/** Wraps `owner[method]` so it first checks the bytes `size(args, this)` says it will allocate. */
+function capMethod(owner: object | undefined, method: string, limiter: Limiter, size: (args: unknown[], self: unknown) => number): void {
+    if (!owner) return;
+    const original = (owner as Record<string, unknown>)[method];
+    if (typeof original !== 'function' || capped.has(original)) return;
+    const wrapped = {
+        [method](this: unknown, ...args: unknown[]): unknown {
+            limiter.check(size(args, this));
+            return Reflect.apply(original, this, args);
+        }
+    }[method]!;
+    capped.add(wrapped);
+    Object.defineProperty(owner, method, { value: wrapped, writable: true, configurable: true, enumerable: false });
+}
+
+const sizeArg = (index: number, factor = 1) => (args: unknown[]) => {
+    const value = Number(args[index]);
+    return Number.isFinite(value) ? value * factor : 0;
+};
+
+/** Caps the binary-data constructors and methods of one realm (its global object). */
+function capRealm(global: Record<string, unknown>, limiter: Limiter): void {
+    capConstructor(global, 'ArrayBuffer', limiter, true);
+    capConstructor(global, 'SharedArrayBuffer', limiter, true);
+    for (const name of TYPED_ARRAYS) capConstructor(global, name, limiter, false);
+    const growth = (args: unknown[], self: unknown): number => Number(args[0]) - Number((self as { byteLength?: number })?.byteLength ?? 0);
+    capMethod((global['ArrayBuffer'] as { prototype?: object } | undefined)?.prototype, 'resize', limiter, growth);
+    capMethod((global['ArrayBuffer'] as { prototype?: object } | undefined)?.prototype, 'transfer', limiter, growth);
+    capMethod((global['SharedArrayBuffer'] as { prototype?: object } | undefined)?.prototype, 'grow', limiter, growth);
+    capWasmMemory(global, limiter);
+}
+
+/** WebAssembly.Memory takes `{ initial }` in 64 KiB pages, not a length. */
+function capWasmMemory(global: Record<string, unknown>, limiter: Limiter): void {
+    const wasm = global['WebAssembly'] as Record<string, unknown> | undefined;
+    const original = wasm?.['Memory'] as (new (...args: unknown[]) => object) | undefined;
+    if (!wasm || typeof original !== 'function' || capped.has(original)) return;
+    const proxy: typeof original = new Proxy(original, {
+        construct(target, args, newTarget): object {
+            limiter.check(Number((args[0] as { initial?: unknown } | undefined)?.initial ?? 0) * 65536);
+            return Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object;
+        }
+    });
+    capped.add(proxy);
+    capped.add(original);
+    Object.defineProperty(wasm, 'Memory', { ...Object.getOwnPropertyDescriptor(wasm, 'Memory'), value: proxy });
+    capMethod(original.prototype, 'grow', limiter, sizeArg(0, 65536));
+}
+
+/** Node's own ways to binary data in the worker's realm. */
+function capNode(limiter: Limiter): void {
+    const concatSize = (args: unknown[]): number => {
+        if (args[1] !== undefined) return Number(args[1]) || 0;
+        const list = args[0];
+        if (!Array.isArray(list)) return 0;
+        let total = 0;
+        for (const item of list) total += Number((item as { length?: unknown })?.length) || 0;
+        return total;
+    };
+    const fromSize = (args: unknown[]): number => {
+        const value = args[0];
+        if (typeof value === 'string') return value.length * 3;
+        if (typeof value === 'object' && value !== null && !(value instanceof ArrayBuffer)) return Number((value as { length?: unknown }).length) || 0;
+        return 0;
+    };
+    for (const method of ['alloc', 'allocUnsafe', 'allocUnsafeSlow']) capMethod(Buffer, method, limiter, sizeArg(0));
+    capMethod(Buffer, 'concat', limiter, concatSize);
+    capMethod(Buffer, 'from', limiter, fromSize);
+    // `require('crypto')` hands functions this very module.
+    for (const method of ['randomBytes', 'pseudoRandomBytes']) capMethod(crypto, method, limiter, sizeArg(0));
+}
+
+/**
+ * Installs the limit in this thread's realm (call it in a function's worker before any function
+ * runs); `limitBytes` defaults to the worker's heap limit. Contexts made later get it from capContext.
+ */
+export function limitBinaryMemory(limitBytes?: number): void {
+    const limit = limitBytes ?? (resourceLimits.maxOldGenerationSizeMb ? resourceLimits.maxOldGenerationSizeMb * 1048576 : undefined);
+    if (!limit || installed) return;
+    installed = createLimiter(limit);
+    capRealm(globalThis as unknown as Record<string, unknown>, installed);
+    capNode(installed);
+}
+
+/** Caps a new vm context's own constructors with the thread's limit, when one is installed. */
+export function capContext(context: vm.Context): void {
+    if (!installed) return;
+    const global = vm.runInContext('globalThis', context) as Record<string, unknown>;
+    capRealm(global, installed);
+}
+
+/** The limit installed in this thread, in bytes; undefined when there is none. */
+export function binaryMemoryLimit(): number | undefined {
+    return installed?.limitBytes;
+}
