@@ -40,6 +40,40 @@ create table ferry_connections (
     updated_at timestamptz not null default now(),
     unique (provider_config_key, connection_id)
 );`
+    },
+    {
+        version: 2,
+        name: 'deployed functions and records',
+        sql: `
+create table ferry_functions (
+    id serial primary key,
+    provider_config_key text not null references ferry_integrations (unique_key) on delete cascade,
+    type text not null,
+    name text not null,
+    event text not null default '',
+    version text not null,
+    runs text,
+    auto_start boolean not null default true,
+    models jsonb not null default '[]',
+    config jsonb not null default '{}',
+    js text not null,
+    ts text,
+    deployed_at timestamptz not null default now(),
+    unique (provider_config_key, type, name, event)
+);
+create table ferry_records (
+    connection_id integer not null references ferry_connections (id) on delete cascade,
+    model text not null,
+    external_id text not null,
+    data jsonb not null,
+    data_hash text not null,
+    first_seen_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    deleted_at timestamptz,
+    last_action text not null,
+    primary key (connection_id, model, external_id)
+);
+create index ferry_records_by_cursor on ferry_records (connection_id, model, updated_at, external_id);`
     }
 ];
 

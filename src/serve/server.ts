@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { registerConnectionRoutes } from './api/connections.js';
+import { registerDeployRoutes } from './api/deploy.js';
 import { registerIntegrationRoutes } from './api/integrations.js';
 import { registerProxyRoute } from './proxy.js';
 import type { ServeContext } from './context.js';
@@ -75,6 +76,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerIntegrationRoutes(router, context);
     registerConnectionRoutes(router, context);
     registerProxyRoute(router, context);
+    registerDeployRoutes(router, context);
     router.add({ method: 'GET', path: '/environment-variables', handler: ({ res }) => sendJson(res, 200, []) });
     router.add({ method: 'GET', path: '/health', public: true, handler: ({ res }) => sendJson(res, 200, { result: 'ok' }) });
     ctx = context;

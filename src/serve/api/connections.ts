@@ -130,7 +130,7 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
                 if (provider) connection.credentials = await freshCredentials(ctx, integration, provider, connection, { force: query.force_refresh });
             } catch (error) {
                 if (!(error instanceof RefreshError)) throw error;
-                return sendError(res, 424, 'invalid_credentials', error.message, { payload: {} });
+                return sendError(res, 400, 'invalid_credentials', error.message, { payload: {} });
             }
             await ctx.store.touchConnection(connection.id);
             connection.last_fetched_at = new Date();

@@ -1,0 +1,49 @@
+// ferry serve, start to ready: from spawning the CLI to its `ready` line (the port bound, the
+// database open and migrated). A first start creates the PGlite database in a new data folder; a
+// warm start reopens it. Target: < 1.5 s warm with PGlite. BENCH_RUNS=n (default 5).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ferryBin, median, requireBuiltCli } from '../lib.mjs';
+
+requireBuiltCli('serve');
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+
+function startToReady(dataDir) {
+    return new Promise((resolve, reject) => {
+        const started = performance.now();
+        const child = spawn(process.execPath, [ferryBin, 'serve', '--port', '0', '--json', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+        let out = '';
+        let ready = false;
+        child.stdout.setEncoding('utf8').on('data', (chunk) => {
+            out += chunk;
+            if (!ready && out.includes('"event":"ready"')) {
+                ready = true;
+                const ms = performance.now() - started;
+                child.once('exit', (code) => (code === 0 ? resolve(ms) : reject(new Error(`exit ${code}`))));
+                child.kill('SIGTERM');
+            }
+        });
+        child.once('error', reject);
+        child.once('exit', (code) => {
+            if (!out.includes('"event":"ready"')) reject(new Error(`serve exited ${code} before ready`));
+        });
+    });
+}
+
+const root = mkdtempSync(join(tmpdir(), 'ferry-bench-serve-'));
+try {
+    const first = [];
+    const warm = [];
+    for (let i = 0; i < runs; i++) {
+        const dataDir = join(root, `data-${i}`);
+        first.push(await startToReady(dataDir));
+        warm.push(await startToReady(dataDir));
+    }
+    const fmt = (values) => `median ${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})`;
+    console.log(`serve start to ready, PGlite, new data folder: ${fmt(first)}`);
+    console.log(`serve start to ready, PGlite, existing data:   ${fmt(warm)}  (target < 1500 ms)`);
+} finally {
+    rmSync(root, { recursive: true, force: true });
+}

@@ -1,0 +1,125 @@
+/**
+ * `ferry dryrun -e local` through `ferry serve`: the project's own server holds the connection,
+ * the dry run finds it with no key copied anywhere, and every provider call goes through the
+ * server's /proxy, which adds the token (the fake provider refuses anything else).
+ */
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { startServe, type ServeProcess } from '../support/serve.js';
+
+const TOKEN = 'ghp_dryrun_local_token_93c1';
+
+const FILES: Record<string, string> = {
+    'github/actions/whoami.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Who the token belongs to',
+    input: z.object({}),
+    output: z.object({ login: z.string(), connection: z.string() }),
+    exec: async (nango) => {
+        const res = await nango.get({ endpoint: '/user' });
+        const conn = await nango.getConnection();
+        return { login: res.data.login, connection: conn.connection_id };
+    }
+});
+`,
+    'github/syncs/issues.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+const Issue = z.object({ id: z.string(), title: z.string() });
+export default createSync({
+    description: 'Issues',
+    frequency: 'every hour',
+    models: { Issue },
+    exec: async (nango) => {
+        for await (const page of nango.paginate({ endpoint: '/repos/o/r/issues', paginate: { type: 'link', link_rel_in_response_header: 'next', limit_name_in_request: 'per_page', limit: 2 } })) {
+            await nango.batchSave(page.map((i) => ({ id: String(i.id), title: i.title })), 'Issue');
+        }
+    }
+});
+`
+};
+
+describe('ferry dryrun -e local', () => {
+    let root: string;
+    let cleanup: () => Promise<void>;
+    let serve: ServeProcess;
+    let provider: FakeProvider;
+
+    beforeAll(async () => {
+        ({ dir: root, cleanup } = await makeTempDir('ferry-serve-dryrun-'));
+        for (const [rel, source] of Object.entries(FILES)) {
+            await mkdir(dirname(join(root, rel)), { recursive: true });
+            await writeFile(join(root, rel), source.trimStart());
+        }
+        await mkdir(join(root, '.nango'), { recursive: true });
+        await mkdir(join(root, 'node_modules'), { recursive: true });
+        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
+        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
+        await writeFile(join(root, 'index.ts'), Object.keys(FILES).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+        provider = await startFakeProvider({ token: `Bearer ${TOKEN}` });
+        serve = await startServe([], { cwd: root });
+        const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 30_000 });
+        expect((await ferry(['integrations', 'create', 'github', '--provider', 'github', '--base-url', provider.url])).code).toBe(0);
+        expect((await ferry(['connections', 'create', 'github', 'conn-1', '--token', TOKEN])).code).toBe(0);
+    });
+    afterAll(async () => {
+        expect(await serve.stop()).toBe(0);
+        await provider.close();
+        await cleanup();
+    });
+
+    it('runs an action and a sync through the local proxy', async () => {
+        const action = await runFerry(['dryrun', 'whoami', 'conn-1', '-e', 'local', '--input', '{}', '--json'], { cwd: root, timeoutMs: 60_000 });
+        expect(action.code, action.stderr).toBe(0);
+        expect(JSON.parse(action.stdout)).toMatchObject({ ok: true, output: { login: 'octocat', connection: 'conn-1' } });
+        expect(provider.requests.at(-1)!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+
+        const sync = await runFerry(['dryrun', 'issues', 'conn-1', '-e', 'local', '--json'], { cwd: root, timeoutMs: 60_000 });
+        expect(sync.code, sync.stderr).toBe(0);
+        const doc = JSON.parse(sync.stdout) as { records?: Record<string, unknown>; [key: string]: unknown };
+        expect(JSON.stringify(doc)).toContain('Issue number 6');
+        expect(action.stdout + action.stderr + sync.stdout + sync.stderr).not.toContain(TOKEN);
+    });
+
+    it('says how to start the server when none runs for the project', async () => {
+        const { dir, cleanup: done } = await makeTempDir('ferry-serve-none-');
+        try {
+            await mkdir(join(dir, '.nango'));
+            await writeFile(join(dir, 'index.ts'), '');
+            const result = await runFerry(['connections', 'list', '-e', 'local'], { cwd: dir, env: { XDG_DATA_HOME: join(dir, 'xdg') } });
+            expect(result.code).toBe(1);
+            expect(result.stderr).toContain("Environment 'local' is the ferry serve of this project, and none is running");
+        } finally {
+            await done();
+        }
+    });
+
+    it('deploys with ferry deploy -e local: the plan, versions, and what a redeploy without a function removes', async () => {
+        const first = await runFerry(['deploy', '-e', 'local', '--auto-confirm', '--json'], { cwd: root, timeoutMs: 90_000 });
+        expect(first.code, first.stderr).toBe(0);
+        expect(JSON.parse(first.stdout)).toMatchObject({
+            plan: { syncs: { new: [{ name: 'issues', integration: 'github', connections: 1, autoStart: true }] }, actions: { new: [{ name: 'whoami' }] } },
+            destructive: false,
+            deployed: expect.arrayContaining([expect.objectContaining({ name: 'issues', type: 'sync', version: '0.0.1' }), expect.objectContaining({ name: 'whoami', type: 'action' })])
+        });
+
+        const again = await runFerry(['deploy', '-e', 'local', '--dry-run', '--json'], { cwd: root, timeoutMs: 90_000 });
+        expect(again.code, again.stderr).toBe(0);
+        expect(JSON.parse(again.stdout)).toMatchObject({ plan: { syncs: { new: [], updated: [{ name: 'issues' }] }, actions: { new: [], updated: [{ name: 'whoami' }] } }, dryRun: true });
+
+        // Without the sync, the deploy deletes it: refused unless allowed, since it has a connection.
+        await writeFile(join(root, 'index.ts'), "import './github/actions/whoami.js';\n");
+        const destructive = await runFerry(['deploy', '-e', 'local', '--auto-confirm', '--json'], { cwd: root, timeoutMs: 90_000 });
+        expect(destructive.code).toBe(11);
+        expect(JSON.parse(destructive.stdout)).toMatchObject({ plan: { syncs: { deleted: [{ name: 'issues', connections: 1 }] } }, destructive: true });
+        const allowed = await runFerry(['deploy', '-e', 'local', '--auto-confirm', '--allow-destructive', '--json'], { cwd: root, timeoutMs: 90_000 });
+        expect(allowed.code, allowed.stderr).toBe(0);
+        const after = await runFerry(['deploy', '-e', 'local', '--dry-run', '--json'], { cwd: root, timeoutMs: 90_000 });
+        expect(JSON.parse(after.stdout)).toMatchObject({ plan: { syncs: { new: [], updated: [], deleted: [] }, actions: { updated: [{ name: 'whoami' }] } }, destructive: false });
+    });
+});
