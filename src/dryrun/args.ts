@@ -72,11 +72,21 @@ export function parseDateFlag(flag: string, value: string | undefined): Date | u
     return date;
 }
 
+/** How long a dry run lets a function run when --timeout is not given. */
+export const DEFAULT_TIMEOUT_MS = 15 * 60_000;
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** The time limit in ms: DEFAULT_TIMEOUT_MS when not given, undefined (none) for `0`. */
 export function parseTimeoutFlag(flag: string, value: string | undefined): number | undefined {
-    if (value === undefined) return undefined;
+    if (value === undefined) return DEFAULT_TIMEOUT_MS;
+    if (/^0+$/.test(value.trim())) return undefined;
     const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : parseDuration(value);
     if (ms === undefined || ms <= 0) {
-        throw flagError(flag, `'${value}' is not a duration`, `e.g. ${flag} 30s, ${flag} 5m or ${flag} 1h (a bare number means seconds).`);
+        throw flagError(flag, `'${value}' is not a duration`, `e.g. ${flag} 30s, ${flag} 5m or ${flag} 1h (a bare number means seconds), or ${flag} 0 for no limit.`);
+    }
+    if (ms > MAX_TIMEOUT_MS) {
+        throw flagError(flag, `'${value}' is longer than a run can be timed (at most 24 days)`, `Give a shorter duration, e.g. ${flag} 2h, or ${flag} 0 for no limit.`);
     }
     return Math.round(ms);
 }

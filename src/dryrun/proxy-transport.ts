@@ -6,7 +6,7 @@
  * retry (no `Retries`/`Retry-On` headers), otherwise a 429 would be retried twice over.
  */
 import { FerryError } from '../errors.js';
-import type { PlatformClient, RawResponse } from '../platform/client.js';
+import { BodyTooLargeError, type PlatformClient, type RawResponse } from '../platform/client.js';
 import type { Connection, HttpTransport, ProxyRequest, ProxyResponse } from './types.js';
 
 /** A failure to get any answer; `code` (e.g. ECONNREFUSED) tells the runtime it may retry. */
@@ -24,6 +24,25 @@ export interface ProxyTransportOptions {
     connection: Pick<Connection, 'connection_id' | 'provider_config_key'>;
     /** Per-attempt limit; the function's own --timeout applies on top. */
     timeoutMs?: number;
+    /** The longest answer read (default MAX_BODY_BYTES). */
+    maxBodyBytes?: number;
+}
+
+/**
+ * The longest provider answer a dry run reads. Every answer is held in memory, decoded and copied
+ * to the function's thread: one much larger would take the machine's memory, not test the function.
+ */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+/**
+ * An answer over the limit fails the run (`fatal`: the function cannot catch it and go on without
+ * the data) and is not asked for again: retrying would download it again.
+ */
+function tooLarge(request: ProxyRequest, limitBytes: number): Error {
+    const message =
+        `${request.method} ${request.endpoint}: the provider's answer is larger than ${Math.round(limitBytes / 1048576)} MB, more than a dry run reads for one request; ` +
+        'ask for less per request (a smaller page size, fewer fields, a shorter date range)';
+    return Object.assign(new Error(message), { fatal: true, code: 'BODY_TOO_LARGE' });
 }
 
 export function createProxyTransport(options: ProxyTransportOptions): HttpTransport {
@@ -37,9 +56,11 @@ export function createProxyTransport(options: ProxyTransportOptions): HttpTransp
                     path: proxyPath(request),
                     headers: proxyHeaders(request, connection),
                     body: requestBody(request.data),
+                    maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
                     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {})
                 });
             } catch (error) {
+                if (error instanceof BodyTooLargeError) throw tooLarge(request, error.limitBytes);
                 if (error instanceof FerryError && (error.code === 'PLATFORM_UNREACHABLE' || error.code === 'PLATFORM_TIMEOUT')) {
                     const code = typeof error.details?.['networkCode'] === 'string' ? error.details['networkCode'] : error.code;
                     throw new ProxyNetworkError(`${request.method} ${request.endpoint}: ${error.message}`, code, error);

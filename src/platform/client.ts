@@ -43,6 +43,16 @@ export interface RawRequest {
     headers?: Record<string, string>;
     body?: unknown;
     timeoutMs?: number;
+    /** Stop reading an answer past this many bytes (BodyTooLargeError). */
+    maxBodyBytes?: number;
+}
+
+/** An answer longer than RawRequest.maxBodyBytes: what was read is dropped, and the request is not sent again. */
+export class BodyTooLargeError extends Error {
+    constructor(readonly limitBytes: number) {
+        super(`the answer is larger than ${Math.round(limitBytes / 1048576)} MB`);
+        this.name = 'BodyTooLargeError';
+    }
 }
 
 export interface RawResponse {
@@ -122,7 +132,7 @@ export class PlatformClient {
             const url = new URL(this.url(req.path, req.query));
             for (let attempt = 1; ; attempt++) {
                 try {
-                    return await this.send(url, req.method, headers, payload, req.timeoutMs ?? this.timeoutMs);
+                    return await this.send(url, req.method, headers, payload, req.timeoutMs ?? this.timeoutMs, req.maxBodyBytes);
                 } catch (error) {
                     // A kept-alive connection the server closed while idle fails the moment it is
                     // reused. Only idempotent requests are sent again on a fresh one: a POST may
@@ -132,6 +142,7 @@ export class PlatformClient {
                 }
             }
         } catch (error) {
+            if (error instanceof BodyTooLargeError) throw error;
             // Node refuses some requests before sending anything (a header value with a newline,
             // a bad method): that is the request's fault, not the network's.
             const code = errnoCode(error);
@@ -149,7 +160,7 @@ export class PlatformClient {
         }
     }
 
-    private send(url: URL, method: string, headers: Record<string, string>, payload: Buffer | undefined, timeout: number): Promise<RawResponse> {
+    private send(url: URL, method: string, headers: Record<string, string>, payload: Buffer | undefined, timeout: number, maxBodyBytes = Infinity): Promise<RawResponse> {
         return new Promise<RawResponse>((resolve, reject) => {
             const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers, agent: this.agent });
             let phase: 'connect' | 'headers' | 'body' = 'connect';
@@ -175,7 +186,19 @@ export class PlatformClient {
             request.on('response', (response: IncomingMessage) => {
                 phase = 'body';
                 const chunks: Buffer[] = [];
-                response.on('data', (chunk: Buffer) => chunks.push(chunk));
+                let received = 0;
+                const tooLarge = (): void => {
+                    clearTimeout(connectTimer);
+                    chunks.length = 0;
+                    reject(new BodyTooLargeError(maxBodyBytes));
+                    request.destroy();
+                };
+                if (Number(response.headers['content-length']) > maxBodyBytes) return tooLarge();
+                response.on('data', (chunk: Buffer) => {
+                    received += chunk.length;
+                    if (received > maxBodyBytes) tooLarge();
+                    else chunks.push(chunk);
+                });
                 response.on('error', reject);
                 // Closed before the end without an error of its own: the peer dropped the connection.
                 response.on('close', () => {
