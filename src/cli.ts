@@ -302,7 +302,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 '  ferry test --now 2025-06-01T00:00:00Z',
                 '  ferry test --vitest            the vitest suite, with Ferry\'s nango/test mocks',
                 '',
-                'Exit codes: 0 all passed, 1 a fixture failed (a function that does not build fails its fixtures) or none found.'
+                'Exit codes: 0 all passed, 1 a fixture failed (a function that does not build fails its fixtures) or none found; with --vitest, vitest\'s own.'
             ].join('\n')
         )
         .action(action('test', ([functionName], o) => ({ functionName, integration: o.integration, now: o.now, vitest: Boolean(o.vitest) })));
