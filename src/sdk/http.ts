@@ -102,7 +102,7 @@ export interface ProxyConfiguration {
     baseUrlOverride?: string;
     decompress?: boolean | string;
     responseType?: 'arraybuffer' | 'blob' | 'document' | 'json' | 'text' | 'stream';
-    /** Where the provider says when a rate limit resets (the provider's default when absent). */
+    /** Part of Nango's type, not sent by its client: the platform reads rate-limit resets as the provider's config says. */
     retryHeader?: RetryHeaderConfig;
     /** Keep the request's headers when the provider redirects. */
     forwardHeadersOnRedirect?: boolean;

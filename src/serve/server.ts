@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { registerConnectionRoutes } from './api/connections.js';
 import { registerDeployRoutes } from './api/deploy.js';
 import { registerIntegrationRoutes } from './api/integrations.js';
-import { registerRecordRoutes } from './api/records.js';
 import { registerProxyRoute } from './proxy.js';
 import type { ServeContext } from './context.js';
 import { createSealer } from './crypto.js';
@@ -78,7 +77,6 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerConnectionRoutes(router, context);
     registerProxyRoute(router, context);
     registerDeployRoutes(router, context);
-    registerRecordRoutes(router, context);
     router.add({ method: 'GET', path: '/environment-variables', handler: ({ res }) => sendJson(res, 200, []) });
     router.add({ method: 'GET', path: '/health', public: true, handler: ({ res }) => sendJson(res, 200, { result: 'ok' }) });
     ctx = context;
