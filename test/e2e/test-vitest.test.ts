@@ -3,13 +3,14 @@
  * vitest.setup.ts puts `nango/test`'s mocks on `global.vitest`, its test files create
  * `NangoSyncMock` / `NangoActionMock`, run the functions and compare with the recordings, in both
  * layouts Nango reads (a `tests/<name>.test.json` file, and the older `mocks/` folder). The suite
- * passes unchanged; a wrong expectation fails with vitest's exit code 1.
+ * passes unchanged; a wrong expectation fails with vitest's exit code 1. With the nango package
+ * installed, its own mocks run and Ferry adds nothing.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, runFerry } from '../support/cli.js';
+import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
 
 /** What `nango generate:tests` writes, in its words. */
 const VITEST_SETUP = `import { NangoActionMock, NangoSyncMock } from "nango/test";
@@ -314,4 +315,31 @@ describe('ferry test --vitest on a Nango project without the nango package', () 
             await writeFile(fixture, original);
         }
     }, 240_000);
+});
+
+describe('ferry test --vitest where the nango package is installed', () => {
+    it("runs plain vitest with nango's own mocks and writes no config of its own", async () => {
+        const { dir: root, cleanup } = await makeTempDir('ferry-vitest-nango-');
+        try {
+            await put(root, 'package.json', { name: 'nango-integrations', type: 'module', devDependencies: { nango: '0.71.10', vitest: '^4', zod: '^4' } });
+            await put(root, 'index.ts', "import './github/syncs/issues.js';\n");
+            await mkdir(join(root, '.nango'));
+            await put(root, 'vitest.setup.ts', VITEST_SETUP);
+            await put(root, 'vite.config.ts', VITE_CONFIG);
+            await put(root, 'github/syncs/issues.ts', ISSUES_SYNC);
+            await put(root, 'github/tests/issues.test.json', ISSUES_FIXTURE);
+            await put(root, 'github/tests/github-issues.test.ts', syncTest('issues', 'GithubIssue'));
+            // The nango 0.71.10 that Ferry's devDependencies install (as nango-reference), with what it needs.
+            await mkdir(join(root, 'node_modules'));
+            await symlink(join(REPO_ROOT, 'node_modules/nango-reference'), join(root, 'node_modules/nango'), 'dir');
+            for (const name of ['vitest', 'zod']) await symlink(join(REPO_ROOT, 'node_modules', name), join(root, 'node_modules', name), 'dir');
+
+            const result = await runFerry(['test', '--vitest', '--json'], { cwd: root, timeoutMs: 120_000 });
+            expect(result.code, result.stdout + result.stderr).toBe(0);
+            expect(JSON.parse(result.stdout)).toMatchObject({ mocks: 'nango', vitest: { from: 'project' }, passed: 2, failed: 0 });
+            expect(existsSync(join(root, 'build/.ferry/vitest.config.mjs'))).toBe(false);
+        } finally {
+            await cleanup();
+        }
+    }, 120_000);
 });
