@@ -226,6 +226,7 @@ async function prepareAndRun(
             ...(lastSyncDate ? { lastSyncDate } : {}),
             ...(recordedAt ? { now: recordedAt } : {}),
             ...(options.variant ? { variant: options.variant } : {}),
+            environment,
             validate: Boolean(options.validate),
             ...(timeoutMs ? { timeoutMs } : {}),
             ...(sink ? { recordSink: sink } : {}),

@@ -140,7 +140,7 @@ export function platformProperties(ctx: NangoContext): Record<string, unknown> {
         syncId: 'dryrun-sync',
         nangoConnectionId: typeof connection['id'] === 'number' ? connection['id'] : undefined,
         environmentId: -1,
-        environmentName: undefined,
+        environmentName: job.environment,
         syncJobId: isSync ? 1 : undefined,
         abortSignal: undefined,
         syncConfig: toRealm(realm, { sync_name: job.ref.name, type: isSync ? 'sync' : job.ref.type === 'action' ? 'action' : 'on-event', models, attributes: {}, version: '0.0.1' }),

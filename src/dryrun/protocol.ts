@@ -31,6 +31,8 @@ export interface JobSpec {
     /** Epoch ms the function's clock is frozen at (clock.ts); undefined: real time. */
     now?: number;
     variant: string;
+    /** RunOptions.environment. */
+    environment?: string;
     validate: boolean;
     /** RunOptions.runAnyInput: an input the platform would refuse is only a warning. */
     runAnyInput?: boolean;

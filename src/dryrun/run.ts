@@ -176,6 +176,7 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
         ...(options.lastSyncDate ? { lastSyncDate: options.lastSyncDate.getTime() } : {}),
         ...(options.now ? { now: options.now.getTime() } : {}),
         variant: options.variant ?? 'base',
+        ...(options.environment ? { environment: options.environment } : {}),
         validate: options.validate === true,
         ...(options.runAnyInput ? { runAnyInput: true } : {}),
         maxIssues: options.maxIssues ?? 1000

@@ -236,6 +236,8 @@ export interface RunOptions {
      */
     now?: Date;
     variant?: string;
+    /** The platform environment of a live run (`nango.environmentName`). */
+    environment?: string;
     /**
      * Validation issues make the run fail (error.kind 'validation') instead of warnings. An
      * action input the platform would refuse fails the run either way, before exec; a field whose

@@ -44,7 +44,7 @@ const FILES = Object.fromEntries([
         `const a = await nango.triggerAction('github', 'c2', 'other', { x: 1 });
          const s = await nango.triggerSync('github', 'c2', { name: 'issues', variant: 'v1' }, 'full_refresh');
          await nango.startSync('github', ['issues'], 'c2');
-         return { a: a === undefined, s: s === undefined, variant: nango.getVariant(), isCLI: nango.isCLI, scriptType: nango.scriptType };`
+         return { a: a === undefined, s: s === undefined, variant: nango.getVariant(), isCLI: nango.isCLI, scriptType: nango.scriptType, environment: nango.environmentName };`
     ),
     action(
         'validate-input',
@@ -129,8 +129,8 @@ describe('the nango object beyond proxy and records', () => {
     });
 
     it('reports triggerAction, triggerSync and startSync without sending them', async () => {
-        const result = await project.run('github/triggers', { variant: 'v2' });
-        expect(result.output).toEqual({ a: true, s: true, variant: 'v2', isCLI: true, scriptType: 'action' });
+        const result = await project.run('github/triggers', { variant: 'v2', environment: 'prod' });
+        expect(result.output).toEqual({ a: true, s: true, variant: 'v2', isCLI: true, scriptType: 'action', environment: 'prod' });
         expect(result.writes).toEqual([
             { kind: 'triggerAction', args: { providerConfigKey: 'github', connectionId: 'c2', action: 'other', input: { x: 1 } } },
             { kind: 'triggerSync', args: { providerConfigKey: 'github', connectionId: 'c2', sync: 'issues', variant: 'v1', syncMode: 'full_refresh' } },
