@@ -126,7 +126,9 @@ export function renderVitestConfig(input: VitestConfigInput): string {
         ...(settings.hookTimeout !== undefined ? { hookTimeout: settings.hookTimeout } : {}),
         // One worker and one module graph for every file: test files of an integration import the
         // same functions and mocks, which then load and transform once instead of once per file.
-        pool: 'threads',
+        // A child process as vitest's default pool (process.chdir and the like work as there);
+        // threads measured a little faster, not enough to give that up.
+        pool: 'forks',
         isolate: false,
         maxWorkers: 1,
         server: { deps: { inline: '@INLINE@' } }
