@@ -166,6 +166,15 @@ function sameShape(a: readonly unknown[], b: readonly unknown[]): boolean {
  * thread retires the thread once one of them changed it.
  */
 export function watchThisRealm(extra: readonly object[] = []): () => boolean {
+    // Node defines some globals lazily (an accessor that becomes a value on first use): each is
+    // read now, so a bundle's first use of AbortController is not taken for a change.
+    for (const key of Reflect.ownKeys(globalThis)) {
+        try {
+            void (globalThis as Record<PropertyKey, unknown>)[key];
+        } catch {
+            // A getter that throws stays as it is; so does its shape.
+        }
+    }
     const shape = (vm.runInThisContext(SHAPE_SOURCE) as (extra: readonly object[]) => () => unknown[])(extra);
     const baseline = shape();
     return () => sameShape(shape(), baseline);

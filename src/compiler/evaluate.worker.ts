@@ -48,6 +48,11 @@ const inertTimers = {
 };
 const read = createDefinitionReader({ timeoutMs: data.timeoutMs, isolateMicrotasks: true, globals: inertTimers });
 
+// A bundle's stray rejection or callback error must not end the thread the next bundles need.
+process.on('unhandledRejection', () => {});
+process.on('uncaughtException', () => {});
+
+// The realm as it is once the worker is set up: any change after this was made by a bundle.
 const zod = requirePlatformModule('zod') as { ZodType?: { prototype: object } };
 const realmUnchanged = watchThisRealm([process, Buffer, Buffer.prototype, zod, ...(zod.ZodType ? [zod.ZodType.prototype] : [])]);
 
@@ -82,10 +87,6 @@ async function analyzeAll(items: EvaluationItem[]): Promise<void> {
         if (retire) return;
     }
 }
-
-// A bundle's stray rejection or callback error must not end the thread the next bundles need.
-process.on('unhandledRejection', () => {});
-process.on('uncaughtException', () => {});
 
 port.on('message', (message: AnalyzeMessage) => {
     if (message.t === 'analyze') void analyzeAll(message.items);

@@ -19,6 +19,8 @@ export interface DefinitionEvaluator {
     analyze(items: readonly EvaluationItem[]): Promise<DefinitionAnalysis[]>;
     /** Ends the worker; analyses still running end with an error. */
     close(): Promise<void>;
+    /** How many worker threads it has started so far (one unless a bundle cost one). */
+    readonly workersStarted: number;
 }
 
 export interface EvaluatorOptions {
@@ -46,6 +48,7 @@ class WorkerEvaluator implements DefinitionEvaluator {
     private readByWorker = 0;
     private queue: Promise<unknown> = Promise.resolve();
     private closed = false;
+    workersStarted = 0;
     private readonly timeoutMs: number;
     private readonly heapMb: number;
 
@@ -84,6 +87,7 @@ class WorkerEvaluator implements DefinitionEvaluator {
 
     private async launch(): Promise<Worker> {
         const file = knownWorkerFile(WORKER) ?? (await resolveWorkerFile(WORKER));
+        this.workersStarted++;
         const worker = new Worker(file, {
             env: {},
             execArgv: [],

@@ -126,9 +126,17 @@ found.require = z.object.constructor('return typeof require')();`,
         expectSummary(results[1], 'aftertimer');
     });
 
-    it("reads the next file in a fresh worker when one changed the worker's own builtins", async () => {
-        const tamper = item('tamper', "z.object.constructor('return Object')().keys = () => [];");
-        const results = await evaluator.analyze([tamper, good('aftertamper')]);
-        expectSummary(results[1], 'aftertamper');
+    it("keeps one worker for ordinary files, and reads the next file in a fresh one when a file changed the worker's own builtins", async () => {
+        const fresh = createDefinitionEvaluator({ timeoutMs: 500 });
+        try {
+            const ordinary = await fresh.analyze(['one', 'two', 'three', 'four'].map(good));
+            ordinary.forEach((analysis, i) => expectSummary(analysis, ['one', 'two', 'three', 'four'][i]!));
+            expect(fresh.workersStarted).toBe(1);
+            const results = await fresh.analyze([item('tamper', "z.object.constructor('return Object')().keys = () => [];"), good('aftertamper')]);
+            expectSummary(results[1], 'aftertamper');
+            expect(fresh.workersStarted).toBe(2);
+        } finally {
+            await fresh.close();
+        }
     });
 });
