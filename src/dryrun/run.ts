@@ -167,7 +167,7 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
         code: options.code,
         filename: options.filename,
         ref: { integration: options.ref.integration, name: options.ref.name, type: options.ref.type },
-        connectionJson: JSON.stringify(options.connectionAsGiven ? options.connection : publicConnection(options.connection)),
+        connectionJson: JSON.stringify(publicConnection(options.connection)),
         integrationJson: options.integration ? JSON.stringify(options.integration) : null,
         provider,
         ...(options.input !== undefined ? { inputJson: JSON.stringify(options.input) } : {}),

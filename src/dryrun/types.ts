@@ -214,12 +214,6 @@ export interface RunOptions {
      */
     fetchTransport?: HttpTransport;
     connection: Connection;
-    /**
-     * getConnection returns `connection` whole, credentials included: a replay hands the function
-     * the connection its fixture recorded, as Nango's mocks do. Live runs never set it: the
-     * platform's credentials stay out of the function's reach.
-     */
-    connectionAsGiven?: boolean;
     /** The integration as the platform describes it (getIntegration); optional. */
     integration?: Record<string, unknown>;
     /** Provider defaults; when undefined, loaded from the catalog by connection.provider. Null: none. */

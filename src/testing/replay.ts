@@ -68,7 +68,6 @@ export function replayOptions(job: ReplayJob, transport: ReplayTransport, now: D
         // uncontrolledFetch is answered from the fixture too (its URL as the endpoint), or fails as unrecorded.
         fetchTransport: transport,
         connection,
-        connectionAsGiven: true,
         backend: replayBackend(fixture, records),
         recordSink: records.sink,
         // The recorded input is what the function got, even where the schema (now) disagrees.

@@ -72,7 +72,6 @@ const FILES = Object.fromEntries([
          return { config, client, flow };`
     ),
     action('echo', `return input;`, 'z.object({ n: z.number() })'),
-    action('connection', `const c = await nango.getConnection(); return { token: c.credentials?.access_token ?? null, config: c.connection_config };`),
     action('params', `await nango.get({ endpoint: '/search', params: { tags: ['a', 'b'], since: undefined, n: 2, empty: null }, forwardHeadersOnRedirect: true }); return null;`),
     sync(
         'records',
@@ -190,15 +189,6 @@ describe('the nango object beyond proxy and records', () => {
 });
 
 describe('records in a replay', () => {
-    it("gives the function the fixture's connection whole, as Nango's mocks do; a live run never its credentials", async () => {
-        const bundle = project.bundles['github/connection']!;
-        const getConnection = { connection_id: 'c', provider_config_key: 'github', provider: 'github', connection_config: { subdomain: 'acme' }, credentials: { type: 'OAUTH2', access_token: 'recorded-fake' } };
-        const outcome = await replay({ ...bundle, fixture: { input: null, output: { token: 'recorded-fake', config: { subdomain: 'acme' } }, nango: { getConnection } } as never, fixturePath: 'github/tests/connection.test.json', sandbox: project.sandbox }, runFunction);
-        expect(outcome.failures).toEqual([]);
-        const live = await project.run('github/connection');
-        expect(live.output).toEqual({ token: null, config: {} });
-    });
-
     it('gives an action its recorded input even when the schema refuses it, with a note', async () => {
         const bundle = project.bundles['github/echo']!;
         const outcome = await replay({ ...bundle, fixture: { input: { n: 'x' }, output: { n: 'x' } } as never, fixturePath: 'github/tests/echo.test.json', sandbox: project.sandbox }, runFunction);
