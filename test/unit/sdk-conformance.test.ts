@@ -58,6 +58,10 @@ describe('the pinned nango package', () => {
         expect(actionMembers).toEqual(expect.arrayContaining(['proxy', 'paginate', 'uncontrolledFetch', 'tryAcquireLock', 'getProxyConfig']));
         expect(syncMembers).toEqual(expect.arrayContaining(['batchSave', 'listRecords', 'removeMetadata']));
         expect(reExports(scripts).values).toEqual(expect.arrayContaining(['createSync', 'createFunction']));
+        // Every export statement is a re-export list this test reads: a new form (export *, a
+        // declaration) would otherwise add names nobody checks.
+        const statements = scripts.split('\n').filter((line) => /^\s*export\b/.test(line));
+        expect(statements.filter((line) => !/^export\s+(type\s+)?\{[^}]*\}\s*from\s*'[^']+';?$/.test(line.trim()))).toEqual([]);
     });
 });
 
