@@ -40,7 +40,7 @@ export function classMembers(source: string, className: string): string[] {
     // Members are the lines indented once inside the class body; the body ends at a `}` in column 0.
     for (const line of source.slice(start).split('\n').slice(1)) {
         if (line.startsWith('}')) break;
-        const match = /^ {4}((?:(?:abstract|protected|private|readonly|static|async)\s+)*)\*?([A-Za-z_$][\w$]*)\??\s*[(<:=;]/.exec(line);
+        const match = /^ {4}((?:(?:abstract|protected|private|readonly|static|async|get|set)\s+)*)\*?([A-Za-z_$][\w$]*)\??\s*[(<:=;]/.exec(line);
         if (!match || match[1]!.includes('private') || match[2] === 'constructor') continue;
         members.add(match[2]!);
     }
