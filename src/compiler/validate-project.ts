@@ -74,7 +74,7 @@ export function projectWarnings(items: readonly ProjectItem[]): CompileDiagnosti
         if (!other) byName.set(key, ref);
         else if (other.type !== ref.type) {
             warnings.push({
-                ...at(ref, 'SHARED_NAME', `${ref.relPath} and ${other.relPath} share the name '${ref.name}': both compile and deploy, but the platform numbers their versions as one; rename one to tell them apart`),
+                ...at(ref, 'SHARED_NAME', `${TYPE_WORD[ref.type]} '${ref.name}' has the name of ${other.relPath}: both compile and deploy, but the platform numbers their versions as one; rename one to tell them apart`),
                 severity: 'warning'
             });
         }
