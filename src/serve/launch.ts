@@ -9,6 +9,8 @@ import { errnoCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { defaultDataDir, ensureDataDir, isAlive, readState, removeState, resolveEncryptionKey, resolveSecretKey, writeState } from './data-dir.js';
 import { startServe, type RunningServer } from './server.js';
+import { pgliteTemplatePath } from './storage.js';
+import { userCacheDir } from '../util/user-cache-dir.js';
 
 export interface LaunchOptions {
     cwd: string;
@@ -61,6 +63,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
             database: options.database,
             secretKey: secret.key,
             encryptionKey,
+            pgliteTemplate: pgliteTemplatePath(userCacheDir(options.env)),
             environment: ENVIRONMENT,
             log: options.log
         });

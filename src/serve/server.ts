@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { registerConnectionRoutes } from './api/connections.js';
 import { registerDeployRoutes } from './api/deploy.js';
 import { registerIntegrationRoutes } from './api/integrations.js';
+import { registerRecordRoutes } from './api/records.js';
 import { registerProxyRoute } from './proxy.js';
 import type { ServeContext } from './context.js';
 import { createSealer } from './crypto.js';
@@ -26,6 +27,8 @@ export interface ServeOptions {
     database?: string | undefined;
     secretKey: string;
     encryptionKey: Buffer;
+    /** See PgliteOptions.templateFile. */
+    pgliteTemplate?: string | undefined;
     environment?: string;
     log: (line: string) => void;
     fetch?: typeof fetch;
@@ -52,7 +55,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     await listen(server, options.host, options.port);
     let storage: Storage;
     try {
-        storage = options.database ? await openPostgres(options.database) : await openPglite(join(options.dataDir, 'pglite'));
+        storage = options.database ? await openPostgres(options.database) : await openPglite(join(options.dataDir, 'pglite'), { templateFile: options.pgliteTemplate });
         try {
             await migrate(storage);
         } catch (error) {
@@ -77,6 +80,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerConnectionRoutes(router, context);
     registerProxyRoute(router, context);
     registerDeployRoutes(router, context);
+    registerRecordRoutes(router, context);
     router.add({ method: 'GET', path: '/environment-variables', handler: ({ res }) => sendJson(res, 200, []) });
     router.add({ method: 'GET', path: '/health', public: true, handler: ({ res }) => sendJson(res, 200, { result: 'ok' }) });
     ctx = context;

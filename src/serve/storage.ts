@@ -5,6 +5,11 @@
  * parameter ($1, $2...), never inside the SQL text. Both drivers load only when a server opens
  * its storage, so no other command pays for them.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../util/fs.js';
+
 export type SqlValue = string | number | boolean | null | Date;
 
 export interface Queryable {
@@ -21,9 +26,26 @@ export interface Storage extends Queryable {
     close(): Promise<void>;
 }
 
-export async function openPglite(dataDir: string): Promise<Storage> {
+export interface PgliteOptions {
+    /**
+     * A freshly initialised database kept as a tarball (in the user cache): a new data folder is
+     * made from it instead of running initdb again, which costs several seconds. Written the first
+     * time a data folder is initialised; a template that cannot be read or written only costs that.
+     */
+    templateFile?: string | undefined;
+}
+
+export async function openPglite(dataDir: string, options: PgliteOptions = {}): Promise<Storage> {
     const { PGlite } = await import('@electric-sql/pglite');
-    const db = await PGlite.create(dataDir);
+    const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+    const template = fresh && options.templateFile ? readTemplate(options.templateFile) : undefined;
+    const db = template ? await PGlite.create(dataDir, { loadDataDir: template }) : await PGlite.create(dataDir);
+    if (fresh && !template && options.templateFile) {
+        await db
+            .dumpDataDir('gzip')
+            .then(async (blob) => writeFileAtomic(options.templateFile!, Buffer.from(await blob.arrayBuffer())))
+            .catch(() => undefined);
+    }
     const query = async <T>(runner: Pick<typeof db, 'query'>, sql: string, params: readonly SqlValue[] = []): Promise<T[]> =>
         (await runner.query<T>(sql, params as SqlValue[])).rows;
     return {
@@ -37,6 +59,14 @@ export async function openPglite(dataDir: string): Promise<Storage> {
             await db.close();
         }
     };
+}
+
+function readTemplate(file: string): Blob | undefined {
+    try {
+        return new Blob([readFileSync(file)]);
+    } catch {
+        return undefined;
+    }
 }
 
 export async function openPostgres(url: string): Promise<Storage> {
@@ -59,4 +89,16 @@ export async function openPostgres(url: string): Promise<Storage> {
             await sql.end({ timeout: 5 });
         }
     };
+}
+
+/** Where the template of PGlite's fresh database is kept: per user, per PGlite version. */
+export function pgliteTemplatePath(cacheDir: string): string | undefined {
+    try {
+        let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+        while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+        const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
+        return join(cacheDir, `pglite-${version}-fresh.tar.gz`);
+    } catch {
+        return undefined;
+    }
 }

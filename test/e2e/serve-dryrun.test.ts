@@ -103,9 +103,10 @@ describe('ferry dryrun -e local', () => {
         const first = await runFerry(['deploy', '-e', 'local', '--auto-confirm', '--json'], { cwd: root, timeoutMs: 90_000 });
         expect(first.code, first.stderr).toBe(0);
         expect(JSON.parse(first.stdout)).toMatchObject({
-            plan: { syncs: { new: [{ name: 'issues', integration: 'github', connections: 1, autoStart: true }] }, actions: { new: [{ name: 'whoami' }] } },
+            plan: { syncs: { new: [{ name: 'issues', integration: 'github', connections: 1 }] }, actions: { new: [{ name: 'whoami' }] } },
             destructive: false,
-            deployed: expect.arrayContaining([expect.objectContaining({ name: 'issues', type: 'sync', version: '0.0.1' }), expect.objectContaining({ name: 'whoami', type: 'action' })])
+            // No version in the functions: the platform assigns 1, as Nango does.
+            deployed: expect.arrayContaining([expect.objectContaining({ name: 'issues', type: 'sync', version: '1' }), expect.objectContaining({ name: 'whoami', type: 'action', version: '1' })])
         });
 
         const again = await runFerry(['deploy', '-e', 'local', '--dry-run', '--json'], { cwd: root, timeoutMs: 90_000 });

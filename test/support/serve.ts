@@ -24,7 +24,7 @@ export async function startServe(args: string[], options: { cwd: string; env?: R
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serve did not start in time: ${stderr}`)), 30_000);
+        const timer = setTimeout(() => reject(new Error(`serve did not start in time: ${stderr}`)), 90_000);
         const check = (): void => {
             const line = stdout.split('\n').find((l) => l.includes('"event":"ready"'));
             if (line) {
