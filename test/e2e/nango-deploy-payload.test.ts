@@ -11,6 +11,7 @@ import type { DeployPayload } from '../../src/deploy/types.js';
 import { REPO_ROOT, makeTempDir, runFerry } from '../support/cli.js';
 import { createDeployRoutes, type FakeDeployState } from '../support/fake-platform-deploy.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { platformConfirmationBody, platformDeployBody } from '../support/platform-deploy-schema.js';
 
 const FIXTURE = join(REPO_ROOT, 'test/fixtures/projects/nango-manifest');
 const SECRET_KEY = 'sk-test-nango-payload-4f3e2d1c0b';
@@ -89,5 +90,14 @@ describe('ferry deploy sends the body nango deploy sends', () => {
             const entry = (flow.type === 'sync' ? integration.syncs : integration.actions).find((e) => e.name === flow.syncName)!;
             expect(flow.models_json_schema).toEqual(entry.json_schema);
         }
+    });
+
+    it("passes the platform's own body validation, as Nango's bodies do", () => {
+        for (const body of [state.confirmations[0], recorded.confirmation.body]) expect(platformConfirmationBody.safeParse(body).error).toBeUndefined();
+        for (const body of [state.deploys[0], recorded.deploy.body]) expect(platformDeployBody.safeParse(body).error).toBeUndefined();
+        // The validation has teeth: a preview carrying the deploy-only nangoYamlBody, or a flow with a key the platform does not know, is refused.
+        expect(platformConfirmationBody.safeParse({ ...state.confirmations[0], nangoYamlBody: '' }).success).toBe(false);
+        const [first, ...rest] = state.deploys[0]!.flowConfigs;
+        expect(platformDeployBody.safeParse({ ...state.deploys[0], flowConfigs: [{ ...first, autoStart: true }, ...rest] }).success).toBe(false);
     });
 });
