@@ -12,10 +12,12 @@ export const PLATFORM_MODULES: readonly string[] = ['zod', 'crypto', 'node:crypt
 /** Modules Node itself provides: loaded from Node, never from a project. */
 export const NODE_PLATFORM_MODULES: readonly string[] = ['crypto', 'node:crypto', 'url', 'node:url'];
 
-/** `zod/v4`, `zod/mini` and friends are zod too. */
+/**
+ * Exactly these specifiers, as `nango compile` checks them: a subpath such as `zod/v4` or
+ * `zod/mini` is refused there, so it is here too.
+ */
 export function isPlatformModule(specifier: string): boolean {
-    if (PLATFORM_MODULES.includes(specifier)) return true;
-    return specifier.startsWith('zod/');
+    return PLATFORM_MODULES.includes(specifier);
 }
 
 /** The platform's modules as messages list them: `'zod', 'crypto', ...`. */

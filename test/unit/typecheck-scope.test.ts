@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { createEvaluator } from '../../src/compiler/evaluate.js';
 import { resolveFromFerry } from '../../src/compiler/ferry-package.js';
 import { NANGO_EXPERIMENTAL_MODULE } from '../../src/compiler/nango-experimental.js';
-import { PLATFORM_MODULES, platformModuleList } from '../../src/compiler/platform-modules.js';
+import { PLATFORM_MODULES, isPlatformModule, platformModuleList } from '../../src/compiler/platform-modules.js';
 import { loadPlatformModule } from '../../src/compiler/platform-require.js';
 import { automaticTypes, generatedTsconfig, projectCompilerOption } from '../../src/compiler/typecheck-config.js';
 import { typecheckJobs, typecheckProject } from '../../src/compiler/typecheck.js';
@@ -175,6 +175,8 @@ describe('platform modules', () => {
     it("are Nango's set, and the message lists all of them", () => {
         expect([...PLATFORM_MODULES].sort()).toEqual(['botbuilder', 'crypto', 'nango/experimental', 'node:crypto', 'node:url', 'soap', 'unzipper', 'url', 'zod'].sort());
         expect(platformModuleList()).toContain("'soap', 'unzipper', 'botbuilder', 'nango/experimental'");
+        // Exactly these, as nango compile checks them: no zod subpath, no other entry of nango.
+        for (const refused of ['zod/v4', 'zod/mini', 'nango/test', 'soap/lib/client', 'node:fs']) expect(isPlatformModule(refused)).toBe(false);
     });
 
     it("load from the node_modules of the project the bundle belongs to", async () => {
