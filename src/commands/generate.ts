@@ -1,7 +1,7 @@
-/** `ferry generate <kind> ...`: a new function from a template, or vitest files for fixtures. */
+/** `ferry generate <kind> ...`: a new function from a template, vitest files for fixtures, or AGENTS.md. */
 import type { CliContext } from '../context.js';
 import { usageError } from '../errors.js';
-import { GENERATED_KINDS, generateFunction, type GenerateResult } from '../scaffold/generate.js';
+import { GENERATED_KINDS, generateAgents, generateFunction, type GenerateResult } from '../scaffold/generate.js';
 import { ferryInvocation } from '../scaffold/invocation.js';
 import type { GeneratedKind } from '../templates/function.js';
 import { didYouMean } from '../util/suggest.js';
@@ -13,10 +13,11 @@ export interface GenerateCommandOptions {
     event?: string;
 }
 
-const KINDS = [...GENERATED_KINDS, 'tests'];
+const KINDS = [...GENERATED_KINDS, 'tests', 'agents'];
 
 export async function run(options: GenerateCommandOptions, ctx: CliContext): Promise<void> {
     if (options.kind === 'tests') return runTests(options, ctx);
+    if (options.kind === 'agents') return runAgents(options, ctx);
     if (!(GENERATED_KINDS as readonly string[]).includes(options.kind)) {
         const guess = didYouMean(options.kind, KINDS);
         throw usageError(`'${options.kind}' is not something generate makes`, `${guess ? `${guess} ` : ''}Use one of ${KINDS.join(', ')}, e.g. ferry generate sync github list-issues.`);
@@ -64,4 +65,13 @@ async function runTests(options: GenerateCommandOptions, ctx: CliContext): Promi
     if (result.scriptAdded) ctx.out('Added "test": "ferry test --vitest" to package.json');
     else if (result.existingTestScript !== undefined) ctx.out(`Kept your test script (${result.existingTestScript}): run the generated files with ferry test --vitest`);
     if (result.vitestAdded !== undefined) ctx.out(`Added vitest@${result.vitestAdded} to devDependencies: run npm install (or your package manager's install), then npm test`);
+}
+
+async function runAgents(options: GenerateCommandOptions, ctx: CliContext): Promise<void> {
+    if (options.integration !== undefined) throw usageError('generate agents takes no integration or name', 'Run ferry generate agents in the project.');
+    const result = await generateAgents({ cwd: ctx.cwd });
+    if (ctx.json) return ctx.printJson(result);
+    if (result.status === 'kept') ctx.log.warn(`${result.file} exists and was not written by Ferry: left as it is (delete it and run this again to get Ferry's)`);
+    else if (result.status === 'unchanged') ctx.out(`  ${result.file} is up to date`);
+    else ctx.out(`${ctx.colors.green('✓')} ${result.status === 'written' ? 'Wrote' : 'Refreshed'} ${result.file}`);
 }

@@ -6,8 +6,9 @@ import { errnoCode, FerryError, usageError } from '../errors.js';
 import { withImports } from '../project/index-file.js';
 import { findProjectRoot } from '../project/project.js';
 import { FOLDER_OF, TYPE_OF, reservedIntegrationError, type FunctionFolder } from '../project/types.js';
+import { AGENTS_FILE, agentsFile, isFerryAgentsFile } from '../templates/agents.js';
 import { functionTemplate, type GeneratedKind } from '../templates/function.js';
-import { writeFilesAtomic } from '../util/fs.js';
+import { writeFileAtomic, writeFilesAtomic } from '../util/fs.js';
 import { FUNCTION_NAME, KEBAB_NAME, toKebabCase } from './names.js';
 
 export const GENERATED_KINDS: readonly GeneratedKind[] = ['sync', 'action', 'on-event'];
@@ -74,6 +75,32 @@ export async function generateFunction(options: GenerateOptions): Promise<Genera
     return { root, kind, integration, name, file: relPath, indexUpdated: nextIndex !== index };
 }
 
+export interface GenerateAgentsResult {
+    root: string;
+    /** Relative to root. */
+    file: string;
+    /** written: there was none; refreshed: Ferry's older text replaced; unchanged: already current; kept: the user's own, left alone. */
+    status: 'written' | 'refreshed' | 'unchanged' | 'kept';
+}
+
+/** `ferry generate agents`: AGENTS.md for coding agents, refreshed only when Ferry wrote it. */
+export async function generateAgents(options: { cwd: string }): Promise<GenerateAgentsResult> {
+    const root = findProjectRoot(options.cwd);
+    const path = join(root, AGENTS_FILE);
+    const content = agentsFile({ sdk: await sdkModule(root) });
+    let current: string | undefined;
+    try {
+        current = await readFile(path, 'utf8');
+    } catch (error) {
+        if (errnoCode(error) !== 'ENOENT') throw error;
+    }
+    const result = (status: GenerateAgentsResult['status']): GenerateAgentsResult => ({ root, file: AGENTS_FILE, status });
+    if (current === content) return result('unchanged');
+    if (current !== undefined && !isFerryAgentsFile(current)) return result('kept');
+    await writeFileAtomic(path, content);
+    return result(current === undefined ? 'written' : 'refreshed');
+}
+
 function checkName(what: 'integration' | 'name', value: string, pattern: RegExp, rule: string): void {
     if (pattern.test(value)) return;
     const suggestion = toKebabCase(value);
@@ -84,7 +111,7 @@ function checkName(what: 'integration' | 'name', value: string, pattern: RegExp,
 }
 
 /** Nango projects import the SDK from 'nango'; new files follow the project's habit. */
-async function sdkModule(root: string): Promise<string> {
+export async function sdkModule(root: string): Promise<string> {
     let pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> } | undefined;
     try {
         pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as typeof pkg;

@@ -1,6 +1,7 @@
 /** The files of a new functions project besides its functions (reference §1). */
 import { EXAMPLE_FUNCTIONS, type TemplateFile } from './example.js';
 import { EXAMPLE_FIXTURES } from './example-fixtures.js';
+import { AGENTS_FILE, agentsFile } from './agents.js';
 
 export interface ProjectTemplateOptions {
     /** npm package name of the project. */
@@ -81,6 +82,8 @@ export function projectFiles(options: ProjectTemplateOptions): TemplateFile[] {
         { path: ENV_FILE, content: ENV },
         { path: GITIGNORE_FILE, content: GITIGNORE },
         { path: '.nango/README.md', content: NANGO_KEEP },
+        // Guidance for coding agents; init keeps a user's own AGENTS.md (a --force target) as it is.
+        { path: AGENTS_FILE, content: agentsFile({ sdk: 'ferry' }) },
         { path: 'index.ts', content: indexFile(EXAMPLE_FUNCTIONS) },
         ...EXAMPLE_FUNCTIONS,
         ...EXAMPLE_FIXTURES
