@@ -30,6 +30,7 @@ const commands = {
     test: () => import('./commands/test.js'),
     deploy: () => import('./commands/deploy.js'),
     serve: () => import('./commands/serve.js'),
+    mcp: () => import('./commands/mcp.js'),
     integrations: () => import('./commands/integrations.js'),
     connections: () => import('./commands/connections.js')
 } satisfies Record<string, Loader>;
@@ -159,10 +160,10 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .action(action('init', ([dir], o) => ({ dir: dir ?? 'nango-integrations', force: Boolean(o.force), install: o.install !== false })));
 
     command('generate')
-        .description('add a sync, action or on-event function (or vitest files for fixtures)')
-        .argument('<kind>', 'sync | action | on-event | tests')
-        .argument('[integration]', 'integration id, e.g. github (required except for tests)')
-        .argument('[name]', 'kebab-case function name (required except for tests)')
+        .description('add a sync, action or on-event function (or vitest files for fixtures, or AGENTS.md)')
+        .argument('<kind>', 'sync | action | on-event | tests | agents')
+        .argument('[integration]', 'integration id, e.g. github (required except for tests and agents)')
+        .argument('[name]', 'kebab-case function name (required except for tests and agents)')
         .option('--event <event>', 'on-event only: post-connection-creation (default) | pre-connection-deletion | validate-connection')
         .addHelpText(
             'after',
@@ -173,6 +174,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 '  ferry generate action github create-comment',
                 '  ferry generate on-event github check-access --event validate-connection',
                 '  ferry generate tests                          vitest files for the recorded fixtures',
+                '  ferry generate agents                         AGENTS.md for coding agents (refreshed only if Ferry wrote it)',
                 '',
                 'Exit codes: 0 written, 1 bad arguments, an existing function or not a project (nothing written).'
             ].join('\n')
@@ -344,6 +346,24 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 dryRun: Boolean(o.dryRun)
             }))
         );
+
+    command('mcp')
+        .description('serve the project to coding agents over stdio (Model Context Protocol)')
+        .option('--allow-deploy', 'let the deploy tool deploy (without it, deploy only previews the plan)')
+        .addHelpText(
+            'after',
+            [
+                '',
+                'Examples:',
+                '  ferry mcp                      in the project folder; an MCP client starts it (stdin/stdout are the protocol)',
+                '  claude mcp add ferry -- npx ferry mcp',
+                '',
+                'Tools: list_functions, describe_function, generate, clone, compile, dryrun, test, deploy.',
+                'Resources: ferry://project/AGENTS.md, ferry://sdk-reference.',
+                'Exit codes: 0 when the client closes the connection, 1 bad flags.'
+            ].join('\n')
+        )
+        .action(action('mcp', (_args, o) => ({ allowDeploy: Boolean(o.allowDeploy) })));
 
     addServeCommands(command, action);
 

@@ -55,16 +55,7 @@ export async function run(options: CloneCommandOptions, ctx: CliContext): Promis
     const result = await applyClone(plan, { overwrite });
     for (const warning of result.warnings) ctx.log.warn(warning.message);
     if (ctx.json) {
-        ctx.printJson({
-            template: result.template,
-            source: result.source,
-            written: result.written,
-            skipped: result.skipped,
-            registered: result.registered,
-            conflicts: result.conflicts,
-            functions: result.functions,
-            warnings: result.warnings
-        });
+        ctx.printJson(cloneResultJson(result));
     } else {
         print(result, plan, ctx);
     }
@@ -103,4 +94,18 @@ function print(result: CloneResult, plan: ClonePlan, ctx: CliContext): void {
             ? 'Nothing to write: the project already has these files.'
             : `${count(written, 'file')} written${result.skipped.length > 0 ? `, ${result.skipped.length} unchanged` : ''}. Next: ${colors.bold(`${ferryInvocation(plan.root)} compile`)}`
     );
+}
+
+/** The `--json` document (also what `ferry mcp`'s clone tool returns). */
+export function cloneResultJson(result: CloneResult): Record<string, unknown> {
+    return {
+        template: result.template,
+        source: result.source,
+        written: result.written,
+        skipped: result.skipped,
+        registered: result.registered,
+        conflicts: result.conflicts,
+        functions: result.functions,
+        warnings: result.warnings
+    };
 }

@@ -38,7 +38,8 @@ export async function run(options: CompileCommandOptions, ctx: CliContext): Prom
     return ExitCode.Ok;
 }
 
-function toJson(result: ProjectCompileResult): Record<string, unknown> {
+/** The `--json` document (also what `ferry mcp`'s compile tool returns). */
+export function toJson(result: ProjectCompileResult): Record<string, unknown> {
     const rel = (path: string): string => relative(result.root, path).split('\\').join('/');
     const diagnostic = (d: CompileDiagnostic): Record<string, unknown> => diagnosticJson(d, result.root);
     return {

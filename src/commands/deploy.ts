@@ -125,18 +125,7 @@ function printResult(result: DeployResult, ctx: CliContext): ExitCode {
     // Compile errors only come from a project that was found: name files relative to its root, as compile does.
     const root = result.compileErrors.length > 0 ? findProjectRoot(ctx.cwd) : ctx.cwd;
     for (const diagnostic of result.compileErrors) ctx.log.error(formatDiagnostic(diagnostic, { root, colors: ctx.colors, tty: ctx.isTTY }));
-    if (ctx.json) {
-        ctx.printJson({
-            environment: result.environment,
-            plan: result.plan && result.assessment ? { ...result.plan, connectionsAffected: result.assessment.connectionsAffected } : null,
-            destructive: result.destructive,
-            deployed: result.deployed,
-            payloadBytes: result.payloadBytes,
-            dryRun: result.dryRun,
-            ...(result.compileErrors.length > 0 ? { compileErrors: result.compileErrors.map((d) => diagnosticJson(d, root)) } : {}),
-            ...(error ? { error: error.toJSON() } : {})
-        });
-    }
+    if (ctx.json) ctx.printJson(deployResultJson(result, root));
     if (error) {
         // The document above already carries the error; stderr still gets the one line.
         if (!ctx.json) throw error;
@@ -152,4 +141,18 @@ function printResult(result: DeployResult, ctx: CliContext): ExitCode {
     const count = result.deployed.length;
     ctx.log.success(`Deployed ${count} function${count === 1 ? '' : 's'} to '${result.environment}' (${took})`);
     return ExitCode.Ok;
+}
+
+/** The `--json` document (also what `ferry mcp`'s deploy tool returns); compile errors are named relative to `root`. */
+export function deployResultJson(result: DeployResult, root: string): Record<string, unknown> {
+    return {
+        environment: result.environment,
+        plan: result.plan && result.assessment ? { ...result.plan, connectionsAffected: result.assessment.connectionsAffected } : null,
+        destructive: result.destructive,
+        deployed: result.deployed,
+        payloadBytes: result.payloadBytes,
+        dryRun: result.dryRun,
+        ...(result.compileErrors.length > 0 ? { compileErrors: result.compileErrors.map((d) => diagnosticJson(d, root)) } : {}),
+        ...(result.error ? { error: result.error.toJSON() } : {})
+    };
 }

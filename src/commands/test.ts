@@ -39,21 +39,7 @@ export async function run(options: TestCommandOptions, ctx: CliContext): Promise
     }
 
     if (ctx.json) {
-        ctx.printJson({
-            tests: report.tests.map((t) => ({
-                function: t.function,
-                integration: t.integration,
-                fixture: t.fixture,
-                ok: t.ok,
-                durationMs: t.durationMs,
-                ...(t.now ? { now: t.now, nowFrom: t.nowFrom } : {}),
-                ...(t.notes ? { notes: t.notes } : {}),
-                failures: t.failures
-            })),
-            passed: report.passed,
-            failed: report.failed,
-            durationMs: report.durationMs
-        });
+        ctx.printJson(testReportJson(report));
     } else {
         const paint = { green: ctx.colors.green, red: ctx.colors.red, dim: ctx.colors.dim };
         for (const test of report.tests) ctx.out(formatCase(test, paint));
@@ -61,4 +47,23 @@ export async function run(options: TestCommandOptions, ctx: CliContext): Promise
         ctx.out(summaryLine(report));
     }
     return report.failed > 0 ? ExitCode.Failure : ExitCode.Ok;
+}
+
+/** The `--json` document (also what `ferry mcp`'s test tool returns). */
+export function testReportJson(report: TestReport): Record<string, unknown> {
+    return {
+        tests: report.tests.map((t) => ({
+            function: t.function,
+            integration: t.integration,
+            fixture: t.fixture,
+            ok: t.ok,
+            durationMs: t.durationMs,
+            ...(t.now ? { now: t.now, nowFrom: t.nowFrom } : {}),
+            ...(t.notes ? { notes: t.notes } : {}),
+            failures: t.failures
+        })),
+        passed: report.passed,
+        failed: report.failed,
+        durationMs: report.durationMs
+    };
 }
