@@ -38,6 +38,9 @@ export async function run(options: ServeCommandOptions, ctx: CliContext): Promis
             if (server.newSecretKey) ctx.out(`Secret key of environment ${server.environment} (shown once; kept in the data folder): ${server.newSecretKey}`);
             ctx.log.info(`Commands in this project reach it with -e local. Ctrl-C to stop.`);
         }
+        if (!['127.0.0.1', 'localhost', '::1'].includes(options.host)) {
+            ctx.log.warn(`listening on ${options.host}: other machines can reach it; the secret key is all that protects it, and traffic is not encrypted (no TLS).`);
+        }
         await stopped;
         ctx.log.info('stopping');
         await server.stop();

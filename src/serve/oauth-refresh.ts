@@ -5,6 +5,7 @@
  * connection are shared: concurrent requests wait for the same one.
  */
 import type { ServeContext } from './context.js';
+import { interpolate } from './provider-auth.js';
 import type { ProviderDefinition } from './providers.js';
 import type { ConnectionRow, IntegrationRow } from './store.js';
 
@@ -55,21 +56,24 @@ async function refresh(ctx: ServeContext, integration: IntegrationRow, provider:
     const override = (old['config_override'] ?? {}) as Record<string, string>;
     const clientId = clientCredentials ? String(old['client_id'] ?? '') : (override['client_id'] ?? integration.oauth_client_id ?? '');
     const clientSecret = clientCredentials ? String(old['client_secret'] ?? '') : (override['client_secret'] ?? integration.oauth_client_secret ?? '');
-    const form = new URLSearchParams(
-        clientCredentials
-            ? { grant_type: 'client_credentials', ...provider.token_params }
-            : { grant_type: 'refresh_token', refresh_token: String(old['refresh_token']), ...provider.refresh_params }
-    );
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    const params: Record<string, string> = {
+        ...templated(clientCredentials ? provider.token_params : provider.refresh_params, connection.connection_config),
+        ...(clientCredentials ? { grant_type: 'client_credentials' } : { grant_type: 'refresh_token', refresh_token: String(old['refresh_token']) })
+    };
+    const headers: Record<string, string> = { accept: 'application/json' };
     if (provider.token_request_auth_method === 'basic') {
         headers['authorization'] = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
     } else {
-        form.set('client_id', clientId);
-        form.set('client_secret', clientSecret);
+        params['client_id'] = clientId;
+        params['client_secret'] = clientSecret;
     }
+    // Some providers take the token request as JSON (body_format: json), the rest as a form.
+    const json = provider['body_format'] === 'json';
+    headers['content-type'] = json ? 'application/json' : 'application/x-www-form-urlencoded';
+    const payload = json ? JSON.stringify(params) : new URLSearchParams(params).toString();
     let answer: Response;
     try {
-        answer = await ctx.fetch(tokenUrl, { method: 'POST', headers, body: form.toString(), signal: AbortSignal.timeout(30_000) });
+        answer = await ctx.fetch(tokenUrl, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(30_000) });
     } catch (error) {
         throw new RefreshError(`the token endpoint of ${provider.name} could not be reached (${(error as Error).message})`);
     }
@@ -108,7 +112,17 @@ function tokenUrlOf(integration: IntegrationRow, provider: ProviderDefinition, c
     const raw = (!clientCredentials && provider.refresh_url) || provider.token_url;
     const url = typeof raw === 'string' ? raw : raw?.['OAUTH2'] ?? Object.values(raw ?? {})[0];
     if (!url) return undefined;
-    return url.replace(/\$\{connectionConfig\.([\w-]+)\}/g, (_m, key: string) => String(connection.connection_config[key] ?? ''));
+    return interpolate(url, { connectionConfig: connection.connection_config, ...connection.connection_config });
+}
+
+/** The provider's extra token parameters, `${connectionConfig.x}` filled in; those left unfilled are dropped. */
+function templated(values: Record<string, string> | undefined, connectionConfig: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, template] of Object.entries(values ?? {})) {
+        const value = interpolate(String(template), { connectionConfig, ...connectionConfig });
+        if (value !== undefined && value !== '') out[name] = value;
+    }
+    return out;
 }
 
 function expiryOf(body: Record<string, unknown>): string | undefined {

@@ -43,6 +43,12 @@ describe('ferry serve: integrations, connections, proxy', () => {
             body: { path: req.path, query: Object.fromEntries(req.query), headers: req.headers, size: req.body.length, sha: createHash('sha256').update(req.body).digest('hex') }
         }));
         tokens = await startServer((req) => {
+            if (req.headers['content-type'] === 'application/json') {
+                // auth0-cc takes its token request as JSON, with its token_params filled from the connection config.
+                const body = req.json<Record<string, string>>();
+                const ok = body.grant_type === 'client_credentials' && body.client_id === 'cc-id' && body.client_secret === 'cc-secret' && body.audience === 'aud-1';
+                return ok ? { body: { access_token: 'cc-fresh', expires_in: 3600, token_type: 'Bearer' } } : { status: 401, body: { error: 'access_denied' } };
+            }
             const form = new URLSearchParams(req.body.toString('utf8'));
             if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== 'refresh-1' || form.get('client_id') !== 'cid' || form.get('client_secret') !== 'csecret') {
                 return { status: 400, body: { error: 'invalid_grant' } };
@@ -184,5 +190,18 @@ describe('ferry serve: integrations, connections, proxy', () => {
         expect(withRefresh.body.credentials.refresh_token).toBe('refresh-2');
         expect(new Date(withRefresh.body.credentials.expires_at).getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
         expect(serve.stderr()).not.toContain('fresh-access');
+    });
+
+    it('fetches a new client-credentials token when the stored one expired', async () => {
+        await serve.api('POST', '/integrations', { unique_key: 'cc', provider: 'auth0-cc', custom: { base_url: echo.url, token_url: `${tokens.url}/oauth/token` } });
+        const created = await serve.api('POST', '/connections', {
+            provider_config_key: 'cc',
+            connection_id: 'cc-1',
+            connection_config: { hostname: 'tenant.example', audience: 'aud-1' },
+            credentials: { type: 'OAUTH2_CC', token: 'cc-stale', client_id: 'cc-id', client_secret: 'cc-secret', expires_at: new Date(Date.now() - 1000).toISOString() }
+        });
+        expect(created.status).toBe(201);
+        const seen = (await (await proxy('/api/v2/users', 'cc-1', 'cc')).json()) as { headers: Record<string, string> };
+        expect(seen.headers['authorization']).toBe('Bearer cc-fresh');
     });
 });
