@@ -10,6 +10,7 @@ const EXPECTED_FILES = [
     '.env',
     '.gitignore',
     '.nango/README.md',
+    'AGENTS.md',
     'github/actions/create-issue.ts',
     'github/on-events/log-connection.ts',
     'github/syncs/issues.ts',
@@ -133,7 +134,7 @@ describe('ferry init refusals and --force', () => {
         const result = await runFerry(['init', 'empty', '--no-install', '--json'], { cwd: tmp });
         expect(result.code, result.stderr).toBe(0);
         expect([...JSON.parse(result.stdout).files].sort()).toEqual(EXPECTED_FILES);
-        expect((await readdir(join(tmp, 'empty'))).sort()).toEqual(['.env', '.gitignore', '.nango', 'github', 'index.ts', 'package.json', 'tsconfig.json']);
+        expect((await readdir(join(tmp, 'empty'))).sort()).toEqual(['.env', '.gitignore', '.nango', 'AGENTS.md', 'github', 'index.ts', 'package.json', 'tsconfig.json']);
     });
 
     it('with --force still refuses a file where the project needs a folder, writing nothing', async () => {
@@ -170,9 +171,12 @@ describe('ferry init refusals and --force', () => {
         await mkdir(target);
         await writeFile(join(target, 'README.md'), '# mine\n');
         await writeFile(join(target, '.gitignore'), 'coverage/\n.env\n');
+        await writeFile(join(target, 'AGENTS.md'), '# my own agent notes\n');
         const result = await runFerry(['init', 'forced', '--force', '--no-install', '--json'], { cwd: tmp });
         expect(result.code, result.stderr).toBe(0);
         expect(await readFile(join(target, 'README.md'), 'utf8')).toBe('# mine\n');
+        expect(await readFile(join(target, 'AGENTS.md'), 'utf8')).toBe('# my own agent notes\n');
+        expect(JSON.parse(result.stdout).kept).toContain('AGENTS.md');
         expect(await readFile(join(target, '.gitignore'), 'utf8')).toBe('coverage/\n.env\nbuild/\ndist/\nnode_modules/\n.ferry/\n');
         expect(JSON.parse(result.stdout).files).toContain('index.ts');
         const entries = await readdir(target);
