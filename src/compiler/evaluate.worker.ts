@@ -10,7 +10,7 @@ import { lockDown } from '../dryrun/lockdown.js';
 import { limitBinaryMemory } from '../dryrun/binary-memory.js';
 import { analyzeDefinition, evaluationFailure, type DefinitionAnalysis } from './analyze-definition.js';
 import { createDefinitionReader, requirePlatformModule, watchThisRealm } from './evaluate.js';
-import type { AnalyzeMessage, EvaluationItem, EvaluationWorkerData, EvaluationWorkerMessage } from './evaluation-protocol.js';
+import { REALM_CHECK_GROUP, type AnalyzeMessage, type EvaluationItem, type EvaluationWorkerData, type EvaluationWorkerMessage } from './evaluation-protocol.js';
 import { useCodeCacheDir } from './vendored-zod.js';
 
 const port = parentPort;
@@ -71,24 +71,47 @@ function analyze(item: EvaluationItem): DefinitionAnalysis {
     return analysis;
 }
 
-async function analyzeAll(items: EvaluationItem[]): Promise<void> {
+/** Posts a group's results; one that cannot be cloned (a value the structured clone refuses) is that file's error. */
+function flush(items: readonly EvaluationItem[], from: number, analyses: DefinitionAnalysis[], retire: boolean): void {
+    try {
+        post({ t: 'results', from, analyses, ...(retire ? { retire } : {}) });
+        return;
+    } catch {
+        // Found below, one at a time.
+    }
+    analyses.forEach((analysis, i) => {
+        const last = i === analyses.length - 1;
+        try {
+            post({ t: 'results', from: from + i, analyses: [analysis], ...(retire && last ? { retire } : {}) });
+        } catch (error) {
+            const failure = evaluationFailure(items[from + i]!.ref, `its definition holds values that cannot be read (${(error as Error)?.message ?? String(error)})`);
+            post({ t: 'results', from: from + i, analyses: [{ diagnostics: [failure] }], ...(retire && last ? { retire } : {}) });
+        }
+    });
+}
+
+async function analyzeAll(items: EvaluationItem[], checkEachUntil: number): Promise<void> {
+    let from = 0;
+    let group: DefinitionAnalysis[] = [];
     for (let index = 0; index < items.length; index++) {
-        const item = items[index]!;
-        const analysis = analyze(item);
+        post({ t: 'progress', index });
+        group.push(analyze(items[index]!));
         // Whatever the bundle left queued outside its context runs now, while this bundle is the one blamed.
         await new Promise<void>((resolve) => nextTask(resolve));
-        const retire = !realmUnchanged();
-        try {
-            post({ t: 'result', index, analysis, ...(retire ? { retire } : {}) });
-        } catch (error) {
-            const failure = evaluationFailure(item.ref, `its definition holds values that cannot be read (${(error as Error)?.message ?? String(error)})`);
-            post({ t: 'result', index, analysis: { diagnostics: [failure] }, ...(retire ? { retire } : {}) });
+        if (index >= checkEachUntil && group.length < REALM_CHECK_GROUP && index < items.length - 1) continue;
+        if (!realmUnchanged()) {
+            // A group of one names the bundle that changed the realm: its own result stands.
+            if (group.length === 1) flush(items, from, group, true);
+            else post({ t: 'tainted', from });
+            return;
         }
-        if (retire) return;
+        flush(items, from, group, false);
+        from = index + 1;
+        group = [];
     }
 }
 
 port.on('message', (message: AnalyzeMessage) => {
-    if (message.t === 'analyze') void analyzeAll(message.items);
+    if (message.t === 'analyze') void analyzeAll(message.items, message.checkEachUntil ?? 0);
 });
 post({ t: 'ready' });

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { userCacheDir } from '../util/user-cache-dir.js';
 import { knownWorkerFile, resolveWorkerFile } from '../util/worker-file.js';
 import { evaluationFailure, type DefinitionAnalysis } from './analyze-definition.js';
-import type { EvaluationItem, EvaluationWorkerData, EvaluationWorkerMessage } from './evaluation-protocol.js';
+import { REALM_CHECK_GROUP, type EvaluationItem, type EvaluationWorkerData, type EvaluationWorkerMessage } from './evaluation-protocol.js';
 
 export type { EvaluationItem } from './evaluation-protocol.js';
 
@@ -37,14 +37,17 @@ const WORKER = 'compiler/evaluate.worker';
 const watchdogMs = (timeoutMs: number): number => 2 * timeoutMs + 1000;
 const STARTUP_ALLOWANCE_MS = 30_000;
 
-/** Where a batch stopped short: the item at `index` failed (`failure`), or is to be read again on a new worker. */
-type Stop = { index: number; failure?: string };
+/**
+ * Where a batch stopped short: the item at `index` failed (`failure`); the items without a result
+ * are read again by a new worker, the first `checkEach` of them checked one by one.
+ */
+type Stop = { index: number; failure?: string; checkEach?: number };
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 class WorkerEvaluator implements DefinitionEvaluator {
     private worker: Promise<Worker> | undefined;
-    /** Bundles the current worker has read: a worker that read none cannot blame an earlier one. */
+    /** Bundles the current worker has started reading: one that read only the current one cannot blame an earlier one. */
     private readByWorker = 0;
     private queue: Promise<unknown> = Promise.resolve();
     private closed = false;
@@ -66,22 +69,35 @@ class WorkerEvaluator implements DefinitionEvaluator {
     }
 
     private async analyzeNow(items: readonly EvaluationItem[]): Promise<DefinitionAnalysis[]> {
-        const results: DefinitionAnalysis[] = new Array<DefinitionAnalysis>(items.length);
-        let from = 0;
-        while (from < items.length) {
-            const base = from;
-            const stop = await this.runBatch(items.slice(base), (index, analysis) => (results[base + index] = analysis));
+        const results: (DefinitionAnalysis | undefined)[] = new Array<DefinitionAnalysis | undefined>(items.length);
+        let pending = items.map((_, i) => i);
+        let checkEach = 0;
+        while (pending.length > 0) {
+            const batch = pending;
+            const stop = await this.runBatch(
+                batch.map((i) => items[i]!),
+                (index, analysis) => (results[batch[index]!] = analysis),
+                checkEach
+            );
             if (!stop) break;
-            const at = base + stop.index;
-            if (stop.failure !== undefined) results[at] = { diagnostics: [evaluationFailure(items[at]!.ref, stop.failure)] };
-            from = stop.failure !== undefined ? at + 1 : at;
+            checkEach = stop.checkEach ?? 0;
+            const failed = batch[stop.index]!;
+            if (stop.failure !== undefined) results[failed] = { diagnostics: [evaluationFailure(items[failed]!.ref, stop.failure)] };
+            pending = batch.filter((i) => results[i] === undefined);
         }
-        return results;
+        return results as DefinitionAnalysis[];
     }
 
     private spawn(): Promise<Worker> {
         if (this.closed) return Promise.reject(new Error('the definition evaluator is closed'));
-        this.worker ??= this.launch();
+        if (!this.worker) {
+            const started = this.launch();
+            this.worker = started;
+            // A worker that failed to start is tried again by the next analysis, not handed out failed.
+            started.catch(() => {
+                if (this.worker === started) this.worker = undefined;
+            });
+        }
         return this.worker;
     }
 
@@ -135,11 +151,13 @@ class WorkerEvaluator implements DefinitionEvaluator {
     }
 
     /** Sends `items` to the worker; resolves undefined when every one was answered. */
-    private async runBatch(items: readonly EvaluationItem[], onResult: (index: number, analysis: DefinitionAnalysis) => void): Promise<Stop | undefined> {
+    private async runBatch(items: readonly EvaluationItem[], onResult: (index: number, analysis: DefinitionAnalysis) => void, checkEachUntil: number): Promise<Stop | undefined> {
         const worker = await this.spawn();
         worker.ref();
         return new Promise<Stop | undefined>((resolve) => {
             let received = 0;
+            // The item the worker is reading: what a hang, a crash or running out of memory is blamed on.
+            let current = 0;
             let timer: ReturnType<typeof setTimeout> | undefined;
             let done = false;
             const finish = (stop: Stop | undefined, retire: boolean): void => {
@@ -156,26 +174,31 @@ class WorkerEvaluator implements DefinitionEvaluator {
             const arm = (): void => {
                 clearTimeout(timer);
                 const ms = watchdogMs(this.timeoutMs);
-                timer = setTimeout(() => finish({ index: received, failure: `its top-level code did not finish within ${seconds(ms)} and was stopped (an endless loop, or promises that never stop chaining?)` }, true), ms);
+                timer = setTimeout(() => finish({ index: current, failure: `its top-level code did not finish within ${seconds(ms)} and was stopped (an endless loop, or promises that never stop chaining?)` }, true), ms);
             };
             const onMessage = (message: EvaluationWorkerMessage): void => {
-                if (message.t !== 'result') return;
-                onResult(message.index, message.analysis);
-                received = message.index + 1;
-                this.readByWorker++;
-                if (message.retire) finish(received < items.length ? { index: received } : undefined, true);
-                else if (received === items.length) finish(undefined, false);
-                else arm();
+                if (message.t === 'progress') {
+                    current = message.index;
+                    this.readByWorker++;
+                    arm();
+                } else if (message.t === 'results') {
+                    message.analyses.forEach((analysis, i) => onResult(message.from + i, analysis));
+                    received = message.from + message.analyses.length;
+                    if (message.retire) finish(received < items.length ? { index: received } : undefined, true);
+                    else if (received === items.length) finish(undefined, false);
+                } else if (message.t === 'tainted') {
+                    finish({ index: message.from, checkEach: REALM_CHECK_GROUP }, true);
+                }
             };
             const onError = (error: Error & { code?: string }): void => {
-                if (error.code !== 'ERR_WORKER_OUT_OF_MEMORY') return finish({ index: received, failure: `the evaluation thread failed while reading it (${error.message})` }, true);
+                if (error.code !== 'ERR_WORKER_OUT_OF_MEMORY') return finish({ index: current, failure: `the evaluation thread failed while reading it (${error.message})` }, true);
                 // A worker that read others first may be full of their garbage: this bundle gets a fresh one before it is blamed.
-                if (this.readByWorker > 0) return finish({ index: received }, true);
-                finish({ index: received, failure: `its top-level code ran out of memory (the limit is ${this.heapMb} MB) and was stopped` }, true);
+                if (this.readByWorker > 1) return finish({ index: current }, true);
+                finish({ index: current, failure: `its top-level code ran out of memory (the limit is ${this.heapMb} MB) and was stopped` }, true);
             };
-            const onExit = (code: number): void => finish({ index: received, failure: `its top-level code ended the evaluation thread (exit code ${code}); a function file must never end the process` }, true);
+            const onExit = (code: number): void => finish({ index: current, failure: `its top-level code ended the evaluation thread (exit code ${code}); a function file must never end the process` }, true);
             worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-            worker.postMessage({ t: 'analyze', items });
+            worker.postMessage({ t: 'analyze', items, ...(checkEachUntil > 0 ? { checkEachUntil } : {}) });
             arm();
         });
     }

@@ -19,14 +19,31 @@ export interface EvaluationWorkerData {
     timeoutMs: number;
 }
 
-/** Main -> worker: read these, in order; the next batch is only sent once every result is in. */
+/**
+ * The worker checks its realm after groups of this many bundles (checking costs about as much as
+ * reading a small bundle); a group that changed it is read again, checked one by one.
+ */
+export const REALM_CHECK_GROUP = 32;
+
+/**
+ * Main -> worker: read these, in order; the next batch is only sent once every result is in. The
+ * first `checkEachUntil` items get the realm check after each one (see evaluate.worker.ts).
+ */
 export interface AnalyzeMessage {
     t: 'analyze';
     items: EvaluationItem[];
+    checkEachUntil?: number;
 }
 
 /**
- * Worker -> main. `ready` once the worker can take bundles; one `result` per item, in order;
- * `retire` when the bundle changed the worker's own realm, which must then not read another.
+ * Worker -> main. `ready` once the worker can take bundles; `progress` as it starts each item (what
+ * the main thread blames if the worker then stops answering); `results` for consecutive items from
+ * `from`, once the realm check after them passed (`retire`: the last one changed the worker's own
+ * realm, so the worker must not read another); `tainted` when some item from `from` on changed it,
+ * which one unknown: those are read again, by a new worker, checked one by one.
  */
-export type EvaluationWorkerMessage = { t: 'ready' } | { t: 'result'; index: number; analysis: DefinitionAnalysis; retire?: boolean };
+export type EvaluationWorkerMessage =
+    | { t: 'ready' }
+    | { t: 'progress'; index: number }
+    | { t: 'results'; from: number; analyses: DefinitionAnalysis[]; retire?: boolean }
+    | { t: 'tainted'; from: number };

@@ -172,7 +172,8 @@ function capNode(limiter: Limiter): void {
     };
     const fromSize = (args: unknown[]): number => {
         const value = args[0];
-        if (typeof value === 'string') return value.length * 3;
+        // At most 3 bytes a character; counted exactly only when that bound is large.
+        if (typeof value === 'string') return value.length * 3 < BATCH_BYTES ? value.length * 3 : Buffer.byteLength(value, typeof args[1] === 'string' ? (args[1] as BufferEncoding) : 'utf8');
         if (typeof value === 'object' && value !== null && !(value instanceof ArrayBuffer)) return Number((value as { length?: unknown }).length) || 0;
         return 0;
     };
