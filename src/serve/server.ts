@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { registerConnectionRoutes } from './api/connections.js';
 import { registerDeployRoutes } from './api/deploy.js';
 import { registerIntegrationRoutes } from './api/integrations.js';
+import { registerMetadataRoutes } from './api/metadata.js';
 import { registerRecordRoutes } from './api/records.js';
 import { registerProxyRoute } from './proxy.js';
 import type { ServeContext } from './context.js';
@@ -77,6 +78,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
         fetch: options.fetch ?? fetch
     };
     registerIntegrationRoutes(router, context);
+    registerMetadataRoutes(router, context);
     registerConnectionRoutes(router, context);
     registerProxyRoute(router, context);
     registerDeployRoutes(router, context);

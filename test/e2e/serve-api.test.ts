@@ -119,6 +119,16 @@ describe('ferry serve: integrations, connections, proxy', () => {
         expect(bad.body.error).toMatchObject({ code: 'invalid_body', errors: [{ path: ['credentials', 'access_token'] }] });
         expect((await serve.api('DELETE', `/connections/${encodeURIComponent(odd)}?provider_config_key=shapes`)).body).toEqual({ success: true });
         expect((await serve.api('GET', '/connections?integrationId=gh')).body.connections).toHaveLength(1);
+
+        await serve.api('POST', '/connections', { provider_config_key: 'shapes', connection_id: 'm', credentials: { type: 'OAUTH2', access_token: 'x' }, metadata: { a: 1, b: 1 } });
+        const replaced = await serve.api('POST', '/connections/metadata', { connection_id: 'm', provider_config_key: 'shapes', metadata: { b: 2 } });
+        expect(replaced.status).toBe(201);
+        expect((await serve.api('PATCH', '/connections/metadata', { connection_id: ['m'], provider_config_key: 'shapes', metadata: { c: 3 } })).status).toBe(200);
+        expect((await serve.api('GET', '/connections/m?provider_config_key=shapes')).body.metadata).toEqual({ b: 2, c: 3 });
+        const unknown = await serve.api('PATCH', '/connections/metadata', { connection_id: ['m', 'nope'], provider_config_key: 'shapes', metadata: { d: 4 } });
+        expect(unknown.status).toBe(404);
+        expect(unknown.body.error.code).toBe('unknown_connection');
+        expect((await serve.api('GET', '/connections/m?provider_config_key=shapes')).body.metadata).toEqual({ b: 2, c: 3 });
     });
 
     it('proxies with the bearer token, forwards Nango-Proxy-* headers, retries when asked, streams bodies', async () => {
