@@ -1,6 +1,10 @@
 // Generates a realistic synthetic functions project: integrations with shared helpers (an HTTP
 // wrapper, mappers, a pagination loop), syncs with zod models of 10 to 30 fields, actions that
 // validate input and throw ActionError. Deterministic for a given count, so runs compare.
+// Laid out like a real Nango project: its own package.json ("type": "module"), Nango's managed
+// tsconfig (which includes every .ts file), its own pinned zod 4.3.6 and @types/node (linked from
+// Ferry's devDependencies), and vitest files and mocks beside the functions, which compile must
+// not type-check (the vitest files import 'vitest', which the project does not have).
 // Also used by bench/dev: `import { generateProject } from '../compile/generate.mjs'`.
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,15 +37,16 @@ function random(seed) {
 function modelSource(name, fields, rand) {
     const lines = ['        id: z.string()'];
     for (let i = 1; i < fields; i++) lines.push(`        ${FIELD_KINDS[Math.floor(rand() * FIELD_KINDS.length)](`field${i}`)}`);
-    return `export const ${name} = z.object({\n${lines.join(',\n')}\n});\nexport type ${name} = z.infer<typeof ${name}>;\n`;
+    // Not exported: Nango refuses named exports in function files.
+    return `const ${name} = z.object({\n${lines.join(',\n')}\n});\ntype ${name} = z.infer<typeof ${name}>;\n`;
 }
 
 const HTTP_HELPER = `import type { NangoAction } from 'nango';
 
 export interface Page<T> { items: T[]; next_cursor?: string | null }
 
-/** Fetches every page of a cursor-paginated endpoint. */
-export async function fetchAll<T>(nango: NangoAction, endpoint: string, params: Record<string, string> = {}): Promise<T[]> {
+/** Fetches every page of a cursor-paginated endpoint (syncs pass their nango too: only \`get\` is needed). */
+export async function fetchAll<T>(nango: Pick<NangoAction, 'get'>, endpoint: string, params: Record<string, string> = {}): Promise<T[]> {
     const out: T[] = [];
     let cursor: string | undefined;
     do {
@@ -71,6 +76,49 @@ export function withDates<T extends Record<string, unknown>>(raw: T, keys: reado
     return copy as T;
 }
 `;
+
+/** The compiler options of the tsconfig `nango init` writes (and manages). */
+const NANGO_TSCONFIG = {
+    include: ['index.ts', '**/*.ts'],
+    exclude: ['node_modules', 'dist', 'build', '.nango'],
+    compilerOptions: {
+        module: 'node16',
+        target: 'esnext',
+        strict: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        forceConsistentCasingInFileNames: true,
+        moduleResolution: 'node16',
+        allowUnusedLabels: false,
+        allowUnreachableCode: false,
+        exactOptionalPropertyTypes: true,
+        noFallthroughCasesInSwitch: true,
+        noImplicitOverride: true,
+        noImplicitReturns: true,
+        noPropertyAccessFromIndexSignature: true,
+        noUncheckedIndexedAccess: true,
+        noUnusedLocals: true,
+        noUnusedParameters: true,
+        declaration: false,
+        sourceMap: true,
+        composite: false,
+        checkJs: false,
+        noEmit: true
+    }
+};
+
+/** A vitest file as Nango projects keep them beside their functions (never part of compile). */
+function testSource(rel) {
+    return `import { describe, expect, it } from 'vitest';
+import fn from './${rel.split('/').pop().replace(/\.ts$/, '.js')}';
+
+describe('${rel}', () => {
+    it('has a description', () => {
+        expect(fn.description.length).toBeGreaterThan(0);
+    });
+});
+`;
+}
 
 function syncSource(integration, index, rand) {
     const model = `Record${index}`;
@@ -110,7 +158,7 @@ ${body}
 
 function actionSource(integration, index, rand) {
     const fields = 10 + Math.floor(rand() * 21);
-    return `import { createAction, ActionError } from 'nango';
+    return `import { createAction } from 'nango';
 import { z } from 'zod';
 import { pick } from '../helpers/mappers.js';
 
@@ -122,9 +170,9 @@ export default createAction({
     input: Input,
     output: Output${index},
     exec: async (nango, input) => {
-        if (input.id.trim() === '') throw new ActionError({ message: 'id is required', code: 'invalid_input' });
+        if (input.id.trim() === '') throw new nango.ActionError({ message: 'id is required', code: 'invalid_input' });
         const response = await nango.post<Record<string, unknown>>({ endpoint: '/v1/op${index}', data: input, retries: 2 });
-        if (response.status >= 400) throw new ActionError({ message: 'upstream failed', status: response.status });
+        if (response.status >= 400) throw new nango.ActionError({ message: 'upstream failed', status: response.status });
         return { ...pick(response.data, Object.keys(response.data)), id: input.id } as unknown as Output${index};
     }
 });
@@ -133,18 +181,19 @@ export default createAction({
 
 /**
  * Writes a project of `count` functions (about 40% syncs, 60% actions) into `dir` (emptied first).
- * Returns the relative paths of the function files.
+ * `options.nango`: the folder of an installed nango package to link as the project's own (so
+ * `nango compile` can run on the same project). Returns the relative paths of the function files.
  */
-export function generateProject(dir, count) {
+export function generateProject(dir, count, options = {}) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, '.nango'), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'), { recursive: true });
-    symlinkSync(join(repoRoot, 'node_modules/zod'), join(dir, 'node_modules/zod'), 'dir');
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-project', private: true, type: 'module' }, null, 2));
-    writeFileSync(
-        join(dir, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: { target: 'es2022', lib: ['es2022'], module: 'node16', moduleResolution: 'node16', strict: true, noEmit: true, skipLibCheck: true }, include: ['**/*.ts'], exclude: ['node_modules', 'build'] }, null, 2)
-    );
+    mkdirSync(join(dir, 'node_modules/@types'), { recursive: true });
+    symlinkSync(join(repoRoot, 'node_modules/zod-4.3.6'), join(dir, 'node_modules/zod'), 'dir');
+    symlinkSync(join(repoRoot, 'node_modules/@types/node'), join(dir, 'node_modules/@types/node'), 'dir');
+    if (options.nango) symlinkSync(options.nango, join(dir, 'node_modules/nango'), 'dir');
+    const devDependencies = { zod: '4.3.6', '@types/node': '20.19.43', ...(options.nango ? { nango: '0.71.10' } : {}) };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-project', private: true, type: 'module', devDependencies }, null, 2));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(NANGO_TSCONFIG, null, 2));
     const rand = random(count);
     const integrations = Math.max(1, Math.round(count / 25));
     const files = [];
@@ -158,8 +207,11 @@ export function generateProject(dir, count) {
             mkdirSync(join(dir, integration, 'actions'), { recursive: true });
             writeFileSync(join(dir, integration, 'helpers/http.ts'), HTTP_HELPER);
             writeFileSync(join(dir, integration, 'helpers/mappers.ts'), MAPPERS);
+            mkdirSync(join(dir, integration, 'mocks'), { recursive: true });
+            writeFileSync(join(dir, integration, 'mocks/items.json'), '{ "items": [] }\n');
         }
         writeFileSync(join(dir, rel), isSync ? syncSource(integration, i, rand) : actionSource(integration, i, rand));
+        if (i % 10 === 0) writeFileSync(join(dir, rel.replace(/\.ts$/, '.test.ts')), testSource(rel));
         files.push(rel);
     }
     writeFileSync(join(dir, 'index.ts'), files.map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
