@@ -12,6 +12,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, FERRY_BIN, makeTempDir, runFerry } from '../support/cli.js';
+import { createDeployRoutes, type FakeDeployState } from '../support/fake-platform-deploy.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 
@@ -42,6 +43,7 @@ describe('ferry mcp, driven by an MCP client', () => {
     let platform: FakePlatform;
     let provider: FakeProvider;
     let client: Client;
+    let deployState: FakeDeployState;
     let stderr = '';
     const transportErrors: Error[] = [];
     const progress: string[] = [];
@@ -63,7 +65,10 @@ describe('ferry mcp, driven by an MCP client', () => {
         expect(init.code, init.stderr).toBe(0);
         root = join(dir, 'demo');
         provider = await startFakeProvider();
+        const deployRoutes = createDeployRoutes();
+        deployState = deployRoutes.state;
         platform = await startFakePlatform({
+            extraRoutes: [deployRoutes.handler],
             providerUrl: provider.url,
             connections: [{ connection_id: 'conn-agent', provider_config_key: 'github', provider: 'github', metadata: {} }],
             integrations: [{ unique_key: 'github', provider: 'github' }]
@@ -184,6 +189,30 @@ describe('ferry mcp, driven by an MCP client', () => {
         const taken = await call('generate', { kind: 'action', integration: 'github', name: 'open-ticket' });
         expect(taken.result).toMatchObject({ exitCode: 1, error: { code: 'FUNCTION_EXISTS' } });
     });
+
+    it('previews a deploy: the plan comes back, nothing is deployed', async () => {
+        const plan = await call('deploy');
+        expect(plan.isError, plan.text).toBe(false);
+        expect(plan.result).toMatchObject({ environment: 'dev', dryRun: true, deployed: [], exitCode: 0 });
+        expect(plan.result['plan'].actions.new).toEqual(expect.arrayContaining([{ name: 'open-ticket', integration: 'github' }]));
+        expect(deployState.confirmations).toHaveLength(1);
+        expect(deployState.deploys).toHaveLength(0);
+    });
+
+    it('deploys only from a server started with --allow-deploy, when the call says dryRun: false', async () => {
+        const transport = new StdioClientTransport({ command: process.execPath, args: [FERRY_BIN, 'mcp', '--allow-deploy'], cwd: root, env: baseEnv() as Record<string, string>, stderr: 'ignore' });
+        const allowed = new Client({ name: 'ferry-e2e-deployer', version: '1.0.0' });
+        await allowed.connect(transport);
+        try {
+            const response = await allowed.callTool({ name: 'deploy', arguments: { dryRun: false } }, undefined, { timeout: 120_000 });
+            expect(response.isError, JSON.stringify(response.structuredContent)).toBeFalsy();
+            expect(response.structuredContent).toMatchObject({ dryRun: false, exitCode: 0 });
+            expect((response.structuredContent as Structured)['deployed']).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'open-ticket', type: 'action', integration: 'github' })]));
+            expect(deployState.deploys).toHaveLength(1);
+        } finally {
+            await allowed.close();
+        }
+    }, 120_000);
 
     it('kept stdout for protocol frames only', () => {
         // The SDK's client handles a progress notification a microtask after reading it but an
