@@ -269,7 +269,8 @@ describe('ferry dev', () => {
             return dev.waitFor((e) => e.event === 'typecheck', dev.events.indexOf(start) + 1);
         };
         let from = dev.mark();
-        await writeFile(file('github/syncs/issues.ts'), SYNC('Typed wrong', "export const count: number = 'three';\n"));
+        // Not exported: a function file may only export its definition (Nango's rule, NAMED_EXPORT_NOT_ALLOWED).
+        await writeFile(file('github/syncs/issues.ts'), SYNC('Typed wrong', "const count: number = 'three';\nvoid count;\n"));
         const check = await checkAfterSave(from);
         expect(check.ok).toBe(false);
         // Named after the function whose file it is, as bundle errors are.
