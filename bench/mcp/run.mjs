@@ -1,6 +1,7 @@
 // bench/mcp: tool-call latency of `ferry mcp`, as an agent sees it (the SDK's client over stdio,
 // against the built CLI): compile of a small project with nothing changed, and test of a few
 // fixtures, each beside the same command run from the shell. Target: a tool call under 300 ms.
+// Also shown, without a target: a compile after an edit (the type-check runs again).
 // The project is `ferry init`'s example (3 functions) with three more actions and their fixtures
 // (5 fixtures in all). RUNS=<n> changes the number of calls measured (default 15).
 import { spawnSync } from 'node:child_process';
@@ -51,6 +52,16 @@ try {
         return times;
     };
     const compileTimes = await series('compile');
+    // One function edited before each call: its bundle and the type-check run again.
+    const edited = join(root, 'github/actions/create-issue-2.ts');
+    const original = readFileSync(edited, 'utf8');
+    const editTimes = [];
+    for (let i = 0; i < 5; i++) {
+        writeFileSync(edited, original.replace(/description: '([^']*)'/, `description: '$1 (edit ${i})'`));
+        editTimes.push((await call('compile')).ms);
+    }
+    writeFileSync(edited, original);
+    await call('compile');
     const testTimes = await series('test');
     const fixtures = (await call('test')).result.tests.length;
     await client.close();
@@ -69,13 +80,14 @@ try {
         ['connect (spawn + initialize)', connectMs, undefined],
         ['compile, first call', first.compile, undefined],
         [`compile, median of ${RUNS} (nothing changed)`, median(compileTimes), shell(['compile', '--json'])],
+        ['compile after editing one function, median of 5', median(editTimes), undefined],
         [`test ${fixtures} fixtures, first call`, first.test, undefined],
         [`test ${fixtures} fixtures, median of ${RUNS}`, median(testTimes), shell(['test', '--json'])]
     ];
-    console.log(`${'what'.padEnd(44)} ${'tool call'.padStart(10)} ${'command'.padStart(10)}  target`);
+    console.log(`${'what'.padEnd(50)} ${'tool call'.padStart(10)} ${'command'.padStart(10)}  target`);
     for (const [what, ms, command] of rows) {
-        const target = what.includes('median') ? `${ms < TARGET_MS ? 'ok' : 'OVER'} (< ${TARGET_MS} ms)` : '';
-        console.log(`${what.padEnd(44)} ${`${Math.round(ms)} ms`.padStart(10)} ${command === undefined ? ''.padStart(10) : `${Math.round(command)} ms`.padStart(10)}  ${target}`);
+        const target = what.includes('median') && !what.includes('editing') ? `${ms < TARGET_MS ? 'ok' : 'OVER'} (< ${TARGET_MS} ms)` : '';
+        console.log(`${what.padEnd(50)} ${`${Math.round(ms)} ms`.padStart(10)} ${command === undefined ? ''.padStart(10) : `${Math.round(command)} ms`.padStart(10)}  ${target}`);
     }
 } finally {
     rmSync(dir, { recursive: true, force: true });
