@@ -1,7 +1,8 @@
 // ferry serve, start to ready: from spawning the CLI to its `ready` line (the port bound, the
 // database open and migrated). A first start creates the PGlite database in a new data folder; a
-// warm start reopens it. Target: < 1.5 s warm with PGlite. BENCH_RUNS=n (default 5).
-import { spawn } from 'node:child_process';
+// warm start reopens it. Target: < 1.5 s warm with PGlite. BENCH_RUNS=n (default 5). A new data folder
+// after the first one ever is made from a cached fresh database (see src/serve/storage.ts).
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,9 +42,17 @@ try {
         first.push(await startToReady(dataDir));
         warm.push(await startToReady(dataDir));
     }
+    // A busy machine slows everything alike: a bare Node start, measured alongside, says how busy.
+    const bare = [];
+    for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+        bare.push(performance.now() - started);
+    }
     const fmt = (values) => `median ${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})`;
     console.log(`serve start to ready, PGlite, new data folder: ${fmt(first)}`);
     console.log(`serve start to ready, PGlite, existing data:   ${fmt(warm)}  (target < 1500 ms)`);
+    console.log(`bare node -e 0 on this machine now:             ${fmt(bare)}  (how busy the machine is)`);
 } finally {
     rmSync(root, { recursive: true, force: true });
 }
