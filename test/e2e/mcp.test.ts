@@ -6,7 +6,7 @@
  * change), with every step's structured result checked. Any byte on stdout that is not a protocol
  * frame would surface as a client transport error, which the test also checks for.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -213,6 +213,24 @@ describe('ferry mcp, driven by an MCP client', () => {
             await allowed.close();
         }
     }, 120_000);
+
+    it('clones a template from a local checkout, and refuses to overwrite a changed file unless forced', async () => {
+        const checkout = join(dir, 'templates');
+        const template = "import { createAction } from 'nango';\nimport * as z from 'zod';\nexport default createAction({ description: 'Posts', input: z.object({ text: z.string() }), output: z.object({ ok: z.boolean() }), exec: async () => ({ ok: true }) });\n";
+        await mkdir(join(checkout, 'integrations/slack/actions'), { recursive: true });
+        await writeFile(join(checkout, 'integrations/slack/actions/post-message.ts'), template);
+        const cloned = await call('clone', { template: 'slack/actions/post-message', from: checkout });
+        expect(cloned.result).toMatchObject({ template: 'slack/actions/post-message', source: { folder: checkout }, written: ['slack/actions/post-message.ts'], registered: ['slack/actions/post-message.ts'], exitCode: 0 });
+        expect(await readFile(join(root, 'index.ts'), 'utf8')).toContain("import './slack/actions/post-message.js';");
+
+        await writeFile(join(root, 'slack/actions/post-message.ts'), `${template}// mine\n`);
+        const conflict = await call('clone', { template: 'slack/actions/post-message', from: checkout });
+        expect(conflict.result).toMatchObject({ exitCode: 1, error: { code: 'CLONE_CONFLICT', hint: expect.stringContaining('force: true'), details: { conflicts: ['slack/actions/post-message.ts'] } } });
+        expect(await readFile(join(root, 'slack/actions/post-message.ts'), 'utf8')).toContain('// mine');
+        const forced = await call('clone', { template: 'slack/actions/post-message', from: checkout, force: true });
+        expect(forced.result).toMatchObject({ conflicts: ['slack/actions/post-message.ts'], exitCode: 0 });
+        expect(await readFile(join(root, 'slack/actions/post-message.ts'), 'utf8')).toBe(template);
+    });
 
     it('kept stdout for protocol frames only', () => {
         // The SDK's client handles a progress notification a microtask after reading it but an
