@@ -190,6 +190,20 @@ describe('ferry mcp, driven by an MCP client', () => {
         expect(taken.result).toMatchObject({ exitCode: 1, error: { code: 'FUNCTION_EXISTS' } });
     });
 
+    it('masks a secret of .env wherever it would come back, e.g. pasted into a function', async () => {
+        const file = join(root, 'github/actions/open-ticket.ts');
+        await writeFile(file, `${FIXED}// key: ${platform.secretKey}\n`);
+        try {
+            const described = await call('describe_function', { name: 'github/open-ticket' });
+            expect(described.result['function']).toMatchObject({ name: 'open-ticket', type: 'action', file: 'github/actions/open-ticket.ts' });
+            expect(described.result['fixtures']).toEqual(['github/tests/open-ticket.test.json']);
+            expect(described.result['source']).toContain('// key: ***');
+            expect(described.text).not.toContain(platform.secretKey);
+        } finally {
+            await writeFile(file, FIXED);
+        }
+    });
+
     it('previews a deploy: the plan comes back, nothing is deployed', async () => {
         const plan = await call('deploy');
         expect(plan.isError, plan.text).toBe(false);
