@@ -22,6 +22,7 @@ describe('ferry compile writes the manifest nango compile writes', () => {
     let cleanup: () => Promise<void>;
     let written: string;
     let expected: string;
+    let json: { ok: boolean; errors: unknown[]; warnings: { file: string; code: string; severity: string; message: string }[] };
 
     beforeAll(async () => {
         ({ dir, cleanup } = await makeTempDir('ferry-nango-manifest-'));
@@ -33,6 +34,7 @@ describe('ferry compile writes the manifest nango compile writes', () => {
         const result = await runFerry(['compile', '--json'], { cwd: dir, timeoutMs: 120_000 });
         expect(result.stderr).not.toContain('error');
         expect(result.code).toBe(0);
+        json = JSON.parse(result.stdout) as typeof json;
         written = await readFile(join(dir, '.nango/nango.json'), 'utf8');
         expected = await readFile(join(FIXTURE, 'nango-written.json'), 'utf8');
     }, 150_000);
@@ -63,6 +65,15 @@ describe('ferry compile writes the manifest nango compile writes', () => {
             expect(JSON.stringify(ours.get(key)), key).toBe(JSON.stringify(entry));
         }
         expect(ours.size).toBe(entries(expected).length);
+    });
+
+    it("warns, without failing, where Nango warns (trackDeletes) and where Ferry checks beyond Nango (a sync and an action sharing a name)", () => {
+        expect(json.ok).toBe(true);
+        expect(json.errors).toEqual([]);
+        expect(json.warnings.map((w) => `${w.file} ${w.code} ${w.severity}`)).toEqual([
+            'github/syncs/pull-requests.ts TRACK_DELETES_DEPRECATED warning',
+            'my-crm/actions/contacts.ts SHARED_NAME warning'
+        ]);
     });
 
     it('is the same file, byte for byte', () => {
