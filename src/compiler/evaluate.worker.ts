@@ -11,12 +11,14 @@ import { limitBinaryMemory } from '../dryrun/binary-memory.js';
 import { analyzeDefinition, evaluationFailure, type DefinitionAnalysis } from './analyze-definition.js';
 import { createDefinitionReader, requirePlatformModule, watchThisRealm } from './evaluate.js';
 import { REALM_CHECK_GROUP, type AnalyzeMessage, type EvaluationItem, type EvaluationWorkerData, type EvaluationWorkerMessage } from './evaluation-protocol.js';
+import { useProjectZod } from './platform-require.js';
 import { useCodeCacheDir } from './vendored-zod.js';
 
 const port = parentPort;
 if (!port) throw new Error('evaluate.worker must run as a worker thread');
 const data = workerData as EvaluationWorkerData;
 useCodeCacheDir(data.codeCacheDir);
+useProjectZod();
 limitBinaryMemory();
 lockDown();
 

@@ -1,8 +1,8 @@
 /**
  * `require` for a bundle: what the platform provides, loaded as the platform would. Node's own
- * modules come from Node; zod from the project's own zod 4 when it has one (as `nango compile`
- * loads it, so schemas and their JSON Schemas are that zod's), else from Ferry's copy (see
- * vendored-zod.ts); every other platform module (`soap`, `unzipper`, `botbuilder`,
+ * modules come from Node; zod from Ferry's copy (see vendored-zod.ts), except where compile reads
+ * definitions (useProjectZod): there from the project's own zod 4 when it has one, as `nango
+ * compile` loads it, so schemas and their JSON Schemas are that zod's; every other platform module (`soap`, `unzipper`, `botbuilder`,
  * `nango/experimental`) from the project's node_modules, resolved from the bundle's file in the
  * project's build folder, the way `nango compile` loads its build output. A project without the
  * nango package gets Ferry's equivalent of `nango/experimental`.
@@ -27,7 +27,7 @@ export function loadPlatformModule(specifier: string, from?: string): unknown {
     }
     // zod and its subpaths from one bundle (one copy of its internals), when the build has it.
     if (specifier === 'zod' || specifier.startsWith('zod/')) {
-        const project = from && isAbsolute(from) ? projectZod(requireFor(from)) : undefined;
+        const project = projectZodWanted && from && isAbsolute(from) ? projectZod(requireFor(from)) : undefined;
         if (project && resolves(project, specifier)) return project(specifier);
         const zod = vendoredZod();
         if (zod && Object.hasOwn(zod, specifier)) return zod[specifier];
@@ -45,6 +45,17 @@ export function loadPlatformModule(specifier: string, from?: string): unknown {
             `to run the function here, install it in the project (npm i ${specifier})`
     );
     throw Object.assign(error, { code: 'MODULE_NOT_FOUND' });
+}
+
+let projectZodWanted = false;
+
+/**
+ * For this thread's bundles, the project's own zod 4 when it has one. Compile's evaluation worker
+ * asks for it (the manifest's JSON Schemas must be what that zod writes); dry runs and replays keep
+ * Ferry's copy, which loads in a fraction of the time before a first request.
+ */
+export function useProjectZod(): void {
+    projectZodWanted = true;
 }
 
 const zod4 = new WeakMap<NodeJS.Require, boolean>();
