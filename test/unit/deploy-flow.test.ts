@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompileDiagnostic, Manifest, ManifestAction, ManifestSync, ProjectCompileResult } from '../../src/compiler/types.js';
 import { deploy, type DeployDeps, type DeployEvent, type DeployOptions } from '../../src/deploy/deploy.js';
-import { buildPayload, previewBody } from '../../src/deploy/payload.js';
+import { buildPayload, deploySource, previewBody } from '../../src/deploy/payload.js';
 import type { DeployPayload, DeployPlan, FileBody } from '../../src/deploy/types.js';
 import { FerryError } from '../../src/errors.js';
 import type { DeployAnswerEntry, DeployApi } from '../../src/platform/deploy.js';
@@ -191,6 +191,10 @@ describe('deploy payload', () => {
         ]);
         expect(Object.keys(previewBody(payload))).toEqual(['flowConfigs', 'onEventScriptsByProvider', 'deployMode', 'reconcile', 'debug', 'sdkVersion']);
         expect(previewBody(payload).reconcile).toBe(false);
+    });
+
+    it("takes source from NANGO_DEPLOY_SOURCE as Nango does: 'standalone' when it says so, else 'repo'", () => {
+        expect([deploySource('standalone'), deploySource('repo'), deploySource('STANDALONE'), deploySource(''), deploySource(undefined)]).toEqual(['standalone', 'repo', 'repo', 'repo', 'repo']);
     });
 
     it('sends one function in single mode, one integration in integration mode, and stamps --version', () => {
