@@ -27,6 +27,8 @@ export interface DeployCommandOptions {
     allowDestructive: boolean;
     autoConfirm: boolean;
     dryRun: boolean;
+    /** Nango's --sourcemap false: the uploaded bundles carry no inline source map. Default true. */
+    sourcemap?: boolean;
 }
 
 export async function run(options: DeployCommandOptions, ctx: CliContext): Promise<ExitCode> {
@@ -40,9 +42,9 @@ export async function run(options: DeployCommandOptions, ctx: CliContext): Promi
         if (!(error instanceof FerryError)) throw error;
         return printResult(notStarted(options.environment ?? options.positionalEnvironment ?? 'dev', options.dryRun, error), ctx);
     }
-    const { compileProject } = await import('../compiler/compile.js');
-
     // What an interrupt means depends on how far the deploy got: before the request nothing changed.
+    const signals = watchInterrupts();
+    const { compileProject } = await import('../compiler/compile.js');
     let stage: DeployStage = 'preparing';
     const confirm = async (question: string): Promise<boolean> => {
         stage = 'prompt';
@@ -51,7 +53,22 @@ export async function run(options: DeployCommandOptions, ctx: CliContext): Promi
         stage = 'preparing';
         return answer === 'yes';
     };
-    const signals = watchInterrupts();
+    const deps = nodeDeployDeps({
+        compileProject,
+        processEnv: ctx.env,
+        confirm,
+        onEvent: (event) => {
+            if (event.kind === 'deploying') stage = 'sent';
+            printEvent(event, environment, options.dryRun, ctx);
+        },
+        onCompileProgress: (event) => ctx.log.debug('compile', event.message),
+        onCompileWait: (pid) => ctx.log.info(waitingMessage(pid))
+    });
+    if (options.sourcemap === false) {
+        const { withoutSourceMap } = await import('../compiler/compile.js');
+        const read = deps.readFile;
+        deps.readFile = async (path) => (path.endsWith('.cjs') ? withoutSourceMap(await read(path)) : read(path));
+    }
     const running = deploy(
         {
             cwd: ctx.cwd,
@@ -64,17 +81,7 @@ export async function run(options: DeployCommandOptions, ctx: CliContext): Promi
             interactive: ctx.interactive,
             debug: ctx.debug
         },
-        nodeDeployDeps({
-            compileProject,
-            processEnv: ctx.env,
-            confirm,
-            onEvent: (event) => {
-                if (event.kind === 'deploying') stage = 'sent';
-                printEvent(event, environment, options.dryRun, ctx);
-            },
-            onCompileProgress: (event) => ctx.log.debug('compile', event.message),
-            onCompileWait: (pid) => ctx.log.info(waitingMessage(pid))
-        })
+        deps
     );
     // The process exits once the interrupt is reported: the deploy left behind must not be an unhandled rejection.
     running.catch(() => undefined);

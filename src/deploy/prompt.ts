@@ -25,12 +25,13 @@ export function askYesNo(question: string, streams: PromptStreams): Promise<Answ
             rl.close();
             resolve(answer);
         };
-        rl.on('SIGINT', () => {
-            // readline does not end the line it was on: the next output starts on a fresh one.
-            streams.output.write('\n');
+        // readline does not end the line it was on: the next output starts on a fresh one.
+        const interrupt = (): void => {
+            if (!settled) streams.output.write('\n');
             settle('interrupted');
-        });
-        rl.on('close', () => settle('interrupted'));
+        };
+        rl.on('SIGINT', interrupt);
+        rl.on('close', interrupt);
         rl.question(`${question} (y/N) `, (text) => settle(/^y(es)?$/i.test(text.trim()) ? 'yes' : 'no'));
     });
 }

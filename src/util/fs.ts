@@ -4,6 +4,7 @@
  * leaves its temporary file; the next write to that folder removes it (cleanStaleTemps).
  */
 import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
@@ -42,7 +43,7 @@ export async function cleanStaleTemps(dir: string, name?: string): Promise<strin
 }
 
 /** Node's write errors (ENOSPC above all) name no file: the target is what the user knows. */
-function withPath(error: unknown, target: string): unknown {
+export function withPath(error: unknown, target: string): unknown {
     if (typeof error === 'object' && error !== null && 'code' in error && !('path' in error)) Object.assign(error, { path: target });
     return error;
 }
@@ -145,14 +146,19 @@ export async function recoverCommit(journalPath: string): Promise<boolean> {
     return true;
 }
 
+/**
+ * Synchronous on purpose: the renames run back to back, with no turn of the event loop between
+ * them, since this is the only moment a kill can leave old and new files side by side (with the
+ * journal, which lets the next run finish the switch).
+ */
 async function applyJournal(journal: Journal): Promise<void> {
     for (const [temp, target] of journal.renames) {
         try {
-            await rename(temp, target);
+            renameSync(temp, target);
         } catch (error) {
             // Renamed already, before a kill: nothing left to do for this one.
             if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw withPath(error, target);
         }
     }
-    await Promise.all(journal.removals.map((file) => rm(file, { force: true })));
+    for (const file of journal.removals) rmSync(file, { force: true });
 }

@@ -6,7 +6,7 @@
  */
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { isRunning, tempPathFor } from './fs.js';
+import { isRunning, tempPathFor, withPath } from './fs.js';
 
 export interface LockOptions {
     /** Called once, when another live process holds the lock and this one starts waiting. */
@@ -34,8 +34,8 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
         // Written beside it, then linked into place: the lock never exists without its pid, so an
         // empty file is never mistaken for a dead holder's.
         const temp = tempPathFor(lockPath);
-        await writeFile(temp, String(process.pid));
         try {
+            await writeFile(temp, String(process.pid)).catch((error: unknown) => Promise.reject(withPath(error, lockPath)));
             await link(temp, lockPath);
             return async () => {
                 // Only our own lock: a holder that outlived a takeover must not free the next one's.

@@ -194,6 +194,8 @@ describe('scanIndex (what a dev rebuild and compile read of index.ts)', () => {
         expect(scanIndex(source)).toEqual({
             entries: [
                 { specifier: './github/syncs/issues.js', line: 1 },
+                // Read so that loadProject refuses it (ENTRY_BAD_PATH): it can never be a function of this project.
+                { specifier: '../shared/setup.js', line: 4 },
                 { specifier: './github/actions/close.js', line: 14 }
             ],
             broken: [
