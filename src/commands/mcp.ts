@@ -23,6 +23,6 @@ export async function run(options: McpCommandOptions, ctx: CliContext): Promise<
         ctx.log.warn(`${ctx.cwd} is not inside a functions project: tools will answer NOT_A_PROJECT (create one with ferry init)`);
     }
     ctx.log.info(`ferry mcp: serving ${where} on stdio${options.allowDeploy ? ' (deploys allowed)' : ' (deploys are plans only)'}`);
-    await serveStdio({ cwd: ctx.cwd, env: ctx.env, allowDeploy: options.allowDeploy });
+    await serveStdio({ cwd: ctx.cwd, env: ctx.env, allowDeploy: options.allowDeploy, ...(ctx.debug ? { debug: (message: () => string) => ctx.log.debug('mcp', message) } : {}) });
     return ExitCode.Ok;
 }

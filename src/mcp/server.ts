@@ -19,6 +19,8 @@ export interface FerryMcpOptions {
     cwd: string;
     env: NodeJS.ProcessEnv;
     allowDeploy: boolean;
+    /** Each call with its duration and exit code (`--debug`); free when absent. */
+    debug?: (message: () => string) => void;
 }
 
 export const TOOLS: readonly ToolSpec[] = [...BUILD_TOOLS, ...RUN_TOOLS];
@@ -62,6 +64,7 @@ function registerTool(server: McpServer, tool: ToolSpec, options: FerryMcpOption
         // Read per call: the key may have been added to .env since the last one.
         const redactor = projectRedactor(rootOf(options.cwd), options.env);
         let result: CallToolResult;
+        const started = performance.now();
         try {
             const document = await tool.run(args ?? {}, ctx);
             result = documentResult(document, redactor, document['exitCode'] !== 0);
@@ -69,6 +72,7 @@ function registerTool(server: McpServer, tool: ToolSpec, options: FerryMcpOption
             result = documentResult(errorDocument(redactor.error(error)), redactor, true);
         }
         await progress.flush();
+        options.debug?.(() => `${tool.name} ${Math.round(performance.now() - started)} ms, exit ${String((result.structuredContent as { exitCode?: unknown } | undefined)?.exitCode)}`);
         return result;
     };
     server.registerTool(
