@@ -120,6 +120,9 @@ async function handle(router: Router, ctx: ServeContext, secretKey: string, req:
         return sendError(res, 400, 'invalid_request', 'The request URL cannot be read');
     }
     const method = (req.method ?? 'GET').toUpperCase();
+    // One line per request, path only: a query string may carry a caller's secret.
+    const started = performance.now();
+    res.once('finish', () => ctx.log(`${method} ${url.pathname} ${res.statusCode} ${Math.round(performance.now() - started)} ms`));
     const found = router.match(method, url.pathname);
     // Nothing is said about routes (not even that one exists) before the key is checked.
     if ('allowed' in found) {
