@@ -5,6 +5,7 @@
  */
 import { relative } from 'node:path';
 import type { Colors } from '../context.js';
+import { escapeControl } from '../util/escape.js';
 import type { CompileDiagnostic } from './types.js';
 
 export interface DiagnosticStyle {
@@ -19,10 +20,12 @@ export interface DiagnosticStyle {
 export function diagnosticHead(d: CompileDiagnostic, style: Omit<DiagnosticStyle, 'tty'>): string {
     const where = d.file ? `${relative(style.root, d.file) || d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}` : '';
     const code = style.colors.dim(`[${d.code}]`);
-    return where ? `${style.colors.cyan(where)}  ${d.message} ${code}` : `${d.message} ${code}`;
+    // A message may quote what a function threw at load time: shown, never obeyed by the terminal.
+    const message = escapeControl(d.message);
+    return where ? `${style.colors.cyan(where)}  ${message} ${code}` : `${message} ${code}`;
 }
 
 export function formatDiagnostic(d: CompileDiagnostic, style: DiagnosticStyle): string {
     const head = diagnosticHead(d, style);
-    return style.tty && d.frame ? `${head}\n${d.frame}\n` : head;
+    return style.tty && d.frame ? `${head}\n${escapeControl(d.frame)}\n` : head;
 }
