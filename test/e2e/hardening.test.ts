@@ -159,6 +159,35 @@ describe('secrets that are not where secrets go', () => {
     });
 });
 
+describe('the terminal is not the function\'s', () => {
+    it('ferry test and compile show what a function prints or throws escaped, and process._rawDebug is gone', async () => {
+        const file = join(project, 'github/actions/create-issue.ts');
+        const original = await readFile(file, 'utf8');
+        const at = original.indexOf('{', original.indexOf('=>', original.indexOf('exec: async')));
+        const hostile =
+            "\n        const p = (nango.get as any).constructor.constructor('return process')();\n" +
+            "        try { p._rawDebug('\\x1b]0;PWNED\\x07RAWDEBUG'); } catch { /* removed from the worker */ }\n" +
+            "        await nango.log('log \\x1b[2J\\x1b]52;c;ZXZpbA==\\x07 end');\n" +
+            "        throw new Error('boom \\x1b]0;T\\x07\\x1b[2J end');";
+        try {
+            await writeFile(file, original.slice(0, at + 1) + hostile + original.slice(at + 1));
+            const tested = await runFerry(['test'], { cwd: project });
+            expect(tested.code).toBe(1);
+            expect(tested.stdout).toContain('boom \\e]0;T\\x07\\e[2J end');
+            expect(everything(tested)).not.toContain('\u001b');
+            expect(everything(tested)).not.toContain('RAWDEBUG');
+
+            await writeFile(file, `${original}\nthrow new Error('at load \\x1b]0;T\\x07 end');\n`);
+            const compiled = await compile();
+            expect(compiled.code).toBe(10);
+            expect(compiled.stderr).toContain('at load \\e]0;T\\x07 end');
+            expect(everything(compiled)).not.toContain('\u001b');
+        } finally {
+            await writeFile(file, original);
+        }
+    });
+});
+
 describe('.env as a folder', () => {
     it('is one line naming it, for deploy and dryrun, not an internal error', async () => {
         const project2 = join(tmp, 'env-folder');
