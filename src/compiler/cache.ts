@@ -16,7 +16,8 @@ import { StampChecker, hashContent, type FileStamp } from './stamps.js';
 import type { FunctionSummary } from './types.js';
 
 /** Bump when the cache's shape or the meaning of a summary changes. */
-const CACHE_FORMAT = 3;
+// 4: manifest entries as nango compile writes them, with the function's warnings.
+const CACHE_FORMAT = 4;
 
 /** Held by the compile (or dev rebuild) writing build/, the manifest and this cache; in the cache folder. */
 export const LOCK_FILE_NAME = 'compile.lock';

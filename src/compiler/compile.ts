@@ -42,6 +42,7 @@ import type {
     Manifest,
     ProjectCompileResult
 } from './types.js';
+import { projectZodVersion } from './platform-require.js';
 import { reviewFunctions } from './static-checks-review.js';
 import { projectWarnings, uniqueDiagnostics, validateProject } from './validate.js';
 
@@ -333,7 +334,8 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
               typecheckProject({ root: paths.root, cacheDir: paths.cacheDir, force: !useCache, signal: abort.signal, entries: refs.map((ref) => ref.file) }).catch(typecheckFailure));
 
     try {
-        const key = await cacheKey(BUNDLE_OPTIONS);
+        // The project's zod writes the manifest's JSON Schemas: another version, another cache.
+        const key = await cacheKey({ ...BUNDLE_OPTIONS, projectZod: projectZodVersion(paths.root) ?? null });
         const cache: CompileCache = useCache ? await loadCache(paths.cacheDir, key) : emptyCache(key);
         const checker = new StampChecker();
         const cachedEntries = new Map<string, CacheEntry>();

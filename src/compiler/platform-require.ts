@@ -74,6 +74,15 @@ function projectZod(require: NodeJS.Require): NodeJS.Require | undefined {
     return found ? require : undefined;
 }
 
+/**
+ * The version of the project's own zod 4, which makes the manifest's JSON Schemas (useProjectZod);
+ * undefined when it has none. Part of compile's cache key: a zod upgrade can change every schema.
+ */
+export function projectZodVersion(root: string): string | undefined {
+    const require = projectZod(requireFor(join(root, 'index.ts')));
+    return require ? (require('zod/package.json') as { version: string }).version : undefined;
+}
+
 /** One require per folder: a project's bundles all sit in its build folder. */
 function requireFor(from: string): NodeJS.Require {
     const dir = dirname(from);

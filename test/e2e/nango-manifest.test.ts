@@ -80,6 +80,27 @@ describe('ferry compile writes the manifest nango compile writes', () => {
         expect(written).toBe(expected);
     });
 
+    it("follows the project's zod: another version rebuilds every function with that zod's JSON Schemas", async () => {
+        const zod = join(dir, 'node_modules/zod');
+        try {
+            await rm(zod);
+            // Ferry's own zod, a newer 4.x, writes a nullable field as a type list where 4.3.6 writes anyOf.
+            await symlink(join(REPO_ROOT, 'node_modules/zod'), zod, 'dir');
+            const newer = await runFerry(['compile', '--json', '--no-typecheck'], { cwd: dir, timeoutMs: 120_000 });
+            expect(newer.code).toBe(0);
+            expect((JSON.parse(newer.stdout) as { functions: { cached: boolean }[] }).functions.every((f) => !f.cached)).toBe(true);
+            const manifest = await readFile(join(dir, '.nango/nango.json'), 'utf8');
+            expect(manifest).not.toBe(expected);
+            expect(manifest).toContain('"type": [');
+        } finally {
+            await rm(zod);
+            await symlink(join(REPO_ROOT, 'node_modules/zod-4.3.6'), zod, 'dir');
+        }
+        const back = await runFerry(['compile', '--no-typecheck'], { cwd: dir, timeoutMs: 120_000 });
+        expect(back.code).toBe(0);
+        expect(await readFile(join(dir, '.nango/nango.json'), 'utf8')).toBe(expected);
+    });
+
     it('keeps the file as it is on a warm compile', async () => {
         const again = await runFerry(['compile'], { cwd: dir, timeoutMs: 120_000 });
         expect(again.code).toBe(0);
