@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { registerActionRoutes } from './api/actions.js';
 import { registerConnectionRoutes } from './api/connections.js';
 import { registerDeployRoutes } from './api/deploy.js';
 import { registerIntegrationRoutes } from './api/integrations.js';
@@ -73,6 +74,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
         store: new Store(storage, createSealer(options.encryptionKey)),
         storage,
         url: `http://${host}:${address.port}`,
+        secretKey: options.secretKey,
         environment: options.environment ?? 'dev',
         log: options.log,
         fetch: options.fetch ?? fetch
@@ -83,6 +85,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerProxyRoute(router, context);
     registerDeployRoutes(router, context);
     registerRecordRoutes(router, context);
+    registerActionRoutes(router, context);
     router.add({ method: 'GET', path: '/environment-variables', handler: ({ res }) => sendJson(res, 200, []) });
     router.add({ method: 'GET', path: '/health', public: true, handler: ({ res }) => sendJson(res, 200, { result: 'ok' }) });
     ctx = context;

@@ -123,4 +123,17 @@ describe('ferry dryrun -e local', () => {
         const after = await runFerry(['deploy', '-e', 'local', '--dry-run', '--json'], { cwd: root, timeoutMs: 90_000 });
         expect(JSON.parse(after.stdout)).toMatchObject({ plan: { syncs: { new: [], updated: [], deleted: [] }, actions: { updated: [{ name: 'whoami' }] } }, destructive: false });
     });
+
+    it('runs a deployed action on POST /action/trigger, its provider calls through the local proxy', async () => {
+        const headers = { 'Connection-Id': 'conn-1', 'Provider-Config-Key': 'github' };
+        const ran = await serve.api('POST', '/action/trigger', { action_name: 'whoami', input: {} }, headers);
+        expect(ran.status, JSON.stringify(ran.body)).toBe(200);
+        expect(ran.body).toEqual({ login: 'octocat', connection: 'conn-1' });
+        expect(provider.requests.at(-1)!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+        const missing = await serve.api('POST', '/action/trigger', { action_name: 'nope', input: {} }, headers);
+        expect(missing.status).toBe(404);
+        expect(missing.body.error.code).toBe('not_found');
+        const noConnection = await serve.api('POST', '/action/trigger', { action_name: 'whoami', input: {} }, { ...headers, 'Connection-Id': 'other' });
+        expect(noConnection.body).toEqual({ error: { code: 'unknown_connection', message: 'Failed to find connection' } });
+    });
 });
