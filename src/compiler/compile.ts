@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { errnoCode } from '../errors.js';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
 import { cleanStaleTemps, commitFiles, recoverCommit, type FileWrite } from '../util/fs.js';
@@ -220,7 +221,15 @@ export async function writeBuild(paths: ProjectPaths, write: BuildWrite): Promis
  * of build/ a killed compile left half done and removes the temporary files killed writers left.
  */
 export async function lockProject(paths: ProjectPaths, onWait?: (holderPid: number) => void): Promise<() => Promise<void>> {
-    const release = await acquireLock(join(paths.cacheDir, LOCK_FILE_NAME), onWait ? { onWait } : {});
+    let release: () => Promise<void>;
+    try {
+        release = await acquireLock(join(paths.cacheDir, LOCK_FILE_NAME), onWait ? { onWait } : {});
+    } catch (error) {
+        // A read-only checkout: no compile can write there, so there is nothing to serialise, and
+        // one whose output is all cached still succeeds (any write it needs reports EROFS itself).
+        if (errnoCode(error) === 'EROFS') return async () => {};
+        throw error;
+    }
     try {
         await recoverCommit(join(paths.cacheDir, COMMIT_FILE_NAME));
         await Promise.all([paths.root, paths.buildDir, paths.cacheDir, dirname(paths.manifestPath)].map((dir) => cleanStaleTemps(dir)));
