@@ -8,6 +8,7 @@ import type { CliContext } from './context.js';
 import { errorLine, ExitCode, FerryError, fileSystemError, ReportedError } from './errors.js';
 
 import { VERSION } from './version.js';
+import { addNangoCommands, addNangoGlobalFlags, nangoLocation, quietOnClosedStdout, sourcemapOption, testFilters } from './cli-nango.js';
 
 export interface GlobalOptions {
     json?: boolean;
@@ -32,14 +33,26 @@ const commands = {
     serve: () => import('./commands/serve.js'),
     mcp: () => import('./commands/mcp.js'),
     integrations: () => import('./commands/integrations.js'),
-    connections: () => import('./commands/connections.js')
+    connections: () => import('./commands/connections.js'),
+    version: () => import('./commands/version.js'),
+    pull: () => import('./commands/pull.js'),
+    completion: () => import('./commands/completion.js'),
+    'generate:docs': () => import('./commands/docs.js'),
+    'migrate-to-zero-yaml': () => import('./commands/migrate.js')
 } satisfies Record<string, Loader>;
 
+export type CommandName = keyof typeof commands;
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    // `-v` is Nango's spelling of the version flag.
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V' || argv[0] === '-v')) {
         process.stdout.write(`${VERSION}\n`);
         return ExitCode.Ok;
     }
+    // The shell asks on every Tab: answered from a static table, without commander or the project's modules.
+    if (argv[0] === '__complete') return (await import('./completion/complete.js')).answer(argv.slice(1), process.cwd(), env);
+    // `ferry ... | head` closes stdout early: the output was wanted only so far, which is no failure.
+    quietOnClosedStdout();
     // A dry run's wait is mostly start-up (its worker thread, esbuild): begin it before anything
     // else loads (a few small modules), so it runs beside commander and the command's modules.
     // Not for `dryrun --help`: help loads nothing but commander.
@@ -104,7 +117,8 @@ function reportUsageError(text: string, argv: string[]): void {
     if (ownArgs.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message, hint } })}\n`);
 }
 
-function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: number) => void, onParseError: (text: string) => void): Command {
+/** `dispatch` stands in for running the command (tests read the options a command line maps to). */
+export function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: number) => void, onParseError: (text: string) => void, dispatch?: (name: CommandName, options: unknown) => void): Command {
     program
         .name('ferry')
         .description('Build, run, test and deploy integration functions (compatible with Nango functions projects).')
@@ -128,12 +142,15 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
             // after the command name; a negated flag counts wherever it was given.
             const negated = (key: 'color' | 'interactive'): boolean => command.opts()[key] === false || opts[key] === false;
             const args = command.args.slice(0, command.registeredArguments.length);
+            if (dispatch) return dispatch(name, toOptions(args, opts));
             const { createContext } = await import('./context.js');
             const ctx = createContext({
                 env,
                 json: Boolean(opts.json),
+                ...nangoLocation(name, env),
                 // Only the flag overrides FERRY_DEBUG: without it the context reads the environment.
-                ...(opts.debug ? { debug: true } : {}),
+                // NANGO_CLI_DEBUG=true is Nango's FERRY_DEBUG.
+                ...(opts.debug || env['NANGO_CLI_DEBUG'] === 'true' ? { debug: true } : {}),
                 ...(negated('color') || Boolean(env['NO_COLOR']) ? { color: false } : {}),
                 ...(negated('interactive') ? { interactive: false } : {})
             });
@@ -145,6 +162,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .argument('[dir]', 'target folder', 'nango-integrations')
         .option('--force', 'write into a folder that has files (yours are kept)')
         .option('--no-install', 'do not install dependencies (npm, pnpm or yarn, detected)')
+        .option('--copy', "only write the files, install nothing (Nango's spelling of --no-install)")
         .addHelpText(
             'after',
             [
@@ -157,7 +175,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 'Exit codes: 0 created (also when the install failed: see the warning), 1 the target has files (without --force) or bad flags.'
             ].join('\n')
         )
-        .action(action('init', ([dir], o) => ({ dir: dir ?? 'nango-integrations', force: Boolean(o.force), install: o.install !== false })));
+        .action(action('init', ([dir], o) => ({ dir: dir ?? 'nango-integrations', force: Boolean(o.force), install: o.install !== false && !o.copy && o.dependencyUpdate !== false })));
 
     command('generate')
         .description('add a sync, action or on-event function (or vitest files for fixtures, or AGENTS.md)')
@@ -165,6 +183,9 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .argument('[integration]', 'integration id, e.g. github (required except for tests and agents)')
         .argument('[name]', 'kebab-case function name (required except for tests and agents)')
         .option('--event <event>', 'on-event only: post-connection-creation (default) | pre-connection-deletion | validate-connection')
+        .option('-i, --integration <id>', 'tests only: only the fixtures of this integration')
+        .option('-s, --sync <name>', 'tests only: only the fixtures of this sync')
+        .option('-a, --action <name>', 'tests only: only the fixtures of this action')
         .addHelpText(
             'after',
             [
@@ -179,7 +200,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 'Exit codes: 0 written, 1 bad arguments, an existing function or not a project (nothing written).'
             ].join('\n')
         )
-        .action(action('generate', ([kind, integration, name], o) => ({ kind, integration, name, event: o.event })));
+        .action(action('generate', ([kind, integration, name], o) => ({ kind, integration, name, event: o.event, ...testFilters(o) })));
 
     command('clone')
         .description('pull template functions into the project')
@@ -187,7 +208,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .option('--repo <owner/name>', 'templates repository on GitHub, or its URL (default: NangoHQ/integration-templates)')
         .option('--ref <ref>', 'branch, tag or commit of the templates repository (default: its default branch)')
         .option('--from <folder>', 'clone from a local checkout instead of GitHub (offline)')
-        .option('--force', 'overwrite files that already exist with different content')
+        .option('-f, --force', 'overwrite files that already exist with different content')
         .addHelpText(
             'after',
             [
@@ -212,6 +233,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .description('type-check and bundle every function, write the manifest')
         .option('--no-typecheck', 'skip the type-check')
         .option('--no-cache', 'rebuild everything')
+        .addOption(sourcemapOption(program))
         .addHelpText(
             'after',
             [
@@ -223,7 +245,7 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 'Exit codes: 0 compiled, 10 compile errors (nothing written), 1 not a project or bad flags.'
             ].join('\n')
         )
-        .action(action('compile', (_args, o) => ({ typecheck: o.typecheck !== false, cache: o.cache !== false })));
+        .action(action('compile', (_args, o) => ({ typecheck: o.typecheck !== false, cache: o.cache !== false, sourcemap: o.sourcemap !== 'false' })));
 
     command('dev')
         .description('watch the project and rebuild what changed')
@@ -252,8 +274,11 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .option('-c, --checkpoint <json>', 'starting checkpoint: JSON or @file.json')
         .option('-l, --lastSyncDate <date>', 'last sync date (ISO 8601)')
         .option('--variant <name>', 'sync variant')
-        .option('--validate', 'make a record, input or output that fails its schema fatal')
-        .option('--save', 'save a test fixture to <integration>/tests/<name>.test.json')
+        .option('--validate, --validation', 'make a record, input or output that fails its schema fatal (--validation: Nango\'s alias)')
+        .option('--save, --save-responses', 'save a test fixture to <integration>/tests/<name>.test.json (--save-responses: Nango\'s alias)')
+        .option('--diagnostics', 'print timing and memory of the run (as Nango does)')
+        .option('--webhook <payload.json|->', "run the sync's onWebhook(nango, payload) with this payload (a JSON file, or - for stdin)")
+        .addOption(sourcemapOption(program))
         .option('--out <file.jsonl>', 'stream every record as JSON lines to a file')
         .option('--timeout <duration>', 'stop the function after this long, e.g. 30s, 5m, or seconds as a bare number (exit 12); default 15m, 0 for none')
         .addHelpText(
@@ -281,8 +306,12 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 checkpoint: o.checkpoint,
                 lastSyncDate: o.lastSyncDate,
                 variant: o.variant,
-                validate: Boolean(o.validate),
-                save: Boolean(o.save),
+                // Commander keys a two-long-name flag by its second spelling.
+                validate: Boolean(o.validation),
+                save: Boolean(o.saveResponses),
+                diagnostics: Boolean(o.diagnostics),
+                webhook: o.webhook,
+                sourcemap: o.sourcemap !== 'false',
                 out: o.out,
                 timeout: o.timeout
             }))
@@ -316,10 +345,11 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .option('-s, --sync <name>', 'deploy only this sync')
         .option('-a, --action <name>', 'deploy only this action')
         .option('-i, --integration <id>', 'deploy only this integration')
-        .option('--version <version>', 'version to stamp on the deployed functions (default: each function\'s own)')
+        .option('-v, --version <version>', 'version to stamp on the deployed functions (default: each function\'s own)')
         .option('--allow-destructive', 'allow deleting syncs that have connections, or models')
         .option('--auto-confirm', 'do not ask for confirmation (also NANGO_DEPLOY_AUTO_CONFIRM=true)')
         .option('--dry-run', 'preview the plan only, deploy nothing')
+        .addOption(sourcemapOption(program))
         .addHelpText(
             'after',
             [
@@ -343,7 +373,8 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
                 version: o.version,
                 allowDestructive: Boolean(o.allowDestructive),
                 autoConfirm: Boolean(o.autoConfirm) || env['NANGO_DEPLOY_AUTO_CONFIRM']?.trim().toLowerCase() === 'true',
-                dryRun: Boolean(o.dryRun)
+                dryRun: Boolean(o.dryRun),
+                sourcemap: o.sourcemap !== 'false'
             }))
         );
 
@@ -366,6 +397,8 @@ function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: (code: 
         .action(action('mcp', (_args, o) => ({ allowDeploy: Boolean(o.allowDeploy) })));
 
     addServeCommands(command, action);
+    addNangoCommands(command, action);
+    addNangoGlobalFlags(program);
 
     return program;
 }

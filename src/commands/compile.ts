@@ -12,6 +12,8 @@ import { waitingMessage } from '../util/lock.js';
 export interface CompileCommandOptions {
     typecheck: boolean;
     cache: boolean;
+    /** Nango's --sourcemap false: the bundles in build/ keep no inline source map. Default true. */
+    sourcemap?: boolean;
 }
 
 export async function run(options: CompileCommandOptions, ctx: CliContext): Promise<ExitCode> {
@@ -32,6 +34,7 @@ export async function run(options: CompileCommandOptions, ctx: CliContext): Prom
         spinner.stop();
     }
 
+    if (result.ok && options.sourcemap === false) await stripSourceMaps(result);
     if (ctx.json) ctx.printJson(toJson(result));
     else printHuman(result, ctx);
     if (!result.ok) throw new ReportedError(ExitCode.Compile, `${result.errors.length} compile errors`);
@@ -89,4 +92,10 @@ function printHuman(result: ProjectCompileResult, ctx: CliContext): void {
     ctx.out(`${c.green('✓')} compiled ${total} function${total === 1 ? '' : 's'} in ${formatDuration(result.durationMs)} (${parts.join(', ')})`);
     const manifest = relative(ctx.cwd, result.manifestPath) || result.manifestPath;
     ctx.log.info(c.dim(`bundles in ${relative(ctx.cwd, `${result.root}/build`) || 'build'}/, manifest in ${manifest}`));
+}
+
+/** --sourcemap false, after the fact: the compile cache sees changed bundles and rebuilds them next time. */
+async function stripSourceMaps(result: ProjectCompileResult): Promise<void> {
+    const [{ readFile }, { writeFileAtomic }, { withoutSourceMap }] = await Promise.all([import('node:fs/promises'), import('../util/fs.js'), import('../compiler/compile.js')]);
+    await Promise.all(result.functions.map(async (fn) => writeFileAtomic(fn.bundlePath, withoutSourceMap(await readFile(fn.bundlePath, 'utf8')))));
 }

@@ -7,19 +7,36 @@ import type { GeneratedKind } from '../templates/function.js';
 import { didYouMean } from '../util/suggest.js';
 
 export interface GenerateCommandOptions {
-    kind: string;
+    /** Undefined from `create` without --sync, --action or --on-event. */
+    kind: string | undefined;
     integration?: string;
     name?: string;
     event?: string;
+    /** Nango's `create` spelling: its flags name the kind. */
+    via?: 'create';
+    /** generate:tests' -i/-s/-a. */
+    onlyIntegration?: string;
+    onlySync?: string;
+    onlyAction?: string;
 }
 
 const KINDS = [...GENERATED_KINDS, 'tests', 'agents'];
 
 export async function run(options: GenerateCommandOptions, ctx: CliContext): Promise<void> {
+    if (options.via === 'create' && !(GENERATED_KINDS as readonly string[]).includes(options.kind ?? '')) {
+        throw usageError(
+            options.kind ? 'create takes one of --sync, --action or --on-event, not several' : 'create needs --sync, --action or --on-event',
+            `e.g. ferry create github list-issues --sync (or ferry generate sync github list-issues).`
+        );
+    }
+    if (options.kind === undefined) throw usageError('generate needs a kind', `Use one of ${KINDS.join(', ')}.`);
+    if (options.kind !== 'tests' && (options.onlyIntegration ?? options.onlySync ?? options.onlyAction) !== undefined) {
+        throw usageError('-i, -s and -a only apply to generate tests', 'e.g. ferry generate:tests -i github -s issues.');
+    }
     if (options.kind === 'tests') return runTests(options, ctx);
     if (options.kind === 'agents') return runAgents(options, ctx);
     if (!(GENERATED_KINDS as readonly string[]).includes(options.kind)) {
-        const guess = didYouMean(options.kind, KINDS);
+        const guess = didYouMean(options.kind ?? '', KINDS);
         throw usageError(`'${options.kind}' is not something generate makes`, `${guess ? `${guess} ` : ''}Use one of ${KINDS.join(', ')}, e.g. ferry generate sync github list-issues.`);
     }
     if (!options.integration || !options.name) {
@@ -54,7 +71,12 @@ function printFunction(result: GenerateResult, ctx: CliContext): void {
 async function runTests(options: GenerateCommandOptions, ctx: CliContext): Promise<void> {
     if (options.integration !== undefined) throw usageError('generate tests takes no integration or name', 'Run ferry generate tests in the project.');
     const { generateTests } = await import('../testing/generate-tests.js');
-    const result = await generateTests({ cwd: ctx.cwd });
+    const result = await generateTests({
+        cwd: ctx.cwd,
+        ...(options.onlyIntegration ? { integration: options.onlyIntegration } : {}),
+        ...(options.onlySync ? { sync: options.onlySync } : {}),
+        ...(options.onlyAction ? { action: options.onlyAction } : {})
+    });
     if (ctx.json) {
         ctx.printJson(result);
         return;

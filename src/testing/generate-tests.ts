@@ -125,13 +125,27 @@ async function planTestScript(root: string): Promise<ScriptPlan> {
     return { ...plan, content: `${JSON.stringify(next, null, indent)}\n` };
 }
 
-export async function generateTests(options: { cwd: string }): Promise<GenerateTestsResult> {
+export interface GenerateTestsOptions {
+    cwd: string;
+    /** Nango's generate:tests -i: only this integration's fixtures. */
+    integration?: string;
+    /** -s: only this sync's fixtures. */
+    sync?: string;
+    /** -a: only this action's fixtures. */
+    action?: string;
+}
+
+export async function generateTests(options: GenerateTestsOptions): Promise<GenerateTestsResult> {
     const root = findProjectRoot(options.cwd);
-    const fixtures = await discoverFixtures(root);
+    const names = [options.sync, options.action].filter((name): name is string => name !== undefined);
+    const fixtures = (await discoverFixtures(root, options.integration !== undefined ? { integration: options.integration } : {})).filter(
+        (fixture) => names.length === 0 || names.includes(fixture.name)
+    );
     if (fixtures.length === 0) {
+        const only = [options.integration && `integration ${options.integration}`, options.sync && `sync ${options.sync}`, options.action && `action ${options.action}`].filter(Boolean).join(', ');
         throw new FerryError({
             code: 'NO_FIXTURES',
-            message: `no fixture found in ${root} (looked for <integration>/tests/*${FIXTURE_SUFFIX})`,
+            message: `no fixture found in ${root}${only ? ` for ${only}` : ''} (looked for <integration>/tests/*${FIXTURE_SUFFIX})`,
             hint: 'Record one with `ferry dryrun <function> <connectionId> --save`, then run this again.'
         });
     }
