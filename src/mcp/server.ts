@@ -7,6 +7,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { findProjectRoot } from '../project/project.js';
 import { VERSION } from '../version.js';
+import { OUTPUT_SCHEMAS } from './output-schemas.js';
 import { progressOf, type ToolExtra } from './progress.js';
 import { AGENTS_URI, agentsGuidance, SDK_REFERENCE_URI, sdkReference } from './resources.js';
 import { documentResult, errorDocument, projectRedactor } from './results.js';
@@ -77,7 +78,7 @@ function registerTool(server: McpServer, tool: ToolSpec, options: FerryMcpOption
     };
     server.registerTool(
         tool.name,
-        { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: { readOnlyHint: tool.readOnly === true, openWorldHint: ['dryrun', 'clone', 'deploy'].includes(tool.name) } },
+        { title: tool.title, description: tool.description, inputSchema: tool.input, ...(OUTPUT_SCHEMAS[tool.name] ? { outputSchema: OUTPUT_SCHEMAS[tool.name] } : {}), annotations: { readOnlyHint: tool.readOnly === true, openWorldHint: ['dryrun', 'clone', 'deploy'].includes(tool.name) } },
         handler as never
     );
 }
