@@ -49,10 +49,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         process.stdout.write(`${VERSION}\n`);
         return ExitCode.Ok;
     }
-    // The shell asks on every Tab: answered from a static table, without commander or the project's modules.
-    if (argv[0] === '__complete') return (await import('./completion/complete.js')).answer(argv.slice(1), process.cwd(), env);
     // `ferry ... | head` closes stdout early: the output was wanted only so far, which is no failure.
     quietOnClosedStdout();
+    // The shell asks on every Tab: answered from a static table, without commander or the project's modules.
+    if (argv[0] === '__complete') return (await import('./completion/complete.js')).answer(argv.slice(1), process.cwd(), env);
     // A dry run's wait is mostly start-up (its worker thread, esbuild): begin it before anything
     // else loads (a few small modules), so it runs beside commander and the command's modules.
     // Not for `dryrun --help`: help loads nothing but commander.

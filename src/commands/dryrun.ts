@@ -27,6 +27,7 @@ export async function run(options: DryrunCommandOptions, ctx: CliContext): Promi
           };
     // Usually installed by src/cli.ts as soon as it saw the command; installed here otherwise.
     const interrupt = holdInterrupts();
+    const monitor = options.diagnostics ? (await import('../diagnostics/monitor.js')).startMonitor() : undefined;
     let outcome;
     try {
         outcome = await dryrun(
@@ -48,12 +49,14 @@ export async function run(options: DryrunCommandOptions, ctx: CliContext): Promi
     } finally {
         interrupt.release();
     }
+    const diagnostics = monitor?.stop();
     if (ctx.json) {
-        ctx.printJson(toJsonDocument(outcome));
+        ctx.printJson({ ...toJsonDocument(outcome), ...(diagnostics ? { diagnostics } : {}) });
     } else {
         const { stdout, stderr } = renderHuman(outcome, ctx.colors);
         for (const line of stdout) ctx.out(line);
         for (const line of stderr) ctx.log[line.level](line.text);
+        if (diagnostics) for (const line of (await import('../diagnostics/monitor.js')).formatDiagnostics(diagnostics)) ctx.log.info(line);
     }
     // --save was asked for a fixture: a run that left none failed at what it was asked to do.
     return outcome.result.ok && !outcome.notSaved ? ExitCode.Ok : ExitCode.Dryrun;

@@ -23,6 +23,8 @@ export interface Fixture {
     recordedAt?: string;
     input?: unknown;
     output?: unknown;
+    /** A webhook recording (`dryrun --webhook --save`): the payload onWebhook was given. */
+    webhook?: unknown;
     nango?: {
         getConnection?: Record<string, unknown>;
         getMetadata?: Record<string, unknown> | null;

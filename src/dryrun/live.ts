@@ -45,6 +45,13 @@ export interface DryrunOptions {
     save?: boolean;
     out?: string;
     timeout?: string;
+    /** --webhook: a JSON file with the payload, or `-` for stdin; runs the sync's onWebhook. */
+    webhook?: string;
+    /** Where `--webhook -` reads from; process.stdin by default. */
+    stdin?: NodeJS.ReadableStream;
+    /** --diagnostics and --sourcemap: the command's to act on (the runtime ignores them). */
+    diagnostics?: boolean;
+    sourcemap?: boolean;
     /** Live events (requests, logs, warnings) as they happen. */
     onEvent?: (event: RunEvent) => void;
     /** Records per model kept for display; default 10. */
@@ -144,6 +151,7 @@ async function prepareAndRun(
     if (input !== undefined && ref.type !== 'action') {
         warn(`--input is ignored: ${ref.integration}/${ref.name} is ${ref.type === 'sync' ? 'a sync' : 'an on-event handler'}, only actions take input`);
     }
+    const webhook = options.webhook === undefined ? undefined : await readWebhookPayload(options.webhook, options.cwd, ref, options.stdin);
     const lastSyncDate = parseDateFlag('--lastSyncDate', options.lastSyncDate);
     const timeoutMs = parseTimeoutFlag('--timeout', options.timeout);
 
@@ -226,6 +234,7 @@ async function prepareAndRun(
             ...(lastSyncDate ? { lastSyncDate } : {}),
             ...(recordedAt ? { now: recordedAt } : {}),
             ...(options.variant ? { variant: options.variant } : {}),
+            ...(webhook !== undefined ? { webhookPayload: webhook } : {}),
             environment,
             validate: Boolean(options.validate),
             ...(timeoutMs ? { timeoutMs } : {}),
@@ -257,7 +266,8 @@ async function prepareAndRun(
                 ...(metadata !== undefined ? { metadata: metadata as Record<string, unknown> } : {}),
                 ...(checkpoint ? { checkpoint: checkpoint as Record<string, unknown> } : {}),
                 ...(lastSyncDate ? { lastSyncDate } : {}),
-                ...(recordedAt ? { recordedAt } : {})
+                ...(recordedAt ? { recordedAt } : {}),
+                ...(webhook !== undefined ? { webhook } : {})
             };
             const credentials = client.credentials
                 .map((value) => ({ name: "the connection's credentials", value: value.trim() }))
@@ -407,4 +417,24 @@ async function lookupConnection(
     if (connection.value.provider) return { connection: connection.value, ...(record.status === 'fulfilled' ? { integration: record.value } : {}) };
     if (record.status === 'rejected') throw record.reason;
     return { connection: { ...connection.value, provider: record.value.provider }, integration: record.value };
+}
+
+/**
+ * --webhook's payload: JSON from a file (relative to cwd) or stdin (`-`). Only syncs have
+ * webhook handlers; anything else is a usage error before the platform is asked anything.
+ */
+async function readWebhookPayload(source: string, cwd: string, ref: FunctionRef, stdin: NodeJS.ReadableStream = process.stdin): Promise<unknown> {
+    if (ref.type !== 'sync') {
+        throw new FerryError({ code: 'USAGE', message: `--webhook runs a sync's onWebhook, and ${ref.integration}/${ref.name} is ${ref.type === 'action' ? 'an action' : 'an on-event handler'}`, hint: 'Name a sync that declares onWebhook.', exitCode: ExitCode.Failure });
+    }
+    if (source !== '-') return parseJsonFlag('--webhook', `@${source}`, cwd);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (text.trim() === '') throw new FerryError({ code: 'BAD_FLAG_VALUE', message: '--webhook -: stdin was empty', hint: 'Pipe the payload in, e.g. ferry dryrun issues conn-1 --webhook - < payload.json.', exitCode: ExitCode.Failure });
+    try {
+        return JSON.parse(text) as unknown;
+    } catch {
+        throw new FerryError({ code: 'BAD_FLAG_VALUE', message: '--webhook -: stdin is not valid JSON', hint: 'Pipe a JSON payload in, e.g. ferry dryrun issues conn-1 --webhook - < payload.json.', exitCode: ExitCode.Failure });
+    }
 }

@@ -36,6 +36,8 @@ export interface JobSpec {
     validate: boolean;
     /** RunOptions.runAnyInput: an input the platform would refuse is only a warning. */
     runAnyInput?: boolean;
+    /** JSON of a webhook payload: the sync's onWebhook runs with it instead of exec. */
+    webhookJson?: string;
     /** Validation issues reported one by one before the rest are only counted. */
     maxIssues: number;
 }

@@ -179,6 +179,7 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
         ...(options.environment ? { environment: options.environment } : {}),
         validate: options.validate === true,
         ...(options.runAnyInput ? { runAnyInput: true } : {}),
+        ...(options.webhookPayload !== undefined ? { webhookJson: JSON.stringify(options.webhookPayload) } : {}),
         maxIssues: options.maxIssues ?? 1000
     };
 

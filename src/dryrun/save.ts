@@ -27,10 +27,15 @@ export interface FixtureSource {
     lastSyncDate?: Date;
     /** The instant the function's clock was frozen at: a replay starts its clock there too. */
     recordedAt?: Date;
+    /** dryrun --webhook: the payload; the fixture goes beside exec's, as <name>.webhook.test.json. */
+    webhook?: unknown;
 }
 
-export function fixturePath(root: string, integration: string, name: string): string {
-    return join(root, integration, 'tests', `${name}.test.json`);
+/** What a webhook recording adds to the function's name in its fixture's file name. */
+export const WEBHOOK_FIXTURE_TAG = '.webhook';
+
+export function fixturePath(root: string, integration: string, name: string, options: { webhook?: boolean } = {}): string {
+    return join(root, integration, 'tests', `${name}${options.webhook ? WEBHOOK_FIXTURE_TAG : ''}.test.json`);
 }
 
 const FAILURE: Record<string, string> = {
@@ -80,6 +85,7 @@ export function buildFixture(source: FixtureSource): Fixture & Record<string, un
             fixture.output = result.output ?? null;
         }
     }
+    if (source.webhook !== undefined) fixture.webhook = source.webhook;
     fixture.nango = nango;
     fixture.api = apiSection(result.exchanges ?? []);
     return fixture;
@@ -135,7 +141,7 @@ export interface SaveOptions {
 /** Serializes, scans and writes atomically; returns the file written and whether it replaced one. */
 export async function saveFixture(source: FixtureSource, options: SaveOptions): Promise<{ file: string; replaced: boolean }> {
     const { result } = source;
-    const file = fixturePath(options.root, result.integration, result.function);
+    const file = fixturePath(options.root, result.integration, result.function, { webhook: source.webhook !== undefined });
     const text = `${JSON.stringify(buildFixture(source), null, 2)}\n`;
     // Several values may share a name (the connection's credentials): each name is said once.
     const leaked = [...new Set(findLeakedSecrets(text, options.secrets))];

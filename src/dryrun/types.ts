@@ -243,6 +243,8 @@ export interface RunOptions {
      * function the input it was recorded with); the mismatch stays a validation warning.
      */
     runAnyInput?: boolean;
+    /** A sync only: run its onWebhook(nango, payload) with this payload instead of exec (dryrun --webhook). */
+    webhookPayload?: unknown;
     /** Stop the function after this long (the worker is terminated). */
     timeoutMs?: number;
     /** Every record write is streamed here. */

@@ -210,6 +210,14 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
                     for (const issue of checkValue(def.output, output, { subject: 'output' })) report(issue);
                     outcome.outputJson = jsonOrThrow(output, 'the action output');
                 }
+            } else if (job.webhookJson !== undefined) {
+                // A webhook run: the sync's handler gets the payload as the platform would pass it.
+                const onWebhook = (def as { onWebhook?: unknown }).onWebhook;
+                if (typeof onWebhook !== 'function') {
+                    outcome.error = { kind: 'invalid_function', message: `${job.ref.integration}/${job.ref.name} has no onWebhook handler: add \`onWebhook: async (nango, payload) => { ... }\` to its createSync({...}), or run it without --webhook` };
+                } else {
+                    await (onWebhook as (nango: unknown, payload: unknown) => unknown)(nango, realm.JSON.parse(job.webhookJson));
+                }
             } else {
                 await exec(nango);
             }

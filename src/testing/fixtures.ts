@@ -43,7 +43,8 @@ export async function discoverFixtures(root: string, filter: FixtureFilter = {})
         if (!existsSync(testsDir)) continue;
         for (const file of await readdir(testsDir, { withFileTypes: true })) {
             if (!file.isFile() || !file.name.endsWith(FIXTURE_SUFFIX)) continue;
-            const name = file.name.slice(0, -FIXTURE_SUFFIX.length);
+            // A webhook recording (<name>.webhook.test.json) belongs to the sync <name>.
+            const name = file.name.slice(0, -FIXTURE_SUFFIX.length).replace(/\.webhook$/, '');
             if (filter.functionName !== undefined && name !== filter.functionName) continue;
             const path = join(testsDir, file.name);
             found.push({ integration: dir.name, name, path, relPath: relative(root, path).split('\\').join('/') });
@@ -56,7 +57,7 @@ export async function discoverFixtures(root: string, filter: FixtureFilter = {})
 export function fixtureIdentity(root: string, path: string): { integration: string; name: string } | undefined {
     const parts = relative(root, path).split(/[\\/]/);
     if (parts.length !== 3 || parts[1] !== 'tests' || !parts[2]!.endsWith(FIXTURE_SUFFIX)) return undefined;
-    return { integration: parts[0]!, name: parts[2]!.slice(0, -FIXTURE_SUFFIX.length) };
+    return { integration: parts[0]!, name: parts[2]!.slice(0, -FIXTURE_SUFFIX.length).replace(/\.webhook$/, '') };
 }
 
 /**

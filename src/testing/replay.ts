@@ -72,6 +72,8 @@ export function replayOptions(job: ReplayJob, transport: ReplayTransport, now: D
         recordSink: records.sink,
         // The recorded input is what the function got, even where the schema (now) disagrees.
         ...(job.ref.type === 'action' ? { input: fixture.input, runAnyInput: true } : {}),
+        // A webhook recording replays the sync's onWebhook with the recorded payload.
+        ...(job.ref.type === 'sync' && fixture.webhook !== undefined ? { webhookPayload: fixture.webhook } : {}),
         ...(fixture.nango?.getMetadata !== undefined ? { metadata: isObject(fixture.nango.getMetadata) ? fixture.nango.getMetadata : null } : {}),
         ...(isObject(checkpoint) ? { checkpoint } : {}),
         ...(lastSyncDate && !Number.isNaN(Date.parse(lastSyncDate)) ? { lastSyncDate: new Date(lastSyncDate) } : {}),

@@ -1,0 +1,221 @@
+/**
+ * Issue 13 end to end, on the built CLI: dry-running a webhook (and replaying its recording),
+ * --diagnostics, pull from an environment, generate:docs, generate:tests filters, version,
+ * completion, and output cut short by `head`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { startServer, type TestServer } from '../support/http.js';
+
+const FUNCTIONS: Record<string, string> = {
+    'github/syncs/issues.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+const Issue = z.object({ id: z.string(), title: z.string() });
+export default createSync({
+    description: 'Issues, kept current by webhooks',
+    frequency: 'every hour',
+    models: { Issue },
+    scopes: ['repo'],
+    webhookSubscriptions: ['issues'],
+    exec: async (nango) => {
+        const res = await nango.get({ endpoint: '/issues/1' });
+        await nango.batchSave([{ id: String(res.data.id), title: res.data.title }], 'Issue');
+    },
+    onWebhook: async (nango, payload: any) => {
+        const res = await nango.get({ endpoint: '/issues/' + payload.issue.id });
+        await nango.log('webhook for', payload.action);
+        await nango.batchSave([{ id: String(res.data.id), title: res.data.title }], 'Issue');
+    }
+});
+`,
+    'github/syncs/plain.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+export default createSync({
+    description: 'No webhook handler',
+    frequency: 'every day',
+    models: { Row: z.object({ id: z.string() }) },
+    exec: async (nango) => {
+        await nango.batchSave([{ id: 'a' }], 'Row');
+    }
+});
+`,
+    'github/actions/add-label.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+/** Adds a label. */
+export default createAction({
+    description: 'Add a label to an issue',
+    input: z.object({ issue: z.number(), label: z.string().describe('the label name') }),
+    output: z.object({ ok: z.boolean() }),
+    endpoint: { method: 'POST', path: '/labels' },
+    exec: async () => ({ ok: true })
+});
+`
+};
+
+const PULLED_SOURCE = `import { createAction } from 'nango';\nimport { z } from 'zod';\nexport default createAction({ description: 'deployed', input: z.object({}), output: z.object({}), exec: async () => ({}) });\n`;
+
+describe('Nango compatibility (issue 13)', () => {
+    let dir: string;
+    let cleanup: () => Promise<void>;
+    let platform: FakePlatform;
+    let provider: TestServer;
+    const ferry = (args: string[], input?: string) => runFerry(args, { cwd: dir, ...(input !== undefined ? { input } : {}), timeoutMs: 120_000 });
+
+    beforeAll(async () => {
+        ({ dir, cleanup } = await makeTempDir('ferry-nango-compat-'));
+        provider = await startServer((req) => ({ body: { id: Number(req.path.split('/').pop()), title: `Issue ${req.path.split('/').pop()}` } }));
+        platform = await startFakePlatform({
+            providerUrl: provider.url,
+            connections: [{ connection_id: 'conn-1', provider_config_key: 'github', provider: 'github' }],
+            extraRoutes: [
+                (req) => {
+                    const found = /^\/integrations\/([^/]+)\/functions\/([^/]+)\/code$/.exec(req.path);
+                    if (!found) return undefined;
+                    if (found[2] === 'deployed-action') return { body: { type: 'action', code: PULLED_SOURCE } };
+                    if (found[2] === 'twin' && !req.query.get('type')) return { status: 400, body: { error: { code: 'ambiguous_function', message: 'Several functions are named twin' } } };
+                    return { status: 404, body: { error: { code: 'not_found', message: 'Function not found' } } };
+                }
+            ]
+        });
+        for (const [rel, source] of Object.entries(FUNCTIONS)) {
+            await mkdir(dirname(join(dir, rel)), { recursive: true });
+            await writeFile(join(dir, rel), source.trimStart());
+        }
+        await mkdir(join(dir, '.nango'), { recursive: true });
+        await mkdir(join(dir, 'node_modules'), { recursive: true });
+        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(dir, 'node_modules/zod'), 'dir');
+        await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
+        await writeFile(join(dir, 'index.ts'), Object.keys(FUNCTIONS).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+        await writeFile(join(dir, '.env'), `NANGO_SECRET_KEY_DEV=${platform.secretKey}\nNANGO_HOSTPORT=${platform.url}\nNANGO_SECRET_KEY_STAGING=x\n`);
+        await writeFile(join(dir, 'payload.json'), JSON.stringify({ action: 'opened', issue: { id: 7 } }));
+    }, 60_000);
+    afterAll(async () => {
+        await platform?.close();
+        await provider?.close();
+        await cleanup?.();
+    });
+
+    it("dryrun --webhook runs the sync's onWebhook with the payload, prints like any dryrun, and --save records a fixture ferry test replays", async () => {
+        const run = await ferry(['dryrun', 'issues', 'conn-1', '--webhook', 'payload.json', '--save']);
+        expect(run.stderr).toContain('webhook for opened');
+        expect(run.code).toBe(0);
+        expect(run.stdout).toContain('Issue 7');
+        const fixture = JSON.parse(await readFile(join(dir, 'github/tests/issues.webhook.test.json'), 'utf8')) as Record<string, any>;
+        expect(fixture['webhook']).toEqual({ action: 'opened', issue: { id: 7 } });
+        expect(fixture['nango'].batchSave.Issue).toEqual([{ id: '7', title: 'Issue 7' }]);
+        const replay = await ferry(['test', '--json']);
+        expect(replay.code, replay.stderr).toBe(0);
+        expect(replay.stdout).toContain('issues.webhook.test.json');
+    });
+
+    it('--webhook - reads the payload from stdin; --json is the usual document', async () => {
+        const run = await ferry(['dryrun', 'issues', 'conn-1', '--webhook', '-', '--json'], JSON.stringify({ action: 'edited', issue: { id: 9 } }));
+        expect(run.code, run.stderr).toBe(0);
+        const doc = JSON.parse(run.stdout) as Record<string, any>;
+        expect(JSON.stringify(doc)).toContain('Issue 9');
+    });
+
+    it('a sync without onWebhook is a clear error (exit 12); an action is a usage error (exit 1)', async () => {
+        const plain = await ferry(['dryrun', 'plain', 'conn-1', '--webhook', 'payload.json']);
+        expect(plain.code).toBe(12);
+        expect(plain.stderr).toContain('has no onWebhook handler');
+        const action = await ferry(['dryrun', 'add-label', 'conn-1', '--webhook', 'payload.json']);
+        expect(action.code).toBe(1);
+        expect(action.stderr).toContain("--webhook runs a sync's onWebhook");
+    });
+
+    it('--diagnostics prints duration and memory, and --json carries them', async () => {
+        const human = await ferry(['dryrun', 'plain', 'conn-1', '--diagnostics', '--validation']);
+        expect(human.code, human.stderr).toBe(0);
+        expect(human.stderr).toMatch(/Diagnostics Summary[\s\S]*Duration: \d+\.\d\ds[\s\S]*Memory \(RSS\):\n\s+Average: [\d.]+ MB\n\s+Peak:/);
+        const json = await ferry(['dryrun', 'plain', 'conn-1', '--diagnostics', '--json']);
+        const doc = JSON.parse(json.stdout) as { diagnostics: { durationMs: number; memory: { rss: { peakBytes: number } } } };
+        expect(doc.diagnostics.durationMs).toBeGreaterThan(0);
+        expect(doc.diagnostics.memory.rss.peakBytes).toBeGreaterThan(1_000_000);
+    });
+
+    it('pull writes the deployed source and registers it; an ambiguous name asks for --sync/--action/--on-event', async () => {
+        const pulled = await ferry(['pull', 'github', 'deployed-action', '-e', 'dev']);
+        expect(pulled.code, pulled.stderr).toBe(0);
+        expect(await readFile(join(dir, 'github/actions/deployed-action.ts'), 'utf8')).toBe(PULLED_SOURCE);
+        expect(await readFile(join(dir, 'index.ts'), 'utf8')).toContain("import './github/actions/deployed-action.js';");
+        const twin = await ferry(['pull', 'github', 'twin']);
+        expect(twin.code).toBe(1);
+        expect(twin.stderr).toMatch(/Several functions are named twin.*--sync, --action or --on-event/);
+        const missing = await ferry(['pull', 'github', 'nope']);
+        expect(missing.code).toBe(1);
+        expect(missing.stderr).toContain('Function not found');
+    });
+
+    it('generate:docs writes a page per integration from the manifest, keeping what the user wrote below the marker', async () => {
+        expect((await ferry(['compile', '--no-typecheck'])).code).toBe(0);
+        const first = await ferry(['generate:docs']);
+        expect(first.code, first.stderr).toBe(0);
+        const page = await readFile(join(dir, 'github/github.md'), 'utf8');
+        expect(page).toContain('### issues (sync)');
+        expect(page).toContain('Issues, kept current by webhooks');
+        expect(page).toContain('`repo`');
+        expect(page).toContain('### add-label (action)');
+        expect(page).toMatch(/\| `label` \| string \| yes \| the label name \|/);
+        expect(page).toContain('### Issue');
+        await writeFile(join(dir, 'github/github.md'), `${page}\nNotes of my own.\n`);
+        expect((await ferry(['generate:docs'])).code).toBe(0);
+        expect(await readFile(join(dir, 'github/github.md'), 'utf8')).toContain('Notes of my own.');
+    });
+
+    it('generate:tests -s writes only that sync\'s files', async () => {
+        const run = await ferry(['generate:tests', '-s', 'issues', '--json']);
+        expect(run.code, run.stderr).toBe(0);
+        expect((JSON.parse(run.stdout) as { written: string[] }).written).toEqual(['github/tests/issues.webhook.replay.test.mjs']);
+        const none = await ferry(['generate:tests', '-a', 'add-label']);
+        expect(none.code).toBe(1);
+        expect(none.stderr).toContain('for action add-label');
+    });
+
+    it("version prints Ferry's version, and the platform's state when a key is set", async () => {
+        const run = await ferry(['version']);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toMatch(/^Ferry version: \d+\.\d+\.\d+/);
+        expect(run.stdout).toContain(`Platform (dev, ${platform.url}): reachable`);
+        const outside = await runFerry(['version', '--json'], { cwd: dirname(dir) });
+        expect(JSON.parse(outside.stdout)).toEqual({ ferry: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    });
+
+    it('completion completes commands, flags, function names, integrations and environments', async () => {
+        const ask = async (...words: string[]) => (await ferry(['__complete', ...words])).stdout.split('\n').filter(Boolean);
+        expect(await ask('dry')).toEqual(['dryrun']);
+        expect(await ask('dryrun', '--sa')).toEqual(['--save', '--save-responses']);
+        expect(await ask('dryrun', '')).toEqual(['add-label', 'deployed-action', 'issues', 'plain']);
+        expect(await ask('dryrun', 'issues', 'conn-1', '-e', '')).toEqual(['dev', 'local', 'prod', 'staging']);
+        expect(await ask('deploy', '-i', 'g')).toEqual(['github']);
+        expect(await ask('completion', '')).toEqual(['bash', 'fish', 'zsh']);
+        expect(await ask('integrations', '')).toEqual(['create', 'delete', 'get', 'list']);
+        for (const shell of ['bash', 'zsh', 'fish']) {
+            const script = await ferry(['completion', shell]);
+            expect(script.code).toBe(0);
+            expect(script.stdout).toContain('ferry __complete');
+        }
+    });
+
+    it('output cut short by head is no failure (exit 0, nothing on stderr)', async () => {
+        // Far more than a pipe holds (64 KB): the writer is still writing when head has gone.
+        const big = join(dir, 'big');
+        await mkdir(join(big, '.nango'), { recursive: true });
+        await writeFile(join(big, 'index.ts'), Array.from({ length: 20_000 }, (_, i) => `import './github/syncs/sync-${i}.js';`).join('\n'));
+        const piped = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${FERRY_BIN}" __complete dryrun '' | head -1`], { cwd: big, env: baseEnv(), encoding: 'utf8' });
+        expect(piped.stderr).toBe('');
+        expect(piped.status).toBe(0);
+        expect(piped.stdout).toBe('sync-0\n');
+        const help = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${FERRY_BIN}" dryrun --help | head -1 >/dev/null`], { cwd: dir, env: baseEnv(), encoding: 'utf8' });
+        expect(help.status, help.stderr).toBe(0);
+        expect(existsSync(dir)).toBe(true);
+    });
+});
