@@ -10,6 +10,7 @@ import { registerActionRoutes } from './api/actions.js';
 import { registerConnectionRoutes } from './api/connections.js';
 import { registerDeployRoutes } from './api/deploy.js';
 import { registerIntegrationRoutes } from './api/integrations.js';
+import { registerMcpRoutes } from './api/mcp.js';
 import { registerMetadataRoutes } from './api/metadata.js';
 import { registerRecordRoutes } from './api/records.js';
 import { registerProxyRoute } from './proxy.js';
@@ -86,6 +87,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerDeployRoutes(router, context);
     registerRecordRoutes(router, context);
     registerActionRoutes(router, context);
+    registerMcpRoutes(router, context);
     router.add({ method: 'GET', path: '/environment-variables', handler: ({ res }) => sendJson(res, 200, []) });
     router.add({ method: 'GET', path: '/health', public: true, handler: ({ res }) => sendJson(res, 200, { result: 'ok' }) });
     ctx = context;

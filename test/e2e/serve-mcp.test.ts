@@ -1,0 +1,133 @@
+/**
+ * POST /mcp on `ferry serve`, driven by the MCP SDK's own Streamable HTTP client as an agent would
+ * use Nango's endpoint: the secret key, `connection-id` and `provider-config-key` headers; the
+ * integration's deployed actions as tools (an action whose input is not an object is left out);
+ * a call runs the action on that connection through the local proxy and returns its output as
+ * text; a failed run is an error; without a known connection or key there is no session.
+ */
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { startServe, type ServeProcess } from '../support/serve.js';
+
+const TOKEN = 'ghp_serve_mcp_token_5d0e';
+
+const FILES: Record<string, string> = {
+    'github/actions/whoami.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Who the token belongs to',
+    input: z.object({ note: z.string().optional() }),
+    output: z.object({ login: z.string(), connection: z.string(), note: z.string() }),
+    exec: async (nango, input) => {
+        const res = await nango.get({ endpoint: '/user' });
+        const conn = await nango.getConnection();
+        return { login: res.data.login, connection: conn.connection_id, note: input.note ?? '' };
+    }
+});
+`,
+    'github/actions/refuse.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Always refuses',
+    input: z.object({ reason: z.string() }),
+    output: z.object({}),
+    exec: async (nango, input) => {
+        throw new nango.ActionError({ message: input.reason });
+    }
+});
+`,
+    'github/actions/by-name.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Takes a bare string: not a tool',
+    input: z.string(),
+    output: z.string(),
+    exec: async (_nango, input) => input
+});
+`
+};
+
+describe('POST /mcp on ferry serve', () => {
+    let root: string;
+    let cleanup: () => Promise<void>;
+    let serve: ServeProcess;
+    let provider: FakeProvider;
+
+    const connect = async (headers: Record<string, string>): Promise<Client> => {
+        const client = new Client({ name: 'ferry-e2e-agent', version: '1.0.0' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(`${serve.url}/mcp`), { requestInit: { headers } }));
+        return client;
+    };
+    const headers = (): Record<string, string> => ({ Authorization: `Bearer ${serve.secretKey}`, 'connection-id': 'conn-1', 'provider-config-key': 'github' });
+
+    beforeAll(async () => {
+        ({ dir: root, cleanup } = await makeTempDir('ferry-serve-mcp-'));
+        for (const [rel, source] of Object.entries(FILES)) {
+            await mkdir(dirname(join(root, rel)), { recursive: true });
+            await writeFile(join(root, rel), source.trimStart());
+        }
+        await mkdir(join(root, '.nango'), { recursive: true });
+        await mkdir(join(root, 'node_modules'), { recursive: true });
+        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
+        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
+        await writeFile(join(root, 'index.ts'), Object.keys(FILES).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+        provider = await startFakeProvider({ token: `Bearer ${TOKEN}` });
+        serve = await startServe([], { cwd: root });
+        const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
+        expect((await ferry(['integrations', 'create', 'github', '--provider', 'github', '--base-url', provider.url])).code).toBe(0);
+        expect((await ferry(['connections', 'create', 'github', 'conn-1', '--token', TOKEN])).code).toBe(0);
+        const deployed = await ferry(['deploy', '--auto-confirm', '--json']);
+        expect(deployed.code, deployed.stderr).toBe(0);
+    }, 180_000);
+    afterAll(async () => {
+        expect(await serve?.stop()).toBe(0);
+        await provider?.close();
+        await cleanup?.();
+    });
+
+    it('lists the deployed actions with an object input as tools, and runs one on the connection', async () => {
+        const client = await connect(headers());
+        try {
+            const { tools } = await client.listTools();
+            expect(tools.map((t) => t.name).sort()).toEqual(['refuse', 'whoami']);
+            expect(tools.find((t) => t.name === 'whoami')).toMatchObject({ description: 'Who the token belongs to', inputSchema: { type: 'object', properties: { note: { type: 'string' } } } });
+            expect(tools.find((t) => t.name === 'refuse')!.inputSchema).toMatchObject({ type: 'object', required: ['reason'] });
+
+            const result = await client.callTool({ name: 'whoami', arguments: { note: 'from an agent' } });
+            expect(result.isError).toBeFalsy();
+            const text = (result.content as { type: string; text: string }[])[0]!;
+            expect(text.type).toBe('text');
+            expect(JSON.parse(text.text)).toEqual({ login: 'octocat', connection: 'conn-1', note: 'from an agent' });
+            expect(text.text).toBe(JSON.stringify({ login: 'octocat', connection: 'conn-1', note: 'from an agent' }, null, 2));
+            // The provider saw the connection's token, added by the server's /proxy.
+            expect(provider.requests.at(-1)!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+
+            await expect(client.callTool({ name: 'refuse', arguments: { reason: 'not today' } })).rejects.toThrow(/action_script_failure.*not today/);
+            await expect(client.callTool({ name: 'by-name', arguments: {} })).rejects.toThrow(/Action by-name not found/);
+        } finally {
+            await client.close();
+        }
+    }, 120_000);
+
+    it('answers nothing without the key or for an unknown connection, and refuses GET', async () => {
+        await expect(connect({ ...headers(), Authorization: '' })).rejects.toThrow();
+        const unknown = await serve.api('POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'connection-id': 'nobody', 'provider-config-key': 'github', accept: 'application/json, text/event-stream' });
+        expect(unknown.status).toBe(400);
+        expect(unknown.body).toEqual({ error: { code: 'unknown_connection', message: 'Provided connection-id and provider-config-key do not match a valid connection' } });
+        const noHeaders = await serve.api('POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list' });
+        expect(noHeaders.status).toBe(400);
+        expect(noHeaders.body.error.code).toBe('invalid_headers');
+        const get = await serve.api('GET', '/mcp');
+        expect(get.status).toBe(405);
+        expect(get.body).toEqual({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
+        expect(serve.stderr()).not.toContain(TOKEN);
+    });
+});
