@@ -36,7 +36,12 @@ export function loadPlatformModule(specifier: string, from?: string): unknown {
     if (NODE_PLATFORM_MODULES.includes(specifier)) return ownRequire(specifier);
     const fromProject = from && isAbsolute(from) ? requireFor(from) : undefined;
     if (specifier === 'nango/experimental') {
-        if (fromProject && resolves(fromProject, specifier)) return fromProject(specifier);
+        try {
+            if (fromProject && resolves(fromProject, specifier)) return fromProject(specifier);
+        } catch (error) {
+            // The nango package is ES modules, which Node before 20.19 cannot require: same exports from Ferry.
+            if ((error as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw error;
+        }
         return NANGO_EXPERIMENTAL_MODULE;
     }
     if (fromProject && resolves(fromProject, specifier)) return fromProject(specifier);

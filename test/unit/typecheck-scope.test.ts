@@ -213,5 +213,14 @@ describe('platform modules', () => {
         });
         const theirs = loadPlatformModule('nango/experimental', join(withNango, 'build/x.cjs')) as { createFunction: () => string };
         expect(theirs.createFunction()).toBe('the project nango');
+
+        // A Node that cannot require the package's ES modules gets the same exports from Ferry; any other failure is the package's own.
+        const esmOnly = await nangoProject({
+            'node_modules/nango/package.json': JSON.stringify({ name: 'nango', version: '0.71.10', exports: { './experimental': { require: './experimental.cjs' } } }),
+            'node_modules/nango/experimental.cjs': "throw Object.assign(new Error('require() of ES Module'), { code: 'ERR_REQUIRE_ESM' });\n"
+        });
+        expect(loadPlatformModule('nango/experimental', join(esmOnly, 'build/x.cjs'))).toBe(NANGO_EXPERIMENTAL_MODULE);
+        await writeFiles(esmOnly, { 'node_modules/nango/experimental.cjs': "throw new Error('broken install');\n" });
+        expect(() => loadPlatformModule('nango/experimental', join(esmOnly, 'build/y/x.cjs'))).toThrow('broken install');
     });
 });
