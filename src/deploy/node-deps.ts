@@ -42,7 +42,7 @@ export function nodeDeployDeps(input: NodeDeployDepsInput): DeployDeps {
         createApi: (settings, onRetry) =>
             createDeployApi({
                 newClient: () =>
-                    new PlatformClient({ host: settings.host, secretKey: settings.secretKey, keyVariable: settings.keyVariable, keySource: settings.keySource, exitCode: ExitCode.Deploy }),
+                    new PlatformClient({ host: settings.host, secretKey: settings.secretKey, keyVariable: settings.keyVariable, keySource: settings.keySource, exitCode: ExitCode.Deploy, tlsEnv: { ...settings.dotEnv, ...input.processEnv } }),
                 previewTimeoutMs: input.previewTimeoutMs ?? PREVIEW_TIMEOUT_MS,
                 deployTimeoutMs: input.deployTimeoutMs ?? DEPLOY_TIMEOUT_MS,
                 onRetry

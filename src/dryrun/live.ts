@@ -166,7 +166,7 @@ async function prepareAndRun(
     const outFile = options.out ? resolve(options.cwd, options.out) : undefined;
     // --out is a file the developer keeps: a record that quotes a secret is written masked.
     let sink: JsonlSink | undefined = options.out && outFile ? await openOutSink(options.out, outFile, { scrub: redactor.json }) : undefined;
-    const client = new CredentialTap({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable, keySource: settings.keySource });
+    const client = new CredentialTap({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Dryrun, keyVariable: settings.keyVariable, keySource: settings.keySource, tlsEnv: { ...settings.dotEnv, ...options.env } });
     // The provider catalog loads while the main thread waits on esbuild and the platform.
     const catalog = import('../providers/catalog.js').then((module) => {
         module.providerNames().catch(() => undefined);

@@ -145,5 +145,5 @@ export async function adminClient(cwd: string, processEnv: NodeJS.ProcessEnv, en
         import('../serve/data-dir.js')
     ]);
     const settings = resolvePlatformSettings(projectRootOf(cwd) ?? cwd, environment, processEnv, ExitCode.Failure);
-    return new PlatformClient({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Failure, keyVariable: settings.keyVariable, keySource: settings.keySource });
+    return new PlatformClient({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Failure, keyVariable: settings.keyVariable, keySource: settings.keySource, tlsEnv: { ...settings.dotEnv, ...processEnv } });
 }

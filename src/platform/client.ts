@@ -13,6 +13,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { FerryError, errnoCode, type ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { maskKey, type KeySource } from './env.js';
+import { clientTlsFromEnv } from './tls.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -34,6 +35,8 @@ export interface PlatformClientOptions {
     timeoutMs?: number;
     /** Longest wait to establish a connection. */
     connectTimeoutMs?: number;
+    /** Where NANGO_CLI_TLS_* are read (client certificate, private CA); default process.env. */
+    tlsEnv?: Record<string, string | undefined>;
 }
 
 export interface RawRequest {
@@ -101,7 +104,8 @@ export class PlatformClient {
         // Idle connections are dropped after 2 s, well before servers usually close them (5 s for
         // Node, 60 s behind most load balancers): reusing one the server is closing fails the request.
         const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000, timeout: 2_000 };
-        this.agent = this.baseUrl.startsWith('https:') ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+        // Every request of this client goes through the agent: the client certificate and CA apply to all.
+        this.agent = this.baseUrl.startsWith('https:') ? new HttpsAgent({ ...agentOptions, ...clientTlsFromEnv(options.tlsEnv ?? process.env, options.exitCode) }) : new HttpAgent(agentOptions);
     }
 
     url(path: string, query?: RawRequest['query']): string {

@@ -205,6 +205,16 @@ describe('Nango compatibility (issue 13)', () => {
         }
     });
 
+    it('NANGO_INTEGRATIONS_LOCATION points at the project from elsewhere; NANGO_CLI_DEBUG=true is --debug', async () => {
+        const away = await runFerry(['compile', '--no-typecheck', '--json'], { cwd: dirname(dir), env: { NANGO_INTEGRATIONS_LOCATION: dir.split('/').pop()! } });
+        expect(away.code, away.stderr).toBe(0);
+        expect((JSON.parse(away.stdout) as { root: string }).root).toBe(dir);
+        const debug = await runFerry(['compile', '--no-typecheck'], { cwd: dir, env: { NANGO_CLI_DEBUG: 'true' } });
+        expect(debug.stderr).toMatch(/\[compile\]/);
+        const quiet = await runFerry(['compile', '--no-typecheck'], { cwd: dir });
+        expect(quiet.stderr).not.toMatch(/\[compile\]/);
+    });
+
     it('output cut short by head is no failure (exit 0, nothing on stderr)', async () => {
         // Far more than a pipe holds (64 KB): the writer is still writing when head has gone.
         const big = join(dir, 'big');
