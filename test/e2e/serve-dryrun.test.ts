@@ -135,5 +135,62 @@ describe('ferry dryrun -e local', () => {
         expect(missing.body.error.code).toBe('not_found');
         const noConnection = await serve.api('POST', '/action/trigger', { action_name: 'whoami', input: {} }, { ...headers, 'Connection-Id': 'other' });
         expect(noConnection.body).toEqual({ error: { code: 'unknown_connection', message: 'Failed to find connection' } });
+
+        const queued = await serve.api('POST', '/action/trigger', { action_name: 'whoami', input: {} }, { ...headers, 'X-Async': 'true' });
+        expect(queued.status).toBe(202);
+        expect(queued.body.statusUrl).toBe(`/action/${queued.body.id}`);
+        expect(queued.headers.get('location')).toBe(queued.body.statusUrl);
+        let done: { status: number; body: unknown } | undefined;
+        for (let i = 0; i < 300 && done?.status !== 200; i++) {
+            done = await serve.api('GET', queued.body.statusUrl);
+            if (done.status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(done).toEqual(expect.objectContaining({ status: 200, body: { login: 'octocat', connection: 'conn-1' } }));
+        expect((await serve.api('GET', '/action/7d7c8a3e-1b2c-4d5e-8f90-123456789abc')).body.error.code).toBe('not_found');
+    });
+
+    it('runs on-event scripts: validate-connection refuses a connection, post-connection-creation runs after one is made', async () => {
+        const scripts: Record<string, string> = {
+            'github/on-events/check.ts': `
+import { createOnEvent } from 'nango';
+export default createOnEvent({
+    description: 'Refuses the connection named bad',
+    event: 'validate-connection',
+    exec: async (nango) => {
+        const connection = await nango.getConnection();
+        if (connection.connection_id === 'bad') throw new Error('refused by check');
+    }
+});
+`,
+            'github/on-events/welcome.ts': `
+import { createOnEvent } from 'nango';
+export default createOnEvent({
+    description: 'Calls the provider once the connection exists',
+    event: 'post-connection-creation',
+    exec: async (nango) => {
+        await nango.get({ endpoint: '/user', params: { from: 'welcome' } });
+    }
+});
+`
+        };
+        await mkdir(join(root, 'github/on-events'), { recursive: true });
+        for (const [rel, source] of Object.entries(scripts)) await writeFile(join(root, rel), source.trimStart());
+        await writeFile(join(root, 'index.ts'), ["import './github/actions/whoami.js';", "import './github/on-events/check.js';", "import './github/on-events/welcome.js';", ''].join('\n'));
+        const deployed = await runFerry(['deploy', '-e', 'local', '--auto-confirm', '--json'], { cwd: root, timeoutMs: 90_000 });
+        expect(deployed.code, deployed.stderr).toBe(0);
+        expect(JSON.parse(deployed.stdout).plan.onEventScripts.new.map((s: { name: string }) => s.name).sort()).toEqual(['check', 'welcome']);
+
+        const refused = await serve.api('POST', '/connections', { provider_config_key: 'github', connection_id: 'bad', credentials: { type: 'OAUTH2', access_token: TOKEN } });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.code).toBe('connection_validation_failed');
+        expect(refused.body.error.message).toContain('refused by check');
+        expect((await serve.api('GET', '/connections/bad?provider_config_key=github')).status).toBe(404);
+
+        const welcomed = () => provider.requests.filter((r) => r.path === '/user' && r.query.get('from') === 'welcome').length;
+        expect(welcomed()).toBe(0);
+        const made = await serve.api('POST', '/connections', { provider_config_key: 'github', connection_id: 'good', credentials: { type: 'OAUTH2', access_token: TOKEN } });
+        expect(made.status).toBe(201);
+        for (let i = 0; i < 300 && welcomed() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(welcomed()).toBe(1);
     });
 });

@@ -78,7 +78,7 @@ describe('ferry serve', () => {
     it.each(databases)('keeps its data in the PostgreSQL database given with --database', async (url) => {
         const { default: postgres } = await import('postgres');
         const sql = postgres(url, { onnotice: () => undefined });
-        await sql.unsafe('drop table if exists ferry_records, ferry_functions, ferry_connections, ferry_integrations, ferry_migrations cascade');
+        await sql.unsafe('drop table if exists ferry_action_results, ferry_records, ferry_functions, ferry_connections, ferry_integrations, ferry_migrations cascade');
         await sql.end();
         const data = join(dir, 'pg');
         const first = await startServe(['--data', data, '--database', url], { cwd: dir });

@@ -29,7 +29,7 @@ if (postgresUrl) {
         name: 'PostgreSQL',
         open: async () => {
             const storage = await openPostgres(postgresUrl);
-            await storage.exec('drop table if exists ferry_records, ferry_functions, ferry_connections, ferry_integrations, ferry_migrations cascade');
+            await storage.exec('drop table if exists ferry_action_results, ferry_records, ferry_functions, ferry_connections, ferry_integrations, ferry_migrations cascade');
             return { storage, done: async () => undefined };
         }
     });

@@ -1,14 +1,14 @@
 /**
- * POST /action/trigger, synchronous: the deployed action runs in the same sandboxed runtime as
- * `ferry dryrun` (its own worker thread, a time limit), with its provider calls sent through this
- * server's own /proxy, so the function never holds the connection's credentials. X-Async (202 and
- * GET /action/<id>) is not supported yet: such a request is refused rather than run differently.
+ * POST /action/trigger runs a deployed action in the same sandboxed runtime as `ferry dryrun`
+ * (src/serve/runner.ts): at once, or with `X-Async: true` in the background (202 with its status URL;
+ * GET /action/<id> gives the output once it is done, 404 before, as Nango's).
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ExitCode } from '../../errors.js';
 import { readJson, sendError, sendJson, type Router } from '../http.js';
 import type { ServeContext } from '../context.js';
 import { listFunctions } from '../functions-store.js';
+import { actionFailure, runDeployed } from '../runner.js';
 import { connectionIdSchema } from './connections.js';
 import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
@@ -16,7 +16,7 @@ import { parseOr400, queryObject } from './validate.js';
 const headers = z.object({
     'provider-config-key': providerConfigKeySchema,
     'connection-id': connectionIdSchema,
-    'x-async': z.enum(['true', 'false', '1', '0']).optional(),
+    'x-async': z.stringbool().optional().default(false),
     'x-max-retries': z.coerce.number().min(0).max(5).optional().default(0)
 });
 const body = z.object({
@@ -26,9 +26,6 @@ const body = z.object({
         .max(255),
     input: z.unknown()
 });
-
-/** The longest an action may run here (Nango's own limit is longer; a local run that hangs should not). */
-const ACTION_TIMEOUT_MS = 5 * 60 * 1000;
 
 export function registerActionRoutes(router: Router, ctx: ServeContext): void {
     router.add({
@@ -40,45 +37,47 @@ export function registerActionRoutes(router: Router, ctx: ServeContext): void {
             if (!parseOr400(res, z.strictObject({}), queryObject(url), 'invalid_query_params')) return;
             const b = parseOr400(res, body, (await readJson(req)) ?? {}, 'invalid_body');
             if (!b) return;
-            if (h['x-async'] === 'true' || h['x-async'] === '1') return sendError(res, 400, 'not_supported', 'ferry serve runs actions synchronously only: send the request without X-Async');
             const connection = await ctx.store.getConnection(h['provider-config-key'], h['connection-id']);
             if (!connection) return sendError(res, 400, 'unknown_connection', 'Failed to find connection');
             const integration = await ctx.store.getIntegration(h['provider-config-key']);
             const action = (await listFunctions(ctx.storage)).find((fn) => fn.type === 'action' && fn.name === b.action_name && fn.provider_config_key === h['provider-config-key']);
             if (!integration || !action) return sendError(res, 404, 'not_found', 'Action not found');
+            const label = `action ${action.provider_config_key}/${action.name} on ${connection.connection_id}`;
 
-            const [{ runFunction }, { createProxyTransport }, { PlatformClient }, { platformBackend }, { publicConnection }] = await Promise.all([
-                import('../../dryrun/run.js'),
-                import('../../dryrun/proxy-transport.js'),
-                import('../../platform/client.js'),
-                import('../../platform/connections.js'),
-                import('../../dryrun/credentials.js')
-            ]);
-            // The run talks to this very server, as a dry run talks to the platform.
-            const client = new PlatformClient({ host: ctx.url, secretKey: ctx.secretKey, exitCode: ExitCode.Failure });
-            const publicView = publicConnection({ ...connection, provider: integration.provider, metadata: connection.metadata, credentials: undefined } as never);
-            try {
-                const result = await runFunction({
-                    code: action.js,
-                    filename: `${action.provider_config_key}_actions_${action.name}.cjs`,
-                    ref: { integration: action.provider_config_key, name: action.name, type: 'action' },
-                    transport: createProxyTransport({ client, connection: publicView }),
-                    connection: publicView,
-                    backend: platformBackend(client, publicView),
-                    input: b.input,
-                    environment: ctx.environment,
-                    timeoutMs: ACTION_TIMEOUT_MS
-                });
-                ctx.log(`action ${action.provider_config_key}/${action.name} on ${connection.connection_id}: ${result.ok ? 'ok' : (result.error?.kind ?? 'failed')} in ${Math.round(result.durationMs)} ms`);
-                if (result.ok) return sendJson(res, 200, result.output ?? null);
-                if (result.error?.kind === 'action_error') {
-                    const payload = result.actionError ?? {};
-                    return sendJson(res, 500, { error: { message: `The action script failed with an error: ${JSON.stringify(payload)}`, code: 'action_script_failure', payload } });
-                }
-                return sendJson(res, 500, { error: { message: 'The action script failed with a runtime error', code: 'action_script_runtime_error', payload: { message: result.error?.message ?? 'failed' } } });
-            } finally {
-                await client.close();
+            if (h['x-async']) {
+                const id = randomUUID();
+                await ctx.storage.query("insert into ferry_action_results (id, connection_id, action, status) values ($1, $2, $3, 'running')", [id, connection.id, action.name]);
+                const statusUrl = `/action/${id}`;
+                sendJson(res, 202, { id, statusUrl }, { location: statusUrl });
+                void runDeployed(ctx, action, connection, integration, b.input)
+                    .then(async (result) => {
+                        ctx.log(`${label} (async ${id}): ${result.ok ? 'ok' : (result.error?.kind ?? 'failed')} in ${Math.round(result.durationMs)} ms`);
+                        const outcome = result.ok ? { output: JSON.stringify(result.output ?? null), error: null } : { output: null, error: JSON.stringify(actionFailure(result).error) };
+                        await ctx.storage.query("update ferry_action_results set status = $2, output = $3::jsonb, error = $4::jsonb, finished_at = now() where id = $1", [id, result.ok ? 'success' : 'failed', outcome.output, outcome.error]);
+                    })
+                    .catch((error: unknown) => ctx.log(`${label} (async ${id}) could not run: ${(error as Error)?.message ?? String(error)}`));
+                return;
             }
+            const result = await runDeployed(ctx, action, connection, integration, b.input);
+            ctx.log(`${label}: ${result.ok ? 'ok' : (result.error?.kind ?? 'failed')} in ${Math.round(result.durationMs)} ms`);
+            if (result.ok) return sendJson(res, 200, result.output ?? null);
+            sendJson(res, 500, actionFailure(result));
+        }
+    });
+
+    router.add({
+        method: 'GET',
+        path: '/action/:id',
+        handler: async ({ res, params }) => {
+            if (!parseOr400(res, z.strictObject({ id: z.uuid() }), params, 'invalid_uri_params')) return;
+            const rows = await ctx.storage.query<{ status: string; output: unknown; error: { message: string; code: string; payload: unknown } | null }>(
+                'select status, output, error from ferry_action_results where id = $1',
+                [params['id']!]
+            );
+            const row = rows[0];
+            if (!row || row.status === 'running') return sendError(res, 404, 'not_found', `No action '${params['id']}' found`);
+            if (row.status === 'failed' && row.error) return sendJson(res, 500, { error: row.error });
+            sendJson(res, 200, row.output);
         }
     });
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { readJson, sendError, sendJson, type Router } from '../http.js';
 import { freshCredentials, RefreshError } from '../oauth-refresh.js';
 import { getProvider } from '../providers.js';
+import { runOnEvent } from '../runner.js';
 import type { ServeContext } from '../context.js';
 import { connectionToListItem, connectionToPublic } from './format.js';
 import { providerConfigKeySchema } from './integrations.js';
@@ -92,7 +93,14 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
                 credentials_expires_at: typeof stored['expires_at'] === 'string' ? new Date(stored['expires_at']) : null
             });
             ctx.log(`connection ${connection.provider_config_key}/${connection.connection_id} ${operation === 'creation' ? 'created' : 'replaced'} (${body.credentials.type})`);
+            // As Nango: validate-connection scripts decide whether a new connection stays.
+            const invalid = await runOnEvent(ctx, 'validate-connection', connection, integration);
+            if (invalid !== undefined) {
+                if (operation === 'creation') await ctx.store.deleteConnection(connection.provider_config_key, connection.connection_id);
+                return sendError(res, 400, 'connection_validation_failed', invalid);
+            }
             sendJson(res, 201, connectionToPublic(connection, integration.provider, { timezone: false, includeRefreshToken: true }));
+            if (operation === 'creation') void runOnEvent(ctx, 'post-connection-creation', connection, integration).catch((error: unknown) => ctx.log(`post-connection-creation could not run: ${(error as Error)?.message}`));
         }
     });
 
@@ -145,6 +153,10 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
             if (!parseOr400(res, idParams, params, 'invalid_uri_params')) return;
             const query = parseOr400(res, z.strictObject({ provider_config_key: providerConfigKeySchema }), queryObject(url), 'invalid_query_params');
             if (!query) return;
+            const existing = await ctx.store.getConnection(query.provider_config_key, params['connectionId']!);
+            const owner = existing && (await ctx.store.getIntegration(query.provider_config_key));
+            // pre-connection-deletion scripts run first; their failure does not keep the connection (as Nango).
+            if (existing && owner) await runOnEvent(ctx, 'pre-connection-deletion', existing, owner).catch(() => undefined);
             const deleted = await ctx.store.deleteConnection(query.provider_config_key, params['connectionId']!);
             if (!deleted) return sendError(res, 400, 'unknown_connection');
             ctx.log(`connection ${query.provider_config_key}/${params['connectionId']} deleted`);
