@@ -68,8 +68,8 @@ describe('detectPackageManager', () => {
 
 describe('mergeGitignore', () => {
     it('adds only the missing lines and keeps the user’s', () => {
-        expect(mergeGitignore('node_modules\n/build\n*.log')).toBe('node_modules\n/build\n*.log\n.env\ndist/\n');
-        const full = '.env\nbuild/\ndist/\nnode_modules/\n';
+        expect(mergeGitignore('node_modules\n/build\n*.log')).toBe('node_modules\n/build\n*.log\n.env\ndist/\n.ferry/\n');
+        const full = '.env\nbuild/\ndist/\nnode_modules/\n.ferry/\n';
         expect(mergeGitignore(full)).toBe(full);
     });
 });
