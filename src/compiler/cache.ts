@@ -9,7 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { FunctionRef } from '../project/types.js';
 import { SDK_SHIM_SOURCE } from '../sdk/shim-source.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { CACHE_FILE_NAME } from './layout.js';
+import { BUNDLE_OPTIONS, CACHE_FILE_NAME } from './layout.js';
+import { projectZodVersion } from './platform-require.js';
 import { VERSION } from '../version.js';
 import { resolveFromFerry } from './ferry-package.js';
 import { StampChecker, hashContent, type FileStamp } from './stamps.js';
@@ -51,6 +52,14 @@ export async function cacheKey(compilerOptions: Record<string, unknown>): Promis
         }
     }
     return hashContent(JSON.stringify([CACHE_FORMAT, VERSION, hashContent(SDK_SHIM_SOURCE), zodVersion, compilerOptions]));
+}
+
+/**
+ * The key compile writes its cache under and dryrun checks it with: the project's zod writes the
+ * manifest's JSON Schemas, so another version is another cache.
+ */
+export function compileCacheKey(root: string): Promise<string> {
+    return cacheKey({ ...BUNDLE_OPTIONS, projectZod: projectZodVersion(root) ?? null });
 }
 
 export function emptyCache(key: string): CompileCache {

@@ -17,7 +17,7 @@ import {
     COMMIT_FILE_NAME,
     LOCK_FILE_NAME,
     bundledSources,
-    cacheKey,
+    compileCacheKey,
     emptyCache,
     loadCache,
     saveCache,
@@ -43,7 +43,6 @@ import type {
     Manifest,
     ProjectCompileResult
 } from './types.js';
-import { projectZodVersion } from './platform-require.js';
 import { reviewFunctions } from './static-checks-review.js';
 import { projectWarnings, uniqueDiagnostics, validateProject } from './validate.js';
 
@@ -343,8 +342,7 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
               typecheckProject({ root: paths.root, cacheDir: paths.cacheDir, force: !useCache, signal: abort.signal, entries: refs.map((ref) => ref.file) }).catch(typecheckFailure));
 
     try {
-        // The project's zod writes the manifest's JSON Schemas: another version, another cache.
-        const key = await cacheKey({ ...BUNDLE_OPTIONS, projectZod: projectZodVersion(paths.root) ?? null });
+        const key = await compileCacheKey(paths.root);
         const cache: CompileCache = useCache ? await loadCache(paths.cacheDir, key) : emptyCache(key);
         const checker = new StampChecker();
         const cachedEntries = new Map<string, CacheEntry>();

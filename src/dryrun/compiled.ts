@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FunctionRef } from '../project/types.js';
 
-import { BUNDLE_OPTIONS, COMPILE_CACHE_FILE, bundlePathOf, projectPaths } from '../compiler/layout.js';
+import { COMPILE_CACHE_FILE, bundlePathOf, projectPaths } from '../compiler/layout.js';
 
 type CompilerModules = [typeof import('../compiler/cache.js'), typeof import('../compiler/stamps.js')];
 
@@ -27,10 +27,10 @@ export function prepareCompiledCheck(root: string): Promise<CompilerModules> | u
 export async function upToDateBundle(root: string, ref: FunctionRef, modules = prepareCompiledCheck(root)): Promise<string | undefined> {
     try {
         if (!modules) return undefined;
-        const [{ cacheKey, loadCache, validEntry }, { StampChecker }] = await modules;
+        const [{ compileCacheKey, loadCache, validEntry }, { StampChecker }] = await modules;
         const paths = projectPaths(root);
         const bundlePath = bundlePathOf(paths, ref);
-        const cache = await loadCache(paths.cacheDir, await cacheKey(BUNDLE_OPTIONS));
+        const cache = await loadCache(paths.cacheDir, await compileCacheKey(root));
         if (!(await validEntry(cache, ref, bundlePath, new StampChecker()))) return undefined;
         return await readFile(bundlePath, 'utf8');
     } catch {
