@@ -3,10 +3,12 @@
  * test/unit/nango-cli-parity.test.ts holds this parser to the list taken from nango's help
  * (test/fixtures/nango-cli.json): none may go missing. Only commander is loaded here.
  */
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 // Types only: src/cli.ts loads this module before commander, whose load --version skips.
 import type { Command, Option } from 'commander';
 import type { CommandName } from './cli.js';
+import { FerryError } from './errors.js';
 
 type ActionFactory = (name: CommandName, toOptions: (args: string[], opts: Record<string, any>) => unknown) => (...params: unknown[]) => Promise<void>;
 
@@ -135,4 +137,43 @@ export function addNangoGlobalFlags(program: Command): void {
         for (const sub of command.commands) visit(sub);
     };
     for (const sub of program.commands) visit(sub);
+}
+
+/**
+ * Commands that do not work inside a project, so its package.json is none of their business; and
+ * compile and dev, which report it as a compile error of package.json:1:1 with the same code and
+ * words (compile's --json document and exit code 10 stay what scripts expect of a compile).
+ */
+const NOT_CHECKED = new Set<CommandName>(['init', 'version', 'completion', 'migrate-to-zero-yaml', 'serve', 'integrations', 'connections', 'compile', 'dev']);
+
+/**
+ * A project whose package.json does not parse gets this one answer from every command, before the
+ * command starts (compile, esbuild, vitest and the rest would each put it their own way, or not at all).
+ */
+export function brokenPackageJson(name: CommandName, cwd: string): FerryError | undefined {
+    if (NOT_CHECKED.has(name)) return undefined;
+    let root: string | undefined;
+    for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+        if (existsSync(join(dir, 'index.ts')) && existsSync(join(dir, '.nango')) && statSync(join(dir, '.nango')).isDirectory()) {
+            root = dir;
+            break;
+        }
+        if (dirname(dir) === dir) return undefined;
+    }
+    const file = join(root, 'package.json');
+    let text: string;
+    try {
+        text = readFileSync(file, 'utf8');
+    } catch {
+        return undefined;
+    }
+    let problem: string | undefined;
+    try {
+        const value: unknown = JSON.parse(text);
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) problem = 'does not hold a JSON object';
+    } catch (error) {
+        problem = `is not valid JSON (${(error as Error).message.split('\n')[0]})`;
+    }
+    if (!problem) return undefined;
+    return new FerryError({ code: 'PACKAGE_JSON_INVALID', message: `package.json ${problem}`, hint: 'Fix it (it must hold a JSON object, e.g. { "type": "module" }), then run the command again; nothing was changed.', details: { file } });
 }

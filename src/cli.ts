@@ -8,7 +8,7 @@ import type { CliContext } from './context.js';
 import { errorLine, ExitCode, FerryError, fileSystemError, ReportedError } from './errors.js';
 
 import { VERSION } from './version.js';
-import { addNangoCommands, addNangoGlobalFlags, nangoLocation, quietOnClosedStdout, sourcemapOption, testFilters } from './cli-nango.js';
+import { addNangoCommands, addNangoGlobalFlags, brokenPackageJson, nangoLocation, quietOnClosedStdout, sourcemapOption, testFilters } from './cli-nango.js';
 
 export interface GlobalOptions {
     json?: boolean;
@@ -154,7 +154,8 @@ export function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: 
                 ...(negated('color') || Boolean(env['NO_COLOR']) ? { color: false } : {}),
                 ...(negated('interactive') ? { interactive: false } : {})
             });
-            setExit(await runCommand(name, () => toOptions(args, opts), ctx));
+            const broken = brokenPackageJson(name, ctx.cwd);
+            setExit(broken ? reportError(broken, ctx) : await runCommand(name, () => toOptions(args, opts), ctx));
         };
 
     command('init')
@@ -387,7 +388,7 @@ export function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: 
                 '',
                 'Examples:',
                 '  ferry mcp                      in the project folder; an MCP client starts it (stdin/stdout are the protocol)',
-                '  claude mcp add ferry -- npx ferry mcp',
+                '  claude mcp add ferry -- npx ferry mcp      (npx finds the project\'s installed Ferry; without one: node <ferry>/bin/ferry.js mcp)',
                 '',
                 'Tools: list_functions, describe_function, generate, clone, compile, dryrun, test, deploy.',
                 'Resources: ferry://project/AGENTS.md, ferry://sdk-reference.',

@@ -36,6 +36,8 @@ function printSummary(result: InitResult, ctx: CliContext): void {
     ctx.out(`${colors.green('✓')} Created a functions project in ${result.root}`);
     for (const file of result.files) ctx.out(`  ${file}`);
     if (result.kept.length > 0) ctx.out(`Kept your existing ${result.kept.join(', ')}`);
+    if (result.registered?.length) ctx.out(`Registered the example functions in your index.ts: ${result.registered.join(', ')}`);
+    if (result.importsToAdd?.length) ctx.log.warn(`your index.ts does not parse, so the example functions are not registered: add ${result.importsToAdd.join(' ')} to it`);
     if (result.installed) ctx.out(`${colors.green('✓')} Installed dependencies with ${result.packageManager}`);
 
     const where = relative(ctx.cwd, result.root) || '.';

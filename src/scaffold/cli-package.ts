@@ -35,10 +35,10 @@ export function findCliPackage(from: string = fileURLToPath(import.meta.url)): C
 }
 
 /**
- * A registry install of Ferry sits in a node_modules folder: depend on its version. Anything else
- * is a checkout or a linked build: depend on it by path, so the project installs offline.
+ * The running Ferry, by path (a checkout, a linked build, or a global install from a tarball), so
+ * the project installs offline. Never a version range: Ferry is not on the public npm registry,
+ * and the package npm calls `ferry` is another one, which an install would fetch instead.
  */
 export function ferryDependencySpec(cli: CliPackage): string {
-    const fromRegistry = cli.root.split(sep).includes('node_modules');
-    return fromRegistry ? `^${cli.version}` : `file:${cli.root.split(sep).join('/')}`;
+    return `file:${cli.root.split(sep).join('/')}`;
 }

@@ -6,6 +6,7 @@ import { ENV_FILE, GITIGNORE_FILE, mergeGitignore, projectFiles } from '../templ
 import { ferryDependencySpec, findCliPackage, type CliPackage } from './cli-package.js';
 import { detectPackageManager, installCommandLine, runInstall, type PackageManager } from './package-manager.js';
 import { writeTree, type StagedFile } from './staging.js';
+import { withImports, relPathToSpecifier } from '../project/index-file.js';
 
 export interface InitOptions {
     cwd: string;
@@ -26,6 +27,10 @@ export interface InitResult {
     files: string[];
     /** With --force: files that were there already and were kept as they were. */
     kept: string[];
+    /** With --force over an index.ts: the example functions written and registered in it. */
+    registered?: string[];
+    /** The imports index.ts still needs, when Ferry could not add them itself (it did not parse). */
+    importsToAdd?: string[];
     installed: boolean;
     packageManager: PackageManager;
     /** Set when the install was skipped or failed: what to run by hand. */
@@ -50,6 +55,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     const cli = options.cli ?? findCliPackage();
     const templates = projectFiles({ name: packageName(root), ferrySpec: ferryDependencySpec(cli), zodRange: cli.zodRange });
     const { files, kept } = await planWrites(root, templates);
+    const registration = await registerExamples(root, files, kept);
     try {
         await writeTree(root, files);
     } catch (error) {
@@ -62,7 +68,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     }
 
     const { packageManager } = detectPackageManager(root, options.env);
-    const result: InitResult = { root, files: files.map((f) => f.path), kept, installed: false, packageManager };
+    const result: InitResult = { root, files: files.map((f) => f.path), kept: kept.filter((f) => !registration.registered?.length || f !== INDEX_FILE), installed: false, packageManager, ...registration };
     const command = installCommandLine(packageManager);
     if (!options.install) return { ...result, installCommand: command };
     options.onInstallStart?.(command);
@@ -129,4 +135,28 @@ function packageName(root: string): string {
         .replace(/[^a-z0-9._-]+/g, '-')
         .replace(/^[._-]+|-+$/g, '');
     return name || 'nango-integrations';
+}
+
+const INDEX_FILE = 'index.ts';
+const FUNCTION_FILE = /^[^/]+\/(?:syncs|actions|on-events)\/[^/]+\.ts$/;
+
+/**
+ * --force over a project: its index.ts is kept, so the example functions written beside it would
+ * register nothing. Their imports are appended to it (planned with the other writes); when it
+ * does not parse, the result says which lines to add instead.
+ */
+async function registerExamples(root: string, files: StagedFile[], kept: readonly string[]): Promise<Pick<InitResult, 'registered' | 'importsToAdd'>> {
+    if (!kept.includes(INDEX_FILE)) return {};
+    const examples = files.map((f) => f.path).filter((path) => FUNCTION_FILE.test(path));
+    if (examples.length === 0) return {};
+    const current = await readFile(join(root, INDEX_FILE), 'utf8');
+    let next: string;
+    try {
+        next = withImports(current, examples);
+    } catch {
+        return { importsToAdd: examples.map((path) => `import '${relPathToSpecifier(path)}';`) };
+    }
+    if (next === current) return {};
+    files.push({ path: INDEX_FILE, content: next });
+    return { registered: examples };
 }
