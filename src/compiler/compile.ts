@@ -352,7 +352,9 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
                 if (entry) cachedEntries.set(ref.id, entry);
             })
         );
-        const toBuild = refs.filter((ref) => !cachedEntries.has(ref.id));
+        // esbuild reads package.json for every import: a broken one would be reported again per file.
+        const packageBroken = entryProblems.some((d) => d.code === PACKAGE_JSON_INVALID);
+        const toBuild = packageBroken ? [] : refs.filter((ref) => !cachedEntries.has(ref.id));
 
         const bundleStarted = performance.now();
         const buildStart: BuildStart = { wallMs: Date.now(), tsconfig: await fileStamp(join(paths.root, 'tsconfig.json')) };
