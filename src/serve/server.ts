@@ -10,6 +10,7 @@ import { registerActionRoutes } from './api/actions.js';
 import { registerConnectionRoutes } from './api/connections.js';
 import { registerDeployRoutes } from './api/deploy.js';
 import { registerIntegrationRoutes } from './api/integrations.js';
+import { registerFunctionCodeRoute } from './api/function-code.js';
 import { registerMcpRoutes } from './api/mcp.js';
 import { registerMetadataRoutes } from './api/metadata.js';
 import { registerRecordRoutes } from './api/records.js';
@@ -85,6 +86,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerConnectionRoutes(router, context);
     registerProxyRoute(router, context);
     registerDeployRoutes(router, context);
+    registerFunctionCodeRoute(router, context);
     registerRecordRoutes(router, context);
     registerActionRoutes(router, context);
     registerMcpRoutes(router, context);

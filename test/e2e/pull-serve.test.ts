@@ -1,0 +1,71 @@
+/**
+ * `ferry pull -e local` against `ferry serve`: what `ferry deploy -e local` sent comes back as the
+ * function's file, registered in index.ts.
+ */
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { startServe, type ServeProcess } from '../support/serve.js';
+
+const ACTION = `import { createAction } from 'nango';
+import { z } from 'zod';
+// A comment only the TypeScript source has.
+export default createAction({
+    description: 'Says hello',
+    input: z.object({}),
+    output: z.object({ hello: z.string() }),
+    exec: async () => ({ hello: 'world' })
+});
+`;
+
+describe('ferry pull from ferry serve', () => {
+    let root: string;
+    let cleanup: () => Promise<void>;
+    let serve: ServeProcess;
+    const ferry = (args: string[]) => runFerry(args, { cwd: root, timeoutMs: 60_000 });
+
+    beforeAll(async () => {
+        ({ dir: root, cleanup } = await makeTempDir('ferry-pull-serve-'));
+        await mkdir(join(root, 'github/actions'), { recursive: true });
+        await writeFile(join(root, 'github/actions/hello.ts'), ACTION);
+        await mkdir(join(root, '.nango'), { recursive: true });
+        await mkdir(join(root, 'node_modules'), { recursive: true });
+        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
+        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
+        await writeFile(join(root, 'index.ts'), "import './github/actions/hello.js';\n");
+        serve = await startServe([], { cwd: root });
+        expect((await ferry(['integrations', 'create', 'github', '--provider', 'github', '-e', 'local'])).code).toBe(0);
+        const deployed = await ferry(['deploy', '-e', 'local', '--auto-confirm']);
+        expect(deployed.code, deployed.stderr).toBe(0);
+    }, 180_000);
+    afterAll(async () => {
+        await serve?.stop();
+        await cleanup?.();
+    });
+
+    it('writes the deployed TypeScript source back and registers it', async () => {
+        await rm(join(root, 'github/actions/hello.ts'));
+        await writeFile(join(root, 'index.ts'), '');
+        const pulled = await ferry(['pull', 'github', 'hello', '-e', 'local', '--json']);
+        expect(pulled.code, pulled.stderr).toBe(0);
+        expect(JSON.parse(pulled.stdout)).toMatchObject({ file: 'github/actions/hello.ts', type: 'action', status: 'written', registered: true });
+        expect(await readFile(join(root, 'github/actions/hello.ts'), 'utf8')).toBe(ACTION);
+        expect(await readFile(join(root, 'index.ts'), 'utf8')).toBe("import './github/actions/hello.js';\n");
+        const missing = await ferry(['pull', 'github', 'nothing', '-e', 'local']);
+        expect(missing.code).toBe(1);
+        expect(missing.stderr).toContain('No deployed function "nothing"');
+        const wrongType = await ferry(['pull', 'github', 'hello', '-e', 'local', '--sync']);
+        expect(wrongType.code).toBe(1);
+    });
+
+    it('a local file with other content is kept unless -f', async () => {
+        await writeFile(join(root, 'github/actions/hello.ts'), '// mine\n');
+        const refused = await ferry(['pull', 'github', 'hello', '-e', 'local']);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain('exists with different content');
+        expect(await readFile(join(root, 'github/actions/hello.ts'), 'utf8')).toBe('// mine\n');
+        expect((await ferry(['pull', 'github', 'hello', '-e', 'local', '-f'])).code).toBe(0);
+        expect(await readFile(join(root, 'github/actions/hello.ts'), 'utf8')).toBe(ACTION);
+    });
+});
