@@ -34,6 +34,7 @@ const commands = {
     mcp: () => import('./commands/mcp.js'),
     integrations: () => import('./commands/integrations.js'),
     connections: () => import('./commands/connections.js'),
+    connect: () => import('./commands/connect.js'),
     version: () => import('./commands/version.js'),
     pull: () => import('./commands/pull.js'),
     completion: () => import('./commands/completion.js'),
@@ -413,13 +414,15 @@ function addServeCommands(command: (name: string) => Command, action: (name: key
         .option('--data <dir>', 'data folder (default: .ferry/serve in the project, else per user)')
         .option('--database <postgres-url>', 'use this PostgreSQL database instead of the embedded one')
         .option('--secret-key <key>', 'secret key of the dev environment (default: generated once, kept in the data folder)')
+        .option('--webhook-url <url>', 'send Nango webhooks to this URL (twice: primary and secondary)', (value: string, previous: string[] = []) => [...previous, value])
+        .option('--webhook-signing-key <key>', 'key that signs the webhooks (default: generated once, kept in the database)')
         .addHelpText('after', ['', 'Other commands of the project reach it with -e local (e.g. ferry dryrun issues conn-1 -e local).', 'Environment: FERRY_SERVE_ENCRYPTION_KEY (32 bytes, base64) encrypts credentials instead of the data folder\'s key file.', 'Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 could not start.'].join('\n'))
-        .action(action('serve', (_args, o) => ({ host: o.host, port: o.port, data: o.data, database: o.database, secretKey: o.secretKey })));
+        .action(action('serve', (_args, o) => ({ host: o.host, port: o.port, data: o.data, database: o.database, secretKey: o.secretKey, webhookUrl: o.webhookUrl, webhookSigningKey: o.webhookSigningKey })));
 
     const environment = (c: Command): Command => c.option('-e, --environment <env>', 'platform environment (local: this project\'s ferry serve)', 'dev');
     const integrations = command('integrations').description("manage the platform's integrations (works against ferry serve and hosted Nango)");
     const sub = (parent: Command, name: string): Command => withGlobalFlags(environment(parent.command(name)));
-    const integrationAction = (name: string) => action('integrations', ([key], o) => ({ action: name, key, environment: o.environment, provider: o.provider, baseUrl: o.baseUrl, displayName: o.displayName, clientId: o.clientId, clientSecret: o.clientSecret, scopes: o.scopes }));
+    const integrationAction = (name: string) => action('integrations', ([key], o) => ({ action: name, key, environment: o.environment, provider: o.provider, baseUrl: o.baseUrl, displayName: o.displayName, clientId: o.clientId, clientSecret: o.clientSecret, scopes: o.scopes, authorizationUrl: o.authorizationUrl, tokenUrl: o.tokenUrl }));
     sub(integrations, 'create')
         .description('create an integration')
         .argument('<key>', 'unique key (provider config key), e.g. github')
@@ -429,6 +432,8 @@ function addServeCommands(command: (name: string) => Command, action: (name: key
         .option('--client-id <id>', 'OAuth client id (needed to refresh OAuth tokens)')
         .option('--client-secret <secret>', 'OAuth client secret')
         .option('--scopes <scopes>', 'OAuth scopes, comma-separated')
+        .option('--authorization-url <url>', "replaces the provider's OAuth authorization URL (a self-hosted provider, tests)")
+        .option('--token-url <url>', "replaces the provider's OAuth token URL")
         .action(integrationAction('create'));
     sub(integrations, 'list').description('list the integrations').action(integrationAction('list'));
     sub(integrations, 'get').description('show one integration').argument('<key>', 'unique key').action(integrationAction('get'));
@@ -451,6 +456,16 @@ function addServeCommands(command: (name: string) => Command, action: (name: key
     sub(connections, 'list').description('list the connections').option('--integration <key>', 'only this integration').action(connectionAction('list'));
     sub(connections, 'get').description('show one connection (without credentials)').argument('<integration>', 'integration').argument('<connection-id>', 'connection id').action(connectionAction('get'));
     sub(connections, 'delete').description('delete a connection').argument('<integration>', 'integration').argument('<connection-id>', 'connection id').action(connectionAction('delete'));
+
+    environment(command('connect'))
+        .description('connect an account with OAuth: opens the provider\'s authorization page, the local server stores the connection')
+        .argument('<integration>', 'integration (provider config key) with an OAuth client id and secret')
+        .argument('[connection-id]', 'connection id (default: a new UUID)')
+        .option('--no-browser', 'print the authorization URL without opening a browser (also FERRY_NO_BROWSER=1)')
+        .option('--timeout <seconds>', 'how long to wait for the authorization', '300')
+        .option('--config <json>', 'connection config the provider\'s URLs need, e.g. {"subdomain":"acme"}')
+        .option('--webhook-url-override <url>', "send this connection's webhooks here instead of the environment's URLs")
+        .action(action('connect', ([integration, connectionId], o) => ({ integration, connectionId, environment: o.environment, browser: o.browser !== false, timeout: o.timeout, config: o.config, webhookUrlOverride: o.webhookUrlOverride })));
 }
 
 function withGlobalFlags(command: Command): Command {

@@ -13,11 +13,15 @@ export interface IntegrationsOptions {
     clientId?: string;
     clientSecret?: string;
     scopes?: string;
+    authorizationUrl?: string;
+    tokenUrl?: string;
 }
 
 export async function run(options: IntegrationsOptions, ctx: CliContext): Promise<ExitCode> {
     if (options.action === 'create' && !options.provider) throw usageError('--provider is required', 'e.g. ferry integrations create github --provider github.');
-    if (options.baseUrl && !URL.canParse(options.baseUrl)) throw usageError(`--base-url is not a URL: '${options.baseUrl}'`, 'e.g. --base-url http://127.0.0.1:8080.');
+    for (const [flag, value] of [['--base-url', options.baseUrl], ['--authorization-url', options.authorizationUrl], ['--token-url', options.tokenUrl]] as const) {
+        if (value && !URL.canParse(value)) throw usageError(`${flag} is not a URL: '${value}'`, `e.g. ${flag} http://127.0.0.1:8080.`);
+    }
     const client = await adminClient(ctx.cwd, ctx.env, options.environment);
     try {
         switch (options.action) {
@@ -29,7 +33,9 @@ export async function run(options: IntegrationsOptions, ctx: CliContext): Promis
                     displayName: options.displayName,
                     clientId: options.clientId,
                     clientSecret: options.clientSecret,
-                    scopes: options.scopes
+                    scopes: options.scopes,
+                    authorizationUrl: options.authorizationUrl,
+                    tokenUrl: options.tokenUrl
                 });
                 if (ctx.json) ctx.printJson(created);
                 else ctx.out(`Integration ${String(created['unique_key'] ?? options.key)} created (provider ${String(created['provider'] ?? options.provider)}).`);

@@ -9,11 +9,14 @@ export interface ServeCommandOptions {
     data?: string;
     database?: string;
     secretKey?: string;
+    webhookUrl?: string[];
+    webhookSigningKey?: string;
 }
 
 export async function run(options: ServeCommandOptions, ctx: CliContext): Promise<ExitCode> {
     const port = Number(options.port);
     if (!/^\d+$/.test(options.port) || port > 65535) throw usageError(`--port must be a number from 0 to 65535, not '${options.port}'`, 'e.g. --port 3003 (0 picks a free port).');
+    const webhooks = webhookOptions(options);
     // Signals are held from the start: a Ctrl-C while the database opens still ends cleanly.
     let stopRequested: (() => void) | undefined;
     const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
@@ -29,13 +32,15 @@ export async function run(options: ServeCommandOptions, ctx: CliContext): Promis
             dataDir: options.data,
             database: options.database,
             secretKey: options.secretKey,
+            webhooks,
             log: (line) => ctx.log.info(`${ctx.colors.dim(new Date().toISOString().slice(11, 19))} ${line}`)
         });
         if (ctx.json) {
-            ctx.out(JSON.stringify({ event: 'ready', url: server.url, environment: server.environment, dataDir: server.dataDir, storage: server.storage, ...(server.newSecretKey ? { secretKey: server.newSecretKey } : {}) }));
+            ctx.out(JSON.stringify({ event: 'ready', url: server.url, environment: server.environment, dataDir: server.dataDir, storage: server.storage, ...(server.newSecretKey ? { secretKey: server.newSecretKey } : {}), ...(server.newWebhookSigningKey ? { webhookSigningKey: server.newWebhookSigningKey } : {}) }));
         } else {
             ctx.out(`ferry serve: ${server.url} (environment ${server.environment}, ${server.storage === 'pglite' ? 'PGlite' : 'PostgreSQL'}, data in ${server.dataDir})`);
             if (server.newSecretKey) ctx.out(`Secret key of environment ${server.environment} (shown once; kept in the data folder): ${server.newSecretKey}`);
+            if (server.newWebhookSigningKey) ctx.out(`Webhook signing key of environment ${server.environment} (shown once; kept in the database): ${server.newWebhookSigningKey}`);
             ctx.log.info(`Commands in this project reach it with -e local. Ctrl-C to stop.`);
         }
         if (!['127.0.0.1', 'localhost', '::1'].includes(options.host)) {
@@ -49,4 +54,15 @@ export async function run(options: ServeCommandOptions, ctx: CliContext): Promis
     } finally {
         for (const signal of signals) process.off(signal, onSignal);
     }
+}
+
+/** --webhook-url (at most twice: primary, secondary) and --webhook-signing-key, checked before anything starts. */
+function webhookOptions(options: ServeCommandOptions): { urls?: string[]; signingKey?: string } {
+    const urls = options.webhookUrl ?? [];
+    if (urls.length > 2) throw usageError(`--webhook-url is given ${urls.length} times; at most two (primary and secondary)`, 'Pass one or two URLs.');
+    for (const url of urls) {
+        if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw usageError(`--webhook-url is not an http(s) URL: '${url}'`, 'e.g. --webhook-url http://127.0.0.1:4000/webhooks.');
+    }
+    if (options.webhookSigningKey !== undefined && options.webhookSigningKey.trim() === '') throw usageError('--webhook-signing-key is empty', 'Pass a key, or leave the flag out to keep (or generate) one.');
+    return { ...(urls.length ? { urls } : {}), ...(options.webhookSigningKey !== undefined ? { signingKey: options.webhookSigningKey.trim() } : {}) };
 }

@@ -48,6 +48,9 @@ export interface IntegrationInput {
     clientId?: string | undefined;
     clientSecret?: string | undefined;
     scopes?: string | undefined;
+    /** OAuth endpoints replacing the provider's (a self-hosted provider, tests). */
+    authorizationUrl?: string | undefined;
+    tokenUrl?: string | undefined;
 }
 
 const integrationNotFound = (key: string) => () =>
@@ -57,7 +60,8 @@ export async function createIntegration(client: PlatformClient, input: Integrati
     const body: Json = { unique_key: input.key, provider: input.provider };
     if (input.displayName) body['display_name'] = input.displayName;
     // Ferry's local platform reads the base URL from the integration's custom values.
-    if (input.baseUrl) body['custom'] = { base_url: input.baseUrl };
+    const custom = { ...(input.baseUrl ? { base_url: input.baseUrl } : {}), ...(input.authorizationUrl ? { authorization_url: input.authorizationUrl } : {}), ...(input.tokenUrl ? { token_url: input.tokenUrl } : {}) };
+    if (Object.keys(custom).length) body['custom'] = custom;
     if (input.clientId || input.clientSecret) {
         body['credentials'] = { type: 'OAUTH2', client_id: input.clientId ?? '', client_secret: input.clientSecret ?? '', ...(input.scopes ? { scopes: input.scopes } : {}) };
     }

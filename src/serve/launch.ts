@@ -9,6 +9,7 @@ import { errnoCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { defaultDataDir, ensureDataDir, isAlive, readState, removeState, resolveEncryptionKey, resolveSecretKey, writeState } from './data-dir.js';
 import { startServe, type RunningServer } from './server.js';
+import type { WebhookOptions } from './webhooks/index.js';
 import { pgliteTemplatePath } from './storage.js';
 import { userCacheDir } from '../util/user-cache-dir.js';
 
@@ -20,6 +21,7 @@ export interface LaunchOptions {
     dataDir?: string | undefined;
     database?: string | undefined;
     secretKey?: string | undefined;
+    webhooks?: WebhookOptions | undefined;
     log: (line: string) => void;
 }
 
@@ -30,6 +32,8 @@ export interface Launched {
     storage: RunningServer['storage']['kind'];
     /** Only when generated on this start (printed once). */
     newSecretKey?: string;
+    /** Only when generated on this start (printed once). */
+    newWebhookSigningKey?: string;
     stop(): Promise<void>;
 }
 
@@ -65,6 +69,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
             encryptionKey,
             pgliteTemplate: pgliteTemplatePath(userCacheDir(options.env)),
             environment: ENVIRONMENT,
+            ...(options.webhooks ? { webhooks: options.webhooks } : {}),
             log: options.log
         });
     } catch (error) {
@@ -77,6 +82,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
         environment: ENVIRONMENT,
         storage: server.storage.kind,
         ...(secret.generated ? { newSecretKey: secret.key } : {}),
+        ...(server.newWebhookSigningKey ? { newWebhookSigningKey: server.newWebhookSigningKey } : {}),
         async stop() {
             removeState(dataDir, process.pid);
             await server.close();

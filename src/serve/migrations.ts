@@ -89,6 +89,38 @@ create table ferry_action_results (
     created_at timestamptz not null default now(),
     finished_at timestamptz
 );`
+    },
+    {
+        version: 4,
+        name: 'webhooks to the app and OAuth connections',
+        sql: `
+create table ferry_webhook_settings (
+    environment text primary key,
+    primary_url text,
+    secondary_url text,
+    on_sync_completion_always boolean not null default false,
+    on_auth_creation boolean not null default true,
+    on_auth_refresh_error boolean not null default true,
+    on_sync_error boolean not null default true,
+    on_async_action_completion boolean not null default true,
+    signing_key text not null,
+    updated_at timestamptz not null default now()
+);
+create table ferry_webhook_outbox (
+    id serial primary key,
+    url text not null,
+    kind text not null,
+    body text not null,
+    headers jsonb not null default '{}',
+    status text not null default 'pending',
+    attempts integer not null default 0,
+    next_attempt_at timestamptz not null default now(),
+    last_error text,
+    created_at timestamptz not null default now(),
+    delivered_at timestamptz
+);
+create index ferry_webhook_outbox_due on ferry_webhook_outbox (status, next_attempt_at);
+alter table ferry_connections add column webhook_url_override text;`
     }
 ];
 

@@ -22,6 +22,8 @@ import { migrate } from './migrations.js';
 import { preloadProviders } from './providers.js';
 import { openPglite, openPostgres, type Storage } from './storage.js';
 import { Store } from './store.js';
+import { registerOAuthRoutes } from './oauth/routes.js';
+import { startWebhooks, type WebhookOptions } from './webhooks/index.js';
 
 export interface ServeOptions {
     host: string;
@@ -36,11 +38,15 @@ export interface ServeOptions {
     environment?: string;
     log: (line: string) => void;
     fetch?: typeof fetch;
+    /** Webhooks to the app: --webhook-url, --webhook-signing-key. */
+    webhooks?: WebhookOptions;
 }
 
 export interface RunningServer {
     url: string;
     storage: Storage;
+    /** The webhook signing key, only when generated on this start. */
+    newWebhookSigningKey?: string;
     close(): Promise<void>;
 }
 
@@ -90,6 +96,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerRecordRoutes(router, context);
     registerActionRoutes(router, context);
     registerMcpRoutes(router, context);
+    const webhooks = await startWebhooks(router, context, createSealer(options.encryptionKey), options.webhooks);
+    registerOAuthRoutes(router, context);
     router.add({ method: 'GET', path: '/environment-variables', handler: ({ res }) => sendJson(res, 200, []) });
     router.add({ method: 'GET', path: '/health', public: true, handler: ({ res }) => sendJson(res, 200, { result: 'ok' }) });
     ctx = context;
@@ -97,6 +105,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     return {
         url: context.url,
         storage,
+        ...(webhooks.generatedKey ? { newWebhookSigningKey: webhooks.generatedKey } : {}),
         async close() {
             await new Promise<void>((resolve) => {
                 server.close(() => resolve());
@@ -104,6 +113,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
                 // Requests still streaming get a moment, then their sockets are cut.
                 setTimeout(() => server.closeAllConnections(), 2_000).unref();
             });
+            await webhooks.stop();
             await storage.close();
         }
     };

@@ -5,6 +5,7 @@ import { readJson, sendError, sendJson, type Router } from '../http.js';
 import { freshCredentials, RefreshError } from '../oauth-refresh.js';
 import { getProvider } from '../providers.js';
 import { runOnEvent } from '../runner.js';
+import { emitAuth } from '../webhooks/index.js';
 import type { ServeContext } from '../context.js';
 import { connectionToListItem, connectionToPublic } from './format.js';
 import { providerConfigKeySchema } from './integrations.js';
@@ -99,6 +100,7 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
                 if (operation === 'creation') await ctx.store.deleteConnection(connection.provider_config_key, connection.connection_id);
                 return sendError(res, 400, 'connection_validation_failed', invalid);
             }
+            await emitAuth(ctx, { connectionId: connection.connection_id, providerConfigKey: connection.provider_config_key, provider: integration.provider, authMode: provider.auth_mode, operation });
             sendJson(res, 201, connectionToPublic(connection, integration.provider, { timezone: false, includeRefreshToken: true }));
             if (operation === 'creation') void runOnEvent(ctx, 'post-connection-creation', connection, integration).catch((error: unknown) => ctx.log(`post-connection-creation could not run: ${(error as Error)?.message}`));
         }
