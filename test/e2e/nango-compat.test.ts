@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { startServer, type TestServer } from '../support/http.js';
+import { createDeployRoutes } from '../support/fake-platform-deploy.js';
 
 const FUNCTIONS: Record<string, string> = {
     'github/syncs/issues.ts': `
@@ -67,6 +68,7 @@ describe('Nango compatibility (issue 13)', () => {
     let cleanup: () => Promise<void>;
     let platform: FakePlatform;
     let provider: TestServer;
+    const deployRoutes = createDeployRoutes();
     const ferry = (args: string[], input?: string) => runFerry(args, { cwd: dir, ...(input !== undefined ? { input } : {}), timeoutMs: 120_000 });
 
     beforeAll(async () => {
@@ -76,6 +78,7 @@ describe('Nango compatibility (issue 13)', () => {
             providerUrl: provider.url,
             connections: [{ connection_id: 'conn-1', provider_config_key: 'github', provider: 'github' }],
             extraRoutes: [
+                deployRoutes.handler,
                 (req) => {
                     const found = /^\/integrations\/([^/]+)\/functions\/([^/]+)\/code$/.exec(req.path);
                     if (!found) return undefined;
@@ -203,6 +206,53 @@ describe('Nango compatibility (issue 13)', () => {
             expect(script.code).toBe(0);
             expect(script.stdout).toContain('ferry __complete');
         }
+    });
+
+    it('pull -c takes a function from the template catalog (here a local checkout), probing its type', async () => {
+        const templates = join(dir, '..', 'templates-checkout');
+        await mkdir(join(templates, 'integrations/github/actions'), { recursive: true });
+        await writeFile(join(templates, 'integrations/github/actions/list-repos.ts'), FUNCTIONS['github/actions/add-label.ts']!.replace('Add a label to an issue', 'List repositories').replace("path: '/labels'", "path: '/repos'"));
+        const pulled = await ferry(['pull', 'github', 'list-repos', '-c', '--from', templates]);
+        expect(pulled.code, pulled.stderr).toBe(0);
+        expect(await readFile(join(dir, 'github/actions/list-repos.ts'), 'utf8')).toContain('List repositories');
+        expect(await readFile(join(dir, 'index.ts'), 'utf8')).toContain("import './github/actions/list-repos.js';");
+        const none = await ferry(['pull', 'github', 'nothing-here', '-c', '--from', templates]);
+        expect(none.code).toBe(1);
+        expect(none.stderr).toContain('The catalog has no function nothing-here for github');
+    });
+
+    it("create --sync writes a sync as generate does; help <command> is nango's help command", async () => {
+        const created = await ferry(['create', 'github', 'labels', '--sync']);
+        expect(created.code, created.stderr).toBe(0);
+        expect(existsSync(join(dir, 'github/syncs/labels.ts'))).toBe(true);
+        const none = await ferry(['create', 'github', 'labels2']);
+        expect(none.code).toBe(1);
+        expect(none.stderr).toContain('create needs --sync, --action or --on-event');
+        const help = await ferry(['help', 'dryrun']);
+        expect(help.code).toBe(0);
+        expect(help.stdout).toContain('--save, --save-responses');
+    });
+
+    it('compile --sourcemap false leaves no inline source map in the bundles', async () => {
+        const run = await ferry(['compile', '--no-typecheck', '--sourcemap', 'false']);
+        expect(run.code, run.stderr).toBe(0);
+        const bundle = await readFile(join(dir, 'build/github_syncs_issues.cjs'), 'utf8');
+        expect(bundle).not.toContain('sourceMappingURL');
+        expect((await ferry(['compile', '--no-typecheck'])).code).toBe(0);
+        expect(await readFile(join(dir, 'build/github_syncs_issues.cjs'), 'utf8')).toContain('sourceMappingURL=data:');
+    });
+
+    it('deploy -v stamps the version; --sourcemap false uploads bundles without their source map', async () => {
+        const run = await ferry(['deploy', '-v', '2.0.0', '--sourcemap', 'false', '--auto-confirm', '--json']);
+        expect(run.code, run.stderr).toBe(0);
+        const body = deployRoutes.state.deploys.at(-1)!;
+        expect(body.flowConfigs.length).toBeGreaterThan(0);
+        for (const flow of body.flowConfigs) {
+            expect(flow.version).toBe('2.0.0');
+            expect(flow.fileBody.js).not.toContain('sourceMappingURL');
+        }
+        expect((await ferry(['deploy', '-s', 'issues', '--auto-confirm'])).code).toBe(0);
+        expect(deployRoutes.state.deploys.at(-1)!.flowConfigs[0]!.fileBody.js).toContain('sourceMappingURL=data:');
     });
 
     it('NANGO_INTEGRATIONS_LOCATION points at the project from elsewhere; NANGO_CLI_DEBUG=true is --debug', async () => {
