@@ -1,6 +1,6 @@
 // Builds the CLI into dist/: one ESM bundle per entry with code splitting, so each command's
 // module (and its heavy dependencies) is only loaded when that command runs.
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -40,6 +40,12 @@ process.on('exit', () => {
     for (const scratch of [join(root, outdir), testTypes]) rmSync(scratch, { recursive: true, force: true });
 });
 
+// The dashboard of `ferry serve` (src/serve/dashboard/client: one page, a plain script, a style),
+// minified and baked into the bundle: the installed CLI serves it with no file beside it.
+const dashboardDir = join(root, 'src/serve/dashboard/client');
+const dashboardAsset = async (name, loader) => (await transform(readFileSync(join(dashboardDir, name), 'utf8'), { loader, minify: true, target: 'es2022' })).code;
+const dashboard = { html: readFileSync(join(dashboardDir, 'index.html'), 'utf8'), js: await dashboardAsset('app.js', 'js'), css: await dashboardAsset('app.css', 'css') };
+
 await build({
     absWorkingDir: root,
     entryPoints,
@@ -53,7 +59,7 @@ await build({
     packages: 'external',
     sourcemap: 'linked',
     chunkNames: 'chunks/[name]-[hash]',
-    define: { __FERRY_VERSION__: JSON.stringify(pkg.version) },
+    define: { __FERRY_VERSION__: JSON.stringify(pkg.version), __FERRY_DASHBOARD__: JSON.stringify(dashboard) },
     plugins: [vendoredCommander()],
     logLevel: 'warning'
 });

@@ -15,6 +15,7 @@ import { registerMcpRoutes } from './api/mcp.js';
 import { registerMetadataRoutes } from './api/metadata.js';
 import { registerRecordRoutes } from './api/records.js';
 import { registerProxyRoute } from './proxy.js';
+import { registerDashboardRoutes } from './dashboard/routes.js';
 import type { ServeContext } from './context.js';
 import { createSealer } from './crypto.js';
 import { BodyError, checkSecretKey, Router, sendError, sendJson } from './http.js';
@@ -96,6 +97,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerRecordRoutes(router, context);
     registerActionRoutes(router, context);
     registerMcpRoutes(router, context);
+    registerDashboardRoutes(router, context);
     const webhooks = await startWebhooks(router, context, createSealer(options.encryptionKey), options.webhooks);
     registerOAuthRoutes(router, context);
     router.add({ method: 'GET', path: '/environment-variables', handler: ({ res }) => sendJson(res, 200, []) });

@@ -1,0 +1,153 @@
+/**
+ * The dashboard of `ferry serve` in a real headless browser (Debian's Chromium through
+ * playwright-core): the built CLI serves a project with an integration, a connection to a fake
+ * provider and deployed functions; the page logs in with the secret key, shows them without
+ * credentials, runs an action with a JSON input and shows its run and output.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserMissing, launchChromium, type TestBrowser } from '../support/browser.js';
+import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { linkFolder, writeFiles } from '../support/nango-project.js';
+import { startServe, type ServeProcess } from '../support/serve.js';
+
+const TOKEN = 'ghp_dashboard_token_5e2a';
+// Markup in a value must reach the page as text: if it ran, window.__pwned would be set.
+const MARKUP = '<img src=x onerror=window.__pwned=1>';
+
+const FILES: Record<string, string> = {
+    'github/actions/whoami.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Who the token belongs to, and the input back',
+    input: z.object({ note: z.string() }),
+    output: z.object({ login: z.string(), note: z.string() }),
+    exec: async (nango, input) => {
+        const res = await nango.get({ endpoint: '/user' });
+        await nango.log('whoami ran for ' + res.data.login);
+        return { login: res.data.login, note: input.note };
+    }
+});
+`,
+    'github/syncs/issues.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+const Issue = z.object({ id: z.string(), title: z.string() });
+export default createSync({
+    description: 'Issues',
+    frequency: 'every day',
+    autoStart: false,
+    models: { Issue },
+    exec: async (nango) => {
+        for await (const page of nango.paginate({ endpoint: '/repos/o/r/issues', paginate: { type: 'link', link_rel_in_response_header: 'next', limit_name_in_request: 'per_page', limit: 2 } })) {
+            await nango.batchSave(page.map((i) => ({ id: String(i.id), title: i.title })), 'Issue');
+        }
+    }
+});
+`
+};
+
+/** Screenshots for a person to look at, when FERRY_TEST_SCREENSHOTS names a folder. */
+async function shot(page: Page, name: string): Promise<void> {
+    const folder = process.env['FERRY_TEST_SCREENSHOTS'];
+    if (folder) await page.screenshot({ path: join(folder, `dashboard-${name}.png`), fullPage: true });
+}
+
+describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
+    let root: string;
+    let cleanup: () => Promise<void>;
+    let serve: ServeProcess;
+    let provider: FakeProvider;
+    let browser: TestBrowser;
+    let page: Page;
+
+    beforeAll(async () => {
+        ({ dir: root, cleanup } = await makeTempDir('ferry-serve-dashboard-'));
+        await writeFiles(root, {
+            ...Object.fromEntries(Object.entries(FILES).map(([rel, source]) => [rel, source.trimStart()])),
+            'package.json': JSON.stringify({ name: 'fns', type: 'module', private: true }),
+            'index.ts': Object.keys(FILES).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n'
+        });
+        await mkdir(join(root, '.nango'));
+        await linkFolder(root, 'node_modules/zod', join(REPO_ROOT, 'node_modules/zod'));
+        provider = await startFakeProvider({ token: `Bearer ${TOKEN}` });
+        // The default data folder, inside the project: how `-e local` finds the server.
+        serve = await startServe([], { cwd: root });
+        const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
+        for (const args of [
+            ['integrations', 'create', 'github', '--provider', 'github', '--base-url', provider.url],
+            ['connections', 'create', 'github', 'conn-1', '--token', TOKEN, '--metadata', JSON.stringify({ team: MARKUP })]
+        ]) {
+            const made = await ferry(args);
+            expect(made.code, made.stderr).toBe(0);
+        }
+        const deployed = await ferry(['deploy', '--auto-confirm', '--json']);
+        expect(deployed.code, deployed.stderr).toBe(0);
+        browser = await launchChromium();
+        page = await browser.context.newPage();
+    }, 180_000);
+    afterAll(async () => {
+        await browser?.close();
+        expect(await serve?.stop()).toBe(0);
+        await provider?.close();
+        await cleanup?.();
+    });
+
+    it('keeps its data behind a login: no session, a wrong key, a request from another origin', async () => {
+        const anonymous = await fetch(`${serve.url}/dashboard/api/overview`);
+        expect(anonymous.status).toBe(401);
+        const wrong = await fetch(`${serve.url}/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'nope' }) });
+        expect(wrong.status).toBe(401);
+        expect(wrong.headers.get('set-cookie')).toBeNull();
+        const foreign = await fetch(`${serve.url}/dashboard/api/action`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${serve.secretKey}`, 'content-type': 'application/json', origin: 'http://evil.example' },
+            body: JSON.stringify({ integration: 'github', connection: 'conn-1', action: 'whoami', input: { note: 'x' } })
+        });
+        expect(foreign.status).toBe(400);
+
+        await page.goto(serve.url);
+        await page.locator('#login-token').fill('not-the-key');
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await expect.poll(() => page.locator('#login-error').textContent()).toContain('unauthorized');
+        expect(await page.locator('#overview').isHidden()).toBe(true);
+    });
+
+    it('logs in with the secret key and shows integrations, connections and functions without credentials', async () => {
+        await page.locator('#login-token').fill(serve.secretKey!);
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await page.locator('#functions').getByRole('cell', { name: 'whoami', exact: true }).waitFor();
+        const [cookie] = await browser.context.cookies(serve.url);
+        expect(cookie).toMatchObject({ name: 'ferry_dashboard', httpOnly: true, sameSite: 'Strict' });
+        expect(cookie!.value).not.toContain(serve.secretKey!);
+        await expect.poll(() => page.locator('#integrations').textContent()).toContain('github');
+        expect(await page.locator('#connections').textContent()).toContain('conn-1');
+        // The metadata is shown as text: the markup in it neither renders nor runs.
+        expect(await page.locator('#connections').textContent()).toContain(MARKUP);
+        expect(await page.locator('#connections img').count()).toBe(0);
+        expect(await page.locator('#functions').textContent()).toMatch(/sync[\s\S]*issues/);
+        const html = await page.content();
+        expect(html).not.toContain(TOKEN);
+        expect(html).not.toContain(serve.secretKey!);
+        await shot(page, 'overview');
+    });
+
+    it('runs an action with a JSON input and shows the run, its status and output', async () => {
+        await page.locator('#run-function').selectOption({ label: 'action github/whoami' });
+        await page.locator('#run-input').fill(JSON.stringify({ note: MARKUP }));
+        await page.getByRole('button', { name: 'Run action' }).click();
+        const row = page.locator('#runs-table tbody tr', { hasText: 'github/whoami' }).first();
+        await row.waitFor();
+        await expect.poll(() => row.locator('.status').textContent(), { timeout: 60_000 }).toBe('success');
+        expect(await row.textContent()).toContain('conn-1');
+        await row.click();
+        await expect.poll(() => page.locator('#run-output').textContent()).toContain('"login": "octocat"');
+        expect(await page.locator('#run-output').textContent()).toContain(MARKUP);
+        expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+        await shot(page, 'runs');
+    });
+});
