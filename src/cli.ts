@@ -422,7 +422,7 @@ function addServeCommands(command: (name: string) => Command, action: (name: key
     const environment = (c: Command): Command => c.option('-e, --environment <env>', 'platform environment (local: this project\'s ferry serve)', 'dev');
     const integrations = command('integrations').description("manage the platform's integrations (works against ferry serve and hosted Nango)");
     const sub = (parent: Command, name: string): Command => withGlobalFlags(environment(parent.command(name)));
-    const integrationAction = (name: string) => action('integrations', ([key], o) => ({ action: name, key, environment: o.environment, provider: o.provider, baseUrl: o.baseUrl, displayName: o.displayName, clientId: o.clientId, clientSecret: o.clientSecret, scopes: o.scopes, authorizationUrl: o.authorizationUrl, tokenUrl: o.tokenUrl }));
+    const integrationAction = (name: string) => action('integrations', ([key], o) => ({ action: name, key, environment: o.environment, provider: o.provider, baseUrl: o.baseUrl, displayName: o.displayName, clientId: o.clientId, clientSecret: o.clientSecret, scopes: o.scopes, authorizationUrl: o.authorizationUrl, tokenUrl: o.tokenUrl, webhookSecret: o.webhookSecret }));
     sub(integrations, 'create')
         .description('create an integration')
         .argument('<key>', 'unique key (provider config key), e.g. github')
@@ -434,6 +434,7 @@ function addServeCommands(command: (name: string) => Command, action: (name: key
         .option('--scopes <scopes>', 'OAuth scopes, comma-separated')
         .option('--authorization-url <url>', "replaces the provider's OAuth authorization URL (a self-hosted provider, tests)")
         .option('--token-url <url>', "replaces the provider's OAuth token URL")
+        .option('--webhook-secret <secret>', "checks the signature of the provider's webhooks (ferry serve)")
         .action(integrationAction('create'));
     sub(integrations, 'list').description('list the integrations').action(integrationAction('list'));
     sub(integrations, 'get').description('show one integration').argument('<key>', 'unique key').action(integrationAction('get'));

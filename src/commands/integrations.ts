@@ -15,6 +15,7 @@ export interface IntegrationsOptions {
     scopes?: string;
     authorizationUrl?: string;
     tokenUrl?: string;
+    webhookSecret?: string;
 }
 
 export async function run(options: IntegrationsOptions, ctx: CliContext): Promise<ExitCode> {
@@ -35,7 +36,8 @@ export async function run(options: IntegrationsOptions, ctx: CliContext): Promis
                     clientSecret: options.clientSecret,
                     scopes: options.scopes,
                     authorizationUrl: options.authorizationUrl,
-                    tokenUrl: options.tokenUrl
+                    tokenUrl: options.tokenUrl,
+                    webhookSecret: options.webhookSecret
                 });
                 if (ctx.json) ctx.printJson(created);
                 else ctx.out(`Integration ${String(created['unique_key'] ?? options.key)} created (provider ${String(created['provider'] ?? options.provider)}).`);

@@ -80,7 +80,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     mcp: cmd({ '--allow-deploy': null }),
     serve: cmd({ '--host': 'any', '--port': 'any', '--data': 'file', '--database': 'any', '--secret-key': 'any', '--webhook-url': 'any', '--webhook-signing-key': 'any' }),
     integrations: cmd({}, [], {
-        create: cmd({ ...env, '--provider': 'any', '--base-url': 'any', '--display-name': 'any', '--client-id': 'any', '--client-secret': 'any', '--scopes': 'any', '--authorization-url': 'any', '--token-url': 'any' }, ['integration']),
+        create: cmd({ ...env, '--provider': 'any', '--base-url': 'any', '--display-name': 'any', '--client-id': 'any', '--client-secret': 'any', '--scopes': 'any', '--authorization-url': 'any', '--token-url': 'any', '--webhook-secret': 'any' }, ['integration']),
         list: cmd({ ...env }),
         get: cmd({ ...env }, ['integration']),
         delete: cmd({ ...env }, ['integration'])

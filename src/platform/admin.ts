@@ -51,6 +51,8 @@ export interface IntegrationInput {
     /** OAuth endpoints replacing the provider's (a self-hosted provider, tests). */
     authorizationUrl?: string | undefined;
     tokenUrl?: string | undefined;
+    /** Checks the signature of the provider's webhooks (ferry serve). */
+    webhookSecret?: string | undefined;
 }
 
 const integrationNotFound = (key: string) => () =>
@@ -60,7 +62,7 @@ export async function createIntegration(client: PlatformClient, input: Integrati
     const body: Json = { unique_key: input.key, provider: input.provider };
     if (input.displayName) body['display_name'] = input.displayName;
     // Ferry's local platform reads the base URL from the integration's custom values.
-    const custom = { ...(input.baseUrl ? { base_url: input.baseUrl } : {}), ...(input.authorizationUrl ? { authorization_url: input.authorizationUrl } : {}), ...(input.tokenUrl ? { token_url: input.tokenUrl } : {}) };
+    const custom = { ...(input.baseUrl ? { base_url: input.baseUrl } : {}), ...(input.authorizationUrl ? { authorization_url: input.authorizationUrl } : {}), ...(input.tokenUrl ? { token_url: input.tokenUrl } : {}), ...(input.webhookSecret ? { webhookSecret: input.webhookSecret } : {}) };
     if (Object.keys(custom).length) body['custom'] = custom;
     if (input.clientId || input.clientSecret) {
         body['credentials'] = { type: 'OAUTH2', client_id: input.clientId ?? '', client_secret: input.clientSecret ?? '', ...(input.scopes ? { scopes: input.scopes } : {}) };

@@ -5,7 +5,7 @@
  * share a bound on how many go at once. The runtime loads with the first run.
  */
 import { ExitCode } from '../errors.js';
-import type { RunResult } from '../dryrun/types.js';
+import type { RunOptions, RunResult } from '../dryrun/types.js';
 import type { ServeContext } from './context.js';
 import type { FunctionRow } from './functions-store.js';
 import type { ConnectionRow, IntegrationRow } from './store.js';
@@ -31,7 +31,9 @@ export async function runDeployed(
     fn: FunctionRow,
     connection: ConnectionRow,
     integration: IntegrationRow,
-    input?: unknown
+    input?: unknown,
+    /** e.g. a provider webhook's payload for a sync's onWebhook, with its records kept. */
+    extra: Pick<RunOptions, 'webhookPayload' | 'keepRecords'> = {}
 ): Promise<RunResult> {
     const [{ runFunction }, { createProxyTransport }, { PlatformClient }, { platformBackend }, { publicConnection }] = await Promise.all([
         import('../dryrun/run.js'),
@@ -55,7 +57,8 @@ export async function runDeployed(
                 backend: platformBackend(client, view),
                 ...(fn.type === 'action' ? { input } : {}),
                 environment: ctx.environment,
-                timeoutMs: RUN_TIMEOUT_MS
+                timeoutMs: RUN_TIMEOUT_MS,
+                ...extra
             })
         );
     } finally {

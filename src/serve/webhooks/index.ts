@@ -9,6 +9,7 @@ import type { Sealer } from '../crypto.js';
 import type { Router } from '../http.js';
 import { authBody, type AuthEvent } from './bodies.js';
 import { Outbox } from './outbox.js';
+import { registerIncomingWebhookRoute } from './incoming.js';
 import { registerWebhookSettingsRoutes } from './routes.js';
 import { createEmitter, type WebhookEmitter } from './service.js';
 import { WebhookSettingsStore } from './settings.js';
@@ -44,6 +45,7 @@ export async function startWebhooks(router: Router, ctx: ServeContext, sealer: S
     const emitter = createEmitter(ctx, settings, outbox);
     emitters.set(ctx, emitter);
     registerWebhookSettingsRoutes(router, settings, ctx.log);
+    registerIncomingWebhookRoute(router, ctx, emitter);
     // Deliveries a previous run left pending go out now.
     outbox.wake();
     return { emitter, ...(generatedKey ? { generatedKey } : {}), stop: () => outbox.stop() };
