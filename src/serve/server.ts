@@ -11,6 +11,7 @@ import { registerConnectionRoutes } from './api/connections.js';
 import { registerDeployRoutes } from './api/deploy.js';
 import { registerIntegrationRoutes } from './api/integrations.js';
 import { registerFunctionCodeRoute } from './api/function-code.js';
+import { VERSION } from '../version.js';
 import { registerMcpRoutes } from './api/mcp.js';
 import { registerMetadataRoutes } from './api/metadata.js';
 import { registerRecordRoutes } from './api/records.js';
@@ -101,7 +102,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     const webhooks = await startWebhooks(router, context, createSealer(options.encryptionKey), options.webhooks);
     registerOAuthRoutes(router, context);
     router.add({ method: 'GET', path: '/environment-variables', handler: ({ res }) => sendJson(res, 200, []) });
-    router.add({ method: 'GET', path: '/health', public: true, handler: ({ res }) => sendJson(res, 200, { result: 'ok' }) });
+    // Nango's answer, plus the version in a header `ferry version` reads (Nango's API publishes none).
+    router.add({ method: 'GET', path: '/health', public: true, handler: ({ res }) => sendJson(res, 200, { result: 'ok' }, { 'x-ferry-version': VERSION }) });
     ctx = context;
     preloadProviders();
     return {

@@ -1,5 +1,5 @@
 /**
- * `ferry pull -e local` against `ferry serve`: what `ferry deploy -e local` sent comes back as the
+ * `ferry pull -e local` and `ferry version -e local` against `ferry serve`: what `ferry deploy -e local` sent comes back as the
  * function's file, registered in index.ts.
  */
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -57,6 +57,13 @@ describe('ferry pull from ferry serve', () => {
         expect(missing.stderr).toContain('No deployed function "nothing"');
         const wrongType = await ferry(['pull', 'github', 'hello', '-e', 'local', '--sync']);
         expect(wrongType.code).toBe(1);
+    });
+
+    it("version -e local shows ferry serve's version", async () => {
+        const run = await ferry(['version', '-e', 'local', '--json']);
+        expect(run.code, run.stderr).toBe(0);
+        const doc = JSON.parse(run.stdout) as { ferry: string; platform: { reachable: boolean; version: string; environment: string } };
+        expect(doc.platform).toMatchObject({ environment: 'local', reachable: true, version: doc.ferry });
     });
 
     it('a local file with other content is kept unless -f', async () => {
