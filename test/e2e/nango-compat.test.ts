@@ -208,6 +208,18 @@ describe('Nango compatibility (issue 13)', () => {
         }
     });
 
+    it('the bash script completes through ferry __complete in a real bash', () => {
+        const script = [
+            `ferry() { "${process.execPath}" "${FERRY_BIN}" "$@"; }`,
+            'source <(ferry completion bash)',
+            'COMP_WORDS=(ferry dryrun i); COMP_CWORD=2; _ferry_complete; echo "${COMPREPLY[*]}"',
+            'COMP_WORDS=(ferry dep); COMP_CWORD=1; _ferry_complete; echo "${COMPREPLY[*]}"'
+        ].join('\n');
+        const run = spawnSync('bash', ['-c', script], { cwd: dir, env: baseEnv(), encoding: 'utf8' });
+        expect(run.stderr).toBe('');
+        expect(run.stdout.split('\n').slice(0, 2)).toEqual(['issues', 'deploy']);
+    });
+
     it('pull -c takes a function from the template catalog (here a local checkout), probing its type', async () => {
         const templates = join(dir, '..', 'templates-checkout');
         await mkdir(join(templates, 'integrations/github/actions'), { recursive: true });
