@@ -121,6 +121,48 @@ create table ferry_webhook_outbox (
 );
 create index ferry_webhook_outbox_due on ferry_webhook_outbox (status, next_attempt_at);
 alter table ferry_connections add column webhook_url_override text;`
+    },
+    {
+        version: 5,
+        name: 'environment id',
+        sql: `alter table ferry_webhook_settings add column environment_uuid text;`
+    },
+    {
+        version: 6,
+        name: 'sync schedules and runs',
+        sql: `
+create table ferry_syncs (
+    id serial primary key,
+    function_id integer not null references ferry_functions (id) on delete cascade,
+    connection_id integer not null references ferry_connections (id) on delete cascade,
+    variant text not null default 'base',
+    state text not null default 'STARTED',
+    next_run_at timestamptz,
+    last_sync_date timestamptz,
+    checkpoint jsonb,
+    pending_mode text,
+    created_at timestamptz not null default now(),
+    unique (function_id, connection_id, variant)
+);
+create index ferry_syncs_due on ferry_syncs (state, next_run_at);
+create table ferry_sync_runs (
+    id serial primary key,
+    sync_id integer references ferry_syncs (id) on delete set null,
+    type text not null,
+    name text not null,
+    provider_config_key text not null,
+    connection_id text not null,
+    mode text,
+    status text not null,
+    started_at timestamptz not null default now(),
+    finished_at timestamptz,
+    duration_ms integer,
+    result jsonb not null default '{}',
+    error jsonb,
+    logs jsonb not null default '[]',
+    logs_dropped integer not null default 0
+);
+create index ferry_sync_runs_by_sync on ferry_sync_runs (sync_id, id);`
     }
 ];
 

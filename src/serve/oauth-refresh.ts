@@ -8,6 +8,7 @@ import type { ServeContext } from './context.js';
 import { interpolate } from './provider-auth.js';
 import type { ProviderDefinition } from './providers.js';
 import type { ConnectionRow, IntegrationRow } from './store.js';
+import { emitAuth } from './webhooks/index.js';
 
 const REFRESH_MARGIN_MS = 15 * 60 * 1000;
 
@@ -42,7 +43,13 @@ export async function freshCredentials(
     if (credentials['type'] !== 'OAUTH2' && credentials['type'] !== 'OAUTH2_CC') return credentials;
     let pending = inFlight.get(connection.id);
     if (!pending) {
-        pending = refresh(ctx, integration, provider, connection).finally(() => inFlight.delete(connection.id));
+        pending = refresh(ctx, integration, provider, connection)
+            .catch(async (error: unknown) => {
+                // As Nango: a failed refresh is an `auth` webhook (operation refresh, success false).
+                if (error instanceof RefreshError) await emitAuth(ctx, { connectionId: connection.connection_id, providerConfigKey: integration.unique_key, provider: integration.provider, authMode: provider.auth_mode, operation: 'refresh', error: { type: 'refresh_token_external_error', description: error.message } });
+                throw error;
+            })
+            .finally(() => inFlight.delete(connection.id));
         inFlight.set(connection.id, pending);
     }
     return pending;

@@ -111,6 +111,11 @@ describe('ferry serve: webhooks from providers', () => {
         expect((await post('/webhook/dev/nope', '{}')).status).toBe(404);
         expect(await (await post('/webhook/dev/nope', '{}')).json()).toEqual({ error: { code: 'unknown_provider_config' } });
         expect(await (await post('/webhook/prod/linear', '{}')).json()).toEqual({ error: { code: 'unknown_environment' } });
+        // The environment's id works as its name does.
+        const { environment_uuid: id } = (await serve.api('GET', '/api/v1/environments/webhook')).body.data;
+        expect(id).toMatch(/^[0-9a-f-]{36}$/);
+        const byId = JSON.stringify({ type: 'Comment', organizationId: 'org-1' });
+        expect((await post(`/webhook/${id}/linear`, byId, { 'linear-signature': sign('lin-secret', byId) })).status).toBe(200);
     });
 
     it("checks GitHub's X-Hub-Signature-256 and the generic X-Signature-256, and forwards to every connection of a provider Nango does not route", async () => {

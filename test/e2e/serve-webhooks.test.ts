@@ -136,6 +136,34 @@ describe('ferry serve: webhooks to the app', () => {
         await serve.api('PATCH', '/api/v1/environments/webhook', { on_auth_creation: true });
     });
 
+    it('sends auth with operation refresh and success false when an OAuth2 refresh fails', async () => {
+        const tokens = await startServer(() => ({ status: 400, body: { error: 'invalid_grant' } }));
+        try {
+            const integration = await serve.api('POST', '/integrations', { unique_key: 'gh-refresh', provider: 'github', custom: { token_url: `${tokens.url}/token` }, credentials: { type: 'OAUTH2', client_id: 'cid', client_secret: 'csecret' } });
+            expect(integration.status).toBe(200);
+            const expired = new Date(Date.now() - 60_000).toISOString();
+            const imported = await serve.api('POST', '/connections', { provider_config_key: 'gh-refresh', connection_id: 'r-1', credentials: { type: 'OAUTH2', access_token: 'old', refresh_token: 'refresh-1', expires_at: expired } });
+            expect(imported.status).toBe(201);
+            const before = to('/primary').length;
+            expect((await serve.api('GET', '/connections/r-1?provider_config_key=gh-refresh')).body.error.code).toBe('invalid_credentials');
+            const sent = await waitFor('the refresh webhook', () => to('/primary').slice(before).find((r) => (r.json() as { operation: string }).operation === 'refresh'));
+            expect(sent.json()).toEqual({
+                from: 'nango',
+                type: 'auth',
+                connectionId: 'r-1',
+                providerConfigKey: 'gh-refresh',
+                authMode: 'OAUTH2',
+                provider: 'github',
+                environment: 'dev',
+                operation: 'refresh',
+                success: false,
+                error: { type: 'refresh_token_external_error', description: 'refreshing the token of connection r-1 failed (invalid_grant)' }
+            });
+        } finally {
+            await tokens.close();
+        }
+    });
+
     it('rotates the signing key through the API; later webhooks are signed with the new one', async () => {
         const rotated = await serve.api('POST', '/environment/webhook-signing-key/rotate');
         expect(rotated.status).toBe(200);

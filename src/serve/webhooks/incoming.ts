@@ -23,7 +23,7 @@ export function registerIncomingWebhookRoute(router: Router, ctx: ServeContext, 
         public: true,
         handler: async ({ req, res, params }) => {
             const raw = await readBody(req, LIMIT);
-            if (params['environment'] !== ctx.environment) return sendJson(res, 404, { error: { code: 'unknown_environment' } });
+            if (params['environment'] !== ctx.environment && params['environment'] !== emitter.settings.uuid) return sendJson(res, 404, { error: { code: 'unknown_environment' } });
             const integration = await ctx.store.getIntegration(params['providerConfigKey'] ?? '');
             if (!integration) return sendJson(res, 404, { error: { code: 'unknown_provider_config' } });
             const verdict = verifySignature(integration.provider, integration.custom['webhookSecret'], req.headers, raw);

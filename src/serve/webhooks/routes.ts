@@ -40,7 +40,7 @@ export function registerWebhookSettingsRoutes(router: Router, settings: WebhookS
         path: '/api/v1/environments/webhook',
         handler: async ({ res, url: requestUrl }) => {
             if (!parseOr400(res, envQuery, queryObject(requestUrl), 'invalid_query_params')) return;
-            sendJson(res, 200, { data: await settings.get() });
+            sendJson(res, 200, { data: { ...(await settings.get()), environment: settings.environmentName, environment_uuid: settings.uuid } });
         }
     });
     router.add({

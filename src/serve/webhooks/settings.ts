@@ -26,12 +26,18 @@ const COLUMNS = `primary_url, secondary_url, ${SETTING_FLAGS.join(', ')}`;
 
 export class WebhookSettingsStore {
     private key: string | undefined;
+    /** The environment's id, as Nango's webhook URLs carry it (`/webhook/<id>/<integration>`). */
+    uuid = '';
 
     constructor(
         private readonly db: Queryable,
         private readonly sealer: Sealer,
         private readonly environment: string
     ) {}
+
+    get environmentName(): string {
+        return this.environment;
+    }
 
     /**
      * Makes sure the environment has its row and signing key (generated on first start, or the
@@ -45,6 +51,9 @@ export class WebhookSettingsStore {
         );
         if (given.signingKey !== undefined && inserted.length === 0) await this.setSigningKey(given.signingKey);
         if (given.urls?.length) await this.update({ primary_url: given.urls[0] ?? null, secondary_url: given.urls[1] ?? null });
+        await this.db.query('update ferry_webhook_settings set environment_uuid = $2 where environment = $1 and environment_uuid is null', [this.environment, randomUUID()]);
+        const rows = await this.db.query<{ environment_uuid: string }>('select environment_uuid from ferry_webhook_settings where environment = $1', [this.environment]);
+        this.uuid = rows[0]!.environment_uuid;
         return inserted.length > 0 && generated ? { generatedKey: generated } : {};
     }
 
