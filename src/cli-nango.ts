@@ -97,10 +97,11 @@ export function addNangoCommands(command: (name: string) => Command, action: Act
             action('pull', ([integration, name], o) => ({
                 integration,
                 name,
-                environment: o.env ?? 'dev',
+                environment: o.env,
                 catalog: Boolean(o.catalog),
-                type: o.sync ? 'sync' : o.action ? 'action' : o.onEvent ? 'on-event' : undefined,
+                types: [o.sync && 'sync', o.action && 'action', o.onEvent && 'on-event'].filter(Boolean),
                 force: Boolean(o.force),
+                autoConfirm: Boolean(o.autoConfirm),
                 repo: o.repo,
                 ref: o.ref,
                 from: o.from

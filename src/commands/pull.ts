@@ -10,10 +10,14 @@ import { checkPullName, pullDeployed, type PullType } from '../pull/deployed.js'
 export interface PullCommandOptions {
     integration: string;
     name: string;
-    environment: string;
+    /** -e; default dev. */
+    environment?: string | undefined;
     catalog: boolean;
-    type?: PullType | undefined;
+    /** From -s, -a, --on-event: at most one. */
+    types: PullType[];
     force: boolean;
+    /** --auto-confirm: overwrite a differing file without asking, as -f does. */
+    autoConfirm?: boolean;
     repo?: string | undefined;
     ref?: string | undefined;
     from?: string | undefined;
@@ -22,16 +26,29 @@ export interface PullCommandOptions {
 const FOLDERS: Record<PullType, string> = { sync: 'syncs', action: 'actions', 'on-event': 'on-events' };
 
 export async function run(options: PullCommandOptions, ctx: CliContext): Promise<ExitCode> {
-    if (options.catalog) return pullFromCatalog(options, ctx);
+    if (options.catalog && options.environment !== undefined) throw usageError('-c and -e cannot be combined', 'Pull from the catalog (-c) or from an environment (-e <env>), e.g. ferry pull github list-repos -e dev.');
+    if (options.types.length > 1) throw usageError('give at most one of --sync, --action and --on-event');
+    const type = options.types[0];
+    if (options.catalog) return pullFromCatalog({ ...options, force: options.force || Boolean(options.autoConfirm) }, type, ctx);
     if (options.repo ?? options.ref ?? options.from) throw usageError('--repo, --ref and --from only apply with -c (the catalog)');
+    const environment = options.environment ?? 'dev';
     const root = findProjectRoot(ctx.cwd);
     const { adminClient } = await import('../platform/admin.js');
-    const client = await adminClient(root, ctx.env, options.environment);
+    const client = await adminClient(root, ctx.env, environment);
     try {
-        const result = await pullDeployed(client, { root, integration: options.integration, name: options.name, type: options.type, force: options.force });
-        if (ctx.json) ctx.printJson({ environment: options.environment, ...result });
+        const pull = (force: boolean) => pullDeployed(client, { root, integration: options.integration, name: options.name, type, force });
+        let result;
+        try {
+            result = await pull(options.force || Boolean(options.autoConfirm));
+        } catch (error) {
+            // As clone does: a person at a terminal is asked before their file is replaced.
+            if (!(error instanceof FerryError && error.code === 'PULL_CONFLICT' && ctx.interactive && !ctx.json)) throw error;
+            if (!(await ctx.confirm(`${error.message}. Overwrite it?`))) throw error;
+            result = await pull(true);
+        }
+        if (ctx.json) ctx.printJson({ environment, ...result });
         else {
-            ctx.out(result.status === 'written' ? `${ctx.colors.green('✓')} Pulled ${result.file} from ${options.environment}` : `  ${result.file} is already the deployed source`);
+            ctx.out(result.status === 'written' ? `${ctx.colors.green('✓')} Pulled ${result.file} from ${environment}` : `  ${result.file} is already the deployed source`);
             if (result.registered) ctx.out('  registered in index.ts');
         }
         return ExitCode.Ok;
@@ -41,11 +58,11 @@ export async function run(options: PullCommandOptions, ctx: CliContext): Promise
 }
 
 /** The catalog is the templates repository clone reads: one function, its type given or probed. */
-async function pullFromCatalog(options: PullCommandOptions, ctx: CliContext): Promise<ExitCode> {
+async function pullFromCatalog(options: PullCommandOptions, type: PullType | undefined, ctx: CliContext): Promise<ExitCode> {
     checkPullName('integration', options.integration);
     checkPullName('function', options.name);
     const clone = await import('./clone.js');
-    const types = options.type ? [options.type] : (Object.keys(FOLDERS) as PullType[]);
+    const types = type ? [type] : (Object.keys(FOLDERS) as PullType[]);
     const missing: string[] = [];
     for (const type of types) {
         const template = `${options.integration}/${FOLDERS[type]}/${options.name}`;

@@ -156,6 +156,14 @@ describe('Nango compatibility (issue 13)', () => {
         const missing = await ferry(['pull', 'github', 'nope']);
         expect(missing.code).toBe(1);
         expect(missing.stderr).toContain('Function not found');
+        expect((await ferry(['pull', 'github', 'twin', '-c', '-e', 'dev'])).stderr).toContain('-c and -e cannot be combined');
+        expect((await ferry(['pull', 'github', 'twin', '-s', '-a'])).stderr).toContain('at most one of --sync, --action and --on-event');
+        // A file of other content: refused without -f (nothing changed), replaced with --auto-confirm as with -f.
+        await writeFile(join(dir, 'github/actions/deployed-action.ts'), '// mine\n');
+        expect((await ferry(['pull', 'github', 'deployed-action'])).code).toBe(1);
+        expect(await readFile(join(dir, 'github/actions/deployed-action.ts'), 'utf8')).toBe('// mine\n');
+        expect((await ferry(['pull', 'github', 'deployed-action', '--auto-confirm'])).code).toBe(0);
+        expect(await readFile(join(dir, 'github/actions/deployed-action.ts'), 'utf8')).toBe(PULLED_SOURCE);
     });
 
     it('generate:docs writes a page per integration from the manifest, keeping what the user wrote below the marker', async () => {

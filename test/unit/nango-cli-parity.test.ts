@@ -137,9 +137,9 @@ describe("nango's spellings mean what they mean in nango", () => {
     });
 
     it('pull -e/-c/-s/-a/--on-event/-f', async () => {
-        expect((await parse(['pull', 'github', 'issues', '-e', 'prod', '-s', '-f'])).options).toMatchObject({ integration: 'github', name: 'issues', environment: 'prod', type: 'sync', force: true, catalog: false });
-        expect((await parse(['pull', 'github', 'issues', '-c', '-a'])).options).toMatchObject({ catalog: true, type: 'action', environment: 'dev' });
-        expect((await parse(['pull', 'github', 'issues', '--on-event'])).options).toMatchObject({ type: 'on-event' });
+        expect((await parse(['pull', 'github', 'issues', '-e', 'prod', '-s', '-f'])).options).toMatchObject({ integration: 'github', name: 'issues', environment: 'prod', types: ['sync'], force: true, catalog: false });
+        expect((await parse(['pull', 'github', 'issues', '-c', '-a'])).options).toMatchObject({ catalog: true, types: ['action'], environment: undefined });
+        expect((await parse(['pull', 'github', 'issues', '--on-event'])).options).toMatchObject({ types: ['on-event'] });
     });
 
     it('generate:docs -p and --integration-templates', async () => {
