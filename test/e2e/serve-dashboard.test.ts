@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserMissing, launchChromium, type TestBrowser } from '../support/browser.js';
 import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { startServer, type TestServer } from '../support/http.js';
 import { linkFolder, writeFiles } from '../support/nango-project.js';
 import { startServe, type ServeProcess } from '../support/serve.js';
 
@@ -62,6 +63,7 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
     let cleanup: () => Promise<void>;
     let serve: ServeProcess;
     let provider: FakeProvider;
+    let app: TestServer;
     let browser: TestBrowser;
     let page: Page;
 
@@ -75,8 +77,9 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         await mkdir(join(root, '.nango'));
         await linkFolder(root, 'node_modules/zod', join(REPO_ROOT, 'node_modules/zod'));
         provider = await startFakeProvider({ token: `Bearer ${TOKEN}` });
+        app = await startServer(() => ({ status: 200, body: { ok: true } }));
         // The default data folder, inside the project: how `-e local` finds the server.
-        serve = await startServe([], { cwd: root });
+        serve = await startServe(['--webhook-url', `${app.url}/hooks`], { cwd: root });
         const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
         for (const args of [
             ['integrations', 'create', 'github', '--provider', 'github', '--base-url', provider.url],
@@ -94,6 +97,7 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         await browser?.close();
         expect(await serve?.stop()).toBe(0);
         await provider?.close();
+        await app?.close();
         await cleanup?.();
     });
 
@@ -149,5 +153,19 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         expect(await page.locator('#run-output').textContent()).toContain(MARKUP);
         expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
         await shot(page, 'runs');
+    });
+
+    it('lists the webhooks sent to the app and re-sends one', async () => {
+        // Creating the connection sent the app an auth webhook.
+        await expect.poll(() => app.requests.length, { timeout: 30_000 }).toBe(1);
+        await page.getByRole('button', { name: 'Webhooks' }).click();
+        const row = page.locator('#webhooks-table tbody tr', { hasText: 'auth' }).first();
+        await expect.poll(() => row.locator('.status').textContent(), { timeout: 30_000 }).toBe('delivered');
+        await row.getByRole('button', { name: 'Re-send' }).click();
+        await expect.poll(() => app.requests.length, { timeout: 30_000 }).toBe(2);
+        expect(app.requests[1]!.body.toString()).toBe(app.requests[0]!.body.toString());
+        expect(app.requests[1]!.headers['x-nango-hmac-sha256']).toBe(app.requests[0]!.headers['x-nango-hmac-sha256']);
+        await expect.poll(() => page.locator('#webhooks-table tbody tr').count()).toBe(2);
+        await shot(page, 'webhooks');
     });
 });

@@ -7,6 +7,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { ServeContext } from '../context.js';
+import { webhooksOf } from '../webhooks/index.js';
 import { readJson, sendError, sendJson, type RequestContext, type Router } from '../http.js';
 import { CLEARED_COOKIE, sameOriginJson, sessionCookie, Sessions, unauthorized } from './auth.js';
 import { dashboardAssets } from './assets.js';
@@ -111,7 +112,6 @@ async function records(ctx: ServeContext, res: ServerResponse, url: URL): Promis
 }
 
 async function resend(ctx: ServeContext, res: ServerResponse, id: number): Promise<void> {
-    const { webhooksOf } = await import('../webhooks/index.js');
     const outbox = webhooksOf(ctx)?.outbox;
     if (!outbox) return sendError(res, 501, 'not_available', 'This server has no webhooks to the app');
     const rows = await ctx.storage.query<{ url: string; kind: string; body: string; headers: Record<string, string> }>('select url, kind, body, headers from ferry_webhook_outbox where id = $1', [id]);
