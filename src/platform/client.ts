@@ -105,7 +105,9 @@ export class PlatformClient {
         // Node, 60 s behind most load balancers): reusing one the server is closing fails the request.
         const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000, timeout: 2_000 };
         // Every request of this client goes through the agent: the client certificate and CA apply to all.
-        this.agent = this.baseUrl.startsWith('https:') ? new HttpsAgent({ ...agentOptions, ...clientTlsFromEnv(options.tlsEnv ?? process.env, options.exitCode) }) : new HttpAgent(agentOptions);
+        // Checked for an http:// host too: a broken setting should not wait for the switch to https to show.
+        const tls = clientTlsFromEnv(options.tlsEnv ?? process.env, options.exitCode);
+        this.agent = this.baseUrl.startsWith('https:') ? new HttpsAgent({ ...agentOptions, ...tls }) : new HttpAgent(agentOptions);
     }
 
     url(path: string, query?: RawRequest['query']): string {

@@ -275,6 +275,15 @@ describe('Nango compatibility (issue 13)', () => {
         expect(deployRoutes.state.deploys.at(-1)!.flowConfigs[0]!.fileBody.js).toContain('sourceMappingURL=data:');
     });
 
+    it('a NANGO_CLI_TLS_* variable that points nowhere is one line naming it, from any platform command', async () => {
+        for (const args of [['integrations', 'list'], ['dryrun', 'plain', 'conn-1'], ['pull', 'github', 'deployed-action']]) {
+            const run = await runFerry(args, { cwd: dir, env: { NANGO_CLI_TLS_CERT: join(dir, 'missing.pem') } });
+            expect(run.code, args.join(' ')).not.toBe(0);
+            expect(run.stderr.trim().split('\n')).toHaveLength(1);
+            expect(run.stderr).toMatch(/^error NANGO_CLI_TLS_CERT: cannot read .*missing\.pem \(ENOENT\)/);
+        }
+    });
+
     it('NANGO_INTEGRATIONS_LOCATION points at the project from elsewhere; NANGO_CLI_DEBUG=true is --debug', async () => {
         const away = await runFerry(['compile', '--no-typecheck', '--json'], { cwd: dirname(dir), env: { NANGO_INTEGRATIONS_LOCATION: dir.split('/').pop()! } });
         expect(away.code, away.stderr).toBe(0);
