@@ -39,9 +39,10 @@ const STARTUP_ALLOWANCE_MS = 30_000;
 
 /**
  * Where a batch stopped short: the item at `index` failed (`failure`); the items without a result
- * are read again by a new worker, the first `checkEach` of them checked one by one.
+ * are read again by a new worker, the first `checkEach` of them checked one by one, starting with
+ * the item at `index` when it is only suspected (`aloneFirst`).
  */
-type Stop = { index: number; failure?: string; checkEach?: number };
+type Stop = { index: number; failure?: string; checkEach?: number; aloneFirst?: boolean };
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
@@ -83,7 +84,9 @@ class WorkerEvaluator implements DefinitionEvaluator {
             checkEach = stop.checkEach ?? 0;
             const failed = batch[stop.index]!;
             if (stop.failure !== undefined) results[failed] = { diagnostics: [evaluationFailure(items[failed]!.ref, stop.failure)] };
-            pending = batch.filter((i) => results[i] === undefined);
+            pending = batch.filter((i) => results[i] === undefined && !(stop.aloneFirst && i === failed));
+            // A suspect is read first by the new worker: alone in it, it can be blamed for sure.
+            if (stop.aloneFirst) pending.unshift(failed);
         }
         return results as DefinitionAnalysis[];
     }
@@ -193,7 +196,7 @@ class WorkerEvaluator implements DefinitionEvaluator {
             const onError = (error: Error & { code?: string }): void => {
                 if (error.code !== 'ERR_WORKER_OUT_OF_MEMORY') return finish({ index: current, failure: `the evaluation thread failed while reading it (${error.message})` }, true);
                 // A worker that read others first may be full of their garbage: this bundle gets a fresh one before it is blamed.
-                if (this.readByWorker > 1) return finish({ index: current }, true);
+                if (this.readByWorker > 1) return finish({ index: current, aloneFirst: true }, true);
                 finish({ index: current, failure: `its top-level code ran out of memory (the limit is ${this.heapMb} MB) and was stopped` }, true);
             };
             const onExit = (code: number): void => finish({ index: current, failure: `its top-level code ended the evaluation thread (exit code ${code}); a function file must never end the process` }, true);

@@ -101,6 +101,22 @@ found.require = z.object.constructor('return typeof require')();`,
         expectSummary(results[2], 'afterchain');
     });
 
+    it('blames running out of memory on the file that did, after reading it again alone in a fresh worker', async () => {
+        // Time enough for the chain to reach the heap limit first.
+        const small = createDefinitionEvaluator({ timeoutMs: 30_000, maxHeapMb: 48 });
+        try {
+            const chain = item('oom', '(function f() { Promise.resolve().then(f); Promise.resolve().then(f); })();');
+            const results = await small.analyze([good('beforeoom'), chain, good('afteroom')]);
+            expectSummary(results[0], 'beforeoom');
+            expectEvaluationError(results[1], /^demo\/actions\/oom\.ts: its top-level code ran out of memory \(the limit is 48 MB\) and was stopped\. /);
+            expectSummary(results[2], 'afteroom');
+            // The first worker read beforeoom, so the file was read again alone before it was blamed; a third worker read on.
+            expect(small.workersStarted).toBe(3);
+        } finally {
+            await small.close();
+        }
+    });
+
     it('refuses 4 GB of binary data, however it is asked for', async () => {
         const attempts = {
             typed: 'new Uint8Array(4 * 1024 ** 3);',
