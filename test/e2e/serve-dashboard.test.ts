@@ -43,6 +43,10 @@ export default createSync({
     frequency: 'every day',
     autoStart: false,
     models: { Issue },
+    webhookSubscriptions: ['issues'],
+    onWebhook: async (nango, payload: { issues: { id: number; title: string }[] }) => {
+        await nango.batchSave(payload.issues.map((i) => ({ id: String(i.id), title: i.title })), 'Issue');
+    },
     exec: async (nango) => {
         for await (const page of nango.paginate({ endpoint: '/repos/o/r/issues', paginate: { type: 'link', link_rel_in_response_header: 'next', limit_name_in_request: 'per_page', limit: 2 } })) {
             await nango.batchSave(page.map((i) => ({ id: String(i.id), title: i.title })), 'Issue');
@@ -167,5 +171,30 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         expect(app.requests[1]!.headers['x-nango-hmac-sha256']).toBe(app.requests[0]!.headers['x-nango-hmac-sha256']);
         await expect.poll(() => page.locator('#webhooks-table tbody tr').count()).toBe(2);
         await shot(page, 'webhooks');
+    });
+
+    it('opens the records of a connection per model, with a search', async () => {
+        // A provider's webhook runs the sync's onWebhook, which saves records.
+        const issues = [
+            { id: 901, title: 'Login page is slow' },
+            { id: 902, title: `Crash on ${MARKUP}` },
+            { id: 903, title: 'Login button misaligned' }
+        ];
+        const sent = await fetch(`${serve.url}/webhook/dev/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'issues' }, body: JSON.stringify({ issues }) });
+        expect(sent.status).toBe(200);
+        const stored = async () => (await serve.api('GET', '/records?model=Issue', undefined, { 'Connection-Id': 'conn-1', 'Provider-Config-Key': 'github' })).body.records?.length;
+        await expect.poll(stored, { timeout: 60_000 }).toBe(3);
+
+        await page.getByRole('button', { name: 'Overview' }).click();
+        await page.locator('#connections tr', { hasText: 'conn-1' }).getByRole('button', { name: 'Records' }).click();
+        await expect.poll(() => page.locator('#records-table tbody tr').count()).toBe(3);
+        expect(await page.locator('#records-model option:checked').textContent()).toBe('Issue (3)');
+        expect(await page.locator('#records-table').textContent()).toContain(MARKUP);
+        await page.locator('#records-search').fill('login');
+        await page.getByRole('button', { name: 'Show' }).click();
+        await expect.poll(() => page.locator('#records-table tbody tr').count()).toBe(2);
+        expect(await page.locator('#records-table').textContent()).not.toContain('Crash');
+        expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+        await shot(page, 'records');
     });
 });
