@@ -5,14 +5,40 @@
  * consent (PKCE checked by the token endpoint), a refused one, and a forged `state`.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseEnv, FERRY_BIN, makeTempDir, runFerry } from '../support/cli.js';
+import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
 import { startFakeOAuth, type FakeOAuth } from '../support/fake-oauth.js';
 import { startServer, type TestServer } from '../support/http.js';
 import { startServe, type ServeProcess } from '../support/serve.js';
 import { waitFor } from '../support/wait.js';
+
+/** On-event scripts of the integration: they run when `ferry connect` stores a connection. */
+const SCRIPTS: Record<string, string> = {
+    'goo/on-events/check.ts': `
+import { createOnEvent } from 'nango';
+export default createOnEvent({
+    description: 'Refuses the connection named bad',
+    event: 'validate-connection',
+    exec: async (nango) => {
+        const connection = await nango.getConnection();
+        if (connection.connection_id === 'bad') throw new Error('refused by check');
+    }
+});
+`,
+    'goo/on-events/welcome.ts': `
+import { createOnEvent } from 'nango';
+export default createOnEvent({
+    description: 'Calls the provider once the connection exists',
+    event: 'post-connection-creation',
+    exec: async (nango) => {
+        const connection = await nango.getConnection();
+        await nango.get({ endpoint: '/userinfo', params: { from: connection.connection_id } });
+    }
+});
+`
+};
 
 /** `ferry connect` running in the background: its authorization URL once printed, and its end. */
 function connect(args: string[], cwd: string) {
@@ -41,24 +67,39 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
     let serve: ServeProcess;
     let oauth: FakeOAuth;
     let app: TestServer;
+    let api: TestServer;
     const getConnection = (id: string) => serve.api('GET', `/connections/${id}?provider_config_key=goo&refresh_token=true`);
 
     beforeAll(async () => {
         ({ dir: root, cleanup } = await makeTempDir('ferry-serve-oauth-'));
+        for (const [rel, source] of Object.entries(SCRIPTS)) {
+            await mkdir(dirname(join(root, rel)), { recursive: true });
+            await writeFile(join(root, rel), source.trimStart());
+        }
         await mkdir(join(root, '.nango'));
-        await writeFile(join(root, 'index.ts'), '');
+        await mkdir(join(root, 'node_modules'), { recursive: true });
+        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
+        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
+        await writeFile(join(root, 'index.ts'), Object.keys(SCRIPTS).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
         oauth = await startFakeOAuth({ id: 'client-1', secret: 'client-secret-1' });
+        // The provider's API: answers only the tokens the fake authorization server issued.
+        api = await startServer((req) => {
+            const token = String(req.headers['authorization'] ?? '').replace(/^Bearer /, '');
+            return oauth.issued.has(token) ? { body: { email: 'someone@example.test' } } : { status: 401, body: { error: 'unauthorized' } };
+        });
         app = await startServer(() => ({ status: 200 }));
         serve = await startServe(['--webhook-url', `${app.url}/hooks`], { cwd: root });
         const created = await runFerry(
-            ['integrations', 'create', 'goo', '--provider', 'google', '--client-id', 'client-1', '--client-secret', 'client-secret-1', '--scopes', 'email,profile', '--authorization-url', oauth.authorizeUrl, '--token-url', oauth.tokenUrl, '-e', 'local'],
+            ['integrations', 'create', 'goo', '--provider', 'google', '--client-id', 'client-1', '--client-secret', 'client-secret-1', '--scopes', 'email,profile', '--authorization-url', oauth.authorizeUrl, '--token-url', oauth.tokenUrl, '--base-url', api.url, '-e', 'local'],
             { cwd: root }
         );
         expect(created.code, created.stderr).toBe(0);
+        const deployed = await runFerry(['deploy', '-e', 'local', '--auto-confirm', '--json'], { cwd: root, timeoutMs: 90_000 });
+        expect(deployed.code, deployed.stderr).toBe(0);
     });
     afterAll(async () => {
         await serve.stop();
-        await Promise.all([oauth.close(), app.close()]);
+        await Promise.all([oauth.close(), app.close(), api.close()]);
         await cleanup();
     });
 
@@ -72,7 +113,7 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
         // google's authorization_params from the provider catalog
         expect(url.searchParams.get('access_type')).toBe('offline');
         const { status, page } = await browse(url.toString());
-        expect(status).toBe(200);
+        expect(status, serve.stderr()).toBe(200);
         expect(page).toContain('Connected');
         const result = await run.done;
         expect(result.code, result.stderr).toBe(0);
@@ -88,6 +129,21 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
         const hook = await waitFor('the auth webhook', () => app.requests.find((r) => r.path === '/override'));
         expect(hook.json()).toEqual({ from: 'nango', type: 'auth', connectionId: 'conn-1', providerConfigKey: 'goo', authMode: 'OAUTH2', provider: 'google', environment: 'dev', operation: 'creation', success: true });
         expect(app.requests.filter((r) => r.path === '/hooks')).toHaveLength(0);
+
+        // post-connection-creation ran with the new connection, its call authorised with the new token.
+        const welcomed = await waitFor('the on-event call', () => api.requests.find((r) => r.path === '/userinfo' && r.query.get('from') === 'conn-1'), 60_000);
+        expect(welcomed.headers['authorization']).toBe(`Bearer ${token}`);
+    });
+
+    it('a connection that validate-connection refuses is not stored, and the CLI says why', async () => {
+        const run = connect(['goo', 'bad'], root);
+        const { status, page } = await browse(await run.url);
+        expect(status, serve.stderr()).toBe(400);
+        expect(page).toContain('refused by check');
+        const result = await run.done;
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain('Connection bad was not created: The connection did not pass validation');
+        expect((await getConnection('bad')).status).toBe(404);
     });
 
     it('a refused consent: a clear error, nothing stored', async () => {
@@ -119,7 +175,7 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
         expect(await fetch(`${serve.url}/oauth/callback?code=x`).then((r) => r.status)).toBe(400);
 
         const granted = await browse(real.toString());
-        expect(granted.status).toBe(200);
+        expect(granted.status, serve.stderr()).toBe(200);
         expect((await run.done).code).toBe(0);
         // A state is good once: replaying the callback is refused.
         expect((await fetch(granted.callback)).status).toBe(400);
