@@ -47,6 +47,8 @@ export function generatedTestPath(fixturePath: string): string {
 
 /** The file for one fixture: with the mocks when they can stand for it, else a replay. */
 export async function renderTestFile(root: string, fixture: Pick<FixtureFile, 'integration' | 'name' | 'path'>): Promise<string> {
+    // A webhook recording (<name>.webhook.test.json) runs onWebhook, which the mocks' exec-based files cannot: replay it.
+    if (fixture.path.endsWith(`.webhook${FIXTURE_SUFFIX}`)) return renderReplayTestFile({ integration: fixture.integration, name: `${fixture.name}.webhook` });
     const plan = await planMockTest(root, fixture);
     return plan ? renderMockTestFile(fixture, plan) : renderReplayTestFile(fixture);
 }

@@ -186,6 +186,12 @@ describe('Nango compatibility (issue 13)', () => {
         const run = await ferry(['generate:tests', '-s', 'issues', '--json']);
         expect(run.code, run.stderr).toBe(0);
         expect((JSON.parse(run.stdout) as { written: string[] }).written).toEqual(['github/tests/issues.webhook.replay.test.mjs']);
+        // The webhook recording is replayed (onWebhook), from its own file.
+        const file = await readFile(join(dir, 'github/tests/issues.webhook.replay.test.mjs'), 'utf8');
+        expect(file).toContain("replayFixture(new URL('./issues.webhook.test.json', import.meta.url))");
+        const vitest = await ferry(['test', '--vitest']);
+        expect(vitest.code, vitest.stdout + vitest.stderr).toBe(0);
+        expect(vitest.stdout + vitest.stderr).toMatch(/1 passed/);
         const none = await ferry(['generate:tests', '-a', 'add-label']);
         expect(none.code).toBe(1);
         expect(none.stderr).toContain('for action add-label');
