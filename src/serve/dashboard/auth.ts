@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const COOKIE = 'ferry_dashboard';
 const SESSION_MS = 12 * 60 * 60 * 1000;
+const MAX_SESSIONS = 100;
 
 export class Sessions {
     private readonly sessions = new Map<string, number>();
@@ -18,8 +19,12 @@ export class Sessions {
     /** A new session for the right key; undefined otherwise. */
     login(given: unknown): string | undefined {
         if (typeof given !== 'string' || !sameText(given.trim(), this.secretKey)) return undefined;
+        const now = Date.now();
+        for (const [old, expires] of this.sessions) if (expires < now) this.sessions.delete(old);
+        // A bound, so logging in in a loop cannot grow the map: the oldest session goes first.
+        if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
         const id = randomBytes(32).toString('base64url');
-        this.sessions.set(id, Date.now() + SESSION_MS);
+        this.sessions.set(id, now + SESSION_MS);
         return id;
     }
 
