@@ -29,6 +29,8 @@ export interface ConnectionRow {
     last_fetched_at: Date | null;
     created_at: Date;
     updated_at: Date;
+    /** Where this connection's webhooks go instead of the environment's URLs (set by ferry connect). */
+    webhook_url_override?: string | null;
 }
 
 export interface NewIntegration {
@@ -52,7 +54,7 @@ export interface NewConnection {
 
 const INTEGRATION_COLUMNS = 'unique_key, provider, display_name, custom, oauth_client_id, oauth_client_secret, oauth_scopes, created_at, updated_at';
 const CONNECTION_COLUMNS =
-    'id, provider_config_key, connection_id, credentials, connection_config, metadata, credentials_expires_at, last_fetched_at, created_at, updated_at';
+    'id, provider_config_key, connection_id, credentials, connection_config, metadata, credentials_expires_at, last_fetched_at, created_at, updated_at, webhook_url_override';
 
 export class Store {
     constructor(

@@ -29,6 +29,17 @@ export default createSync({
 });
 `;
 
+const ACTION = `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'Answers at once',
+    input: z.object({ n: z.number() }),
+    output: z.object({ twice: z.number() }),
+    exec: async (_nango, input) => ({ twice: input.n * 2 })
+});
+`;
+
 const sign = (secret: string, body: string): string => createHmac('sha256', secret).update(body).digest('hex');
 
 describe('ferry serve: webhooks from providers', () => {
@@ -45,11 +56,13 @@ describe('ferry serve: webhooks from providers', () => {
         ({ dir: root, cleanup } = await makeTempDir('ferry-serve-incoming-'));
         await mkdir(dirname(join(root, 'linear/syncs/issues.ts')), { recursive: true });
         await writeFile(join(root, 'linear/syncs/issues.ts'), SYNC.trimStart());
+        await mkdir(join(root, 'linear/actions'), { recursive: true });
+        await writeFile(join(root, 'linear/actions/double.ts'), ACTION.trimStart());
         await mkdir(join(root, '.nango'), { recursive: true });
         await mkdir(join(root, 'node_modules'), { recursive: true });
         await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
         await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-        await writeFile(join(root, 'index.ts'), "import './linear/syncs/issues.js';\n");
+        await writeFile(join(root, 'index.ts'), "import './linear/syncs/issues.js';\nimport './linear/actions/double.js';\n");
         app = await startServer(() => ({ status: 200 }));
         serve = await startServe(['--webhook-url', `${app.url}/hooks`], { cwd: root });
         for (const args of [
@@ -128,5 +141,13 @@ describe('ferry serve: webhooks from providers', () => {
         expect((await post('/webhook/dev/oa', event, { 'x-signature-256': `sha256=${sign('oa-secret', event)}` })).status).toBe(200);
         const forwarded = await waitFor('the forward', () => hooks('forward').find((r) => (r.json() as { providerConfigKey: string }).providerConfigKey === 'oa'));
         expect(forwarded.json()).toEqual({ from: 'openai', type: 'forward', providerConfigKey: 'oa', connectionId: 'oa-1', payload: { type: 'batch.completed', id: 'b-1' } });
+    });
+
+    it('sends the async_action webhook once an X-Async action finished', async () => {
+        const started = await serve.api('POST', '/action/trigger', { action_name: 'double', input: { n: 21 } }, { 'connection-id': 'lin-1', 'provider-config-key': 'linear', 'x-async': 'true' });
+        expect(started.status).toBe(202);
+        const hook = await waitFor('the async_action webhook', () => hooks('async_action')[0], 60_000);
+        expect(hook.json()).toEqual({ type: 'async_action', from: 'nango', connectionId: 'lin-1', providerConfigKey: 'linear', payload: { id: started.body.id, statusUrl: started.body.statusUrl } });
+        expect((await serve.api('GET', started.body.statusUrl)).body).toEqual({ twice: 42 });
     });
 });

@@ -124,6 +124,7 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
         const token = stored.body.credentials.access_token as string;
         expect(oauth.issued.get(token)).toMatchObject({ verifierChecked: true });
         expect(stored.body.credentials).toMatchObject({ type: 'OAUTH2', refresh_token: expect.stringMatching(/^rt-/), expires_at: expect.any(String) });
+        expect(stored.body.webhook_url_override).toBe(`${app.url}/override`);
         expect(result.stdout + result.stderr).not.toContain(token);
 
         const hook = await waitFor('the auth webhook', () => app.requests.find((r) => r.path === '/override'));

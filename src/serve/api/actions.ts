@@ -12,6 +12,7 @@ import { actionFailure, runDeployed } from '../runner.js';
 import { connectionIdSchema } from './connections.js';
 import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
+import { asyncActionBody, webhooksOf } from '../webhooks/index.js';
 
 const headers = z.object({
     'provider-config-key': providerConfigKeySchema,
@@ -54,6 +55,8 @@ export function registerActionRoutes(router: Router, ctx: ServeContext): void {
                         ctx.log(`${label} (async ${id}): ${result.ok ? 'ok' : (result.error?.kind ?? 'failed')} in ${Math.round(result.durationMs)} ms`);
                         const outcome = result.ok ? { output: JSON.stringify(result.output ?? null), error: null } : { output: null, error: JSON.stringify(actionFailure(result).error) };
                         await ctx.storage.query("update ferry_action_results set status = $2, output = $3::jsonb, error = $4::jsonb, finished_at = now() where id = $1", [id, result.ok ? 'success' : 'failed', outcome.output, outcome.error]);
+                        // As Nango: the app hears that the result is ready, whatever it is.
+                        await webhooksOf(ctx)?.emitWebhook('async_action', asyncActionBody({ connectionId: connection.connection_id, providerConfigKey: action.provider_config_key, id, statusUrl }));
                     })
                     .catch((error: unknown) => ctx.log(`${label} (async ${id}) could not run: ${(error as Error)?.message ?? String(error)}`));
                 return;

@@ -52,7 +52,7 @@ export function connectionToPublic(
         tags: {},
         metadata: row.metadata ?? null,
         connection_config: row.connection_config ?? {},
-        webhook_url_override: null,
+        webhook_url_override: row.webhook_url_override ?? null,
         created_at: stamp(row.created_at),
         updated_at: stamp(row.updated_at),
         last_fetched_at: stamp(row.last_fetched_at),
