@@ -86,6 +86,10 @@ export class Outbox {
 
     private async schedule(): Promise<void> {
         if (this.stopped) return;
+        // Sent and abandoned deliveries are history (the dashboard lists them): the newest 5,000 are kept.
+        await this.options.db
+            .query(`delete from ferry_webhook_outbox where status <> 'pending' and id <= (select max(id) from ferry_webhook_outbox) - 5000`)
+            .catch(() => undefined);
         const rows = await this.options.db
             .query<{ wait: number }>(`select greatest(0, extract(epoch from (min(next_attempt_at) - now())) * 1000)::float8 as wait from ferry_webhook_outbox where status = 'pending'`)
             .catch(() => []);
