@@ -103,7 +103,7 @@ ${fence}
   (typed by \`checkpoint\`), \`getConnection\`.
 - \`await nango.log(...)\` instead of \`console.log\`; await every \`nango\` call.
 - Fail an action on purpose: \`throw new nango.ActionError({ message: '...' })\`.
-- Full list: the \`ferry://sdk-reference\` resource of \`ferry mcp\`, or Ferry's README ("Writing functions").
+- Full list: the \`ferry://sdk-reference\` resource of \`ferry mcp\`, or Ferry's docs/writing-functions.md.
 
 ## Add a function
 

@@ -107,7 +107,7 @@ export function parseFixture(text: string, relPath: string): Fixture {
         throw badFixture(relPath, `not valid JSON at ${jsonErrorPlace(text, error as Error)} (${reason})`, 'Fix the file by hand or record it again with `ferry dryrun <function> <connection> --save`.');
     }
     if (!isObject(value)) throw badFixture(relPath, 'a fixture must be a JSON object with input/output, nango and api', 'Record it again with `ferry dryrun --save`.');
-    if (value['nango'] !== undefined && !isObject(value['nango'])) throw badFixture(relPath, '"nango" must be an object', 'See the fixture format in the README (ferry test).');
+    if (value['nango'] !== undefined && !isObject(value['nango'])) throw badFixture(relPath, '"nango" must be an object', 'See the fixture format in Ferry\'s docs/fixtures.md.');
     for (const key of ['batchSave', 'batchUpdate', 'batchDelete'] as const) {
         const section = (value['nango'] as Record<string, unknown> | undefined)?.[key];
         if (section === undefined) continue;
