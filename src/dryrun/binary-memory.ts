@@ -182,6 +182,41 @@ function capNode(limiter: Limiter): void {
     capMethod(Buffer, 'from', limiter, fromSize);
     // `require('crypto')` hands functions this very module.
     for (const method of ['randomBytes', 'pseudoRandomBytes']) capMethod(crypto, method, limiter, sizeArg(0));
+    // Copies of binary data the function already holds: each copy counts again.
+    capMethod(globalThis, 'structuredClone', limiter, (args) => binaryIn(args[0]));
+    capMethod(TextEncoder.prototype, 'encode', limiter, (args) => (typeof args[0] === 'string' ? args[0].length * 3 : 0));
+    capBlob(limiter);
+}
+
+/** The bytes of binary data in `value` and, one level down, in its items or fields. */
+function binaryIn(value: unknown): number {
+    const own = (item: unknown): number => (ArrayBuffer.isView(item) || item instanceof ArrayBuffer ? item.byteLength : 0);
+    if (typeof value !== 'object' || value === null) return 0;
+    let total = own(value);
+    if (total > 0) return total;
+    try {
+        for (const item of Array.isArray(value) ? value : Object.values(value)) total += own(item);
+    } catch {
+        // A getter that throws: the clone will throw the same.
+    }
+    return total;
+}
+
+function capBlob(limiter: Limiter): void {
+    const original = globalThis.Blob as (new (...args: unknown[]) => object) | undefined;
+    if (typeof original !== 'function' || capped.has(original)) return;
+    const proxy: typeof original = new Proxy(original, {
+        construct(target, args, newTarget): object {
+            const parts = Array.isArray(args[0]) ? (args[0] as unknown[]) : [];
+            let bytes = 0;
+            for (const part of parts) bytes += typeof part === 'string' ? part.length * 3 : binaryIn(part) || Number((part as { size?: unknown })?.size) || 0;
+            limiter.check(bytes);
+            return Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object;
+        }
+    });
+    capped.add(proxy);
+    capped.add(original);
+    Object.defineProperty(globalThis, 'Blob', { ...Object.getOwnPropertyDescriptor(globalThis, 'Blob'), value: proxy });
 }
 
 /**
