@@ -1,4 +1,4 @@
-/** What compile produces: bundles, definitions and the manifest (reference §4). */
+/** What compile produces: bundles, definitions and the manifest (.nango/nango.json as `nango compile` writes it: docs/commands/compile.md). */
 import type { FunctionRef } from '../project/types.js';
 
 export interface Endpoint {

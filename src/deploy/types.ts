@@ -1,4 +1,4 @@
-/** The deploy domain: what is sent to the platform (reference §5) and what it answers. */
+/** The deploy domain: what is sent to the platform (POST /sync/deploy and its confirmation, docs/platform-api.md) and what it answers. */
 import type { Endpoint, JsonSchemaDefinitions, OnEventName } from '../compiler/types.js';
 import type { FunctionType } from '../project/types.js';
 

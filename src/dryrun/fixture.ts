@@ -1,5 +1,5 @@
 /**
- * The recorded-fixture format (reference §6), shared by `dryrun --save` (writes) and `test`
+ * The recorded-fixture format (docs/fixtures.md), shared by `dryrun --save` (writes) and `test`
  * (replays). A request is identified by a hash of its method, endpoint, sorted params,
  * non-secret headers and body.
  */

@@ -1,5 +1,5 @@
 /**
- * The live HttpTransport: every provider call goes to the platform's /proxy (reference §5), which
+ * The live HttpTransport: every provider call goes to the platform's /proxy (docs/platform-api.md), which
  * adds the connection's credentials server-side. Ferry only ever sends its own secret key.
  *
  * One attempt per send: the runtime above decides about retries, so the platform is not asked to
@@ -9,7 +9,7 @@ import { FerryError } from '../errors.js';
 import { BodyTooLargeError, type PlatformClient, type RawResponse } from '../platform/client.js';
 import type { Connection, HttpTransport, ProxyRequest, ProxyResponse } from './types.js';
 
-/** A failure to get any answer; `code` (e.g. ECONNREFUSED) tells the runtime it may retry. */
+/** A failure to get any answer from the platform; `code` keeps the network cause (e.g. ECONNREFUSED) for the error shown. */
 export class ProxyNetworkError extends Error {
     readonly code: string;
     constructor(message: string, code: string, cause?: unknown) {
@@ -65,7 +65,8 @@ export function createProxyTransport(options: ProxyTransportOptions): HttpTransp
                     const code = typeof error.details?.['networkCode'] === 'string' ? error.details['networkCode'] : error.code;
                     throw new ProxyNetworkError(`${request.method} ${request.endpoint}: ${error.message}`, code, error);
                 }
-                // Anything else (a header Node refuses to send) is the request's own fault: no retry helps.
+                // Anything else (a header Node refuses to send) is the request's own fault; the runtime retries it
+                // as any failure without an answer (dryrun/retry.ts), and each attempt fails alike.
                 throw new Error(error instanceof Error ? error.message : String(error));
             }
             return { status: raw.status, headers: raw.headers, data: decodeBody(raw, request.responseType) };

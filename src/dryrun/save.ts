@@ -1,5 +1,5 @@
 /**
- * `dryrun --save`: turns a finished run into a fixture (reference §6) that `ferry test` replays.
+ * `dryrun --save`: turns a finished run into a fixture (docs/fixtures.md) that `ferry test` replays.
  * Credentials never reach the file: secret headers are filtered out of every request and answer,
  * the connection is stripped of credentials, and the serialized file is scanned for the secret
  * key (and other secret-looking variables) before anything is written.

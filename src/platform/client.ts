@@ -1,5 +1,5 @@
 /**
- * The platform HTTP client (reference §5). Every call is authenticated with the secret key, timed
+ * The platform HTTP client (the requests it sends: docs/platform-api.md). Every call is authenticated with the secret key, timed
  * out, and every JSON answer used by Ferry is checked against a schema before use.
  * The secret key lives only in the Authorization header: it is never part of an error message.
  *

@@ -1,5 +1,5 @@
 /**
- * Connections and integrations as the platform describes them (reference §5), checked against a
+ * Connections and integrations as the platform describes them (docs/platform-api.md), checked against a
  * schema before use. Credentials the platform may include in its answer are dropped here, at the
  * edge: nothing downstream (the function, the output, a fixture) can ever see them.
  */

@@ -1,5 +1,5 @@
 /**
- * The two deploy endpoints of reference §5. The preview changes nothing, so it is retried on
+ * The two deploy endpoints (docs/platform-api.md). The preview changes nothing, so it is retried on
  * transient failures; the deploy itself is retried only when the server cannot have received it
  * (the connection was never made), so a deployment is never sent twice. Every answer is checked
  * against a schema before use, and every error says whether anything was deployed.

@@ -1,4 +1,4 @@
-/** The shape of a functions project on disk (reference §1). */
+/** The shape of a functions project on disk, as Nango lays it out: index.ts, `<integration>/<syncs|actions|on-events>/<name>.ts`, .nango/. */
 
 export type FunctionType = 'sync' | 'action' | 'onEvent';
 export type FunctionFolder = 'syncs' | 'actions' | 'on-events';

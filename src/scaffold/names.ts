@@ -35,6 +35,6 @@ export function toWords(kebab: string): string {
 export function toModelName(kebab: string): string {
     const pascal = toPascalCase(kebab);
     const singular = /ies$/.test(pascal) && pascal.length > 4 ? `${pascal.slice(0, -3)}y` : /[^sui]s$/.test(pascal) ? pascal.slice(0, -1) : pascal;
-    // Model names need at least two characters and must start with a letter (reference §2).
+    // Model names need at least two characters and start with a capital letter (compile's BAD_MODEL_NAME rule).
     return /^[A-Z][a-zA-Z0-9_]+$/.test(singular) ? singular : `${pascal}Record`;
 }

@@ -1,5 +1,5 @@
 /**
- * Recorded fixtures for the example functions (reference §6), so `ferry test` replays them
+ * Recorded fixtures for the example functions (docs/fixtures.md), so `ferry test` replays them
  * offline straight after `ferry init`. They show the format a `ferry dryrun --save` writes.
  */
 import type { TemplateFile } from './example.js';

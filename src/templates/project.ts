@@ -1,4 +1,4 @@
-/** The files of a new functions project besides its functions (reference §1). */
+/** The files of a new functions project besides its functions: the layout Nango's CLI scaffolds (listed in docs/commands/init.md). */
 import { EXAMPLE_FUNCTIONS, type TemplateFile } from './example.js';
 import { EXAMPLE_FIXTURES } from './example-fixtures.js';
 import { AGENTS_FILE, agentsFile } from './agents.js';

@@ -1,5 +1,5 @@
 /**
- * Finding recorded fixtures (`<integration>/tests/<name>.test.json`, reference §6) and reading
+ * Finding recorded fixtures (`<integration>/tests/<name>.test.json`, docs/fixtures.md) and reading
  * them. Both writers are accepted: `ferry dryrun --save` and Nango's CLI (one entry or a list of
  * entries per endpoint, lower-case method keys). A bad file is a one-line error naming the file,
  * the place and what to do, never a stack trace.

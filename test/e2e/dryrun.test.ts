@@ -438,7 +438,7 @@ describe('ferry dryrun', () => {
             expect(lenient.stderr).toContain('1 validation issue (warnings only; --validate makes them fatal)');
         });
 
-        it('--save writes a §6 fixture with no secret key and no provider token anywhere', async () => {
+        it('--save writes a fixture with no secret key and no provider token anywhere', async () => {
             const result = await ferry(['issues', 'conn-save', '--save']);
             expect(result.code, result.stderr).toBe(0);
             const file = join(dir, 'github/tests/issues.test.json');

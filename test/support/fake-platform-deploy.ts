@@ -1,5 +1,5 @@
 /**
- * The deploy endpoints of the fake platform (reference §5), plugged into `startFakePlatform` via
+ * The deploy endpoints of the fake platform (docs/platform-api.md), plugged into `startFakePlatform` via
  * `extraRoutes`. It keeps what is deployed, so a second deploy's plan shows what is updated and
  * deleted; records every body it receives; and can be told to fail the next calls.
  * Answers follow the schemas of src/platform/deploy.ts (confirmationSchema, deployAnswerSchema).

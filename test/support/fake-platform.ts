@@ -1,5 +1,5 @@
 /**
- * A fake of the platform's HTTP API (reference §5), the subset the CLI uses: connections,
+ * A fake of the platform's HTTP API (docs/platform-api.md), the subset the CLI uses: connections,
  * integrations, metadata, environment variables, and /proxy, which forwards to a provider with
  * the connection's credentials injected, exactly as the real platform keeps them server-side.
  * Every request needs `Authorization: Bearer <secretKey>` (401 otherwise). Other engineers plug

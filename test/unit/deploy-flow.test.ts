@@ -156,7 +156,7 @@ const options = (overrides: Partial<DeployOptions> = {}): DeployOptions => ({
 describe('deploy payload', () => {
     const files = new Map<string, FileBody>(refs.map((r) => [r.id, { js: `js of ${r.id}`, ts: `ts of ${r.id}` }]));
 
-    it('carries every function of reference §5 in deployMode all', () => {
+    it('carries every function in deployMode all', () => {
         const payload = buildPayload({ manifest, selection: { mode: 'all' }, files, debug: false, sdkVersion: '0.1.0-zero', source: 'repo' });
         expect(payload).toMatchObject({ deployMode: 'all', reconcile: true, debug: false, sdkVersion: '0.1.0-zero', nangoYamlBody: '', source: 'repo' });
         expect(Object.keys(payload)).toEqual(['flowConfigs', 'onEventScriptsByProvider', 'deployMode', 'reconcile', 'debug', 'nangoYamlBody', 'sdkVersion', 'source']);
