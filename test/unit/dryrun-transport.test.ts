@@ -29,7 +29,7 @@ describe('the /proxy transport against the fake platform and provider', () => {
         await provider.close();
     });
 
-    it('sends one attempt through /proxy with the platform's proxy headers; the provider sees only the injected token', async () => {
+    it('sends one attempt through /proxy with the proxy headers of docs/platform-api.md; the provider sees only the injected token', async () => {
         const transport = createProxyTransport({ client, connection });
         const response = await transport.send({ method: 'GET', endpoint: '/repos/o/r/issues', params: { per_page: 2, state: ['open', 'closed'] }, headers: { 'X-Custom': 'yes' } });
         expect(response.status).toBe(200);
