@@ -35,6 +35,7 @@ const commands = {
     integrations: () => import('./commands/integrations.js'),
     connections: () => import('./commands/connections.js'),
     connect: () => import('./commands/connect.js'),
+    runs: () => import('./commands/runs.js'),
     version: () => import('./commands/version.js'),
     pull: () => import('./commands/pull.js'),
     completion: () => import('./commands/completion.js'),
@@ -416,8 +417,11 @@ function addServeCommands(command: (name: string) => Command, action: (name: key
         .option('--secret-key <key>', 'secret key of the dev environment (default: generated once, kept in the data folder)')
         .option('--webhook-url <url>', 'send Nango webhooks to this URL (twice: primary and secondary)', (value: string, previous: string[] = []) => [...previous, value])
         .option('--webhook-signing-key <key>', 'key that signs the webhooks (default: generated once, kept in the database)')
+        .option('--concurrency <n>', 'function runs at once (syncs, actions, on-event scripts)', '4')
+        .option('--run-timeout <seconds>', 'a run still going after this long is stopped and fails', '300')
+        .option('--run-memory <mb>', 'heap limit of each run, in MB', '512')
         .addHelpText('after', ['', 'Other commands of the project reach it with -e local (e.g. ferry dryrun issues conn-1 -e local).', 'Environment: FERRY_SERVE_ENCRYPTION_KEY (32 bytes, base64) encrypts credentials instead of the data folder\'s key file.', 'Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 could not start.'].join('\n'))
-        .action(action('serve', (_args, o) => ({ host: o.host, port: o.port, data: o.data, database: o.database, secretKey: o.secretKey, webhookUrl: o.webhookUrl, webhookSigningKey: o.webhookSigningKey })));
+        .action(action('serve', (_args, o) => ({ host: o.host, port: o.port, data: o.data, database: o.database, secretKey: o.secretKey, webhookUrl: o.webhookUrl, webhookSigningKey: o.webhookSigningKey, concurrency: o.concurrency, runTimeout: o.runTimeout, runMemory: o.runMemory })));
 
     const environment = (c: Command): Command => c.option('-e, --environment <env>', 'platform environment (local: this project\'s ferry serve)', 'dev');
     const integrations = command('integrations').description("manage the platform's integrations (works against ferry serve and hosted Nango)");
@@ -457,6 +461,16 @@ function addServeCommands(command: (name: string) => Command, action: (name: key
     sub(connections, 'list').description('list the connections').option('--integration <key>', 'only this integration').action(connectionAction('list'));
     sub(connections, 'get').description('show one connection (without credentials)').argument('<integration>', 'integration').argument('<connection-id>', 'connection id').action(connectionAction('get'));
     sub(connections, 'delete').description('delete a connection').argument('<integration>', 'integration').argument('<connection-id>', 'connection id').action(connectionAction('delete'));
+
+    environment(command('runs'))
+        .description('list recent runs of deployed functions on ferry serve (show <id>: one run\'s logs and error)')
+        .argument('[show]', 'show: one run in full')
+        .argument('[id]', 'run id (with show)')
+        .option('--follow', 'keep printing runs as they start and finish (Ctrl-C to stop)')
+        .option('--limit <n>', 'how many recent runs', '20')
+        .option('--integration <key>', 'only this integration')
+        .option('--connection <id>', 'only this connection')
+        .action(action('runs', ([sub, id], o) => ({ action: sub, id, environment: o.environment, follow: o.follow === true, limit: o.limit, integration: o.integration, connection: o.connection })));
 
     environment(command('connect'))
         .description('connect an account with OAuth: opens the provider\'s authorization page, the local server stores the connection')

@@ -11,12 +11,16 @@ export interface ServeCommandOptions {
     secretKey?: string;
     webhookUrl?: string[];
     webhookSigningKey?: string;
+    concurrency?: string;
+    runTimeout?: string;
+    runMemory?: string;
 }
 
 export async function run(options: ServeCommandOptions, ctx: CliContext): Promise<ExitCode> {
     const port = Number(options.port);
     if (!/^\d+$/.test(options.port) || port > 65535) throw usageError(`--port must be a number from 0 to 65535, not '${options.port}'`, 'e.g. --port 3003 (0 picks a free port).');
     const webhooks = webhookOptions(options);
+    const runLimits = runLimitOptions(options);
     // Signals are held from the start: a Ctrl-C while the database opens still ends cleanly.
     let stopRequested: (() => void) | undefined;
     const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
@@ -33,6 +37,7 @@ export async function run(options: ServeCommandOptions, ctx: CliContext): Promis
             database: options.database,
             secretKey: options.secretKey,
             webhooks,
+            runLimits,
             log: (line) => ctx.log.info(`${ctx.colors.dim(new Date().toISOString().slice(11, 19))} ${line}`)
         });
         if (ctx.json) {
@@ -54,6 +59,19 @@ export async function run(options: ServeCommandOptions, ctx: CliContext): Promis
     } finally {
         for (const signal of signals) process.off(signal, onSignal);
     }
+}
+
+/** --concurrency, --run-timeout (seconds) and --run-memory (MB): whole numbers from 1, checked before anything starts. */
+function runLimitOptions(options: ServeCommandOptions): { concurrency?: number; timeoutMs?: number; memoryMb?: number } {
+    const read = (flag: string, value: string | undefined, max: number, example: string): number | undefined => {
+        if (value === undefined) return undefined;
+        if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw usageError(`${flag} must be a whole number from 1 to ${max}, not '${value}'`, `e.g. ${flag} ${example}.`);
+        return Number(value);
+    };
+    const concurrency = read('--concurrency', options.concurrency, 256, '8');
+    const timeout = read('--run-timeout', options.runTimeout, 7 * 24 * 3600, '600');
+    const memory = read('--run-memory', options.runMemory, 16_384, '1024');
+    return { ...(concurrency ? { concurrency } : {}), ...(timeout ? { timeoutMs: timeout * 1000 } : {}), ...(memory ? { memoryMb: memory } : {}) };
 }
 
 /** --webhook-url (at most twice: primary, secondary) and --webhook-signing-key, checked before anything starts. */

@@ -78,7 +78,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         ['environment']
     ),
     mcp: cmd({ '--allow-deploy': null }),
-    serve: cmd({ '--host': 'any', '--port': 'any', '--data': 'file', '--database': 'any', '--secret-key': 'any', '--webhook-url': 'any', '--webhook-signing-key': 'any' }),
+    serve: cmd({ '--host': 'any', '--port': 'any', '--data': 'file', '--database': 'any', '--secret-key': 'any', '--webhook-url': 'any', '--webhook-signing-key': 'any', '--concurrency': 'any', '--run-timeout': 'any', '--run-memory': 'any' }),
     integrations: cmd({}, [], {
         create: cmd({ ...env, '--provider': 'any', '--base-url': 'any', '--display-name': 'any', '--client-id': 'any', '--client-secret': 'any', '--scopes': 'any', '--authorization-url': 'any', '--token-url': 'any', '--webhook-secret': 'any' }, ['integration']),
         list: cmd({ ...env }),
@@ -91,6 +91,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         get: cmd({ ...env }, ['integration', 'connection']),
         delete: cmd({ ...env }, ['integration', 'connection'])
     }),
+    runs: cmd({ ...env, '--follow': null, '--limit': 'any', '--integration': 'integration', '--connection': 'any' }),
     connect: cmd({ ...env, '--no-browser': null, '--timeout': 'any', '--config': 'any', '--webhook-url-override': 'any' }, ['integration', 'connection']),
     version: cmd({ ...env }),
     'generate:tests': cmd({ '-i': 'integration', '--integration': 'integration', '-s': 'function', '--sync': 'function', '-a': 'function', '--action': 'function' }),

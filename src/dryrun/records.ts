@@ -50,7 +50,8 @@ export function createRecordCollector(options: { sink?: RecordSink; keepRecords?
                 for (const record of records) byId.set(String(record['id']), record);
             }
             const sink = options.sink;
-            if (sink) {
+            if (sink?.writeBatch) await sink.writeBatch(model, operation, records);
+            else if (sink) {
                 for (const record of records) {
                     const pending = sink.write({ model, op: operation, record });
                     if (pending) await pending;

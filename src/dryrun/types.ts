@@ -148,6 +148,8 @@ export interface RuntimeBackend {
 /** Where `--out` streams records. `write` resolves once the line is accepted (backpressure). */
 export interface RecordSink {
     write(event: RecordEvent): Promise<void> | void;
+    /** When present, each batch comes whole here instead of record by record (ferry serve writes a batch in one transaction). */
+    writeBatch?(model: string, operation: RecordOperation, records: Record<string, unknown>[]): Promise<void>;
 }
 
 export type RecordOperation = 'save' | 'update' | 'delete';

@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { defaultDataDir, ensureDataDir, isAlive, readState, removeState, resolveEncryptionKey, resolveSecretKey, writeState } from './data-dir.js';
 import { startServe, type RunningServer } from './server.js';
 import type { WebhookOptions } from './webhooks/index.js';
+import type { RunLimits } from './runner.js';
 import { pgliteTemplatePath } from './storage.js';
 import { userCacheDir } from '../util/user-cache-dir.js';
 
@@ -22,6 +23,7 @@ export interface LaunchOptions {
     database?: string | undefined;
     secretKey?: string | undefined;
     webhooks?: WebhookOptions | undefined;
+    runLimits?: Partial<RunLimits> | undefined;
     log: (line: string) => void;
 }
 
@@ -70,6 +72,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
             pgliteTemplate: pgliteTemplatePath(userCacheDir(options.env)),
             environment: ENVIRONMENT,
             ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+            ...(options.runLimits ? { runLimits: options.runLimits } : {}),
             log: options.log
         });
     } catch (error) {

@@ -6,7 +6,6 @@
  * table that changes meanwhile neither skips nor repeats a record. Model variants are stored as
  * `model::variant`.
  */
-import { createHash } from 'node:crypto';
 import type { Queryable } from './storage.js';
 
 export type RecordFilter = 'ADDED' | 'UPDATED' | 'DELETED';
@@ -15,30 +14,112 @@ export function modelKey(model: string, variant?: string): string {
     return variant && variant !== 'base' ? `${model}::${variant}` : model;
 }
 
+/** Rows per statement: one JSON parameter each, so a batch of any size is a few round trips. */
+const CHUNK = 5_000;
+
+function chunks<T>(items: T[]): T[][] {
+    const out: T[][] = [];
+    for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+    return out;
+}
+
+/** The first record of each id, as Nango's records store keeps it (its SDK already kept the last of a batchSave), its id as text. */
+function byId(records: Record<string, unknown>[]): Map<string, Record<string, unknown>> {
+    const map = new Map<string, Record<string, unknown>>();
+    for (const record of records) {
+        const id = String(record['id']).replaceAll('\u0000', '');
+        if (!map.has(id)) map.set(id, record);
+    }
+    return map;
+}
+
+const count = (value: unknown): number => Number(value ?? 0);
+
 /** Saves one batch in the caller's transaction; returns how many were added and updated. */
 export async function saveRecords(db: Queryable, connectionId: number, model: string, records: Record<string, unknown>[]): Promise<{ added: number; updated: number }> {
-    const seen = new Set<string>();
     let added = 0;
     let updated = 0;
-    for (const record of records) {
-        const id = String(record['id']);
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const json = JSON.stringify(record);
-        const hash = createHash('sha256').update(json).digest('hex');
-        const rows = await db.query<{ inserted: boolean }>(
-            `insert into ferry_records (connection_id, model, external_id, data, data_hash, last_action)
-             values ($1, $2, $3, $4::jsonb, $5, 'ADDED')
-             on conflict (connection_id, model, external_id) do update set
-                data = excluded.data, data_hash = excluded.data_hash, updated_at = now(), deleted_at = null, last_action = 'UPDATED'
-             where ferry_records.data_hash is distinct from excluded.data_hash or ferry_records.deleted_at is not null
-             returning (xmax = 0) as inserted`,
-            [connectionId, model, id, json, hash]
+    for (const part of chunks([...byId(records)])) {
+        const rows = part.map(([id, record]) => ({ id, data: { ...record, id: record['id'] } }));
+        const [result] = await db.query<{ added: string | number; updated: string | number }>(
+            `with written as (
+                insert into ferry_records (connection_id, model, external_id, data, data_hash, last_action)
+                select $1, $2, r.id, r.data, md5(r.data::text), 'ADDED' from jsonb_to_recordset($3::jsonb) as r(id text, data jsonb)
+                on conflict (connection_id, model, external_id) do update set
+                    data = excluded.data, data_hash = excluded.data_hash, updated_at = now(), deleted_at = null, last_action = 'UPDATED'
+                where ferry_records.data is distinct from excluded.data or ferry_records.deleted_at is not null
+                returning (xmax = 0) as inserted)
+             select count(*) filter (where inserted) as added, count(*) filter (where not inserted) as updated from written`,
+            [connectionId, model, JSON.stringify(rows)]
         );
-        if (rows[0]?.inserted) added++;
-        else if (rows[0]) updated++;
+        added += count(result?.added);
+        updated += count(result?.updated);
     }
     return { added, updated };
+}
+
+/** batchUpdate: merges the given fields into records that exist and are not deleted; others are left out. */
+export async function updateRecords(db: Queryable, connectionId: number, model: string, records: Record<string, unknown>[]): Promise<number> {
+    let updated = 0;
+    for (const part of chunks([...byId(records)])) {
+        const rows = part.map(([id, record]) => ({ id, data: { ...record, id: record['id'] } }));
+        const [result] = await db.query<{ updated: string | number }>(
+            `with merged as (
+                select r.id, f.data || r.data as data from jsonb_to_recordset($3::jsonb) as r(id text, data jsonb)
+                join ferry_records f on f.connection_id = $1 and f.model = $2 and f.external_id = r.id and f.deleted_at is null),
+             written as (
+                update ferry_records f set data = m.data, data_hash = md5(m.data::text), updated_at = now(), last_action = 'UPDATED'
+                from merged m where f.connection_id = $1 and f.model = $2 and f.external_id = m.id and f.data is distinct from m.data
+                returning 1)
+             select count(*) as updated from written`,
+            [connectionId, model, JSON.stringify(rows)]
+        );
+        updated += count(result?.updated);
+    }
+    return updated;
+}
+
+/** batchDelete: marks the records deleted (kept, with deleted_at); already deleted ones are not counted again. */
+export async function deleteRecords(db: Queryable, connectionId: number, model: string, ids: string[]): Promise<number> {
+    let deleted = 0;
+    for (const part of chunks([...new Set(ids.map((id) => id.replaceAll('\u0000', '')))])) {
+        const [result] = await db.query<{ deleted: string | number }>(
+            `with written as (
+                update ferry_records set deleted_at = now(), updated_at = now(), last_action = 'DELETED'
+                where connection_id = $1 and model = $2 and deleted_at is null and external_id in (select jsonb_array_elements_text($3::jsonb))
+                returning 1)
+             select count(*) as deleted from written`,
+            [connectionId, model, JSON.stringify(part)]
+        );
+        deleted += count(result?.deleted);
+    }
+    return deleted;
+}
+
+/**
+ * trackDeletesEnd: marks deleted the model's records not written since the tracking started and
+ * not among `kept` (ids saved meanwhile whose record was unchanged, so not rewritten). Returns their ids.
+ */
+export async function deleteUnseen(db: Queryable, connectionId: number, model: string, since: Date, kept: Iterable<string>): Promise<string[]> {
+    const rows = await db.query<{ external_id: string }>(
+        `update ferry_records set deleted_at = now(), updated_at = now(), last_action = 'DELETED'
+         where connection_id = $1 and model = $2 and deleted_at is null and updated_at < $3
+           and external_id not in (select jsonb_array_elements_text($4::jsonb))
+         returning external_id`,
+        [connectionId, model, since, JSON.stringify([...kept])]
+    );
+    return rows.map((row) => row.external_id);
+}
+
+/** A full resync with emptyCache: the connection's records of these models are removed for good. */
+export async function clearRecords(db: Queryable, connectionId: number, models: string[]): Promise<void> {
+    await db.query('delete from ferry_records where connection_id = $1 and model in (select jsonb_array_elements_text($2::jsonb))', [connectionId, JSON.stringify(models)]);
+}
+
+/** Records per model (deleted ones left out), for GET /sync/status. */
+export async function countRecords(db: Queryable, connectionId: number): Promise<Map<string, number>> {
+    const rows = await db.query<{ model: string; count: string | number }>('select model, count(*) as count from ferry_records where connection_id = $1 and deleted_at is null group by model', [connectionId]);
+    return new Map(rows.map((row) => [row.model, Number(row.count)]));
 }
 
 export interface ListOptions {

@@ -2,21 +2,41 @@
  * Runs a deployed function (its stored bundle) for one connection in the same sandboxed runtime as
  * `ferry dryrun`: its own worker thread and a time limit, its provider and platform calls sent to
  * this server's own API (/proxy adds the credentials), so the function never holds them. Runs
- * share a bound on how many go at once. The runtime loads with the first run.
+ * share a bound on how many go at once (--concurrency); each has a time limit (--run-timeout) and
+ * a heap limit (--run-memory), so one that hangs or exhausts its memory fails alone. Every run is
+ * recorded (runs-store.ts) with its logs. The runtime loads with the first run.
  */
 import { ExitCode } from '../errors.js';
 import type { RunOptions, RunResult } from '../dryrun/types.js';
 import type { ServeContext } from './context.js';
 import type { FunctionRow } from './functions-store.js';
+import type { ModelResult } from './runs-store.js';
 import type { ConnectionRow, IntegrationRow } from './store.js';
 
-const RUN_TIMEOUT_MS = 5 * 60 * 1000;
-const MAX_PARALLEL_RUNS = 4;
+export interface RunLimits {
+    /** Runs at once; the others wait their turn. */
+    concurrency: number;
+    timeoutMs: number;
+    /** The function's heap (and binary data) limit, in MB. */
+    memoryMb: number;
+}
+
+export const DEFAULT_RUN_LIMITS: RunLimits = { concurrency: 4, timeoutMs: 5 * 60 * 1000, memoryMb: 512 };
+let limits: RunLimits = { ...DEFAULT_RUN_LIMITS };
 let running = 0;
 const waiting: (() => void)[] = [];
 
+/** Set by the server on start (flags of `ferry serve`). */
+export function setRunLimits(next: Partial<RunLimits>): void {
+    limits = { ...limits, ...next };
+}
+
+export function runLimits(): RunLimits {
+    return limits;
+}
+
 async function slot<T>(run: () => Promise<T>): Promise<T> {
-    if (running >= MAX_PARALLEL_RUNS) await new Promise<void>((resolve) => waiting.push(resolve));
+    if (running >= limits.concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
     running++;
     try {
         return await run();
@@ -26,6 +46,13 @@ async function slot<T>(run: () => Promise<T>): Promise<T> {
     }
 }
 
+export interface RunExtras extends Pick<RunOptions, 'webhookPayload' | 'keepRecords' | 'recordSink' | 'checkpoint' | 'lastSyncDate'> {
+    /** A sync's scheduled or triggered run: its schedule and mode (INCREMENTAL, FULL, WEBHOOK), kept with the run. */
+    sync?: { id: number; mode: string };
+    /** When the function has finished and before the run is recorded: what it changed, per model. */
+    settle?: (result: RunResult) => Promise<Record<string, ModelResult>>;
+}
+
 export async function runDeployed(
     ctx: ServeContext,
     fn: FunctionRow,
@@ -33,34 +60,51 @@ export async function runDeployed(
     integration: IntegrationRow,
     input?: unknown,
     /** e.g. a provider webhook's payload for a sync's onWebhook, with its records kept. */
-    extra: Pick<RunOptions, 'webhookPayload' | 'keepRecords'> = {}
+    extra: RunExtras = {}
 ): Promise<RunResult> {
-    const [{ runFunction }, { createProxyTransport }, { PlatformClient }, { platformBackend }, { publicConnection }] = await Promise.all([
+    const { sync, settle, ...options } = extra;
+    const [{ runFunction, createSandbox }, { createProxyTransport }, { PlatformClient }, { platformBackend }, { publicConnection }, runs] = await Promise.all([
         import('../dryrun/run.js'),
         import('../dryrun/proxy-transport.js'),
         import('../platform/client.js'),
         import('../platform/connections.js'),
-        import('../dryrun/credentials.js')
+        import('../dryrun/credentials.js'),
+        import('./runs-store.js')
     ]);
     const client = new PlatformClient({ host: ctx.url, secretKey: ctx.secretKey, exitCode: ExitCode.Failure });
     const { credentials: _never, ...withoutCredentials } = connection;
     const view = publicConnection({ ...withoutCredentials, provider: integration.provider, metadata: connection.metadata });
     const folder = fn.type === 'on-event' ? 'on-events' : `${fn.type}s`;
     try {
-        return await slot(() =>
-            runFunction({
-                code: fn.js,
-                filename: `${fn.provider_config_key}_${folder}_${fn.name}.cjs`,
-                ref: { integration: fn.provider_config_key, name: fn.name, type: fn.type === 'on-event' ? 'onEvent' : fn.type },
-                transport: createProxyTransport({ client, connection: view }),
-                connection: view,
-                backend: platformBackend(client, view),
-                ...(fn.type === 'action' ? { input } : {}),
-                environment: ctx.environment,
-                timeoutMs: RUN_TIMEOUT_MS,
-                ...extra
-            })
-        );
+        return await slot(async () => {
+            const runId = await runs.startRun(ctx.storage, { type: fn.type, name: fn.name, provider_config_key: fn.provider_config_key, connection_id: connection.connection_id, sync_id: sync?.id ?? null, mode: sync?.mode ?? (options.webhookPayload !== undefined ? 'WEBHOOK' : null) });
+            const sandbox = createSandbox({ maxHeapMb: limits.memoryMb });
+            let result: RunResult | undefined;
+            let changes: Record<string, ModelResult> = {};
+            try {
+                result = await runFunction({
+                    code: fn.js,
+                    filename: `${fn.provider_config_key}_${folder}_${fn.name}.cjs`,
+                    ref: { integration: fn.provider_config_key, name: fn.name, type: fn.type === 'on-event' ? 'onEvent' : fn.type },
+                    transport: createProxyTransport({ client, connection: view }),
+                    connection: view,
+                    backend: platformBackend(client, view),
+                    ...(fn.type === 'action' ? { input } : {}),
+                    environment: ctx.environment,
+                    timeoutMs: limits.timeoutMs,
+                    sandbox,
+                    ...options
+                });
+                if (settle) changes = await settle(result);
+                return result;
+            } finally {
+                await sandbox.close();
+                const error = result?.error ? { type: result.error.kind, message: result.error.message } : result ? null : { type: 'internal', message: 'the run could not finish' };
+                await runs
+                    .finishRun(ctx.storage, runId, { status: result?.ok ? 'SUCCESS' : 'ERROR', durationMs: result?.durationMs ?? 0, result: changes, error, logs: result?.logs ?? [], logsDropped: result?.logsDropped ?? 0 })
+                    .catch((failure: unknown) => ctx.log(`run ${runId} could not be recorded: ${(failure as Error)?.message ?? String(failure)}`));
+            }
+        });
     } finally {
         await client.close();
     }

@@ -15,6 +15,10 @@ import { VERSION } from '../version.js';
 import { registerMcpRoutes } from './api/mcp.js';
 import { registerMetadataRoutes } from './api/metadata.js';
 import { registerRecordRoutes } from './api/records.js';
+import { registerRunRoutes } from './api/runs.js';
+import { registerSyncRoutes } from './api/syncs.js';
+import { setRunLimits, type RunLimits } from './runner.js';
+import { startScheduler } from './scheduler.js';
 import { registerProxyRoute } from './proxy.js';
 import { registerDashboardRoutes } from './dashboard/routes.js';
 import type { ServeContext } from './context.js';
@@ -42,6 +46,8 @@ export interface ServeOptions {
     fetch?: typeof fetch;
     /** Webhooks to the app: --webhook-url, --webhook-signing-key. */
     webhooks?: WebhookOptions;
+    /** --concurrency, --run-timeout, --run-memory. */
+    runLimits?: Partial<RunLimits>;
 }
 
 export interface RunningServer {
@@ -97,6 +103,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerFunctionCodeRoute(router, context);
     registerRecordRoutes(router, context);
     registerActionRoutes(router, context);
+    registerSyncRoutes(router, context);
+    registerRunRoutes(router, context);
     registerMcpRoutes(router, context);
     registerDashboardRoutes(router, context);
     const webhooks = await startWebhooks(router, context, createSealer(options.encryptionKey), options.webhooks);
@@ -106,11 +114,15 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     router.add({ method: 'GET', path: '/health', public: true, handler: ({ res }) => sendJson(res, 200, { result: 'ok' }, { 'x-ferry-version': VERSION }) });
     ctx = context;
     preloadProviders();
+    setRunLimits(options.runLimits ?? {});
+    const scheduler = await startScheduler(context);
     return {
         url: context.url,
         storage,
         ...(webhooks.generatedKey ? { newWebhookSigningKey: webhooks.generatedKey } : {}),
         async close() {
+            // Runs in progress call this server's own API: it stays up while they get their grace.
+            await scheduler.stop();
             await new Promise<void>((resolve) => {
                 server.close(() => resolve());
                 server.closeIdleConnections();

@@ -1,0 +1,69 @@
+/**
+ * Where a sync run's records go: each batchSave / batchUpdate / batchDelete is written in one
+ * transaction before the function's call returns, so a server killed mid-run keeps every batch
+ * the function saw succeed and none half-written. Counts what really changed per model (an
+ * unchanged record is not counted, as Nango), and the ids written, for trackDeletesEnd.
+ */
+import type { RecordOperation, RecordSink, RunResult } from '../dryrun/types.js';
+import { deleteRecords, deleteUnseen, modelKey, saveRecords, updateRecords } from './records-store.js';
+import type { ModelResult } from './runs-store.js';
+import type { Storage } from './storage.js';
+
+export interface SyncSink {
+    sink: RecordSink;
+    /** After the run: applies its trackDeletes and metadata writes; returns the changes per model. */
+    settle(result: RunResult): Promise<Record<string, ModelResult>>;
+}
+
+export function createSyncSink(db: Storage, connectionRef: number, variant: string, startedAt: Date): SyncSink {
+    const results = new Map<string, ModelResult>();
+    const written = new Map<string, Set<string>>();
+    const entry = (model: string): ModelResult => {
+        let found = results.get(model);
+        if (!found) results.set(model, (found = { added: 0, updated: 0, deleted: 0 }));
+        return found;
+    };
+    const sink: RecordSink = {
+        write() {
+            throw new Error('records are written by batch');
+        },
+        async writeBatch(model: string, operation: RecordOperation, records: Record<string, unknown>[]) {
+            const key = modelKey(model, variant);
+            const counts = entry(model);
+            await db.transaction(async (tx) => {
+                if (operation === 'save') {
+                    const { added, updated } = await saveRecords(tx, connectionRef, key, records);
+                    counts.added += added;
+                    counts.updated += updated;
+                } else if (operation === 'update') {
+                    counts.updated += await updateRecords(tx, connectionRef, key, records);
+                } else {
+                    counts.deleted += await deleteRecords(tx, connectionRef, key, records.map((record) => String(record['id'])));
+                }
+            });
+            if (operation !== 'delete') {
+                let ids = written.get(model);
+                if (!ids) written.set(model, (ids = new Set()));
+                for (const record of records) ids.add(String(record['id']));
+            }
+        }
+    };
+    return {
+        sink,
+        async settle(result) {
+            for (const model of Object.keys(result.records)) entry(model);
+            for (const write of result.writes) {
+                if (write.kind === 'trackDeletes') {
+                    const model = String((write.args as { model?: unknown })?.model ?? '');
+                    if (!model) continue;
+                    const gone = await db.transaction((tx) => deleteUnseen(tx, connectionRef, modelKey(model, variant), startedAt, written.get(model) ?? []));
+                    entry(model).deleted += gone.length;
+                } else if (write.kind === 'setMetadata' || write.kind === 'setFieldMapping' || write.kind === 'updateMetadata') {
+                    const merge = write.kind === 'updateMetadata' ? 'metadata || ' : '';
+                    await db.query(`update ferry_connections set metadata = ${merge}$2::jsonb, updated_at = now() where id = $1`, [connectionRef, JSON.stringify(write.args ?? {})]);
+                }
+            }
+            return Object.fromEntries(results);
+        }
+    };
+}
