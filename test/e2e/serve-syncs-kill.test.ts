@@ -1,0 +1,120 @@
+/**
+ * A `ferry serve` killed with SIGKILL in the middle of a sync run: every batch the sync saved is
+ * still there, none is half-written (counted in the database files themselves, before the next
+ * start), and the next start fails the interrupted run and runs the sync again to the end.
+ */
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { startServer, type TestServer } from '../support/http.js';
+import { startServe, type ServeProcess } from '../support/serve.js';
+
+const PAGES = 15;
+const PAGE_SIZE = 2_000;
+
+const BULK = `
+import { createSync } from 'nango';
+import { z } from 'zod';
+const Row = z.object({ id: z.string(), page: z.number(), text: z.string() });
+export default createSync({
+    description: 'Many rows, a page per batch',
+    frequency: 'every hour',
+    autoStart: true,
+    models: { Row },
+    exec: async (nango) => {
+        for (let page = 0; page < ${PAGES}; page++) {
+            const response = await nango.get({ endpoint: '/rows', params: { page } });
+            await nango.batchSave(response.data.rows, 'Row');
+        }
+    }
+});
+`;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const value = await probe();
+        if (value) return value;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+}
+
+describe('ferry serve: killed mid-run', () => {
+    let root: string;
+    let cleanup: () => Promise<void>;
+    let serve: ServeProcess | undefined;
+    let provider: TestServer;
+    const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
+
+    beforeAll(async () => {
+        ({ dir: root, cleanup } = await makeTempDir('ferry-serve-kill-'));
+        await mkdir(join(root, 'bulk/syncs'), { recursive: true });
+        await writeFile(join(root, 'bulk/syncs/rows.ts'), BULK.trimStart());
+        await mkdir(join(root, '.nango'), { recursive: true });
+        await mkdir(join(root, 'node_modules'), { recursive: true });
+        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
+        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
+        await writeFile(join(root, 'index.ts'), "import './bulk/syncs/rows.js';\n");
+        provider = await startServer((req) => {
+            const page = Number(req.query.get('page'));
+            const rows = Array.from({ length: PAGE_SIZE }, (_, i) => ({ id: `${page}-${i}`, page, text: `row ${i} of page ${page} `.repeat(4) }));
+            return { body: { rows } };
+        });
+    });
+    afterAll(async () => {
+        await serve?.stop();
+        await provider?.close();
+        await cleanup?.();
+    });
+
+    it('keeps every committed batch, none half-written, and resumes the schedule on the next start', async () => {
+        serve = await startServe([], { cwd: root });
+        const secretKey = serve.secretKey!;
+        for (const args of [
+            ['integrations', 'create', 'bulk', '--provider', 'github', '--base-url', provider.url],
+            ['deploy', '--auto-confirm'],
+            ['connections', 'create', 'bulk', 'b1', '--token', 'tok']
+        ]) {
+            const result = await ferry(args);
+            expect(result.code, result.stderr).toBe(0);
+        }
+        const count = async (server: ServeProcess): Promise<number> => {
+            const status = await server.api('GET', '/sync/status?provider_config_key=bulk&syncs=rows&connection_id=b1');
+            return Number(status.body.syncs?.[0]?.recordCount?.Row ?? 0);
+        };
+        const seen = await until('some batches saved', async () => {
+            const n = await count(serve!);
+            return n >= 2 * PAGE_SIZE ? n : undefined;
+        });
+        serve.child.kill('SIGKILL');
+        await serve.stop();
+        serve = undefined;
+
+        // Read straight from the data folder, as the next start would find it.
+        const { PGlite } = await import('@electric-sql/pglite');
+        const db = await PGlite.create(join(root, '.ferry/serve/pglite'));
+        const rows = await db.query<{ page: number; n: string }>("select (data->>'page')::int as page, count(*) as n from ferry_records group by 1 order by 1");
+        const runs = await db.query<{ status: string }>('select status from ferry_sync_runs');
+        await db.close();
+        const total = rows.rows.reduce((sum, row) => sum + Number(row.n), 0);
+        expect(total).toBeGreaterThanOrEqual(seen);
+        expect(total).toBeLessThan(PAGES * PAGE_SIZE);
+        // Whole pages only: every batch is all there or not at all.
+        for (const row of rows.rows) expect(Number(row.n)).toBe(PAGE_SIZE);
+        expect(runs.rows.map((run) => run.status)).toEqual(['RUNNING']);
+
+        serve = await startServe([], { cwd: root, secretKey });
+        const runsNow = async () => (await serve!.api('GET', '/runs?name=rows')).body.runs as { status: string; error: { type: string } | null; result: Record<string, { added: number }> }[];
+        const done = await until('the sync to run again to the end', async () => {
+            const list = await runsNow();
+            return list.length === 2 && list[0]!.status !== 'RUNNING' ? list : undefined;
+        });
+        expect(done[1]).toMatchObject({ status: 'ERROR', error: { type: 'interrupted' } });
+        expect(done[0]).toMatchObject({ status: 'SUCCESS', result: { Row: { added: PAGES * PAGE_SIZE - total } } });
+        expect(await count(serve)).toBe(PAGES * PAGE_SIZE);
+        const status = await serve.api('GET', '/sync/status?provider_config_key=bulk&syncs=rows&connection_id=b1');
+        expect(Date.parse(status.body.syncs[0].nextScheduledSyncAt)).toBeGreaterThan(Date.now() + 50 * 60_000);
+    }, 120_000);
+});
