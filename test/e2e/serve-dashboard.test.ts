@@ -2,7 +2,8 @@
  * The dashboard of `ferry serve` in a real headless browser (Debian's Chromium through
  * playwright-core): the built CLI serves a project with an integration, a connection to a fake
  * provider and deployed functions; the page logs in with the secret key, shows them without
- * credentials, runs an action with a JSON input and shows its run and output.
+ * credentials, runs an action with a JSON input (its output, its run and logs), triggers a sync and
+ * sees its run with the record count, opens and searches the records, and re-sends a webhook.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -144,19 +145,21 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         await shot(page, 'overview');
     });
 
-    it('runs an action with a JSON input and shows the run, its status and output', async () => {
+    it('runs an action with a JSON input, shows its output, and its run with the logs', async () => {
         await page.locator('#run-function').selectOption({ label: 'action github/whoami' });
         await page.locator('#run-input').fill(JSON.stringify({ note: MARKUP }));
         await page.getByRole('button', { name: 'Run action' }).click();
+        await expect.poll(() => page.locator('#run-result').textContent(), { timeout: 60_000 }).toContain('"login": "octocat"');
+        expect(await page.locator('#run-result').textContent()).toContain(MARKUP);
+        await shot(page, 'action');
+
+        await page.getByRole('button', { name: 'Runs' }).click();
         const row = page.locator('#runs-table tbody tr', { hasText: 'github/whoami' }).first();
-        await row.waitFor();
         await expect.poll(() => row.locator('.status').textContent(), { timeout: 60_000 }).toBe('success');
         expect(await row.textContent()).toContain('conn-1');
         await row.click();
-        await expect.poll(() => page.locator('#run-output').textContent()).toContain('"login": "octocat"');
-        expect(await page.locator('#run-output').textContent()).toContain(MARKUP);
+        await expect.poll(() => page.locator('#run-logs').textContent()).toContain('whoami ran for octocat');
         expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
-        await shot(page, 'runs');
     });
 
     it('lists the webhooks sent to the app and re-sends one', async () => {
@@ -173,6 +176,26 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         await shot(page, 'webhooks');
     });
 
+    it('triggers a sync, sees its run appear with its record count, and opens the records', async () => {
+        await page.getByRole('button', { name: 'Overview' }).click();
+        await page.locator('#run-function').selectOption({ label: 'sync github/issues' });
+        await page.locator('#run-connection').selectOption({ label: 'conn-1' });
+        await page.getByRole('button', { name: 'Trigger sync' }).click();
+        // The page moves to the runs, refreshed while they happen.
+        const row = page.locator('#runs-table tbody tr', { hasText: 'github/issues' }).first();
+        await row.waitFor({ timeout: 60_000 });
+        await expect.poll(() => row.locator('.status').textContent(), { timeout: 90_000 }).toBe('success');
+        expect(await row.locator('.counts').textContent()).toBe('+6 ~0 -0');
+        await row.click();
+        await expect.poll(() => page.locator('#run-models').textContent()).toBe('Issue: +6 ~0 -0');
+        await shot(page, 'sync-run');
+
+        await page.getByRole('button', { name: 'Records' }).click();
+        await expect.poll(() => page.locator('#records-table tbody tr').count()).toBe(6);
+        expect(await page.locator('#records-model option:checked').textContent()).toBe('Issue (6)');
+        expect(await page.locator('#records-table').textContent()).toContain('Issue number 4');
+    });
+
     it('opens the records of a connection per model, with a search', async () => {
         // A provider's webhook runs the sync's onWebhook, which saves records.
         const issues = [
@@ -183,12 +206,12 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         const sent = await fetch(`${serve.url}/webhook/dev/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'issues' }, body: JSON.stringify({ issues }) });
         expect(sent.status).toBe(200);
         const stored = async () => (await serve.api('GET', '/records?model=Issue', undefined, { 'Connection-Id': 'conn-1', 'Provider-Config-Key': 'github' })).body.records?.length;
-        await expect.poll(stored, { timeout: 60_000 }).toBe(3);
+        await expect.poll(stored, { timeout: 60_000 }).toBe(9);
 
         await page.getByRole('button', { name: 'Overview' }).click();
         await page.locator('#connections tr', { hasText: 'conn-1' }).getByRole('button', { name: 'Records' }).click();
-        await expect.poll(() => page.locator('#records-table tbody tr').count()).toBe(3);
-        expect(await page.locator('#records-model option:checked').textContent()).toBe('Issue (3)');
+        await expect.poll(() => page.locator('#records-table tbody tr').count()).toBe(9);
+        expect(await page.locator('#records-model option:checked').textContent()).toBe('Issue (9)');
         expect(await page.locator('#records-table').textContent()).toContain(MARKUP);
         await page.locator('#records-search').fill('login');
         await page.getByRole('button', { name: 'Show' }).click();

@@ -40,7 +40,7 @@ export async function overview(ctx: ServeContext): Promise<Record<string, unknow
             models: fn.models,
             deployed_at: iso(fn.deployed_at)
         })),
-        features: { syncRuns: await hasTable(ctx, 'ferry_sync_runs'), webhooks: await hasTable(ctx, 'ferry_webhook_outbox') }
+        features: { webhooks: await hasTable(ctx, 'ferry_webhook_outbox') }
     };
 }
 
@@ -82,39 +82,6 @@ export async function searchRecords(
     if (rows.length === 0) return { records: [], next_cursor: null };
     const found = await listRecords(ctx.storage, { connectionId: options.connectionId, model: options.model, limit: options.limit, ids: rows.map((row) => row.external_id) });
     return { records: found.records, next_cursor: null };
-}
-
-/** Action runs started with X-Async (the dashboard starts its own that way), newest first. */
-export async function actionRuns(ctx: ServeContext, limit: number): Promise<Record<string, unknown>[]> {
-    const rows = await ctx.storage.query<{
-        id: string;
-        action: string;
-        status: string;
-        output: unknown;
-        error: unknown;
-        created_at: Date;
-        finished_at: Date | null;
-        connection_id: string;
-        provider_config_key: string;
-    }>(
-        `select r.id, r.action, r.status, r.output, r.error, r.created_at, r.finished_at, c.connection_id, c.provider_config_key
-         from ferry_action_results r join ferry_connections c on c.id = r.connection_id
-         order by r.created_at desc, r.id limit $1`,
-        [limit]
-    );
-    return rows.map((row) => ({
-        id: row.id,
-        type: 'action',
-        name: row.action,
-        integration: row.provider_config_key,
-        connection: row.connection_id,
-        status: row.status,
-        started_at: iso(row.created_at),
-        finished_at: iso(row.finished_at),
-        duration_ms: row.finished_at ? new Date(row.finished_at).getTime() - new Date(row.created_at).getTime() : null,
-        output: row.output ?? null,
-        error: row.error ?? null
-    }));
 }
 
 /** The webhooks to the app, newest first (bodies are what the app received: no secrets). */

@@ -11,7 +11,8 @@ import { webhooksOf } from '../webhooks/index.js';
 import { readJson, sendError, sendJson, type RequestContext, type Router } from '../http.js';
 import { CLEARED_COOKIE, sameOriginJson, sessionCookie, Sessions, unauthorized } from './auth.js';
 import { dashboardAssets } from './assets.js';
-import { actionRuns, modelsOf, overview, searchRecords, webhookDeliveries } from './data.js';
+import { modelsOf, overview, searchRecords, webhookDeliveries } from './data.js';
+import { dashboardRun, listDashboardRuns } from './runs.js';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
@@ -75,7 +76,12 @@ export function registerDashboardRoutes(router: Router, ctx: ServeContext): void
         });
 
     api('GET', 'overview', async ({ res }) => sendJson(res, 200, await overview(ctx), NO_STORE));
-    api('GET', 'runs', async ({ res }) => sendJson(res, 200, { runs: await runs(ctx) }, NO_STORE));
+    api('GET', 'runs', async ({ res }) => sendJson(res, 200, { runs: await listDashboardRuns(ctx, 100) }, NO_STORE));
+    api('GET', 'runs/:id', async ({ res, params }) => {
+        const run = /^\d{1,15}$/.test(params['id']!) ? await dashboardRun(ctx, Number(params['id'])) : undefined;
+        if (!run) return sendError(res, 404, 'not_found', 'No such run');
+        sendJson(res, 200, run, NO_STORE);
+    });
     api('GET', 'records', async ({ res, url }) => records(ctx, res, url));
     api('GET', 'webhooks', async ({ res }) => {
         const deliveries = await webhookDeliveries(ctx, 100);
@@ -83,8 +89,8 @@ export function registerDashboardRoutes(router: Router, ctx: ServeContext): void
     });
     api('POST', 'action', async ({ req, res }) => {
         const body = ((await readJson(req)) ?? {}) as Record<string, unknown>;
-        // Asynchronous, so the run is listed (with its output) as soon as it starts.
-        const answer = await callOwnApi(ctx, '/action/trigger', { action_name: body['action'], input: body['input'] }, { 'connection-id': String(body['connection'] ?? ''), 'provider-config-key': String(body['integration'] ?? ''), 'x-async': 'true' });
+        // Synchronous: the page shows the output; the run history has the run and its logs.
+        const answer = await callOwnApi(ctx, '/action/trigger', { action_name: body['action'], input: body['input'] }, { 'connection-id': String(body['connection'] ?? ''), 'provider-config-key': String(body['integration'] ?? '') });
         sendJson(res, answer.status, answer.body, NO_STORE);
     });
     api('POST', 'sync', async ({ req, res }) => {
@@ -94,10 +100,6 @@ export function registerDashboardRoutes(router: Router, ctx: ServeContext): void
         sendJson(res, answer.status, answer.body, NO_STORE);
     });
     api('POST', 'webhooks/:id/resend', async ({ res, params }) => resend(ctx, res, Number(params['id'])));
-}
-
-async function runs(ctx: ServeContext): Promise<Record<string, unknown>[]> {
-    return actionRuns(ctx, 100);
 }
 
 async function records(ctx: ServeContext, res: ServerResponse, url: URL): Promise<void> {

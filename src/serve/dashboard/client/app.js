@@ -117,14 +117,20 @@ async function submitRun(event) {
     }
     message.textContent = type === 'sync' ? 'Triggering…' : 'Starting…';
     const { status, data } = type === 'sync' ? await api('POST', '/dashboard/api/sync', { integration, connection, sync: name }) : await api('POST', '/dashboard/api/action', { integration, connection, action: name, input });
+    $('run-result').hidden = true;
     if (status >= 400) {
         message.className = 'error';
         message.textContent = errorText(data);
         return;
     }
-    message.textContent = type === 'sync' ? `Sync ${name} triggered on ${connection}.` : `Action ${name} started on ${connection}.`;
-    if (data && data.id) state.selectedRun = data.id;
-    showTab('runs');
+    if (type === 'sync') {
+        message.textContent = `Sync ${name} triggered on ${connection}.`;
+        state.selectedRun = null;
+        return showTab('runs');
+    }
+    message.textContent = `Action ${name} on ${connection} returned (its run and logs are under Runs):`;
+    $('run-result').hidden = false;
+    $('run-result').textContent = json(data);
 }
 
 function startPolling() {
@@ -138,11 +144,7 @@ function stopPolling() {
     state.runsTimer = null;
 }
 
-function counts(run) {
-    const r = run.records || run.result || null;
-    if (!r) return '';
-    return `+${r.added ?? 0} ~${r.updated ?? 0} -${r.deleted ?? 0}`;
-}
+const counts = (r) => (r ? `+${r.added} ~${r.updated} -${r.deleted}` : '');
 
 async function loadRuns() {
     const { status, data } = await api('GET', '/dashboard/api/runs');
@@ -150,20 +152,22 @@ async function loadRuns() {
     $('runs-note').textContent = data.note || '';
     table($('runs-table'), ['Started', 'Type', 'Function', 'Connection', 'Status', 'Duration', 'Records (added ~updated -deleted)'], data.runs.map((run) =>
         el('tr', { class: `clickable${run.id === state.selectedRun ? ' selected' : ''}`, dataset: { run: run.id }, onclick: () => { state.selectedRun = run.id; void loadRuns(); } },
-            el('td', {}, when(run.started_at)), el('td', {}, run.type), el('td', {}, `${run.integration}/${run.name}`), el('td', {}, run.connection),
-            el('td', {}, el('span', { class: `status ${run.status}` }, run.status)), el('td', {}, run.duration_ms == null ? '' : `${run.duration_ms} ms`), el('td', { class: 'counts' }, counts(run)))), 'No run yet');
-    const selected = data.runs.find((run) => run.id === state.selectedRun);
+            el('td', {}, when(run.started_at)), el('td', {}, run.mode ? `${run.type} (${run.mode.toLowerCase()})` : run.type), el('td', {}, `${run.integration}/${run.name}`), el('td', {}, run.connection),
+            el('td', {}, el('span', { class: `status ${run.status}` }, run.status)), el('td', {}, run.duration_ms == null ? '' : `${run.duration_ms} ms`), el('td', { class: 'counts' }, counts(run.records)))), 'No run yet');
     const detail = $('run-detail');
-    detail.hidden = !selected;
-    if (selected) detail.replaceChildren(...runDetail(selected));
+    const selected = state.selectedRun === null ? null : await api('GET', `/dashboard/api/runs/${encodeURIComponent(state.selectedRun)}`);
+    detail.hidden = !selected || selected.status !== 200;
+    if (!detail.hidden) detail.replaceChildren(...runDetail(selected.data));
 }
 
 function runDetail(run) {
     const parts = [el('h3', {}, `${run.type} ${run.integration}/${run.name} on ${run.connection}: ${run.status}`)];
-    if (run.error) parts.push(el('h4', {}, 'Error'), el('pre', { class: 'error' }, typeof run.error === 'string' ? run.error : json(run.error)));
-    if (run.output !== undefined && run.output !== null) parts.push(el('h4', {}, 'Output'), el('pre', { id: 'run-output' }, json(run.output)));
+    if (run.error) parts.push(el('h4', {}, 'Error'), el('pre', { class: 'error' }, `${run.error.type}: ${run.error.message}`));
+    const models = Object.entries(run.models || {});
+    if (models.length) parts.push(el('h4', {}, 'Records'), el('pre', { id: 'run-models' }, models.map(([model, r]) => `${model}: ${counts(r)}`).join('\n')));
     const logs = run.logs || [];
-    parts.push(el('h4', {}, 'Logs'), el('pre', { id: 'run-logs' }, logs.length ? logs.map((l) => (typeof l === 'string' ? l : `${l.at || l.time || ''} ${l.level || ''} ${l.message ?? json(l)}`)).join('\n') : '(none)'));
+    const dropped = run.logs_dropped ? `\n(${run.logs_dropped} more not kept)` : '';
+    parts.push(el('h4', {}, 'Logs'), el('pre', { id: 'run-logs' }, logs.length ? logs.map((l) => `${l.time} ${l.level} ${l.message}`).join('\n') + dropped : '(none)'));
     return parts;
 }
 
