@@ -56,3 +56,6 @@ try {
 } finally {
     rmSync(root, { recursive: true, force: true });
 }
+
+// Then the scale figures: syncs of 100,000 and 1,000,000 records, paging, memory, 50 actions.
+if (process.env.BENCH_SERVE_SCALE !== 'off') await import('./syncs.mjs');

@@ -15,7 +15,7 @@ export function modelKey(model: string, variant?: string): string {
 }
 
 /** Rows per statement: one JSON parameter each, so a batch of any size is a few round trips. */
-const CHUNK = 5_000;
+const CHUNK = 1_000;
 
 function chunks<T>(items: T[]): T[][] {
     const out: T[][] = [];
