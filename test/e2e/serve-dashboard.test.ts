@@ -19,6 +19,8 @@ import { startServe, type ServeProcess } from '../support/serve.js';
 const TOKEN = 'ghp_dashboard_token_5e2a';
 // Markup in a value must reach the page as text: if it ran, window.__pwned would be set.
 const MARKUP = '<img src=x onerror=window.__pwned=1>';
+// What the page shows after a click may take a while on a loaded machine; this bounds the wait, it asserts no speed.
+const SOON = { timeout: 20_000 };
 
 const FILES: Record<string, string> = {
     'github/actions/whoami.ts': `
@@ -122,7 +124,7 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         await page.goto(serve.url);
         await page.locator('#login-token').fill('not-the-key');
         await page.getByRole('button', { name: 'Log in' }).click();
-        await expect.poll(() => page.locator('#login-error').textContent()).toContain('unauthorized');
+        await expect.poll(() => page.locator('#login-error').textContent(), SOON).toContain('unauthorized');
         expect(await page.locator('#overview').isHidden()).toBe(true);
     });
 
@@ -133,7 +135,7 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         const [cookie] = await browser.context.cookies(serve.url);
         expect(cookie).toMatchObject({ name: 'ferry_dashboard', httpOnly: true, sameSite: 'Strict' });
         expect(cookie!.value).not.toContain(serve.secretKey!);
-        await expect.poll(() => page.locator('#integrations').textContent()).toContain('github');
+        await expect.poll(() => page.locator('#integrations').textContent(), SOON).toContain('github');
         expect(await page.locator('#connections').textContent()).toContain('conn-1');
         // The metadata is shown as text: the markup in it neither renders nor runs.
         expect(await page.locator('#connections').textContent()).toContain(MARKUP);
@@ -158,7 +160,7 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         await expect.poll(() => row.locator('.status').textContent(), { timeout: 60_000 }).toBe('success');
         expect(await row.textContent()).toContain('conn-1');
         await row.click();
-        await expect.poll(() => page.locator('#run-logs').textContent()).toContain('whoami ran for octocat');
+        await expect.poll(() => page.locator('#run-logs').textContent(), SOON).toContain('whoami ran for octocat');
         expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     });
 
@@ -172,7 +174,7 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         await expect.poll(() => app.requests.length, { timeout: 30_000 }).toBe(2);
         expect(app.requests[1]!.body.toString()).toBe(app.requests[0]!.body.toString());
         expect(app.requests[1]!.headers['x-nango-hmac-sha256']).toBe(app.requests[0]!.headers['x-nango-hmac-sha256']);
-        await expect.poll(() => page.locator('#webhooks-table tbody tr').count()).toBe(2);
+        await expect.poll(() => page.locator('#webhooks-table tbody tr').count(), SOON).toBe(2);
         await shot(page, 'webhooks');
     });
 
@@ -187,11 +189,11 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         await expect.poll(() => row.locator('.status').textContent(), { timeout: 90_000 }).toBe('success');
         expect(await row.locator('.counts').textContent()).toBe('+6 ~0 -0');
         await row.click();
-        await expect.poll(() => page.locator('#run-models').textContent()).toBe('Issue: +6 ~0 -0');
+        await expect.poll(() => page.locator('#run-models').textContent(), SOON).toBe('Issue: +6 ~0 -0');
         await shot(page, 'sync-run');
 
         await page.getByRole('button', { name: 'Records' }).click();
-        await expect.poll(() => page.locator('#records-table tbody tr').count()).toBe(6);
+        await expect.poll(() => page.locator('#records-table tbody tr').count(), SOON).toBe(6);
         expect(await page.locator('#records-model option:checked').textContent()).toBe('Issue (6)');
         expect(await page.locator('#records-table').textContent()).toContain('Issue number 4');
     });
@@ -210,12 +212,12 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
 
         await page.getByRole('button', { name: 'Overview' }).click();
         await page.locator('#connections tr', { hasText: 'conn-1' }).getByRole('button', { name: 'Records' }).click();
-        await expect.poll(() => page.locator('#records-table tbody tr').count()).toBe(9);
+        await expect.poll(() => page.locator('#records-table tbody tr').count(), SOON).toBe(9);
         expect(await page.locator('#records-model option:checked').textContent()).toBe('Issue (9)');
         expect(await page.locator('#records-table').textContent()).toContain(MARKUP);
         await page.locator('#records-search').fill('login');
         await page.getByRole('button', { name: 'Show' }).click();
-        await expect.poll(() => page.locator('#records-table tbody tr').count()).toBe(2);
+        await expect.poll(() => page.locator('#records-table tbody tr').count(), SOON).toBe(2);
         expect(await page.locator('#records-table').textContent()).not.toContain('Crash');
         expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
         await shot(page, 'records');
