@@ -109,6 +109,7 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
     });
 
     it('keeps its data behind a login: no session, a wrong key, a request from another origin', async () => {
+        expect(serve.stderr()).toContain(`dashboard: ${serve.url}/ (log in with the secret key)`);
         const anonymous = await fetch(`${serve.url}/dashboard/api/overview`);
         expect(anonymous.status).toBe(401);
         const wrong = await fetch(`${serve.url}/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'nope' }) });

@@ -37,6 +37,7 @@ export function registerDashboardRoutes(router: Router, ctx: ServeContext): void
             }
         });
     page('/', 'text/html', assets.html);
+    ctx.log(`dashboard: ${ctx.url}/ (log in with the secret key)`);
     page('/dashboard/app.js', 'text/javascript', assets.js);
     page('/dashboard/app.css', 'text/css', assets.css);
 
