@@ -1,11 +1,10 @@
 /**
- * The worker thread that reads function definitions for compile, dev and deploy (started by
+ * The worker process that reads function definitions for compile, dev and deploy (started by
  * evaluation-host.ts, built to dist/compiler/evaluate.worker.js). It is locked down the way the
  * dry run's worker is (no environment, no process or file capabilities for function code, binary
  * data counted toward its memory limit) before any bundle is evaluated, and it reads many bundles
- * per message: one thread serves a whole compile.
+ * per message: one process serves a whole compile.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { lockDown } from '../dryrun/lockdown.js';
 import { limitBinaryMemory } from '../dryrun/binary-memory.js';
 import { analyzeDefinition, evaluationFailure, type DefinitionAnalysis } from './analyze-definition.js';
@@ -14,19 +13,23 @@ import { REALM_CHECK_GROUP, type AnalyzeMessage, type EvaluationItem, type Evalu
 import { useProjectZod } from './platform-require.js';
 import { useCodeCacheDir } from './vendored-zod.js';
 
-const port = parentPort;
-if (!port) throw new Error('evaluate.worker must run as a worker thread');
-const data = workerData as EvaluationWorkerData;
+// Started by evaluation-process.ts with fork: its data in argv, its messages over the IPC channel.
+const send = process.send?.bind(process);
+if (!send) throw new Error('evaluate.worker must be started by the definition evaluator (evaluation-process.ts)');
+const data = JSON.parse(process.argv[2] ?? '{}') as EvaluationWorkerData;
 useCodeCacheDir(data.codeCacheDir);
 useProjectZod();
-limitBinaryMemory();
+limitBinaryMemory(data.heapMb * 1048576);
 lockDown();
 
 // Taken before any bundle runs: one that replaces them later must not be handed our messages.
-const post: (message: EvaluationWorkerMessage) => void = port.postMessage.bind(port);
+const post = (message: EvaluationWorkerMessage): void => void send(message);
+const exitNow = process.exit.bind(process);
+// Parent gone (a killed CLI): nothing is left to read for.
+process.on('disconnect', () => exitNow(0));
 const nextTask = setImmediate;
 
-// process.exit in top-level code would end this thread; it is the bundle's error instead.
+// process.exit in top-level code would end this process; it is the bundle's error instead.
 let exitCalled = undefined as { code: unknown } | undefined;
 Object.defineProperty(process, 'exit', {
     value: (code?: unknown) => {
@@ -50,13 +53,16 @@ const inertTimers = {
 };
 const read = createDefinitionReader({ timeoutMs: data.timeoutMs, isolateMicrotasks: true, globals: inertTimers });
 
-// A bundle's stray rejection or callback error must not end the thread the next bundles need.
+// A bundle's stray rejection or callback error must not end the process the next bundles need.
 process.on('unhandledRejection', () => {});
 process.on('uncaughtException', () => {});
 
-// The realm as it is once the worker is set up: any change after this was made by a bundle.
+// The realm as it is once the worker is set up: any change after that was made by a bundle.
 const zod = requirePlatformModule('zod') as { ZodType?: { prototype: object } };
-const realmUnchanged = watchThisRealm([process, Buffer, Buffer.prototype, zod, ...(zod.ZodType ? [zod.ZodType.prototype] : [])]);
+// Taken when the first batch arrives, before its first bundle: by then the IPC channel has sent and
+// received, and has added the listeners it adds lazily (process._eventsCount changes on Node 24).
+let realmUnchanged: (() => boolean) | undefined;
+const watchRealm = (): (() => boolean) => watchThisRealm([process, Buffer, Buffer.prototype, zod, ...(zod.ZodType ? [zod.ZodType.prototype] : [])]);
 
 function analyze(item: EvaluationItem): DefinitionAnalysis {
     exitCalled = undefined;
@@ -101,7 +107,7 @@ async function analyzeAll(items: EvaluationItem[], checkEachUntil: number): Prom
         // Whatever the bundle left queued outside its context runs now, while this bundle is the one blamed.
         await new Promise<void>((resolve) => nextTask(resolve));
         if (index >= checkEachUntil && group.length < REALM_CHECK_GROUP && index < items.length - 1) continue;
-        if (!realmUnchanged()) {
+        if (!realmUnchanged!()) {
             // A group of one names the bundle that changed the realm: its own result stands.
             if (group.length === 1) flush(items, from, group, true);
             else post({ t: 'tainted', from });
@@ -113,7 +119,9 @@ async function analyzeAll(items: EvaluationItem[], checkEachUntil: number): Prom
     }
 }
 
-port.on('message', (message: AnalyzeMessage) => {
-    if (message.t === 'analyze') void analyzeAll(message.items, message.checkEachUntil ?? 0);
+process.on('message', (message: AnalyzeMessage) => {
+    if (message.t !== 'analyze') return;
+    realmUnchanged ??= watchRealm();
+    void analyzeAll(message.items, message.checkEachUntil ?? 0);
 });
 post({ t: 'ready' });

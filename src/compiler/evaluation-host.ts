@@ -1,15 +1,15 @@
 /**
- * Where compile, dev and deploy read definitions: one long-lived worker thread
- * (evaluate.worker.ts) with an empty environment, a heap limit and the dry run's lockdown, that
+ * Where compile, dev and deploy read definitions: one long-lived worker process
+ * (evaluate.worker.ts, see evaluation-process.ts for why not a thread) with an empty environment, a heap limit and the dry run's lockdown, that
  * reads many bundles per message and sends back plain summaries and diagnostics. The CLI's own
  * thread never runs a function's code. A bundle that never finishes (even with promise jobs or
  * timers), runs out of memory or ends the thread costs only its own EVALUATION_ERROR: the thread
  * is replaced and the remaining bundles are read by the new one.
  */
-import { Worker } from 'node:worker_threads';
 import { userCacheDir } from '../util/user-cache-dir.js';
 import { knownWorkerFile, resolveWorkerFile } from '../util/worker-file.js';
 import { evaluationFailure, type DefinitionAnalysis } from './analyze-definition.js';
+import { EvaluationProcess as Worker } from './evaluation-process.js';
 import { REALM_CHECK_GROUP, type EvaluationItem, type EvaluationWorkerData, type EvaluationWorkerMessage } from './evaluation-protocol.js';
 
 export type { EvaluationItem } from './evaluation-protocol.js';
@@ -107,17 +107,7 @@ class WorkerEvaluator implements DefinitionEvaluator {
     private async launch(): Promise<Worker> {
         const file = knownWorkerFile(WORKER) ?? (await resolveWorkerFile(WORKER));
         this.workersStarted++;
-        const worker = new Worker(file, {
-            env: {},
-            execArgv: [],
-            workerData: { codeCacheDir: userCacheDir(), timeoutMs: this.timeoutMs } satisfies EvaluationWorkerData,
-            stdout: true,
-            stderr: true,
-            resourceLimits: { maxOldGenerationSizeMb: this.heapMb }
-        });
-        // What a bundle prints past its silenced console goes nowhere.
-        worker.stdout.resume();
-        worker.stderr.resume();
+        const worker = new Worker(file, { codeCacheDir: userCacheDir(), timeoutMs: this.timeoutMs, heapMb: this.heapMb } satisfies EvaluationWorkerData, this.heapMb);
         this.readByWorker = 0;
         return new Promise<Worker>((resolve, reject) => {
             const timer = setTimeout(() => fail(new Error(`the definition evaluator did not start within ${seconds(STARTUP_ALLOWANCE_MS)}`)), STARTUP_ALLOWANCE_MS);

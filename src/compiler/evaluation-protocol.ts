@@ -17,6 +17,8 @@ export interface EvaluationWorkerData {
     codeCacheDir: string;
     /** How long one bundle's top-level code may run. */
     timeoutMs: number;
+    /** The process's heap limit, which its binary data counts toward too. */
+    heapMb: number;
 }
 
 /**
