@@ -105,9 +105,11 @@ export function connectionMembers(ctx: NangoContext): Record<string, unknown> {
             if (!checkpoint || typeof checkpoint !== 'object' || Array.isArray(checkpoint)) throw ctx.fail('nango.saveCheckpoint(checkpoint): the checkpoint must be an object');
             for (const issue of checkValue(ctx.definition.checkpoint, checkpoint, { subject: 'checkpoint' })) ctx.report(issue);
             state.checkpointJson = JSON.stringify(checkpoint);
+            await ctx.call({ op: 'checkpoint', json: state.checkpointJson });
         },
         async clearCheckpoint() {
             state.checkpointJson = 'null';
+            await ctx.call({ op: 'checkpoint', json: state.checkpointJson });
         },
 
         async getEnvironmentVariables() {

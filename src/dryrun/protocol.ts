@@ -62,7 +62,9 @@ export type CallRequest =
     | { op: 'records'; model: string; operation: RecordOperation; json: string; count: number }
     | { op: 'backend'; method: 'getEnvironmentVariables' | 'listRecords' | 'getRecordsByIds' | 'getToken'; args: unknown[] }
     /** Answered once the main thread has handled every earlier message: backpressure for logs. */
-    | { op: 'flush' };
+    | { op: 'flush' }
+    /** saveCheckpoint / clearCheckpoint ('null'): answered once RunOptions.onCheckpoint has kept it. */
+    | { op: 'checkpoint'; json: string };
 
 export interface ProxyReply {
     response: WireResponse;

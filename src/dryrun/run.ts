@@ -141,6 +141,9 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
                     }
                 case 'flush':
                     return undefined;
+                case 'checkpoint':
+                    await options.onCheckpoint?.(JSON.parse(call.json) as Record<string, unknown> | null);
+                    return undefined;
                 case 'backend': {
                     const method = backend[call.method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
                     if (typeof method !== 'function') throw new Error(BACKEND_HINT[call.method]);

@@ -245,6 +245,8 @@ export interface RunOptions {
      * function the input it was recorded with); the mismatch stays a validation warning.
      */
     runAnyInput?: boolean;
+    /** Called (and awaited) on each saveCheckpoint / clearCheckpoint (null): ferry serve keeps it at once, as Nango does. */
+    onCheckpoint?: (checkpoint: Record<string, unknown> | null) => Promise<void> | void;
     /** A sync only: run its onWebhook(nango, payload) with this payload instead of exec (dryrun --webhook). */
     webhookPayload?: unknown;
     /** Stop the function after this long (the worker is terminated). */

@@ -11,7 +11,7 @@ import { listFunctions } from './functions-store.js';
 import { clearRecords, modelKey } from './records-store.js';
 import { runDeployed } from './runner.js';
 import type { ModelResult } from './runs-store.js';
-import { afterRun, resetSync, takePending, type SyncMode, type SyncRow } from './sync-store.js';
+import { afterRun, resetSync, saveCheckpoint, takePending, type SyncMode, type SyncRow } from './sync-store.js';
 import { createSyncSink } from './sync-records.js';
 
 export interface SyncRunOutcome {
@@ -46,10 +46,11 @@ export async function runSync(ctx: ServeContext, sync: SyncRow): Promise<SyncRun
         recordSink: records.sink,
         ...(incremental && sync.last_sync_date ? { lastSyncDate: new Date(sync.last_sync_date) } : {}),
         ...(mode === 'INCREMENTAL' && sync.checkpoint ? { checkpoint: sync.checkpoint } : {}),
+        onCheckpoint: (checkpoint) => saveCheckpoint(ctx.storage, sync.id, checkpoint),
         sync: { id: sync.id, mode: incremental ? 'INCREMENTAL' : 'FULL' },
         settle: async (finished) => (changes = await records.settle(finished))
     });
-    await afterRun(ctx.storage, sync.id, { ok: result.ok, startedAt, frequencyMs: frequencyMs(fn.runs), checkpoint: result.checkpoint });
+    await afterRun(ctx.storage, sync.id, { ok: result.ok, startedAt, frequencyMs: frequencyMs(fn.runs) });
     const summary = Object.entries(changes).map(([model, c]) => `${model} +${c.added} ~${c.updated} -${c.deleted}`).join(', ');
     ctx.log(`sync ${fn.provider_config_key}/${fn.name} on ${connection.connection_id}: ${result.ok ? 'ok' : (result.error?.kind ?? 'failed')} in ${Math.round(result.durationMs)} ms${summary ? ` (${summary})` : ''}`);
     await notify(ctx, { sync, models: fn.models, incremental, startedAt, changes, error: result.ok ? undefined : (result.error?.message ?? 'the sync failed') });

@@ -110,17 +110,19 @@ export async function takePending(db: Queryable, id: number): Promise<void> {
 
 /**
  * A run ended: the next is due one frequency after this one started (at once if that is past);
- * a success moves the date the next incremental run starts from and keeps the checkpoint.
+ * a success moves the date the next incremental run starts from. (The checkpoint was kept as saved.)
  */
-export async function afterRun(db: Queryable, id: number, outcome: { ok: boolean; startedAt: Date; frequencyMs: number | undefined; checkpoint: Record<string, unknown> | null }): Promise<void> {
+export async function afterRun(db: Queryable, id: number, outcome: { ok: boolean; startedAt: Date; frequencyMs: number | undefined }): Promise<void> {
     const next = outcome.frequencyMs === undefined ? null : new Date(Math.max(Date.now(), outcome.startedAt.getTime() + outcome.frequencyMs));
     await db.query(
-        `update ferry_syncs set next_run_at = $2,
-            last_sync_date = case when $3 then $4::timestamptz else last_sync_date end,
-            checkpoint = $5::jsonb
-         where id = $1`,
-        [id, next, outcome.ok, outcome.startedAt, outcome.checkpoint === null ? null : JSON.stringify(outcome.checkpoint)]
+        `update ferry_syncs set next_run_at = $2, last_sync_date = case when $3 then $4::timestamptz else last_sync_date end where id = $1`,
+        [id, next, outcome.ok, outcome.startedAt]
     );
+}
+
+/** saveCheckpoint / clearCheckpoint during a run: kept at once, so a run killed later resumes from it. */
+export async function saveCheckpoint(db: Queryable, id: number, checkpoint: Record<string, unknown> | null): Promise<void> {
+    await db.query('update ferry_syncs set checkpoint = $2::jsonb where id = $1', [id, checkpoint === null ? null : JSON.stringify(checkpoint)]);
 }
 
 /** A full resync starts from nothing: no last sync date, no checkpoint. */

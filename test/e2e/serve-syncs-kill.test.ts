@@ -22,10 +22,13 @@ export default createSync({
     frequency: 'every hour',
     autoStart: true,
     models: { Row },
+    checkpoint: z.object({ page: z.number() }),
     exec: async (nango) => {
-        for (let page = 0; page < ${PAGES}; page++) {
+        const checkpoint = await nango.getCheckpoint();
+        for (let page = checkpoint ? checkpoint.page + 1 : 0; page < ${PAGES}; page++) {
             const response = await nango.get({ endpoint: '/rows', params: { page } });
             await nango.batchSave(response.data.rows, 'Row');
+            await nango.saveCheckpoint({ page });
         }
     }
 });
@@ -97,6 +100,7 @@ describe('ferry serve: killed mid-run', () => {
         const db = await PGlite.create(join(root, '.ferry/serve/pglite'));
         const rows = await db.query<{ page: number; n: string }>("select (data->>'page')::int as page, count(*) as n from ferry_records group by 1 order by 1");
         const runs = await db.query<{ status: string }>('select status from ferry_sync_runs');
+        const saved = await db.query<{ checkpoint: { page: number } }>('select checkpoint from ferry_syncs');
         await db.close();
         const total = rows.rows.reduce((sum, row) => sum + Number(row.n), 0);
         expect(total).toBeGreaterThanOrEqual(seen);
@@ -104,6 +108,11 @@ describe('ferry serve: killed mid-run', () => {
         // Whole pages only: every batch is all there or not at all.
         for (const row of rows.rows) expect(Number(row.n)).toBe(PAGE_SIZE);
         expect(runs.rows.map((run) => run.status)).toEqual(['RUNNING']);
+        // The checkpoint saved after each batch is there too (the kill may fall between a batch and its checkpoint).
+        const pagesSaved = rows.rows.length;
+        const page = saved.rows[0]!.checkpoint.page;
+        expect([pagesSaved - 1, pagesSaved - 2]).toContain(page);
+        const requestsBefore = provider.requests.length;
 
         serve = await startServe([], { cwd: root, secretKey });
         const runsNow = async () => (await serve!.api('GET', '/runs?name=rows')).body.runs as { status: string; error: { type: string } | null; result: Record<string, { added: number }> }[];
@@ -114,6 +123,8 @@ describe('ferry serve: killed mid-run', () => {
         expect(done[1]).toMatchObject({ status: 'ERROR', error: { type: 'interrupted' } });
         expect(done[0]).toMatchObject({ status: 'SUCCESS', result: { Row: { added: PAGES * PAGE_SIZE - total } } });
         expect(await count(serve)).toBe(PAGES * PAGE_SIZE);
+        // The run after the restart went on from the checkpoint, not from the first page.
+        expect(provider.requests.slice(requestsBefore).map((r) => Number(r.query.get('page')))).toEqual(Array.from({ length: PAGES - page - 1 }, (_, i) => page + 1 + i));
         const status = await serve.api('GET', '/sync/status?provider_config_key=bulk&syncs=rows&connection_id=b1');
         expect(Date.parse(status.body.syncs[0].nextScheduledSyncAt)).toBeGreaterThan(Date.now() + 50 * 60_000);
     }, 120_000);
