@@ -1,0 +1,78 @@
+/**
+ * `ferry serve --concurrency 1`: two syncs due at once run one after the other (the second starts
+ * when the first has finished); `ferry runs --follow --json` prints each run as it starts and as it
+ * finishes, and stops with exit 0 on SIGINT.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { startServe, type ServeProcess } from '../support/serve.js';
+import { waitFor } from '../support/wait.js';
+
+const slow = (model: string) => `
+import { createSync } from 'nango';
+import { z } from 'zod';
+export default createSync({
+    description: 'Takes a moment',
+    frequency: 'every day',
+    autoStart: true,
+    models: { ${model}: z.object({ id: z.string() }) },
+    exec: async (nango) => {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        await nango.batchSave([{ id: '1' }], '${model}');
+    }
+});
+`;
+
+describe('ferry serve: --concurrency and ferry runs --follow', () => {
+    let root: string;
+    let cleanup: () => Promise<void>;
+    let serve: ServeProcess;
+    const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
+
+    beforeAll(async () => {
+        ({ dir: root, cleanup } = await makeTempDir('ferry-serve-limits-'));
+        await mkdir(join(root, 'lim/syncs'), { recursive: true });
+        await writeFile(join(root, 'lim/syncs/first.ts'), slow('First').trimStart());
+        await writeFile(join(root, 'lim/syncs/second.ts'), slow('Second').trimStart());
+        await mkdir(join(root, '.nango'), { recursive: true });
+        await mkdir(join(root, 'node_modules'), { recursive: true });
+        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
+        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
+        await writeFile(join(root, 'index.ts'), "import './lim/syncs/first.js';\nimport './lim/syncs/second.js';\n");
+        serve = await startServe(['--concurrency', '1'], { cwd: root });
+        for (const args of [
+            ['integrations', 'create', 'lim', '--provider', 'github', '--base-url', 'http://127.0.0.1:9'],
+            ['deploy', '--auto-confirm']
+        ]) {
+            const result = await ferry(args);
+            expect(result.code, result.stderr).toBe(0);
+        }
+    }, 120_000);
+    afterAll(async () => {
+        await serve?.stop();
+        await cleanup?.();
+    });
+
+    it('runs one at a time and follows them as they start and finish', async () => {
+        const follower = spawn(process.execPath, [FERRY_BIN, 'runs', '--follow', '--json', '-e', 'local'], { cwd: root, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        follower.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+        const exited = new Promise<number | null>((resolve) => follower.on('exit', (code) => resolve(code)));
+        const lines = () => out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { id: number; name: string; status: string; started_at: string; finished_at: string | null });
+
+        const created = await ferry(['connections', 'create', 'lim', 'l1', '--token', 'tok']);
+        expect(created.code, created.stderr).toBe(0);
+        await waitFor('both runs finished in the follower', () => lines().filter((l) => l.status === 'SUCCESS').length === 2, 60_000);
+        follower.kill('SIGINT');
+        expect(await exited).toBe(0);
+
+        const seen = lines();
+        for (const name of ['first', 'second']) expect(seen.filter((l) => l.name === name).map((l) => l.status)).toEqual(['RUNNING', 'SUCCESS']);
+        const runs = (await serve.api('GET', '/runs')).body.runs as { name: string; started_at: string; finished_at: string }[];
+        const [later, earlier] = runs;
+        expect(Date.parse(later!.started_at)).toBeGreaterThanOrEqual(Date.parse(earlier!.finished_at));
+    });
+});
