@@ -122,8 +122,9 @@ async function getRecordsByIds(ctx: NangoContext, ids: unknown, model: string): 
 export function recordMembers(ctx: NangoContext): Record<string, unknown> {
     const endTracking = async (model: unknown): Promise<unknown> => {
         ctx.write('trackDeletes', { model: String(model) });
-        // A dry run deletes nothing: no keys.
-        return toRealm(ctx.realm, { deletedKeys: [] });
+        // A dry run deletes nothing (no keys); ferry serve marks the records deleted now and says which.
+        const deleted = (await ctx.call({ op: 'trackDeletes', model: String(model), phase: 'end' })) as string[] | null;
+        return toRealm(ctx.realm, { deletedKeys: deleted ?? [] });
     };
     const batchSave = (records: unknown, model: unknown) => writeRecords(ctx, 'save', records, model);
     return {
@@ -134,7 +135,7 @@ export function recordMembers(ctx: NangoContext): Record<string, unknown> {
         getRecordsByIds: (ids: unknown, model: string) => getRecordsByIds(ctx, ids, model),
         listRecords: (model: string, options?: { cursor?: string | null }) => listRecords(ctx, model, options),
         async trackDeletesStart(model: unknown) {
-            void model;
+            await ctx.call({ op: 'trackDeletes', model: String(model), phase: 'start' });
         },
         trackDeletesEnd: endTracking,
         deleteRecordsFromPreviousExecutions: endTracking,

@@ -64,7 +64,9 @@ export type CallRequest =
     /** Answered once the main thread has handled every earlier message: backpressure for logs. */
     | { op: 'flush' }
     /** saveCheckpoint / clearCheckpoint ('null'): answered once RunOptions.onCheckpoint has kept it. */
-    | { op: 'checkpoint'; json: string };
+    | { op: 'checkpoint'; json: string }
+    /** trackDeletesStart / trackDeletesEnd: the ids RunOptions.onTrackDeletes marked deleted (end), else null. */
+    | { op: 'trackDeletes'; model: string; phase: 'start' | 'end' };
 
 export interface ProxyReply {
     response: WireResponse;

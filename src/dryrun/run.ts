@@ -141,6 +141,8 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
                     }
                 case 'flush':
                     return undefined;
+                case 'trackDeletes':
+                    return (await options.onTrackDeletes?.(call.model, call.phase)) ?? null;
                 case 'checkpoint':
                     await options.onCheckpoint?.(JSON.parse(call.json) as Record<string, unknown> | null);
                     return undefined;

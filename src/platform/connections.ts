@@ -141,7 +141,8 @@ export function platformBackend(client: PlatformClient, connection: Pick<Connect
         },
         async getRecordsByIds(model, ids, variant) {
             const answer = await client.json(
-                { method: 'GET', path: '/records', headers: scope, query: { model, ids: ids.join(','), variant } },
+                // One `ids` parameter per id, as Nango's API reads them (an id may hold a comma).
+                { method: 'GET', path: `/records?${ids.map((id) => `ids=${encodeURIComponent(String(id))}`).join('&')}`, headers: scope, query: { model, variant } },
                 recordsSchema
             );
             return answer.records;

@@ -46,7 +46,7 @@ async function slot<T>(run: () => Promise<T>): Promise<T> {
     }
 }
 
-export interface RunExtras extends Pick<RunOptions, 'webhookPayload' | 'keepRecords' | 'recordSink' | 'checkpoint' | 'onCheckpoint' | 'lastSyncDate'> {
+export interface RunExtras extends Pick<RunOptions, 'webhookPayload' | 'keepRecords' | 'recordSink' | 'checkpoint' | 'onCheckpoint' | 'onTrackDeletes' | 'lastSyncDate'> {
     /** A sync's scheduled or triggered run: its schedule and mode (INCREMENTAL, FULL, WEBHOOK), kept with the run. */
     sync?: { id: number; mode: string };
     /** When the function has finished and before the run is recorded: what it changed, per model. */

@@ -11,7 +11,12 @@ import type { Storage } from './storage.js';
 
 export interface SyncSink {
     sink: RecordSink;
-    /** After the run: applies its trackDeletes and metadata writes; returns the changes per model. */
+    /**
+     * trackDeletesStart notes when (and forgets the ids written so far); trackDeletesEnd marks deleted
+     * the model's records neither written since nor saved unchanged since, and returns their ids.
+     */
+    trackDeletes(model: string, phase: 'start' | 'end'): Promise<string[] | undefined>;
+    /** After the run: applies its metadata writes; returns the changes per model. */
     settle(result: RunResult): Promise<Record<string, ModelResult>>;
 }
 
@@ -48,17 +53,26 @@ export function createSyncSink(db: Storage, connectionRef: number, variant: stri
             }
         }
     };
+    const tracking = new Map<string, Date>();
     return {
         sink,
+        async trackDeletes(model, phase) {
+            if (phase === 'start') {
+                tracking.set(model, new Date());
+                written.delete(model);
+                return undefined;
+            }
+            // Without trackDeletesStart (deleteRecordsFromPreviousExecutions), from the run's start.
+            const since = tracking.get(model) ?? startedAt;
+            tracking.delete(model);
+            const gone = await db.transaction((tx) => deleteUnseen(tx, connectionRef, modelKey(model, variant), since, written.get(model) ?? []));
+            entry(model).deleted += gone.length;
+            return gone;
+        },
         async settle(result) {
             for (const model of Object.keys(result.records)) entry(model);
             for (const write of result.writes) {
-                if (write.kind === 'trackDeletes') {
-                    const model = String((write.args as { model?: unknown })?.model ?? '');
-                    if (!model) continue;
-                    const gone = await db.transaction((tx) => deleteUnseen(tx, connectionRef, modelKey(model, variant), startedAt, written.get(model) ?? []));
-                    entry(model).deleted += gone.length;
-                } else if (write.kind === 'setMetadata' || write.kind === 'setFieldMapping' || write.kind === 'updateMetadata') {
+                if (write.kind === 'setMetadata' || write.kind === 'setFieldMapping' || write.kind === 'updateMetadata') {
                     const merge = write.kind === 'updateMetadata' ? 'metadata || ' : '';
                     await db.query(`update ferry_connections set metadata = ${merge}$2::jsonb, updated_at = now() where id = $1`, [connectionRef, JSON.stringify(write.args ?? {})]);
                 }

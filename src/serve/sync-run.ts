@@ -47,6 +47,7 @@ export async function runSync(ctx: ServeContext, sync: SyncRow): Promise<SyncRun
         ...(incremental && sync.last_sync_date ? { lastSyncDate: new Date(sync.last_sync_date) } : {}),
         ...(mode === 'INCREMENTAL' && sync.checkpoint ? { checkpoint: sync.checkpoint } : {}),
         onCheckpoint: (checkpoint) => saveCheckpoint(ctx.storage, sync.id, checkpoint),
+        onTrackDeletes: (model, phase) => records.trackDeletes(model, phase),
         sync: { id: sync.id, mode: incremental ? 'INCREMENTAL' : 'FULL' },
         settle: async (finished) => (changes = await records.settle(finished))
     });

@@ -28,7 +28,11 @@ export default createSync({
         await nango.trackDeletesStart('Item');
         const response = await nango.get({ endpoint: '/items' });
         await nango.batchSave(response.data.items, 'Item');
-        await nango.trackDeletesEnd('Item');
+        const { deletedKeys } = await nango.trackDeletesEnd('Item');
+        const byIds = await nango.getRecordsByIds(['1', '3'], 'Item');
+        let listed = 0;
+        for await (const record of nango.listRecords('Item')) if (!record._nango_metadata?.deleted_at) listed++;
+        await nango.log(\`byIds=\${[...byIds.keys()].sort().join(',')} listed=\${listed} deleted=\${deletedKeys.join(',')}\`);
         await nango.updateMetadata({ seen: response.data.items.length });
         await nango.saveCheckpoint({ runs: (checkpoint?.runs ?? 0) + 1 });
     }
@@ -147,7 +151,7 @@ describe('ferry serve: sync runs', () => {
         const [run] = await finished('items', 2);
         expect(run).toMatchObject({ mode: 'INCREMENTAL', status: 'SUCCESS', result: { Item: { added: 2, updated: 1, deleted: 1 } } });
         const detail = await serve.api('GET', `/runs/${run!.id}`);
-        expect(detail.body.logs.map((l: { message: string }) => l.message)).toContain('start incremental checkpoint={"runs":1}');
+        expect(detail.body.logs.map((l: { message: string }) => l.message)).toEqual(expect.arrayContaining(['start incremental checkpoint={"runs":1}', 'byIds=1,3 listed=3 deleted=2']));
 
         const after = await records();
         const byId = new Map(after.map((r) => [r.id, r]));
