@@ -48,6 +48,7 @@ function metadataMembers(ctx: NangoContext): Record<string, unknown> {
         const json = JSON.stringify(metadata ?? null);
         ctx.write(kind, JSON.parse(json));
         state.metadataJson = json;
+        await ctx.call({ op: 'metadata', merge: false, json });
         return written(ctx);
     };
     const deprecated = (message: string): void => ctx.host.post({ t: 'log', entry: { level: 'warn', message, time: new Date().toISOString() } });
@@ -60,6 +61,7 @@ function metadataMembers(ctx: NangoContext): Record<string, unknown> {
             ctx.write('updateMetadata', JSON.parse(json));
             const current = JSON.parse(state.metadataJson) as Record<string, unknown> | null;
             state.metadataJson = JSON.stringify({ ...current, ...(JSON.parse(json) as Record<string, unknown> | null) });
+            await ctx.call({ op: 'metadata', merge: true, json });
             return written(ctx);
         },
         // Nango keeps field mappings in the metadata: setting one replaces the whole metadata, and

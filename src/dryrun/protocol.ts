@@ -66,7 +66,9 @@ export type CallRequest =
     /** saveCheckpoint / clearCheckpoint ('null'): answered once RunOptions.onCheckpoint has kept it. */
     | { op: 'checkpoint'; json: string }
     /** trackDeletesStart / trackDeletesEnd: the ids RunOptions.onTrackDeletes marked deleted (end), else null. */
-    | { op: 'trackDeletes'; model: string; phase: 'start' | 'end' };
+    | { op: 'trackDeletes'; model: string; phase: 'start' | 'end' }
+    /** setMetadata (merge false) / updateMetadata (merge true): answered once RunOptions.onMetadata has kept it. */
+    | { op: 'metadata'; merge: boolean; json: string };
 
 export interface ProxyReply {
     response: WireResponse;

@@ -141,6 +141,9 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
                     }
                 case 'flush':
                     return undefined;
+                case 'metadata':
+                    await options.onMetadata?.(JSON.parse(call.json) as Record<string, unknown> | null, call.merge);
+                    return undefined;
                 case 'trackDeletes':
                     return (await options.onTrackDeletes?.(call.model, call.phase)) ?? null;
                 case 'checkpoint':

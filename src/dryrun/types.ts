@@ -247,6 +247,8 @@ export interface RunOptions {
     runAnyInput?: boolean;
     /** Called (and awaited) on each saveCheckpoint / clearCheckpoint (null): ferry serve keeps it at once, as Nango does. */
     onCheckpoint?: (checkpoint: Record<string, unknown> | null) => Promise<void> | void;
+    /** setMetadata / updateMetadata (merge), awaited: ferry serve writes the connection's metadata at once, as Nango does. */
+    onMetadata?: (metadata: Record<string, unknown> | null, merge: boolean) => Promise<void> | void;
     /** trackDeletesStart / trackDeletesEnd, awaited: ferry serve marks the records deleted at the end and answers their ids. */
     onTrackDeletes?: (model: string, phase: 'start' | 'end') => Promise<string[] | undefined> | string[] | undefined;
     /** A sync only: run its onWebhook(nango, payload) with this payload instead of exec (dryrun --webhook). */

@@ -93,6 +93,10 @@ export async function runDeployed(
                     environment: ctx.environment,
                     timeoutMs: limits.timeoutMs,
                     sandbox,
+                    // As on Nango, any function's setMetadata / updateMetadata changes the connection at once.
+                    onMetadata: async (metadata, merge) => {
+                        await ctx.storage.query(`update ferry_connections set metadata = ${merge ? 'metadata || ' : ''}$2::jsonb, updated_at = now() where id = $1`, [connection.id, JSON.stringify(metadata ?? {})]);
+                    },
                     ...options
                 });
                 if (settle) changes = await settle(result);

@@ -16,7 +16,7 @@ export interface SyncSink {
      * the model's records neither written since nor saved unchanged since, and returns their ids.
      */
     trackDeletes(model: string, phase: 'start' | 'end'): Promise<string[] | undefined>;
-    /** After the run: applies its metadata writes; returns the changes per model. */
+    /** After the run: the changes per model. */
     settle(result: RunResult): Promise<Record<string, ModelResult>>;
 }
 
@@ -71,12 +71,6 @@ export function createSyncSink(db: Storage, connectionRef: number, variant: stri
         },
         async settle(result) {
             for (const model of Object.keys(result.records)) entry(model);
-            for (const write of result.writes) {
-                if (write.kind === 'setMetadata' || write.kind === 'setFieldMapping' || write.kind === 'updateMetadata') {
-                    const merge = write.kind === 'updateMetadata' ? 'metadata || ' : '';
-                    await db.query(`update ferry_connections set metadata = ${merge}$2::jsonb, updated_at = now() where id = $1`, [connectionRef, JSON.stringify(write.args ?? {})]);
-                }
-            }
             return Object.fromEntries(results);
         }
     };
