@@ -72,7 +72,14 @@ function readTemplate(file: string): Blob | undefined {
 export async function openPostgres(url: string): Promise<Storage> {
     const { default: postgres } = await import('postgres');
     // Notices (e.g. "relation already exists, skipping") are not the user's business.
-    const sql = postgres(url, { max: 10, onnotice: () => undefined, connect_timeout: 10 });
+    const sql = postgres(url, {
+        max: 10,
+        onnotice: () => undefined,
+        connect_timeout: 10,
+        // Every json/jsonb parameter is given as JSON text (as PGlite takes it); the driver would
+        // otherwise encode that text again, storing a JSON string instead of the object.
+        types: { jsonText: { to: 3802, from: [114, 3802], serialize: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)), parse: (text: string) => JSON.parse(text) as unknown } }
+    });
     type Runner = { unsafe(query: string, params?: any[]): PromiseLike<unknown> };
     const query = async <T>(runner: Runner, text: string, params: readonly SqlValue[] = []): Promise<T[]> =>
         [...((await runner.unsafe(text, params as SqlValue[])) as Iterable<T>)];

@@ -3,7 +3,8 @@
  * records are served by GET /records with Nango's metadata, POST /sync/trigger runs it again
  * (incremental, or full with opts.reset), pause/start move its schedule, GET /sync/status reports
  * it as Nango does, and a sync that throws, hangs or exhausts its memory fails alone while the
- * server answers. `ferry runs` and GET /runs show every run, with its logs and error.
+ * server answers. `ferry runs` and GET /runs show every run, with its logs and error. With
+ * FERRY_TEST_SERVE_DATABASE (an empty PostgreSQL database) the server stores everything there.
  */
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -99,7 +100,9 @@ describe('ferry serve: sync runs', () => {
         await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
         await writeFile(join(root, 'index.ts'), Object.keys(SYNCS).map((name) => `import './fake/syncs/${name}.js';`).join('\n') + '\n');
         provider = await startServer((req) => (req.path === '/items' && req.headers.authorization === 'Bearer tok-1' ? { body: { items } } : { status: 401, body: { error: 'bad token' } }));
-        serve = await startServe(['--run-timeout', '4', '--run-memory', '128', '--concurrency', '4'], { cwd: root });
+        // .ci/run also runs this file on a fresh, empty PostgreSQL database.
+        const database = process.env['FERRY_TEST_SERVE_DATABASE'];
+        serve = await startServe(['--run-timeout', '4', '--run-memory', '128', '--concurrency', '4', ...(database ? ['--database', database] : [])], { cwd: root });
         const integration = await ferry(['integrations', 'create', 'fake', '--provider', 'github', '--base-url', provider.url]);
         expect(integration.code, integration.stderr).toBe(0);
         // Deployed before any connection: nothing runs until one is created.

@@ -78,7 +78,9 @@ describe('ferry serve', () => {
     it.each(databases)('keeps its data in the PostgreSQL database given with --database', async (url) => {
         const { default: postgres } = await import('postgres');
         const sql = postgres(url, { onnotice: () => undefined });
-        await sql.unsafe('drop table if exists ferry_action_results, ferry_records, ferry_functions, ferry_connections, ferry_integrations, ferry_migrations cascade');
+        // Every table of every migration, so the server starts on an empty database.
+        const tables = await sql.unsafe<{ tablename: string }[]>("select tablename from pg_tables where schemaname = current_schema() and tablename like 'ferry\\_%'");
+        if (tables.length > 0) await sql.unsafe(`drop table if exists ${tables.map((t) => `"${t.tablename}"`).join(', ')} cascade`);
         await sql.end();
         const data = join(dir, 'pg');
         const first = await startServe(['--data', data, '--database', url], { cwd: dir });

@@ -29,7 +29,9 @@ if (postgresUrl) {
         name: 'PostgreSQL',
         open: async () => {
             const storage = await openPostgres(postgresUrl);
-            await storage.exec('drop table if exists ferry_action_results, ferry_records, ferry_functions, ferry_connections, ferry_integrations, ferry_migrations cascade');
+            // Every table of every migration (those added later too), so the migrations start from nothing.
+            const tables = await storage.query<{ tablename: string }>("select tablename from pg_tables where schemaname = current_schema() and tablename like 'ferry\\_%'");
+            if (tables.length > 0) await storage.exec(`drop table if exists ${tables.map((t) => `"${t.tablename}"`).join(', ')} cascade`);
             return { storage, done: async () => undefined };
         }
     });

@@ -2,7 +2,8 @@
  * The stores behind ferry serve's sync runs, on a real PGlite database: schedules for every sync on
  * every connection (auto-start or paused, as Nango), what is due (the frequency elapsed, a trigger,
  * not what runs already), batchUpdate/batchDelete/trackDeletes semantics, and the run history with
- * its log bound and the runs a killed server left going.
+ * its log bound and the runs a killed server left going. Also against a real PostgreSQL server when
+ * FERRY_TEST_POSTGRES_URL is set (.ci/run sets it).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { upsertFunction, type NewFunction } from '../../src/serve/functions-stor
 import { migrate } from '../../src/serve/migrations.js';
 import { deleteRecords, deleteUnseen, listRecords, saveRecords, updateRecords } from '../../src/serve/records-store.js';
 import { failInterruptedRuns, finishRun, getRun, listRuns, MAX_RUN_LOGS, startRun } from '../../src/serve/runs-store.js';
-import { openPglite, type Storage } from '../../src/serve/storage.js';
+import { openPglite, openPostgres, type Storage } from '../../src/serve/storage.js';
 import { afterRun, dueSyncs, findSyncs, reconcileSyncs, requestRun, setState } from '../../src/serve/sync-store.js';
 
 const fn = (name: string, type: NewFunction['type'], autoStart: boolean): NewFunction => ({
@@ -29,14 +30,35 @@ const fn = (name: string, type: NewFunction['type'], autoStart: boolean): NewFun
     ts: null
 });
 
-describe('ferry serve sync stores', () => {
-    let dir: string;
+const backends: { name: string; open: () => Promise<{ db: Storage; done: () => Promise<void> }> }[] = [
+    {
+        name: 'PGlite',
+        open: async () => {
+            const dir = await mkdtemp(join(tmpdir(), 'ferry-sync-store-'));
+            return { db: await openPglite(join(dir, 'pglite')), done: () => rm(dir, { recursive: true, force: true }) };
+        }
+    }
+];
+const postgresUrl = process.env['FERRY_TEST_POSTGRES_URL'];
+if (postgresUrl) {
+    backends.push({
+        name: 'PostgreSQL',
+        open: async () => {
+            const db = await openPostgres(postgresUrl);
+            const tables = await db.query<{ tablename: string }>("select tablename from pg_tables where schemaname = current_schema() and tablename like 'ferry\\_%'");
+            if (tables.length > 0) await db.exec(`drop table if exists ${tables.map((t) => `"${t.tablename}"`).join(', ')} cascade`);
+            return { db, done: async () => undefined };
+        }
+    });
+}
+
+describe.each(backends)('ferry serve sync stores on $name', ({ open }) => {
     let db: Storage;
+    let done: () => Promise<void>;
     let connection: number;
 
     beforeAll(async () => {
-        dir = await mkdtemp(join(tmpdir(), 'ferry-sync-store-'));
-        db = await openPglite(join(dir, 'pglite'));
+        ({ db, done } = await open());
         await migrate(db);
         await db.query("insert into ferry_integrations (unique_key, provider) values ('gh', 'github')");
         for (const id of ['c1', 'c2']) await db.query("insert into ferry_connections (provider_config_key, connection_id, credentials) values ('gh', $1, 'sealed')", [id]);
@@ -44,7 +66,7 @@ describe('ferry serve sync stores', () => {
     });
     afterAll(async () => {
         await db.close();
-        await rm(dir, { recursive: true, force: true });
+        await done();
     });
 
     it('gives every sync a schedule per connection: due at once with autoStart, else paused; actions none', async () => {
