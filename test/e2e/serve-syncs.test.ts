@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
 import { startServer, type TestServer } from '../support/http.js';
 import { startServe, type ServeProcess } from '../support/serve.js';
+import { waitFor } from '../support/wait.js';
 
 const ITEMS = `
 import { createSync } from 'nango';
@@ -77,6 +78,7 @@ describe('ferry serve: sync runs', () => {
     let cleanup: () => Promise<void>;
     let serve: ServeProcess;
     let provider: TestServer;
+    let app: TestServer;
     let items = [
         { id: '1', title: 'one' },
         { id: '2', title: 'two' }
@@ -102,7 +104,8 @@ describe('ferry serve: sync runs', () => {
         provider = await startServer((req) => (req.path === '/items' && req.headers.authorization === 'Bearer tok-1' ? { body: { items } } : { status: 401, body: { error: 'bad token' } }));
         // .ci/run also runs this file on a fresh, empty PostgreSQL database.
         const database = process.env['FERRY_TEST_SERVE_DATABASE'];
-        serve = await startServe(['--run-timeout', '4', '--run-memory', '128', '--concurrency', '4', ...(database ? ['--database', database] : [])], { cwd: root });
+        app = await startServer(() => ({ status: 200 }));
+        serve = await startServe(['--run-timeout', '4', '--run-memory', '128', '--concurrency', '4', '--webhook-url', `${app.url}/hooks`, ...(database ? ['--database', database] : [])], { cwd: root });
         const integration = await ferry(['integrations', 'create', 'fake', '--provider', 'github', '--base-url', provider.url]);
         expect(integration.code, integration.stderr).toBe(0);
         // Deployed before any connection: nothing runs until one is created.
@@ -112,6 +115,7 @@ describe('ferry serve: sync runs', () => {
     afterAll(async () => {
         await serve?.stop();
         await provider?.close();
+        await app?.close();
         await cleanup?.();
     });
 
@@ -139,6 +143,9 @@ describe('ferry serve: sync runs', () => {
         expect(next).toBeLessThanOrEqual(60 * 60_000);
         const connection = await serve.api('GET', '/connections/c1?provider_config_key=fake');
         expect(connection.body.metadata).toEqual({ seen: 2 });
+        // The app hears of the records, as from Nango.
+        const hook = await waitFor('the sync webhook', () => app.requests.map((r) => r.json<Record<string, any>>()).find((b) => b['type'] === 'sync' && b['syncName'] === 'items'));
+        expect(hook).toMatchObject({ from: 'nango', connectionId: 'c1', providerConfigKey: 'fake', model: 'Item', syncType: 'INITIAL', success: true, responseResults: { added: 2, updated: 0, deleted: 0 } });
     });
 
     it('POST /sync/trigger runs it again from the last run: changes counted, deletions tracked, unchanged records untouched', async () => {
@@ -205,6 +212,8 @@ describe('ferry serve: sync runs', () => {
     it('a sync that throws, hangs or exhausts its memory fails alone; the server keeps answering', async () => {
         const [crash] = await finished('crashes', 1);
         expect(crash).toMatchObject({ status: 'ERROR', error: { type: 'exception' } });
+        const failure = await waitFor('the failed sync webhook', () => app.requests.map((r) => r.json<Record<string, any>>()).find((b) => b['type'] === 'sync' && b['syncName'] === 'crashes'));
+        expect(failure).toMatchObject({ success: false, model: 'Crashes', error: { type: 'script_error' } });
         expect(crash!.error.message).toContain('the crash of crashes');
         const [hang] = await finished('hangs', 1);
         expect(hang).toMatchObject({ status: 'ERROR', error: { type: 'timeout' } });
