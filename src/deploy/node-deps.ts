@@ -37,7 +37,12 @@ export function nodeDeployDeps(input: NodeDeployDepsInput): DeployDeps {
             const project = await loadProject(root);
             return { functions: project.entries, complete: project.problems.length === 0 };
         },
-        compile: (root) => input.compileProject({ cwd: root, ...(input.onCompileProgress ? { onProgress: input.onCompileProgress } : {}) }),
+        compile: (root) =>
+            input.compileProject({
+                cwd: root,
+                ...(input.onCompileProgress ? { onProgress: input.onCompileProgress } : {}),
+                ...(input.onCompileWait ? { onWait: input.onCompileWait } : {})
+            }),
         readFile: (path) => readFile(path, 'utf8'),
         createApi: (settings, onRetry) =>
             createDeployApi({

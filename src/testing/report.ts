@@ -63,7 +63,7 @@ function clockLine(test: TestCaseResult): string[] {
 /** `✓ github/issues 12 ms`, its notes, and for a failure its fixture, its clock and every difference below it. */
 export function formatCase(test: TestCaseResult, paint: Painter = plain): string {
     const head = `${test.ok ? paint.green('✓') : paint.red('✗')} ${test.integration}/${test.function} ${paint.dim(formatDuration(test.durationMs))}`;
-    const notes = (test.notes ?? []).map((note) => `    ${paint.dim(`note: ${note}`)}`);
+    const notes = (test.notes ?? []).map((note) => `    ${paint.dim(`note: ${escapeControl(note)}`)}`);
     if (test.ok) return [head, ...notes].join('\n');
     const body = test.failures.map((failure) => formatFailure(failure).split('\n').map((line) => `    ${line}`).join('\n'));
     return [head, `    ${paint.dim(test.fixture)}`, ...notes, ...clockLine(test).map((line) => `    ${paint.dim(line)}`), ...body].join('\n');
