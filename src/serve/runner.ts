@@ -7,7 +7,7 @@
  * recorded (runs-store.ts) with its logs. The runtime loads with the first run.
  */
 import { ExitCode } from '../errors.js';
-import type { RunOptions, RunResult } from '../dryrun/types.js';
+import type { Connection, HttpTransport, RunOptions, RunResult } from '../dryrun/types.js';
 import type { ServeContext } from './context.js';
 import type { FunctionRow } from './functions-store.js';
 import type { ModelResult } from './runs-store.js';
@@ -86,7 +86,7 @@ export async function runDeployed(
                     code: fn.js,
                     filename: `${fn.provider_config_key}_${folder}_${fn.name}.cjs`,
                     ref: { integration: fn.provider_config_key, name: fn.name, type: fn.type === 'on-event' ? 'onEvent' : fn.type },
-                    transport: createProxyTransport({ client, connection: view }),
+                    transport: ownConnectionOnly(createProxyTransport({ client, connection: view }), view),
                     connection: view,
                     backend: platformBackend(client, view),
                     ...(fn.type === 'action' ? { input } : {}),
@@ -112,6 +112,21 @@ export async function runDeployed(
     } finally {
         await client.close();
     }
+}
+
+/**
+ * A deployed function's provider calls use its own connection only: one naming another connection
+ * or integration (which /proxy, called with the server's key, would serve) fails the run.
+ */
+function ownConnectionOnly(transport: HttpTransport, connection: Connection): HttpTransport {
+    return {
+        send(request) {
+            const other = (request.connectionId !== undefined && request.connectionId !== connection.connection_id) || (request.providerConfigKey !== undefined && request.providerConfigKey !== connection.provider_config_key);
+            if (!other) return transport.send(request);
+            const error = new Error(`a function run on ${connection.provider_config_key}/${connection.connection_id} may not use another connection's credentials (${request.providerConfigKey ?? connection.provider_config_key}/${request.connectionId ?? connection.connection_id})`);
+            return Promise.reject(Object.assign(error, { fatal: true }));
+        }
+    };
 }
 
 /** Nango's error body for a failed action run. */
