@@ -40,6 +40,12 @@ export const MAX_LOG_CHARS = 2_000;
 /** Runs kept; older ones are removed as new ones finish. */
 export const MAX_RUNS = 5_000;
 
+/** A row as the API gives it: numbers as numbers, times as ISO strings in UTC (whatever the database's time zone). */
+function normalized<T extends Pick<RunRow, 'id' | 'sync_id' | 'started_at' | 'finished_at'>>(row: T): T {
+    const iso = (value: string | null): string | null => (value === null ? null : new Date(value).toISOString());
+    return { ...row, id: Number(row.id), sync_id: row.sync_id === null ? null : Number(row.sync_id), started_at: iso(row.started_at)!, finished_at: iso(row.finished_at) };
+}
+
 const COLUMNS = `id, sync_id, type, name, provider_config_key, connection_id, mode, status, to_json(started_at) as started_at,
     to_json(finished_at) as finished_at, duration_ms, result, error`;
 
@@ -103,12 +109,12 @@ export async function listRuns(db: Queryable, filter: RunFilter): Promise<Omit<R
     if (filter.status) where.push(`status = ${param(filter.status)}`);
     const order = filter.after !== undefined ? 'id asc' : 'id desc';
     const rows = await db.query<RunRow>(`select ${COLUMNS} from ferry_sync_runs ${where.length ? `where ${where.join(' and ')}` : ''} order by ${order} limit ${param(filter.limit)}`, params);
-    return rows.map((row) => ({ ...row, id: Number(row.id), sync_id: row.sync_id === null ? null : Number(row.sync_id) }));
+    return rows.map(normalized);
 }
 
 export async function getRun(db: Queryable, id: number): Promise<RunRow | undefined> {
     const [row] = await db.query<RunRow>(`select ${COLUMNS}, logs, logs_dropped from ferry_sync_runs where id = $1`, [id]);
-    return row ? { ...row, id: Number(row.id), sync_id: row.sync_id === null ? null : Number(row.sync_id), logs_dropped: Number(row.logs_dropped) } : undefined;
+    return row ? { ...normalized(row), logs_dropped: Number(row.logs_dropped) } : undefined;
 }
 
 /** The latest finished run of each sync schedule: GET /sync/status's last result. */
@@ -118,5 +124,5 @@ export async function latestRuns(db: Queryable, syncIds: number[]): Promise<Map<
         `select distinct on (sync_id) ${COLUMNS} from ferry_sync_runs where sync_id in (select jsonb_array_elements_text($1::jsonb)::integer) order by sync_id, id desc`,
         [JSON.stringify(syncIds)]
     );
-    return new Map(rows.map((row) => [Number(row.sync_id), { ...row, id: Number(row.id), sync_id: Number(row.sync_id) }]));
+    return new Map(rows.map((row) => [Number(row.sync_id), normalized(row)]));
 }
