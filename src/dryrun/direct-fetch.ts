@@ -8,7 +8,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import net from 'node:net';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent, fetch as UndiciFetch } from 'undici';
 import type { HttpTransport, ProxyRequest, ProxyResponse } from './types.js';
 
 const TEXT = /json|text|xml|csv|javascript|x-www-form-urlencoded/i;
@@ -89,16 +89,24 @@ export interface DirectFetchOptions {
     allowPrivateNetwork?: boolean;
 }
 
+/**
+ * undici loads on the first uncontrolledFetch, never before: it costs ~80 ms of start-up, which
+ * every dry run would pay on its way to the first request.
+ */
+let undici: Promise<{ Agent: typeof Agent; fetch: typeof UndiciFetch }> | undefined;
+
 export function createDirectFetchTransport(options: DirectFetchOptions = {}): HttpTransport {
-    const dispatcher = options.allowPrivateNetwork ? undefined : new Agent({ connect: { lookup: safeLookup } });
+    let dispatcher: Agent | undefined;
     return {
         async send(request: ProxyRequest): Promise<ProxyResponse> {
+            const { Agent, fetch: undiciFetch } = await (undici ??= import('undici'));
+            if (!options.allowPrivateNetwork) dispatcher ??= new Agent({ connect: { lookup: safeLookup } });
             let url = new URL(request.endpoint);
             const body = typeof request.data === 'string' ? request.data : request.data === undefined ? undefined : JSON.stringify(request.data);
             let method: string = request.method;
             for (let redirects = 0; ; redirects++) {
                 if (!options.allowPrivateNetwork) checkHost(url);
-                let response: Awaited<ReturnType<typeof undiciFetch>>;
+                let response: Awaited<ReturnType<typeof UndiciFetch>>;
                 try {
                     response = await undiciFetch(url, {
                         method,
