@@ -6,12 +6,13 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry, type CliResult } from '../support/cli.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { startServer, type TestServer } from '../support/http.js';
+import { writeFunctionProject } from '../support/function-project.js';
 
 const FUNCTIONS: Record<string, string> = {
     'github/actions/create-issue.ts': `
@@ -277,15 +278,7 @@ export default createAction({
 };
 
 async function writeProject(root: string, platformUrl: string, secretKey: string): Promise<void> {
-    for (const [rel, source] of Object.entries(FUNCTIONS)) {
-        await mkdir(dirname(join(root, rel)), { recursive: true });
-        await writeFile(join(root, rel), source.trimStart());
-    }
-    await mkdir(join(root, '.nango'), { recursive: true });
-    await mkdir(join(root, 'node_modules'), { recursive: true });
-    await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
-    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-    await writeFile(join(root, 'index.ts'), Object.keys(FUNCTIONS).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+    await writeFunctionProject(root, FUNCTIONS);
     await writeFile(join(root, '.env'), `NANGO_SECRET_KEY_DEV=${secretKey}\nNANGO_HOSTPORT=${platformUrl}\n`);
     // On disk but not imported by index.ts.
     await writeFile(join(root, 'github/syncs/orphan.ts'), FUNCTIONS['github/syncs/many.ts']!);

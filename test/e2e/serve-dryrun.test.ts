@@ -3,12 +3,13 @@
  * the dry run finds it with no key copied anywhere, and every provider call goes through the
  * server's /proxy, which adds the token (the fake provider refuses anything else).
  */
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { makeTempDir, runFerry } from '../support/cli.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { startServe, type ServeProcess } from '../support/serve.js';
+import { writeFunctionProject } from '../support/function-project.js';
 
 const TOKEN = 'ghp_dryrun_local_token_93c1';
 
@@ -52,15 +53,7 @@ describe('ferry dryrun -e local', () => {
 
     beforeAll(async () => {
         ({ dir: root, cleanup } = await makeTempDir('ferry-serve-dryrun-'));
-        for (const [rel, source] of Object.entries(FILES)) {
-            await mkdir(dirname(join(root, rel)), { recursive: true });
-            await writeFile(join(root, rel), source.trimStart());
-        }
-        await mkdir(join(root, '.nango'), { recursive: true });
-        await mkdir(join(root, 'node_modules'), { recursive: true });
-        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
-        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-        await writeFile(join(root, 'index.ts'), Object.keys(FILES).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+        await writeFunctionProject(root, FILES);
         provider = await startFakeProvider({ token: `Bearer ${TOKEN}` });
         serve = await startServe([], { cwd: root });
         const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 30_000 });

@@ -5,14 +5,13 @@
  * a call runs the action on that connection through the local proxy and returns its output as
  * text; a failed run is an error; without a known connection or key there is no session.
  */
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { makeTempDir, runFerry } from '../support/cli.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { startServe, type ServeProcess } from '../support/serve.js';
+import { writeFunctionProject } from '../support/function-project.js';
 
 const TOKEN = 'ghp_serve_mcp_token_5d0e';
 
@@ -70,15 +69,7 @@ describe('POST /mcp on ferry serve', () => {
 
     beforeAll(async () => {
         ({ dir: root, cleanup } = await makeTempDir('ferry-serve-mcp-'));
-        for (const [rel, source] of Object.entries(FILES)) {
-            await mkdir(dirname(join(root, rel)), { recursive: true });
-            await writeFile(join(root, rel), source.trimStart());
-        }
-        await mkdir(join(root, '.nango'), { recursive: true });
-        await mkdir(join(root, 'node_modules'), { recursive: true });
-        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
-        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-        await writeFile(join(root, 'index.ts'), Object.keys(FILES).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+        await writeFunctionProject(root, FILES);
         provider = await startFakeProvider({ token: `Bearer ${TOKEN}` });
         serve = await startServe([], { cwd: root });
         const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
