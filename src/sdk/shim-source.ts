@@ -1,8 +1,11 @@
 /**
  * The SDK as a bundle sees it at run time. `import ... from 'ferry'` (or `'nango'`) in a function
  * resolves to this tiny CommonJS-compatible module, so a bundle never needs the CLI installed.
- * Kept as source text: the compiler hands it to esbuild as a virtual module.
+ * Kept as source text: the compiler hands it to esbuild as a virtual module. The one helper with
+ * logic of its own is taken from the SDK's source, so the two cannot drift apart.
  */
+import { deriveFunctionCapabilities } from './function.js';
+
 export const SDK_SHIM_SOURCE = `
 class ActionError extends Error {
     constructor(payload) {
@@ -15,17 +18,7 @@ class ActionError extends Error {
 const createSync = (props) => ({ type: 'sync', ...props });
 const createAction = (props) => ({ type: 'action', ...props });
 const createOnEvent = (props) => ({ type: 'onEvent', ...props });
-const deriveFunctionCapabilities = (params) => {
-    const models = params.data?.models;
-    const connectionLess = params.requires?.connection === false;
-    return {
-        usesRecords: !!models && Object.keys(models).length > 0,
-        usesCheckpoints: !!params.data?.checkpoint,
-        usesMetadata: !!params.data?.metadata,
-        usesOutbound: !connectionLess && params.requires?.outbound !== false,
-        usesInvoke: params.requires?.invoke === true
-    };
-};
+const deriveFunctionCapabilities = ${deriveFunctionCapabilities.toString()};
 const createFunction = (params) => ({ type: 'function', ...params, capabilities: deriveFunctionCapabilities(params) });
 export { ActionError, createSync, createAction, createOnEvent, createFunction, deriveFunctionCapabilities };
 `;

@@ -43,14 +43,7 @@ export interface NewIntegration {
     oauth_scopes?: string | undefined;
 }
 
-export interface NewConnection {
-    provider_config_key: string;
-    connection_id: string;
-    credentials: Record<string, unknown>;
-    connection_config: Record<string, unknown>;
-    metadata: Record<string, unknown>;
-    credentials_expires_at: Date | null;
-}
+export type NewConnection = Pick<ConnectionRow, 'provider_config_key' | 'connection_id' | 'credentials' | 'connection_config' | 'metadata' | 'credentials_expires_at'>;
 
 const INTEGRATION_COLUMNS = 'unique_key, provider, display_name, custom, oauth_client_id, oauth_client_secret, oauth_scopes, created_at, updated_at';
 const CONNECTION_COLUMNS =
