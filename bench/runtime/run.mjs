@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const workerFile = join(root, 'dist/dryrun/runtime.worker.js');
+const workerFile = join(root, 'dist/runtime/runtime.worker.js');
 if (!existsSync(workerFile)) {
     console.error('bench/runtime: run `npm run build` first');
     process.exit(1);
@@ -20,7 +20,7 @@ const cacheDir = join(root, 'node_modules/.cache/ferry-bench');
 mkdirSync(cacheDir, { recursive: true });
 const entry = join(cacheDir, `runtime-entry-${process.pid}.ts`);
 const outfile = join(cacheDir, `runtime-${process.pid}.mjs`);
-writeFileSync(entry, `export { runFunction, createSandbox } from '${join(root, 'src/dryrun/run.ts')}';\nexport { bundleFunctions } from '${join(root, 'src/compiler/bundle.ts')}';\nexport { toFunctionRef } from '${join(root, 'src/project/project.ts')}';\n`);
+writeFileSync(entry, `export { runFunction, createSandbox } from '${join(root, 'src/runtime/run.ts')}';\nexport { bundleFunctions } from '${join(root, 'src/compiler/bundle.ts')}';\nexport { toFunctionRef } from '${join(root, 'src/project/project.ts')}';\n`);
 await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
 const { runFunction, createSandbox, bundleFunctions, toFunctionRef } = await import(pathToFileURL(outfile).href);
 rmSync(entry);

@@ -8,7 +8,7 @@ import { ExitCode, FerryError, usageError } from '../errors.js';
 import { dryrun, type DryrunOptions } from '../dryrun/live.js';
 import { holdInterrupts } from '../dryrun/prestart.js';
 import { formatEvent, renderHuman, toJsonDocument } from '../dryrun/render.js';
-import { runFunction, takeSandbox } from '../dryrun/run.js';
+import { runFunction, takeSandbox } from '../runtime/run.js';
 
 /** The flags, as src/cli.ts maps them. */
 export type DryrunCommandOptions = Omit<DryrunOptions, 'cwd' | 'env' | 'onEvent' | 'firstN'>;

@@ -17,7 +17,7 @@ export async function run(options: TestCommandOptions, ctx: CliContext): Promise
     if (options.vitest) return (await import('./test-vitest.js')).runVitestCommand(options, ctx);
     const now = options.now === undefined ? undefined : parseNow(options.now);
     if (options.now !== undefined && !now) throw usageError(`--now '${options.now}' is not a date`, 'Give an ISO date or date-time, e.g. --now 2025-06-01T12:00:00Z.');
-    const [{ runTests }, { runFunction, createSandboxPool }] = await Promise.all([import('../testing/run-tests.js'), import('../dryrun/run.js')]);
+    const [{ runTests }, { runFunction, createSandboxPool }] = await Promise.all([import('../testing/run-tests.js'), import('../runtime/run.js')]);
     const spinner = await ctx.spinner('replaying fixtures');
     let done = 0;
     let report: TestReport;

@@ -7,7 +7,7 @@
  */
 import { dirname } from 'node:path';
 import vm from 'node:vm';
-import { capContext } from '../dryrun/binary-memory.js';
+import { capContext } from '../runtime/binary-memory.js';
 import { loadPlatformModule } from './platform-require.js';
 
 export interface EvaluateOptions {

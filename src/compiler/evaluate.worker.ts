@@ -5,8 +5,8 @@
  * data counted toward its memory limit) before any bundle is evaluated, and it reads many bundles
  * per message: one process serves a whole compile.
  */
-import { lockDown } from '../dryrun/lockdown.js';
-import { limitBinaryMemory } from '../dryrun/binary-memory.js';
+import { lockDown } from '../runtime/lockdown.js';
+import { limitBinaryMemory } from '../runtime/binary-memory.js';
 import { analyzeDefinition, evaluationFailure, type DefinitionAnalysis } from './analyze-definition.js';
 import { createDefinitionReader, requirePlatformModule, watchThisRealm } from './evaluate.js';
 import { REALM_CHECK_GROUP, type AnalyzeMessage, type EvaluationItem, type EvaluationWorkerData, type EvaluationWorkerMessage } from './evaluation-protocol.js';

@@ -17,17 +17,17 @@ import { resolvePlatformSettings } from '../platform/env.js';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
 import { prepareCompiledCheck, upToDateBundle } from './compiled.js';
-import { credentialValues } from './credentials.js';
+import { credentialValues } from '../runtime/credentials.js';
 import { pickRegistered } from './pick.js';
 import { parseDateFlag, parseJsonFlag, parseTimeoutFlag } from './args.js';
 import { readWebhookPayload } from './webhook-payload.js';
 import { openOutSink, type JsonlSink } from './jsonl-sink.js';
-import { createDirectFetchTransport } from './direct-fetch.js';
+import { createDirectFetchTransport } from '../runtime/direct-fetch.js';
 import { createProxyTransport } from './proxy-transport.js';
-import { createRedactor, type Redactor } from './redact.js';
+import { createRedactor, type Redactor } from '../runtime/redact.js';
 import { fixturePath, saveFixture, whyNotSavable, type FixtureSource } from './save.js';
-import type { Sandbox } from './sandbox.js';
-import type { Connection, HttpTransport, RunEvent, RunOptions, RunResult } from './types.js';
+import type { Sandbox } from '../runtime/sandbox.js';
+import type { Connection, HttpTransport, RunEvent, RunOptions, RunResult } from '../runtime/types.js';
 
 /** The flags as the CLI received them (strings, unparsed). */
 export interface DryrunOptions {

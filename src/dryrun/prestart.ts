@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPILE_CACHE_FILE } from '../compiler/layout.js';
-import { prestartSandbox } from './sandbox.js';
+import { prestartSandbox } from '../runtime/sandbox.js';
 
 /** Starts the worker at once; resolves once esbuild is started too (or known not to be needed). */
 export async function prestartDryrun(cwd: string): Promise<void> {

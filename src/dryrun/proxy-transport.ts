@@ -7,7 +7,7 @@
  */
 import { FerryError } from '../errors.js';
 import { BodyTooLargeError, type PlatformClient, type RawResponse } from '../platform/client.js';
-import type { Connection, HttpTransport, ProxyRequest, ProxyResponse } from './types.js';
+import type { Connection, HttpTransport, ProxyRequest, ProxyResponse } from '../runtime/types.js';
 
 /** A failure to get any answer from the platform; `code` keeps the network cause (e.g. ECONNREFUSED) for the error shown. */
 export class ProxyNetworkError extends Error {
@@ -66,7 +66,7 @@ export function createProxyTransport(options: ProxyTransportOptions): HttpTransp
                     throw new ProxyNetworkError(`${request.method} ${request.endpoint}: ${error.message}`, code, error);
                 }
                 // Anything else (a header Node refuses to send) is the request's own fault; the runtime retries it
-                // as any failure without an answer (dryrun/retry.ts), and each attempt fails alike.
+                // as any failure without an answer (runtime/retry.ts), and each attempt fails alike.
                 throw new Error(error instanceof Error ? error.message : String(error));
             }
             return { status: raw.status, headers: raw.headers, data: decodeBody(raw, request.responseType) };

@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findLeakedSecrets, type NamedSecret } from '../deploy/secrets.js';
 import { ExitCode, FerryError } from '../errors.js';
-import { publicConnection } from './credentials.js';
+import { publicConnection } from '../runtime/credentials.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { requestHash, withoutSecretHeaders, type Fixture, type FixtureEntry } from './fixture.js';
-import type { Connection, RecordedExchange, RunResult } from './types.js';
+import { requestHash, withoutSecretHeaders, type Fixture, type FixtureEntry } from '../runtime/fixture.js';
+import type { Connection, RecordedExchange, RunResult } from '../runtime/types.js';
 
 /** Headers that describe one transfer rather than the answer: replaying them would mislead. */
 const TRANSIENT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'age', 'via', 'server-timing']);

@@ -6,7 +6,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { secretsToCheck } from '../deploy/secrets.js';
-import { createRedactor, type Redactor } from '../dryrun/redact.js';
+import { createRedactor, type Redactor } from '../runtime/redact.js';
 import { ExitCode, FerryError, fileSystemError } from '../errors.js';
 import { readDotEnv } from '../platform/env.js';
 

@@ -1,6 +1,6 @@
 /** What one MCP tool is: its name and description, its zod input (published as JSON Schema), and what it does. */
 import type { ZodType } from 'zod';
-import type { Sandbox } from '../dryrun/sandbox.js';
+import type { Sandbox } from '../runtime/sandbox.js';
 import type { Progress } from './progress.js';
 import type { ToolDocument } from './results.js';
 

@@ -44,7 +44,7 @@ const dryrunTool: ToolSpec = {
     run: async (args, ctx) => {
         const connectionId = (args['connectionId'] as string).trim();
         if (connectionId === '') throw usageError('the connection id is empty', 'Pass the id of a connection of this environment.');
-        const [{ dryrun }, { toJsonDocument }, { runFunction, createSandbox }] = await Promise.all([import('../dryrun/live.js'), import('../dryrun/render.js'), import('../dryrun/run.js')]);
+        const [{ dryrun }, { toJsonDocument }, { runFunction, createSandbox }] = await Promise.all([import('../dryrun/live.js'), import('../dryrun/render.js'), import('../runtime/run.js')]);
         let events = 0;
         const outcome = await dryrun(
             {
@@ -98,7 +98,7 @@ const testTool: ToolSpec = {
     run: async (args, ctx) => {
         const [{ runTests }, { runFunction }, { parseNow }, { testReportJson }, pool] = await Promise.all([
             import('../testing/run-tests.js'),
-            import('../dryrun/run.js'),
+            import('../runtime/run.js'),
             import('../testing/recorded-time.js'),
             import('../commands/test.js'),
             ctx.sandboxPool()

@@ -5,7 +5,7 @@
  * crash) is started again on its next job, so keeping the pool costs nothing between calls.
  */
 import { availableParallelism } from 'node:os';
-import type { Sandbox } from '../dryrun/sandbox.js';
+import type { Sandbox } from '../runtime/sandbox.js';
 
 export interface WarmPool {
     /** The shared pool, started on first use; its close() is the server's, not the caller's. */
@@ -17,7 +17,7 @@ export function warmPool(size = availableParallelism()): WarmPool {
     let pool: Promise<Sandbox> | undefined;
     return {
         get() {
-            pool ??= import('../dryrun/run.js').then(({ createSandboxPool }) => createSandboxPool(size));
+            pool ??= import('../runtime/run.js').then(({ createSandboxPool }) => createSandboxPool(size));
             return pool.then((shared) => ({ size: shared.size, run: (job, handlers, options) => shared.run(job, handlers, options), close: async () => {} }));
         },
         async close() {

@@ -4,8 +4,8 @@
  * edge: nothing downstream (the function, the output, a fixture) can ever see them.
  */
 import { FerryError, type ExitCode } from '../errors.js';
-import { publicConnection, withoutCredentials } from '../dryrun/credentials.js';
-import type { Connection, RuntimeBackend } from '../dryrun/types.js';
+import { publicConnection, withoutCredentials } from '../runtime/credentials.js';
+import type { Connection, RuntimeBackend } from '../runtime/types.js';
 import type { PlatformClient, Schema } from './client.js';
 import { DEFAULT_RETRY, networkCodeOf, readRetryReason, withRetry, type RetryPolicy } from './retry.js';
 

@@ -5,7 +5,7 @@
  * key, an answer without headers taken as the only page), so suites written against those files
  * keep passing.
  */
-import { getPath, linkFromHeader } from '../dryrun/paginate.js';
+import { getPath, linkFromHeader } from '../runtime/paginate.js';
 import { isHttpUrl, type MockProxyConfig } from './test-mocks-identity.js';
 
 export interface MockAnswer {

@@ -7,7 +7,7 @@
  * recorded (runs-store.ts) with its logs. The runtime loads with the first run.
  */
 import { ExitCode } from '../errors.js';
-import type { Connection, HttpTransport, RunOptions, RunResult } from '../dryrun/types.js';
+import type { Connection, HttpTransport, RunOptions, RunResult } from '../runtime/types.js';
 import type { ServeContext } from './context.js';
 import type { FunctionRow } from './functions-store.js';
 import type { ModelResult } from './runs-store.js';
@@ -64,11 +64,11 @@ export async function runDeployed(
 ): Promise<RunResult> {
     const { sync, settle, ...options } = extra;
     const [{ runFunction, createSandbox }, { createProxyTransport }, { PlatformClient }, { platformBackend }, { publicConnection }, runs] = await Promise.all([
-        import('../dryrun/run.js'),
+        import('../runtime/run.js'),
         import('../dryrun/proxy-transport.js'),
         import('../platform/client.js'),
         import('../platform/connections.js'),
-        import('../dryrun/credentials.js'),
+        import('../runtime/credentials.js'),
         import('./runs-store.js')
     ]);
     const client = new PlatformClient({ host: ctx.url, secretKey: ctx.secretKey, exitCode: ExitCode.Failure });

@@ -5,7 +5,7 @@
  * pruned, so the table does not grow without end. Used by GET /runs, `ferry runs` and the
  * dashboard; every value reaches SQL as a parameter.
  */
-import type { LogEntry } from '../dryrun/types.js';
+import type { LogEntry } from '../runtime/types.js';
 import type { Queryable } from './storage.js';
 
 export type RunStatus = 'RUNNING' | 'SUCCESS' | 'ERROR';

@@ -4,7 +4,7 @@
  * the function saw succeed and none half-written. Counts what really changed per model (an
  * unchanged record is not counted, as Nango), and the ids written, for trackDeletesEnd.
  */
-import type { RecordOperation, RecordSink, RunResult } from '../dryrun/types.js';
+import type { RecordOperation, RecordSink, RunResult } from '../runtime/types.js';
 import { deleteRecords, deleteUnseen, modelKey, saveRecords, updateRecords } from './records-store.js';
 import type { ModelResult } from './runs-store.js';
 import type { Storage } from './storage.js';

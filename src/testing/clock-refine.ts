@@ -6,8 +6,8 @@
  * same amount within a few minutes, the recording's clock is that much off: the replay runs again
  * with it corrected. A changed date window (days, not minutes) is never hidden this way.
  */
-import type { Fixture } from '../dryrun/fixture.js';
-import type { ProxyRequest } from '../dryrun/types.js';
+import type { Fixture } from '../runtime/fixture.js';
+import type { ProxyRequest } from '../runtime/types.js';
 import { bodyValue, diffValues } from './diff.js';
 import { splitEndpoint } from './replay-transport.js';
 

@@ -3,8 +3,8 @@
  * of an expected ActionError. Syncs: the records saved and deleted per model, matched by id in
  * any order, each difference named by model, record id and field path.
  */
-import type { Fixture } from '../dryrun/fixture.js';
-import type { FunctionKind, RunResult } from '../dryrun/types.js';
+import type { Fixture } from '../runtime/fixture.js';
+import type { FunctionKind, RunResult } from '../runtime/types.js';
 import type { ReplayFailure } from '../sdk/test.js';
 import { diffValues, preview, toJsonValue, type Difference } from './diff.js';
 import type { ReplayMiss } from './replay-transport.js';

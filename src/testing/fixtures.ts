@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { FerryError } from '../errors.js';
-import type { Fixture } from '../dryrun/fixture.js';
+import type { Fixture } from '../runtime/fixture.js';
 import { toFunctionRef } from '../project/project.js';
 import { FOLDER_OF, type FunctionRef } from '../project/types.js';
 

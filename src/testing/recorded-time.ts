@@ -4,7 +4,7 @@
  * responses (Nango's CLI keeps every response header, Date included). The earliest, because the
  * function read the clock before its first answer came back.
  */
-import type { Fixture, FixtureEntry } from '../dryrun/fixture.js';
+import type { Fixture, FixtureEntry } from '../runtime/fixture.js';
 
 /** `recorded request`: the Date headers' time, corrected to the millisecond by a recorded request (clock-refine.ts). */
 export type ClockSource = 'option' | 'recordedAt' | 'date header' | 'recorded request' | 'run start';

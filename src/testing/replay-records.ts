@@ -4,8 +4,8 @@
  * platform adds), so getRecordsByIds and listRecords read back the run's own writes; environment
  * variables and the token come from the fixture when it recorded them.
  */
-import type { Fixture } from '../dryrun/fixture.js';
-import type { RecordEvent, RecordSink, RuntimeBackend } from '../dryrun/types.js';
+import type { Fixture } from '../runtime/fixture.js';
+import type { RecordEvent, RecordSink, RuntimeBackend } from '../runtime/types.js';
 
 interface Stored {
     record: Record<string, unknown>;

@@ -9,8 +9,8 @@
  * requests take the matching entries in turn, then keep getting the last one.
  */
 import { createHash } from 'node:crypto';
-import { isSecretHeader, normalizeParams, requestHash, type Fixture, type FixtureEntry } from '../dryrun/fixture.js';
-import type { HttpTransport, ProxyRequest, ProxyResponse } from '../dryrun/types.js';
+import { isSecretHeader, normalizeParams, requestHash, type Fixture, type FixtureEntry } from '../runtime/fixture.js';
+import type { HttpTransport, ProxyRequest, ProxyResponse } from '../runtime/types.js';
 import { editDistance } from '../util/suggest.js';
 import { bodyValue, describeRequestDifferences, diffValues, isDeepEqual, requestDifferences } from './diff.js';
 

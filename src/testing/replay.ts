@@ -3,9 +3,9 @@
  * the fixture's connection, metadata, input and checkpoint, and a clock that never waits; then
  * its result is compared with what the fixture recorded. Shared by `ferry test` and `ferry/test`.
  */
-import type { Fixture } from '../dryrun/fixture.js';
-import { instantClock } from '../dryrun/retry.js';
-import type { Connection, FunctionKind, ProxyRequest, ProxyResponse, RunOptions, RunResult, RuntimeBackend } from '../dryrun/types.js';
+import type { Fixture } from '../runtime/fixture.js';
+import { instantClock } from '../runtime/retry.js';
+import type { Connection, FunctionKind, ProxyRequest, ProxyResponse, RunOptions, RunResult, RuntimeBackend } from '../runtime/types.js';
 import { compareRun, type TestFailure } from './compare.js';
 import { clockShiftFor } from './clock-refine.js';
 import { replayClock, type ReplayClock } from './recorded-time.js';

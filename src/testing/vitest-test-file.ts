@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Fixture } from '../dryrun/fixture.js';
+import type { Fixture } from '../runtime/fixture.js';
 import { expectedActionError } from './compare.js';
 import { FIXTURE_SUFFIX, type FixtureFile } from './fixtures.js';
 import { recordedTime } from './recorded-time.js';

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The worker script's path relative to dist/ (or src/), without extension: e.g. `dryrun/runtime.worker`. */
+/** The worker script's path relative to dist/ (or src/), without extension: e.g. `runtime/runtime.worker`. */
 export type WorkerName = string;
 
 const here = dirname(fileURLToPath(import.meta.url));

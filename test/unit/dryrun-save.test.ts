@@ -1,10 +1,10 @@
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestHash } from '../../src/dryrun/fixture.js';
+import { requestHash } from '../../src/runtime/fixture.js';
 import { openJsonlSink } from '../../src/dryrun/jsonl-sink.js';
 import { apiSection, buildFixture, saveFixture, whyNotSavable } from '../../src/dryrun/save.js';
-import type { RecordedExchange, RunResult } from '../../src/dryrun/types.js';
+import type { RecordedExchange, RunResult } from '../../src/runtime/types.js';
 import { makeTempDir } from '../support/cli.js';
 import { makeRunResult } from '../support/run-result.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { PlatformClient } from '../../src/platform/client.js';
-import { publicConnection, withoutCredentials } from '../../src/dryrun/credentials.js';
+import { publicConnection, withoutCredentials } from '../../src/runtime/credentials.js';
 import { fetchConnection, fetchIntegration } from '../../src/platform/connections.js';
 import { createProxyTransport, proxyPath, ProxyNetworkError } from '../../src/dryrun/proxy-transport.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';

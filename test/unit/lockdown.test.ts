@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOCKED_DOWN, lockDown } from '../../src/dryrun/lockdown.js';
+import { LOCKED_DOWN, lockDown } from '../../src/runtime/lockdown.js';
 
 describe('lockDown', () => {
     it('removes every listed capability for good', () => {

@@ -1,11 +1,11 @@
 /**
- * The frozen clock of replays (src/dryrun/clock.ts) in a vm context, and where a replay's clock
+ * The frozen clock of replays (src/runtime/clock.ts) in a vm context, and where a replay's clock
  * starts (src/testing/recorded-time.ts): `--now`, the fixture's recordedAt, its earliest Date header.
  */
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { createFrozenClock } from '../../src/dryrun/clock.js';
-import type { Fixture } from '../../src/dryrun/fixture.js';
+import { createFrozenClock } from '../../src/runtime/clock.js';
+import type { Fixture } from '../../src/runtime/fixture.js';
 import { clockShiftFor, MAX_SHIFT_MS } from '../../src/testing/clock-refine.js';
 import { parseNow, recordedTime, replayClock } from '../../src/testing/recorded-time.js';
 

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandboxPool, runFunction } from '../../src/dryrun/run.js';
+import { createSandboxPool, runFunction } from '../../src/runtime/run.js';
 import { runTests } from '../../src/testing/run-tests.js';
 import type { TestReport } from '../../src/testing/report.js';
 import { makeTempDir } from '../support/cli.js';

@@ -1,6 +1,6 @@
-import { isFatalTransportError } from '../../src/dryrun/http-client.js';
+import { isFatalTransportError } from '../../src/runtime/http-client.js';
 import { describe, expect, it } from 'vitest';
-import { requestHash, type Fixture } from '../../src/dryrun/fixture.js';
+import { requestHash, type Fixture } from '../../src/runtime/fixture.js';
 import { nangoRequestHash, ReplayTransport, splitEndpoint, UnrecordedRequestError } from '../../src/testing/replay-transport.js';
 
 const page = (n: number, next?: string) => ({

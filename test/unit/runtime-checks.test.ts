@@ -2,10 +2,10 @@
 // action input (refused before exec), the connection's metadata, thrown non-Errors, stacks.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { runFunction } from '../../src/dryrun/run.js';
-import type { RunEvent } from '../../src/dryrun/types.js';
-import { createRedactor } from '../../src/dryrun/redact.js';
-import { checkInput, exampleOf } from '../../src/dryrun/validation.js';
+import { runFunction } from '../../src/runtime/run.js';
+import type { RunEvent } from '../../src/runtime/types.js';
+import { createRedactor } from '../../src/runtime/redact.js';
+import { checkInput, exampleOf } from '../../src/runtime/validation.js';
 import { replay } from '../../src/testing/replay.js';
 import { fakeTransport, json, useRuntimeProject } from './runtime-support.js';
 

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDirectFetchTransport, FetchRefusedError, isBlockedAddress } from '../../src/dryrun/direct-fetch.js';
+import { createDirectFetchTransport, FetchRefusedError, isBlockedAddress } from '../../src/runtime/direct-fetch.js';
 import { useRuntimeProject } from './runtime-support.js';
 
 let server: Server;

@@ -1,8 +1,8 @@
 // Pagination as Nango's runner does it: the merge over provider defaults, the requests of each
 // style page by page (query or body), next-page links, on_page, and the checks before the first call.
 import { describe, expect, it } from 'vitest';
-import { getPath, linkFromHeader, mergePagination, paginatePages, requestFromLink, resolveBaseUrl, validatePagination, type PageResponse, type PaginateConfig } from '../../src/dryrun/paginate.js';
-import type { ProxyRequest } from '../../src/dryrun/types.js';
+import { getPath, linkFromHeader, mergePagination, paginatePages, requestFromLink, resolveBaseUrl, validatePagination, type PageResponse, type PaginateConfig } from '../../src/runtime/paginate.js';
+import type { ProxyRequest } from '../../src/runtime/types.js';
 
 /** Runs a pager to its end; every request it made and every page it yielded. */
 async function drain(first: ProxyRequest, config: PaginateConfig, answer: (request: ProxyRequest, n: number) => PageResponse, options: Parameters<typeof paginatePages>[3] = { inBody: false }) {

@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/cli.js';
-import { createSandbox, createSandboxPool, runFunction } from '../../src/dryrun/run.js';
-import { LOCKED_DOWN } from '../../src/dryrun/lockdown.js';
-import type { ProviderDefaults, RecordEvent, RunEvent } from '../../src/dryrun/types.js';
+import { createSandbox, createSandboxPool, runFunction } from '../../src/runtime/run.js';
+import { LOCKED_DOWN } from '../../src/runtime/lockdown.js';
+import type { ProviderDefaults, RecordEvent, RunEvent } from '../../src/runtime/types.js';
 import { connection, fakeClock, fakeTransport, json, useRuntimeProject } from './runtime-support.js';
 
 const ISSUE_MODEL = `z.object({ id: z.string(), title: z.string(), state: z.enum(['open', 'closed']).optional() })`;
@@ -486,8 +486,8 @@ describe('sandboxes', () => {
         }
     });
 
-    it('runs in the built worker (dist/dryrun/runtime.worker.js)', async () => {
-        const workerFile = join(REPO_ROOT, 'dist', 'dryrun', 'runtime.worker.js');
+    it('runs in the built worker (dist/runtime/runtime.worker.js)', async () => {
+        const workerFile = join(REPO_ROOT, 'dist', 'runtime', 'runtime.worker.js');
         expect(existsSync(workerFile), 'run npm run build first').toBe(true);
         const built = createSandbox({ workerFile });
         try {

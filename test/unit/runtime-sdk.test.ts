@@ -2,7 +2,7 @@
 // field mappings, triggers, input validation, uncontrolledFetch, the records cache of a replay,
 // pagination's on_page, logging levels, and Nango's record helpers.
 import { describe, expect, it } from 'vitest';
-import { runFunction } from '../../src/dryrun/run.js';
+import { runFunction } from '../../src/runtime/run.js';
 import { apiSection } from '../../src/dryrun/save.js';
 import { ReplayTransport } from '../../src/testing/replay-transport.js';
 import { replay } from '../../src/testing/replay.js';

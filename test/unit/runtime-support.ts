@@ -4,9 +4,9 @@ import { afterAll, beforeAll } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { bundleFunctions } from '../../src/compiler/bundle.js';
-import { createSandbox, runFunction } from '../../src/dryrun/run.js';
+import { createSandbox, runFunction } from '../../src/runtime/run.js';
 import { toFunctionRef } from '../../src/project/project.js';
-import type { Connection, HttpTransport, ProxyRequest, ProxyResponse, RetryClock, RunOptions, RunResult } from '../../src/dryrun/types.js';
+import type { Connection, HttpTransport, ProxyRequest, ProxyResponse, RetryClock, RunOptions, RunResult } from '../../src/runtime/types.js';
 import { makeTempDir } from '../support/cli.js';
 
 export interface Bundle {

@@ -1,5 +1,5 @@
 /**
- * The worker thread a function runs in (started by sandbox.ts, built to dist/dryrun/runtime.worker.js).
+ * The worker thread a function runs in (started by sandbox.ts, built to dist/runtime/runtime.worker.js).
  * It runs one job at a time and talks to the main thread by messages: `call` (answered by a
  * `reply` with the same id), one-way logs/issues/writes, and `done` with the outcome. Every
  * message carries the run's number so leftovers of a finished run are ignored.

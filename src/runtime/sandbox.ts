@@ -1,5 +1,5 @@
 /**
- * Where functions run: a worker thread (dist/dryrun/runtime.worker.js) with an empty
+ * Where functions run: a worker thread (dist/runtime/runtime.worker.js) with an empty
  * process.env, so a function stuck in a loop can be stopped by terminating the thread and cannot
  * read the CLI's environment. A Sandbox runs one job at a time and is reusable; a pool spreads
  * jobs over several workers (`ferry test` runs many functions across the machine's cores).
@@ -37,7 +37,7 @@ export interface SandboxOptions {
     maxHeapMb?: number;
 }
 
-const WORKER = 'dryrun/runtime.worker';
+const WORKER = 'runtime/runtime.worker';
 let jobCounter = 0;
 const STARTUP_ALLOWANCE_MS = 30_000;
 /** Node's timers hold at most this (about 24.8 days); a longer delay fires after 1 ms. */

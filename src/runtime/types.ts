@@ -88,7 +88,7 @@ export interface ModelRecords {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Added with the dryrun runtime (issue 5). Additive only. `runFunction` (src/dryrun/run.ts) is
+// Added with the dryrun runtime (issue 5). Additive only. `runFunction` (src/runtime/run.ts) is
 // the entry point; these are its options and its result, shared with `test` (issue 6).
 // ---------------------------------------------------------------------------------------------
 
