@@ -1,4 +1,5 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './cli.js';
 
@@ -12,9 +13,31 @@ export async function writeFunctionProject(root: string, files: Record<string, s
         await mkdir(dirname(join(root, rel)), { recursive: true });
         await writeFile(join(root, rel), source.trimStart());
     }
+    await addProjectSetup(root);
+    await writeFile(join(root, 'index.ts'), Object.keys(files).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+}
+
+/** The function projects e2e tests run, each a folder of type-checked sources. */
+export const FIXTURE_PROJECTS = join(REPO_ROOT, 'test/fixtures/projects');
+
+/** The text of `rel` in the fixture project `name`. */
+export function readFixture(name: string, rel: string): Promise<string> {
+    return readFile(join(FIXTURE_PROJECTS, name, rel), 'utf8');
+}
+
+/**
+ * The fixture project test/fixtures/projects/`name` copied into `root` (its own index.ts says
+ * which functions are registered), with what writeFunctionProject adds beside the sources.
+ */
+export async function copyFixtureProject(name: string, root: string): Promise<void> {
+    await cp(join(FIXTURE_PROJECTS, name), root, { recursive: true });
+    await addProjectSetup(root);
+}
+
+/** `.nango/`, Ferry's own zod linked into node_modules, and an ESM package.json unless the project has one. */
+async function addProjectSetup(root: string): Promise<void> {
     await mkdir(join(root, '.nango'), { recursive: true });
     await mkdir(join(root, 'node_modules'), { recursive: true });
     await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
-    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-    await writeFile(join(root, 'index.ts'), Object.keys(files).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+    if (!existsSync(join(root, 'package.json'))) await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
 }
