@@ -151,7 +151,7 @@ await Promise.all([
     tsc(['--ignoreConfig', '--declaration', '--emitDeclarationOnly', '--skipLibCheck', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--rootDir', 'src', '--outDir', testTypes, 'src/sdk/test.ts'])
 ]);
 // test.d.ts names the mocks' types, declared in test-mocks*.d.ts beside it.
-for (const file of readdirSync(join(testTypes, 'sdk')).filter((name) => /^test(-mocks[a-z-]*)?\.d\.ts$/.test(name))) {
+for (const file of readdirSync(join(testTypes, 'sdk')).filter((name) => /^test(-[a-z-]+)?\.d\.ts$/.test(name))) {
     copyFileSync(join(testTypes, 'sdk', file), join(root, outdir, 'sdk', file));
 }
 rmSync(testTypes, { recursive: true, force: true });

@@ -148,7 +148,7 @@ export async function adminClient(cwd: string, processEnv: NodeJS.ProcessEnv, en
     const [{ PlatformClient }, { resolvePlatformSettings }, { projectRootOf }] = await Promise.all([
         import('./client.js'),
         import('./env.js'),
-        import('../serve/data-dir.js')
+        import('./local-server.js')
     ]);
     const settings = resolvePlatformSettings(projectRootOf(cwd) ?? cwd, environment, processEnv, ExitCode.Failure);
     return new PlatformClient({ host: settings.host, secretKey: settings.secretKey, exitCode: ExitCode.Failure, keyVariable: settings.keyVariable, keySource: settings.keySource, tlsEnv: { ...settings.dotEnv, ...processEnv } });

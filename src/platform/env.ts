@@ -7,7 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ExitCode, FerryError, errnoCode } from '../errors.js';
-import { findLocalServer, LOCAL_ENVIRONMENT, noLocalServer } from '../serve/local-env.js';
+import { findLocalServer, LOCAL_ENVIRONMENT, noLocalServer } from './local-server.js';
 
 export const DEFAULT_HOST = 'https://api.nango.dev';
 

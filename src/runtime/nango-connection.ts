@@ -5,8 +5,8 @@
  * reads in the same run see them.
  */
 import { isVoid } from '../compiler/zod-introspect.js';
-import type { NangoContext } from './nango-object.js';
-import { toRealm } from './nango-object.js';
+import type { NangoContext } from './nango-context.js';
+import { toRealm } from './nango-context.js';
 import { checkValue, describeIssue, partialOf, passHint } from './validation.js';
 
 /** What a metadata write answers in a dry run: the platform's success, nothing sent. */

@@ -3,8 +3,8 @@
  * uncontrolledFetch. Every call goes to the main thread, which owns the transports: the function
  * itself never holds a socket or a credential.
  */
-import type { NangoContext } from './nango-object.js';
-import { httpErrors, toRealm } from './nango-object.js';
+import type { NangoContext } from './nango-context.js';
+import { httpErrors, toRealm } from './nango-context.js';
 import { mergePagination, paginatePages, validatePagination, type PaginateConfig } from './paginate.js';
 import type { ProxyReply, WireBody } from './protocol.js';
 import type { HttpMethod, ProxyRequest } from './types.js';

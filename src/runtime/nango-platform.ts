@@ -4,8 +4,8 @@
  * validation with zod, locks (held for this run), and the properties Nango's runner sets (as its
  * CLI sets them for a dry run).
  */
-import type { NangoContext } from './nango-object.js';
-import { toRealm } from './nango-object.js';
+import type { NangoContext } from './nango-context.js';
+import { toRealm } from './nango-context.js';
 import type { LogLevel } from './types.js';
 
 /** Nango's level names, its aliases included; anything else logs at info. */

@@ -4,8 +4,8 @@
  * listRecords: live the platform's, in replay what the run saved), deletion tracking (reported,
  * never applied) and Nango's record helpers (validateRecords, removeMetadata, modelFullName).
  */
-import type { NangoContext } from './nango-object.js';
-import { toRealm } from './nango-object.js';
+import type { NangoContext } from './nango-context.js';
+import { toRealm } from './nango-context.js';
 import type { RecordOperation, ValidationIssue } from './types.js';
 import { checkValue, describeIssue, partialOf } from './validation.js';
 

@@ -9,7 +9,7 @@ import { requirePlatformModule } from '../compiler/evaluate.js';
 import { useCodeCacheDir } from '../compiler/vendored-zod.js';
 import { limitBinaryMemory } from './binary-memory.js';
 import { lockDown } from './lockdown.js';
-import type { WorkerHost } from './nango-object.js';
+import type { WorkerHost } from './nango-context.js';
 import type { JobOutcome, MainMessage, WorkerData, WorkerMessage } from './protocol.js';
 import { executeJob } from './worker-runtime.js';
 

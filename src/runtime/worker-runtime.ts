@@ -6,7 +6,8 @@
 import { createEvaluator, defaultExport } from '../compiler/evaluate.js';
 import { isVoid } from '../compiler/zod-introspect.js';
 import { SDK_SHIM_SOURCE } from '../sdk/shim-source.js';
-import { createNango, httpErrors, logEntry, validationErrors, type DefinitionLike, type NangoState, type Realm, type WorkerHost } from './nango-object.js';
+import { httpErrors, logEntry, validationErrors, type DefinitionLike, type NangoState, type Realm, type WorkerHost } from './nango-context.js';
+import { createNango } from './nango-object.js';
 import type { JobOutcome, JobSpec, WireError } from './protocol.js';
 import { createFrozenClock } from './clock.js';
 import { createStackMapper } from './source-map.js';

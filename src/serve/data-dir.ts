@@ -5,33 +5,12 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { isProjectRoot } from '../project/project.js';
+import { join } from 'node:path';
+import { PROJECT_DATA_DIR, projectRootOf, readState, SECRET_KEY_FILE, STATE_FILE, userDataDir, type ServerState } from '../platform/local-server.js';
 
-export const PROJECT_DATA_DIR = join('.ferry', 'serve');
-export const STATE_FILE = 'state.json';
-export const SECRET_KEY_FILE = 'secret-key';
 export const ENCRYPTION_KEY_FILE = 'encryption.key';
 /** Base64 of 32 bytes; wins over the key file (a team keeps it in its secret store). */
 export const ENCRYPTION_KEY_VARIABLE = 'FERRY_SERVE_ENCRYPTION_KEY';
-
-/** The nearest project at or above `cwd`, or undefined. */
-export function projectRootOf(cwd: string): string | undefined {
-    let dir = resolve(cwd);
-    for (;;) {
-        if (isProjectRoot(dir)) return dir;
-        const parent = dirname(dir);
-        if (parent === dir) return undefined;
-        dir = parent;
-    }
-}
-
-export function userDataDir(env: NodeJS.ProcessEnv): string {
-    if (process.platform === 'win32') return join(env['LOCALAPPDATA'] || join(homedir(), 'AppData', 'Local'), 'ferry', 'serve');
-    if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'ferry', 'serve');
-    return join(env['XDG_DATA_HOME'] || join(homedir(), '.local', 'share'), 'ferry', 'serve');
-}
 
 export function defaultDataDir(cwd: string, env: NodeJS.ProcessEnv): string {
     const root = projectRootOf(cwd);
@@ -91,15 +70,6 @@ export function resolveEncryptionKey(dir: string, env: NodeJS.ProcessEnv): { key
     return { key, source: 'file' };
 }
 
-/** What a running server tells the other commands: where it listens (the key stays in its own file). */
-export interface ServerState {
-    url: string;
-    pid: number;
-    environment: string;
-    startedAt: string;
-    version: string;
-}
-
 export function writeState(dir: string, state: ServerState): void {
     writePrivateFile(join(dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
 }
@@ -109,21 +79,3 @@ export function removeState(dir: string, pid: number): void {
     if (current?.pid === pid) rmSync(join(dir, STATE_FILE), { force: true });
 }
 
-export function readState(dir: string): ServerState | undefined {
-    try {
-        const state = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as ServerState;
-        return typeof state.url === 'string' && typeof state.pid === 'number' ? state : undefined;
-    } catch {
-        return undefined;
-    }
-}
-
-export function isAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (error) {
-        // EPERM: it exists, under another user.
-        return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
-}

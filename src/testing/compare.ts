@@ -5,7 +5,7 @@
  */
 import type { Fixture } from '../runtime/fixture.js';
 import type { FunctionKind, RunResult } from '../runtime/types.js';
-import type { ReplayFailure } from '../sdk/test.js';
+import type { ReplayFailure } from '../sdk/test-types.js';
 import { diffValues, preview, toJsonValue, type Difference } from './diff.js';
 import type { ReplayMiss } from './replay-transport.js';
 

@@ -16,7 +16,7 @@ import { fixtureIdentity, loadFixture, unregisteredFunction, unregisteredNote } 
 import { parseNow } from './recorded-time.js';
 import { replay } from './replay.js';
 import { formatCase, type TestCaseResult } from './report.js';
-import type { ReplayFixtureOptions, ReplayFixtureResult } from '../sdk/test.js';
+import type { ReplayFixtureOptions, ReplayFixtureResult } from '../sdk/test-types.js';
 
 export async function replayFixtureFile(fixture: string | URL, options: ReplayFixtureOptions = {}): Promise<ReplayFixtureResult> {
     const path = resolve(fixture instanceof URL || fixture.startsWith('file:') ? fileURLToPath(fixture) : fixture);
