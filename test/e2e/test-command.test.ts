@@ -13,127 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, makeTempDir, REPO_ROOT, runFerry, type CliResult } from '../support/cli.js';
 import { startFakePlatform } from '../support/fake-platform.js';
 import { startFakeProvider } from '../support/fake-provider.js';
-
-const ISSUES_SYNC = `
-import { createSync } from 'nango';
-import { z } from 'zod';
-const Issue = z.object({ id: z.string(), number: z.number(), title: z.string(), state: z.string() });
-export default createSync({
-    description: 'Issues of a repository',
-    frequency: 'every hour',
-    models: { Issue },
-    exec: async (nango) => {
-        for await (const page of nango.paginate({
-            endpoint: '/repos/o/r/issues',
-            params: { state: 'all' },
-            paginate: { type: 'link', link_rel_in_response_header: 'next', limit_name_in_request: 'per_page', limit: 2 }
-        })) {
-            await nango.batchSave(page.map((i) => ({ id: String(i.id), number: i.number, title: i.title, state: i.state })), 'Issue');
-        }
-    }
-});
-`;
-
-/** Asks for the issues of the last week: the request depends on "now". */
-const RECENT_SYNC = `
-import { createSync } from 'nango';
-import { z } from 'zod';
-export default createSync({
-    description: 'Issues updated in the last week',
-    frequency: 'every hour',
-    models: { Recent: z.object({ id: z.string(), seenAt: z.string() }) },
-    exec: async (nango) => {
-        const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
-        const res = await nango.get({ endpoint: '/repos/o/r/issues', params: { state: 'all', since, per_page: 2 } });
-        await nango.batchSave(res.data.map((i) => ({ id: String(i.id), seenAt: new Date().toISOString() })), 'Recent');
-    }
-});
-`;
-
-const RECORDED: Record<string, string> = {
-    'github/syncs/issues.ts': ISSUES_SYNC,
-    'github/syncs/recent.ts': RECENT_SYNC,
-    'github/actions/create-issue.ts': `
-import { createAction } from 'nango';
-import { z } from 'zod';
-export default createAction({
-    description: 'Create an issue',
-    input: z.object({ title: z.string() }),
-    output: z.object({ id: z.number(), title: z.string(), url: z.string() }),
-    exec: async (nango, input) => {
-        const res = await nango.post({ endpoint: '/repos/o/r/issues', data: { title: input.title } });
-        return { id: res.data.id, title: res.data.title, url: res.data.html_url };
-    }
-});
-`
-};
-
-/** Hand-written in Nango's format: lists of entries per endpoint, foreign hashes, Nango's getConnection. */
-const NANGO_STYLE: Record<string, string> = {
-    'acme/syncs/contacts.ts': `
-import { createSync } from 'nango';
-import { z } from 'zod';
-export default createSync({
-    description: 'Contacts, cursor pagination',
-    frequency: 'every day',
-    models: { Contact: z.object({ id: z.string(), email: z.string(), name: z.string() }) },
-    exec: async (nango) => {
-        const config = { endpoint: '/v3/contacts', params: { limit: 2 }, paginate: { type: 'cursor', cursor_path_in_response: 'paging.next', cursor_name_in_request: 'after', response_path: 'results' } };
-        for await (const page of nango.paginate(config)) {
-            await nango.batchSave(page.map((c) => ({ id: String(c.id), email: c.email, name: c.first + ' ' + c.last })), 'Contact');
-        }
-        const gone = await nango.get({ endpoint: '/v3/contacts/archived' });
-        await nango.batchDelete(gone.data.map((c) => ({ id: String(c.id) })), 'Contact');
-    }
-});
-`,
-    'acme/actions/find-user.ts': `
-import { createAction } from 'nango';
-import { z } from 'zod';
-export default createAction({
-    description: 'Find a user, ActionError when missing',
-    input: z.object({ email: z.string() }),
-    output: z.object({ id: z.string() }),
-    exec: async (nango, input) => {
-        const res = await nango.get({ endpoint: '/v3/users', params: { email: input.email } });
-        if (res.data.results.length === 0) throw new nango.ActionError({ code: 'not_found', email: input.email });
-        return { id: String(res.data.results[0].id) };
-    }
-});
-`,
-    'acme/actions/whoami.ts': `
-import { createAction } from 'nango';
-import { z } from 'zod';
-export default createAction({
-    description: 'Calls an endpoint its fixture never recorded',
-    input: z.object({}),
-    output: z.object({ login: z.string() }),
-    exec: async (nango) => {
-        const meta = await nango.getMetadata();
-        const res = await nango.get({ endpoint: '/v3/me', params: { team: meta.team } });
-        return { login: res.data.login };
-    }
-});
-`,
-    'acme/actions/connection-info.ts': `
-import { createAction } from 'nango';
-import { z } from 'zod';
-export default createAction({
-    description: 'Returns what getConnection gives, no HTTP at all',
-    input: z.object({}),
-    output: z.object({ connectionId: z.string(), providerConfigKey: z.string(), subdomain: z.string(), credentialsSeen: z.boolean() }),
-    exec: async (nango) => {
-        const connection = await nango.getConnection();
-        return {
-            connectionId: connection.connection_id,
-            providerConfigKey: connection.provider_config_key,
-            subdomain: String(connection.connection_config?.['subdomain']),
-            credentialsSeen: 'credentials' in connection
-        };
-    }
-});
-`
-};
+import { copyFixtureProject, readFixture, writeFunctionProject } from '../support/function-project.js';
 
 const contact = (id: number) => ({ id, email: `c${id}@acme.test`, first: `First${id}`, last: `Last${id}` });
 
@@ -187,7 +67,6 @@ const NANGO_FIXTURES: Record<string, unknown> = {
     }
 };
 
-const CONNECTION_INFO = NANGO_STYLE['acme/actions/connection-info.ts']!;
 const CONNECTION_INFO_FIXTURE = NANGO_FIXTURES['acme/tests/connection-info.test.json'];
 
 async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
@@ -197,13 +76,11 @@ async function writeFiles(root: string, files: Record<string, string>): Promise<
     }
 }
 
-async function writeProject(root: string, functions: Record<string, string>): Promise<void> {
-    await writeFiles(root, functions);
-    await mkdir(join(root, '.nango'), { recursive: true });
+/** The fixture project `name` in `root`, with a compile script for `generate tests` to add beside. */
+async function writeProject(root: string, name: string): Promise<void> {
+    await copyFixtureProject(name, root);
     await mkdir(join(root, 'node_modules/.bin'), { recursive: true });
-    await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
     await writeFile(join(root, 'package.json'), `${JSON.stringify({ name: 'fns', type: 'module', private: true, scripts: { compile: 'ferry compile' } }, null, 2)}\n`);
-    await writeFile(join(root, 'index.ts'), Object.keys(functions).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
 }
 
 function npmTest(cwd: string): Promise<CliResult> {
@@ -235,11 +112,11 @@ describe('ferry test', () => {
         handWritten = b.dir;
         cleanups.push(a.cleanup, b.cleanup);
 
-        await writeProject(handWritten, NANGO_STYLE);
+        await writeProject(handWritten, 'test-nango-style');
         await writeFiles(handWritten, Object.fromEntries(Object.entries(NANGO_FIXTURES).map(([rel, value]) => [rel, JSON.stringify(value, null, 2)])));
 
         // Record with `ferry dryrun --save` against the fake servers, then stop them for good.
-        await writeProject(recorded, RECORDED);
+        await writeProject(recorded, 'test-recorded');
         const provider = await startFakeProvider();
         const platform = await startFakePlatform({
             providerUrl: provider.url,
@@ -335,7 +212,8 @@ describe('ferry test', () => {
 
     it('fails with a diff naming the field when the mapping of one field changes', async () => {
         const file = join(recorded, 'github/syncs/issues.ts');
-        await writeFile(file, ISSUES_SYNC.replace('title: i.title,', 'title: i.title.toUpperCase(),').trimStart());
+        const issuesSync = await readFile(file, 'utf8');
+        await writeFile(file, issuesSync.replace('title: i.title,', 'title: i.title.toUpperCase(),'));
         try {
             const result = await ferry(recorded, ['issues']);
             expect(result.code).toBe(1);
@@ -346,13 +224,14 @@ describe('ferry test', () => {
             expect(json.tests[0]!.failures).toHaveLength(6);
             expect(json.tests[0]!.failures[0]).toMatchObject({ kind: 'changed_field', model: 'Issue', recordId: '1001', path: 'title' });
         } finally {
-            await writeFile(file, ISSUES_SYNC.trimStart());
+            await writeFile(file, issuesSync);
         }
     });
 
     it('fails an unrecorded request, naming it, the closest recorded one and what differs', async () => {
         const file = join(recorded, 'github/syncs/issues.ts');
-        await writeFile(file, ISSUES_SYNC.replace("state: 'all'", "state: 'open'").trimStart());
+        const issuesSync = await readFile(file, 'utf8');
+        await writeFile(file, issuesSync.replace("state: 'all'", "state: 'open'"));
         try {
             const result = await ferry(recorded, ['issues', '--integration', 'github']);
             expect(result.code).toBe(1);
@@ -360,7 +239,7 @@ describe('ferry test', () => {
                 'unrecorded request GET /repos/o/r/issues with params {"state":"open","per_page":"2"}; the closest recorded request is GET /repos/o/r/issues, which differs in param state: sent "open", recorded "all"'
             );
         } finally {
-            await writeFile(file, ISSUES_SYNC.trimStart());
+            await writeFile(file, issuesSync);
         }
     });
 
@@ -443,7 +322,10 @@ describe('ferry test', () => {
     it('says so and exits 1 when there is no fixture, fails only the fixtures of a function that does not build, and rejects an unknown function', async () => {
         const empty = await makeTempDir('ferry-test-empty-');
         cleanups.push(empty.cleanup);
-        await writeProject(empty.dir, { 'x/actions/a.ts': RECORDED['github/actions/create-issue.ts']!, 'x/actions/b.ts': CONNECTION_INFO });
+        await writeFunctionProject(empty.dir, {
+            'x/actions/a.ts': await readFixture('test-recorded', 'github/actions/create-issue.ts'),
+            'x/actions/b.ts': await readFixture('test-nango-style', 'acme/actions/connection-info.ts')
+        });
         const result = await ferry(empty.dir, []);
         expect(result.code).toBe(1);
         expect(result.stderr).toMatch(/no fixture found \(looked for <integration>\/tests\/\*\.test\.json in .+\)/);
@@ -514,13 +396,14 @@ describe('ferry test', () => {
         expect(passing.stdout).toMatch(/Tests\s+3 passed/);
 
         const file = join(recorded, 'github/syncs/issues.ts');
-        await writeFile(file, ISSUES_SYNC.replace('title: i.title,', 'title: i.title.toUpperCase(),').trimStart());
+        const issuesSync = await readFile(file, 'utf8');
+        await writeFile(file, issuesSync.replace('title: i.title,', 'title: i.title.toUpperCase(),'));
         try {
             const failing = await npmTest(recorded);
             expect(failing.code).not.toBe(0);
             expect(failing.stdout + failing.stderr).toContain('batchSave Issue id 1001 field title: expected "Issue number 1", got "ISSUE NUMBER 1"');
         } finally {
-            await writeFile(file, ISSUES_SYNC.trimStart());
+            await writeFile(file, issuesSync);
         }
         expect(existsSync(join(recorded, 'github/tests/issues.test.json'))).toBe(true);
     }, 180_000);
