@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { copyFixture, readFixture } from '../support/function-project.js';
 
 /** What `nango generate:tests` writes, in its words. */
 const VITEST_SETUP = `import { NangoActionMock, NangoSyncMock } from "nango/test";
@@ -29,56 +30,6 @@ export default defineConfig({
     include: ["**/*.{test,spec}.?(c|m)[jt]s?(x)"],
     setupFiles: "vitest.setup.ts",
   },
-});
-`;
-
-const ISSUES_SYNC = `import { createSync } from 'nango';
-import { z } from 'zod';
-
-const GithubIssue = z.object({ id: z.string(), title: z.string() });
-
-export default createSync({
-    description: 'Issues of a repository',
-    frequency: 'every hour',
-    models: { GithubIssue },
-    exec: async (nango) => {
-        // github's default pagination (Link header, per_page) comes from the provider catalog.
-        for await (const page of nango.paginate({ endpoint: '/repos/o/r/issues', params: { state: 'all' }, paginate: { limit: 2 } })) {
-            await nango.batchSave(page.map((issue) => ({ id: String(issue.id), title: issue.title })), 'GithubIssue');
-        }
-        await nango.log('done');
-    }
-});
-`;
-
-const CREATE_ISSUE_ACTION = `import { createAction } from 'nango';
-import { z } from 'zod';
-
-export default createAction({
-    description: 'Create an issue',
-    input: z.object({ title: z.string() }),
-    output: z.object({ id: z.string(), url: z.string() }),
-    exec: async (nango, input) => {
-        const connection = await nango.getConnection();
-        const res = await nango.post({ endpoint: '/repos/' + connection.connection_config.repo + '/issues', data: { title: input.title } });
-        return { id: String(res.data.id), url: res.data.html_url };
-    }
-});
-`;
-
-const REPOS_SYNC = `import { createSync } from 'nango';
-import { z } from 'zod';
-
-export default createSync({
-    description: 'Repositories',
-    frequency: 'every day',
-    models: { GithubRepo: z.object({ id: z.string(), name: z.string() }) },
-    exec: async (nango) => {
-        const first = await nango.get({ endpoint: '/user/repos', params: { page: 1 } });
-        const second = await nango.get({ endpoint: '/user/repos', params: { page: 2 } });
-        await nango.batchSave([...first.data, ...second.data].map((repo) => ({ id: String(repo.id), name: repo.name })), 'GithubRepo');
-        await nango.batchDelete([{ id: '9' }], 'GithubRepo');
-    }
 });
 `;
 
@@ -212,13 +163,10 @@ describe('ferry test --vitest on a Nango project without the nango package', () 
     beforeAll(async () => {
         ({ dir: root, cleanup } = await makeTempDir('ferry-vitest-'));
         await put(root, 'package.json', { name: 'nango-integrations', type: 'module', devDependencies: { nango: '0.71.10', vitest: '^4', zod: '^4' } });
-        await put(root, 'index.ts', "import './github/syncs/issues.js';\nimport './github/syncs/list-repos.js';\nimport './github/actions/create-issue.js';\n");
+        await copyFixture('test-vitest', root);
         await mkdir(join(root, '.nango'));
         await put(root, 'vitest.setup.ts', VITEST_SETUP);
         await put(root, 'vite.config.ts', VITE_CONFIG);
-        await put(root, 'github/syncs/issues.ts', ISSUES_SYNC);
-        await put(root, 'github/syncs/list-repos.ts', REPOS_SYNC);
-        await put(root, 'github/actions/create-issue.ts', CREATE_ISSUE_ACTION);
         await put(root, 'github/tests/issues.test.json', ISSUES_FIXTURE);
         await put(root, 'github/tests/create-issue.test.json', CREATE_ISSUE_FIXTURE);
         await put(root, 'github/tests/github-issues.test.ts', syncTest('issues', 'GithubIssue'));
@@ -276,7 +224,8 @@ describe('ferry test --vitest on a Nango project without the nango package', () 
 
     it('an unrecorded request fails its test, naming the request', async () => {
         const action = join(root, 'github/actions/create-issue.ts');
-        await writeFile(action, CREATE_ISSUE_ACTION.replace("data: { title: input.title }", "data: { title: input.title, labels: ['x'] }"));
+        const original = await readFile(action, 'utf8');
+        await writeFile(action, original.replace("data: { title: input.title }", "data: { title: input.title, labels: ['x'] }"));
         try {
             const result = await runFerry(['test', '--vitest', '--integration', 'github', '--json', 'create-issue'], { cwd: root, timeoutMs: 120_000 });
             expect(result.code).toBe(1);
@@ -284,7 +233,7 @@ describe('ferry test --vitest on a Nango project without the nango package', () 
             expect(report.tests).toHaveLength(1);
             expect(report.tests[0]!.failures.join('\n')).toContain('No mock found for POST repos/octo/hello/issues');
         } finally {
-            await writeFile(action, CREATE_ISSUE_ACTION);
+            await writeFile(action, original);
         }
     }, 120_000);
     it('generate tests writes files on the same mocks, which ferry test --vitest runs beside the project\'s own', async () => {
@@ -326,7 +275,7 @@ describe('ferry test --vitest where the nango package is installed', () => {
             await mkdir(join(root, '.nango'));
             await put(root, 'vitest.setup.ts', VITEST_SETUP);
             await put(root, 'vite.config.ts', VITE_CONFIG);
-            await put(root, 'github/syncs/issues.ts', ISSUES_SYNC);
+            await put(root, 'github/syncs/issues.ts', await readFixture('test-vitest', 'github/syncs/issues.ts'));
             await put(root, 'github/tests/issues.test.json', ISSUES_FIXTURE);
             await put(root, 'github/tests/github-issues.test.ts', syncTest('issues', 'GithubIssue'));
             // The nango 0.71.10 that Ferry's devDependencies install (as nango-reference), with what it needs.

@@ -30,8 +30,13 @@ export function readFixture(name: string, rel: string): Promise<string> {
  * which functions are registered), with what writeFunctionProject adds beside the sources.
  */
 export async function copyFixtureProject(name: string, root: string): Promise<void> {
-    await cp(join(FIXTURE_PROJECTS, name), root, { recursive: true });
+    await copyFixture(name, root);
     await addProjectSetup(root);
+}
+
+/** The files of the fixture project `name` copied into `root`, and nothing else. */
+export async function copyFixture(name: string, root: string): Promise<void> {
+    await cp(join(FIXTURE_PROJECTS, name), root, { recursive: true });
 }
 
 /** `.nango/`, Ferry's own zod linked into node_modules, and an ESM package.json unless the project has one. */
