@@ -5,96 +5,16 @@ import { copyFile, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, makeTempDir, runFerry } from '../support/cli.js';
+import { readFixtureFiles } from '../support/function-project.js';
 
 type Files = Record<string, string>;
 
-const SYNC = `import { createSync } from 'nango';
-import { z } from 'zod';
-import { toIssue, type RawIssue } from '../helpers.js';
-
-const GithubIssue = z.object({
-    id: z.string(),
-    title: z.string().describe('Issue title'),
-    createdAt: z.date(),
-    labels: z.array(z.string()).optional()
-});
-
-export default createSync({
-    description: 'Fetches the issues of a repository',
-    frequency: 'every hour',
-    models: { GithubIssue },
-    metadata: z.object({ repo: z.string() }),
-    endpoints: [{ method: 'GET', path: '/issues' }],
-    exec: async (nango) => {
-        const { repo } = await nango.getMetadata();
-        for await (const page of nango.paginate<RawIssue>({ endpoint: \`/repos/\${repo}/issues\` })) {
-            await nango.batchSave(page.map(toIssue), 'GithubIssue');
-        }
-    }
-});
-`;
-
-const ACTION = `import { createAction, ActionError } from 'nango';
-import { z } from 'zod';
-
-export default createAction({
-    description: 'Creates an issue',
-    endpoint: { method: 'POST', path: '/issues' },
-    input: z.object({ title: z.string(), body: z.string().optional() }),
-    output: z.object({ id: z.string() }),
-    exec: async (nango, input) => {
-        if (input.title.trim() === '') throw new ActionError({ message: 'title is required' });
-        const response = await nango.post<{ id: number }>({ endpoint: '/issues', data: input });
-        return { id: String(response.data.id) };
-    }
-});
-`;
-
-const VOID_ACTION = `import { createAction } from 'nango';
-import { z } from 'zod';
-
-export default createAction({
-    description: 'Checks the connection',
-    input: z.void(),
-    output: z.object({ ok: z.boolean() }),
-    exec: async () => ({ ok: true })
-});
-`;
-
-const ON_EVENT = `import { createOnEvent } from 'nango';
-
-export default createOnEvent({
-    description: 'Registers a webhook',
-    event: 'post-connection-creation',
-    exec: async (nango) => {
-        await nango.post({ endpoint: '/hooks', data: { url: await nango.getWebhookURL() } });
-    }
-});
-`;
-
-const HELPERS = `export interface RawIssue { id: number; title: string; created_at: string; labels: { name: string }[] }
-
-export function toIssue(raw: RawIssue) {
-    return { id: String(raw.id), title: raw.title, createdAt: new Date(raw.created_at), labels: raw.labels.map((l) => l.name) };
-}
-`;
-
-const PROJECT: Files = {
-    'package.json': JSON.stringify({ name: 'fixture', private: true, type: 'module' }),
-    '.nango/.keep': '',
-    'index.ts': [
-        "import './github/syncs/issues.js';",
-        "import './github/actions/create-issue.js';",
-        "import './github/actions/check.js';",
-        "import './github/on-events/setup.js';",
-        ''
-    ].join('\n'),
-    'github/helpers.ts': HELPERS,
-    'github/syncs/issues.ts': SYNC,
-    'github/actions/create-issue.ts': ACTION,
-    'github/actions/check.ts': VOID_ACTION,
-    'github/on-events/setup.ts': ON_EVENT
-};
+/** The project every case starts from; the sources also serve as the text cases edit. */
+const PROJECT: Files = await readFixtureFiles('compile');
+const SYNC = PROJECT['github/syncs/issues.ts']!;
+const ACTION = PROJECT['github/actions/create-issue.ts']!;
+const ON_EVENT = PROJECT['github/on-events/setup.ts']!;
+const HELPERS = PROJECT['github/helpers.ts']!;
 
 /** A project folder whose only package is a symlink to the repo's zod: no ferry, no nango installed. */
 async function writeProject(dir: string, files: Files): Promise<void> {

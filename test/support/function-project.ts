@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { REPO_ROOT } from './cli.js';
 
 /**
@@ -23,6 +23,18 @@ export const FIXTURE_PROJECTS = join(REPO_ROOT, 'test/fixtures/projects');
 /** The text of `rel` in the fixture project `name`. */
 export function readFixture(name: string, rel: string): Promise<string> {
     return readFile(join(FIXTURE_PROJECTS, name, rel), 'utf8');
+}
+
+/** Every file of the fixture project `name`: path relative to the project -> text. */
+export async function readFixtureFiles(name: string): Promise<Record<string, string>> {
+    const root = join(FIXTURE_PROJECTS, name);
+    const files: Record<string, string> = {};
+    for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const path = join(entry.parentPath, entry.name);
+        files[relative(root, path)] = await readFile(path, 'utf8');
+    }
+    return files;
 }
 
 /**
