@@ -8,53 +8,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { REPO_ROOT, baseEnv, makeTempDir, runFerry, type CliResult } from '../support/cli.js';
+import { readFixtureFiles } from '../support/function-project.js';
 import { linkFolder, writeNangoProject } from '../support/nango-project.js';
 
-const SYNC = (sdk: string) => `import { createSync } from '${sdk}';
-import { z } from 'zod';
-import { checksum } from '../helpers/bytes.js';
-
-const Attachment = z.object({ id: z.string(), size: z.number(), sha: z.string() });
-
-export default createSync({
-    description: 'Fetches attachments',
-    frequency: 'every hour',
-    models: { Attachment },
-    metadata: z.object({ folder: z.string() }),
-    exec: async (nango) => {
-        const { folder } = await nango.getMetadata();
-        const body: Buffer = Buffer.from(folder, 'utf8');
-        await nango.batchSave([{ id: folder, size: body.byteLength, sha: checksum(body) }], 'Attachment');
-    }
-});
-`;
-
-const ACTION = (sdk: string) => `import { createAction } from '${sdk}';
-import { z } from 'zod';
-import type { Agent } from 'node:http';
-
-export default createAction({
-    description: 'Renames a file',
-    input: z.object({ id: z.string(), name: z.string() }),
-    output: z.object({ ok: z.boolean() }),
-    exec: async (_nango, input) => {
-        const agent: Agent | undefined = undefined;
-        return { ok: input.name.length > 0 && agent === undefined };
-    }
-});
-`;
-
-const PROJECT_FILES = (sdk: string): Record<string, string> => ({
-    'index.ts': "import './drive/syncs/attachments.js';\nimport './drive/actions/rename.js';\n",
-    'drive/syncs/attachments.ts': SYNC(sdk),
-    'drive/actions/rename.ts': ACTION(sdk),
-    'drive/helpers/bytes.ts': "import { createHash } from 'node:crypto';\n\nexport function checksum(body: Buffer): string {\n    return createHash('sha1').update(body).digest('hex');\n}\n",
-    // Matched by the tsconfig's include, never imported by index.ts: broken, and not compile's business.
+/** Files a real project keeps beside its functions, matched by its tsconfig's include but never imported by index.ts: broken, and not compile's business. */
+const BESIDE_THE_FUNCTIONS: Record<string, string> = {
     'drive/syncs/attachments.test.ts': "import { describe, it, expect } from 'vitest';\n\nconst size: number = 'large';\ndescribe('x', () => it('y', () => expect(size).toBe(1)));\n",
     'drive/mocks/attachments.ts': 'export const mock: { id: string } = { id: 42 };\n',
     'drive/helpers/unregistered.ts': 'export function unused(a: string): number {\n    return a;\n}\n',
     'scripts/seed.ts': "const seeded: boolean = 'yes';\n"
-});
+};
+
+/** The compile-compat fixture project with its functions importing the SDK as `sdk`, and the files beside them. */
+async function projectFiles(sdk: string): Promise<Record<string, string>> {
+    const fixture = await readFixtureFiles('compile-compat');
+    const functions = Object.entries(fixture).map(([path, text]) => [path, text.replace(/from 'nango'/g, `from '${sdk}'`)]);
+    return { ...Object.fromEntries(functions), ...BESIDE_THE_FUNCTIONS };
+}
 
 /** A Nango-style project with its own zod 4.3.6 and @types/node. */
 const nangoProject = (root: string, files: Record<string, string>, devDependencies: Record<string, string> = {}): Promise<void> =>
@@ -87,7 +57,7 @@ describe('compile: a Nango-style project', () => {
 
     it('type-checks what index.ts imports with the project zod 4.3.6 and @types/node, not its tests, mocks or scripts', async () => {
         const root = join(dir, 'plain');
-        await nangoProject(root, PROJECT_FILES('nango'));
+        await nangoProject(root, await projectFiles('nango'));
         const result = await runFerry(['compile', '--json'], { cwd: root });
         expect(result.code, result.stdout + result.stderr).toBe(0);
         const manifest = JSON.parse(await readFile(join(root, '.nango/nango.json'), 'utf8')) as unknown[];
@@ -99,7 +69,7 @@ describe('compile: a Nango-style project', () => {
 
     it("infers records and input from the project's zod: a wrong field type is an error", async () => {
         const root = join(dir, 'wrong');
-        const files = PROJECT_FILES('nango');
+        const files = await projectFiles('nango');
         files['drive/syncs/attachments.ts'] = files['drive/syncs/attachments.ts']!.replace('size: body.byteLength', 'size: String(body.byteLength)');
         files['drive/actions/rename.ts'] = files['drive/actions/rename.ts']!.replace('input.name.length > 0', 'input.name > 0');
         await nangoProject(root, files);
@@ -115,7 +85,7 @@ describe('compile: a Nango-style project', () => {
 
     it('works with Ferry installed as a dependency of the project, its own newer zod nested', async () => {
         const root = join(dir, 'installed');
-        const files = PROJECT_FILES('ferry');
+        const files = await projectFiles('ferry');
         await nangoProject(root, files, { ferry: 'file:../ferry' });
         const installed = join(root, 'node_modules/ferry');
         // What npm lays out: Ferry's files, its zod nested (the versions differ), the rest hoisted.
