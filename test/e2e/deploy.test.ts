@@ -9,51 +9,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, makeTempDir, runFerry, type CliResult } from '../support/cli.js';
 import { createDeployRoutes, type FakeDeployState } from '../support/fake-platform-deploy.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { copyFixture, readFixtureFiles } from '../support/function-project.js';
 
 const SECRET_KEY = 'sk-test-deploy-0f1e2d3c4b5a69788796';
 const OTHER_SECRET = 'ghp_dotenv_secret_value_5566778899';
 const PLAIN_VALUE = 'plain-dotenv-value-not-for-upload-4242';
 const PRIVATE_MARKER = 'PRIVATE-NOTES-MARKER-7b1c9e';
 
-const ISSUES = `import { createSync } from 'nango';
-import * as z from 'zod';
-
-const Issue = z.object({ id: z.string(), title: z.string() });
-
-export default createSync({
-    description: 'Issues of the repo',
-    frequency: 'every hour',
-    models: { Issue },
-    exec: async (nango) => {
-        await nango.batchSave([{ id: '1', title: 'first' }], 'Issue');
-    }
-});
-`;
-
-const createIssue = (field: string): string => `import { createAction } from 'nango';
-import * as z from 'zod';
-
-export default createAction({
-    description: 'Open an issue',
-    endpoint: { method: 'POST', path: '/issues' },
-    input: z.object({ title: z.string() }),
-    output: z.object({ ${field}: z.string() }),
-    exec: async (_nango, input) => ({ ${field}: input.title })
-});
-`;
-
-const SETUP = `import { createOnEvent } from 'nango';
-
-export default createOnEvent({
-    description: 'Prepare a new connection',
-    event: 'post-connection-creation',
-    exec: async (nango) => {
-        await nango.log('ready');
-    }
-});
-`;
-
-const INDEX_ALL = "import './github/syncs/issues.js';\nimport './github/actions/create-issue.js';\nimport './github/on-events/setup.js';\n";
+const PROJECT = await readFixtureFiles('deploy');
+const ISSUES = PROJECT['github/syncs/issues.ts']!;
+const SETUP = PROJECT['github/on-events/setup.ts']!;
+const INDEX_ALL = PROJECT['index.ts']!;
+/** The action with its output field named `field` (the fixture's is `id`). */
+const createIssue = (field: string): string => PROJECT['github/actions/create-issue.ts']!.replaceAll('{ id:', `{ ${field}:`);
 
 interface DeployDocument {
     environment: string;
@@ -86,12 +54,9 @@ describe('ferry deploy', () => {
         const deploy = createDeployRoutes();
         state = deploy.state;
         platform = await startFakePlatform({ secretKey: SECRET_KEY, extraRoutes: [deploy.handler] });
-        for (const folder of ['.nango', 'github/syncs', 'github/actions', 'github/on-events', 'notes', 'node_modules']) await mkdir(join(dir, folder), { recursive: true });
+        await copyFixture('deploy', dir);
+        for (const folder of ['.nango', 'notes', 'node_modules']) await mkdir(join(dir, folder), { recursive: true });
         await symlink(join(REPO_ROOT, 'node_modules/zod'), join(dir, 'node_modules/zod'), 'dir');
-        await write('index.ts', INDEX_ALL);
-        await write('github/syncs/issues.ts', ISSUES);
-        await write('github/actions/create-issue.ts', createIssue('id'));
-        await write('github/on-events/setup.ts', SETUP);
         await write('notes/private.txt', `${PRIVATE_MARKER}\n`);
         await write('.env', `NANGO_SECRET_KEY_DEV=${SECRET_KEY}\nNANGO_HOSTPORT=${platform.url}\nGITHUB_TOKEN=${OTHER_SECRET}\nGREETING=${PLAIN_VALUE}\n`);
     });
