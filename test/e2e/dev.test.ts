@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FERRY_BIN, REPO_ROOT, baseEnv, makeTempDir, runFerry } from '../support/cli.js';
+import { copyFixture, readFixtureFiles } from '../support/function-project.js';
 
 type Event = Record<string, any> & { event: string };
 
@@ -97,45 +98,17 @@ class DevProcess {
     }
 }
 
-const SYNC = (description: string, extra = ''): string => `import { createSync } from 'nango';
-import * as z from 'zod';
-import { repoPath } from '../helpers.js';
+const PROJECT = await readFixtureFiles('dev');
+const ACTION = PROJECT['github/actions/create-issue.ts']!;
 
-const Issue = z.object({ id: z.string(), title: z.string() });
-
-export default createSync({
-    description: '${description}',
-    frequency: 'every hour',
-    models: { Issue },
-    exec: async (nango) => {
-        const response = await nango.get<{ id: number; title: string }[]>({ endpoint: repoPath('octocat', 'hello') + '/issues' });
-        await nango.batchSave(response.data.map((i) => ({ id: String(i.id), title: i.title })), 'Issue');
-    }
-});
-${extra}`;
-
-const ACTION = `import { createAction } from 'ferry';
-import * as z from 'zod';
-import { repoPath } from '../helpers.js';
-
-export default createAction({
-    description: 'Creates an issue',
-    input: z.object({ title: z.string() }),
-    output: z.object({ id: z.string() }),
-    exec: async (nango, input) => {
-        const response = await nango.post<{ id: number }>({ endpoint: repoPath('octocat', 'hello') + '/issues', data: { title: input.title } });
-        return { id: String(response.data.id) };
-    }
-});
-`;
+/** The fixture's sync with another description, and `extra` code after it. */
+const SYNC = (description: string, extra = ''): string => PROJECT['github/syncs/issues.ts']!.replace("description: 'Syncs issues'", `description: '${description}'`) + extra;
 
 /** The sync once github/helpers.ts has been renamed to github/paths.ts. */
 const SYNC_PATHS = (description: string): string => SYNC(description).replace("'../helpers.js'", "'../paths.js'");
 
-const HELPERS = (suffix: string): string => `export function repoPath(owner: string, repo: string): string {
-    return \`/repos/\${owner}/\${repo}${suffix}\`;
-}
-`;
+/** The fixture's helpers with `suffix` after every repository path. */
+const HELPERS = (suffix: string): string => PROJECT['github/helpers.ts']!.replace('${repo}`', `\${repo}${suffix}\``);
 
 /** The direct children of a process (`ps` exits 1 when there are none). */
 function childrenOf(pid: number): number[] {
@@ -194,10 +167,7 @@ describe('ferry dev', () => {
                 exclude: ['node_modules', 'build']
             })
         );
-        await writeFile(file('index.ts'), "import './github/syncs/issues.js';\nimport './github/actions/create-issue.js';\n");
-        await writeFile(file('github/helpers.ts'), HELPERS(''));
-        await writeFile(file('github/syncs/issues.ts'), SYNC('Syncs issues'));
-        await writeFile(file('github/actions/create-issue.ts'), ACTION);
+        await copyFixture('dev', dir);
         dev = new DevProcess(dir);
     });
 
