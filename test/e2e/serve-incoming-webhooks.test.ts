@@ -1,10 +1,12 @@
 /**
- * Providers' webhooks into `ferry serve`: `POST /webhook/dev/<integration>` checks the signature
- * (Linear's, GitHub's and the generic header), answers at once, runs the deployed sync subscribed
- * to the webhook's type through onWebhook for the connection it names (records saved and served by
- * GET /records), and forwards the payload to the app with the `sync` webhook after it.
+ * Providers' webhooks into `ferry serve`: `POST /webhook/dev/<integration>` routes them as Nango's
+ * server does (Linear's signature and organizationId, a GitHub app's derived secret, 204 for a
+ * provider without routing), answers at once, runs the deployed sync subscribed to the webhook's
+ * type through onWebhook for the connection it names (batchSave, batchUpdate and batchDelete
+ * persisted and served by GET /records), and forwards the payload to the app with the `sync`
+ * webhook after it.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +26,10 @@ export default createSync({
     webhookSubscriptions: ['Issue'],
     exec: async () => {},
     onWebhook: async (nango, payload) => {
-        await nango.batchSave([{ id: String(payload.data.id), title: String(payload.data.title) }], 'Issue');
+        const issue = { id: String(payload.data.id), title: String(payload.data.title) };
+        if (payload.action === 'remove') await nango.batchDelete([{ id: issue.id }], 'Issue');
+        else if (payload.action === 'update') await nango.batchUpdate([issue], 'Issue');
+        else await nango.batchSave([issue], 'Issue');
     }
 });
 `;
@@ -67,7 +72,7 @@ describe('ferry serve: webhooks from providers', () => {
         serve = await startServe(['--webhook-url', `${app.url}/hooks`], { cwd: root });
         for (const args of [
             ['integrations', 'create', 'linear', '--provider', 'linear', '--webhook-secret', 'lin-secret'],
-            ['integrations', 'create', 'gh', '--provider', 'github', '--webhook-secret', 'gh-secret'],
+            ['integrations', 'create', 'linear-open', '--provider', 'linear'],
             ['integrations', 'create', 'oa', '--provider', 'openai', '--webhook-secret', 'oa-secret'],
             ['connections', 'create', 'linear', 'lin-1', '--token', 'lin-token', '--config', '{"organizationId":"org-1"}'],
             ['connections', 'create', 'oa', 'oa-1', '--api-key', 'sk-local-1']
@@ -75,6 +80,10 @@ describe('ferry serve: webhooks from providers', () => {
             const result = await ferry(args);
             expect(result.code, result.stderr).toBe(0);
         }
+        // A GitHub app as Nango keeps one: the app id and the base64 private key as the OAuth client, its link in custom.
+        const privateKey = Buffer.from('-----BEGIN RSA PRIVATE KEY-----local').toString('base64');
+        const githubApp = { provider: 'github-app', unique_key: 'gh', credentials: { type: 'OAUTH2', client_id: '321', client_secret: privateKey }, custom: { app_link: 'https://github.com/apps/ferry-local' } };
+        expect((await serve.api('POST', '/integrations', githubApp)).status).toBe(200);
         const deployed = await ferry(['deploy', '--auto-confirm', '--json']);
         expect(deployed.code, deployed.stderr).toBe(0);
     });
@@ -102,6 +111,42 @@ describe('ferry serve: webhooks from providers', () => {
         expect(records.body.records.map((r: { id: string; title: string }) => [r.id, r.title])).toEqual([['i-1', 'From Linear']]);
     });
 
+    it("persists onWebhook's batchUpdate and batchDelete as GET /records serves them, with a sync webhook per change", async () => {
+        const send = async (action: string, id: string, title: string) => {
+            const body = JSON.stringify({ type: 'Issue', action, organizationId: 'org-1', data: { id, title } });
+            const answer = await post('/webhook/dev/linear', body, { 'linear-signature': sign('lin-secret', body) });
+            expect(answer.status).toBe(200);
+        };
+        const syncHooks = () => hooks('sync').map((r) => r.json() as { syncType: string; responseResults: { added: number; updated: number; deleted: number } });
+        await send('create', 'gone-1', 'To be removed');
+        await waitFor('the save', () => syncHooks().length >= 2, 60_000);
+        await send('update', 'i-1', 'Renamed in Linear');
+        await waitFor('the update', () => syncHooks().length >= 3, 60_000);
+        await send('remove', 'gone-1', 'To be removed');
+        await waitFor('the delete', () => syncHooks().length >= 4, 60_000);
+        expect(syncHooks().map((h) => [h.syncType, h.responseResults])).toEqual([
+            ['WEBHOOK', { added: 1, updated: 0, deleted: 0 }],
+            ['WEBHOOK', { added: 1, updated: 0, deleted: 0 }],
+            ['WEBHOOK', { added: 0, updated: 1, deleted: 0 }],
+            ['WEBHOOK', { added: 0, updated: 0, deleted: 1 }]
+        ]);
+        // The app got every payload too, for its connection.
+        expect(hooks('forward').filter((r) => (r.json() as { connectionId?: string }).connectionId === 'lin-1')).toHaveLength(4);
+
+        const records = await serve.api('GET', '/records?model=Issue', undefined, { 'connection-id': 'lin-1', 'provider-config-key': 'linear' });
+        type Served = { id: string; title: string; _nango_metadata: { last_action: string; deleted_at: string | null } };
+        const byId = new Map((records.body.records as Served[]).map((r) => [r.id, r]));
+        expect(byId.get('i-1')).toMatchObject({ title: 'Renamed in Linear', _nango_metadata: { last_action: 'UPDATED', deleted_at: null } });
+        expect(byId.get('gone-1')?._nango_metadata.last_action).toBe('DELETED');
+        expect(byId.get('gone-1')?._nango_metadata.deleted_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+        const deleted = await serve.api('GET', '/records?model=Issue&filter=deleted', undefined, { 'connection-id': 'lin-1', 'provider-config-key': 'linear' });
+        expect(deleted.body.records.map((r: { id: string }) => r.id)).toEqual(['gone-1']);
+        // Each onWebhook run is in the run history, as a WEBHOOK run of the sync.
+        const runs = await ferry(['runs', '--json']);
+        expect(runs.code, runs.stderr).toBe(0);
+        expect(runs.stdout).toContain('WEBHOOK');
+    });
+
     it('refuses a missing or wrong signature (401, nothing run) and answers a payload that matches nothing', async () => {
         const body = JSON.stringify({ type: 'Issue', organizationId: 'org-1', data: { id: 'i-2', title: 'Forged' } });
         const missing = await post('/webhook/dev/linear', body);
@@ -114,12 +159,12 @@ describe('ferry serve: webhooks from providers', () => {
         const unmatched = JSON.stringify({ type: 'Issue', organizationId: 'org-unknown', data: { id: 'i-3', title: 'Nobody' } });
         const answer = await post('/webhook/dev/linear', unmatched, { 'linear-signature': sign('lin-secret', unmatched) });
         expect(answer.status).toBe(200);
-        await waitFor('the log line', () => /webhook from linear \(Issue\): no connection matched/.test(serve.stderr()));
+        await waitFor('the log line', () => /webhook from linear: no connection matched/.test(serve.stderr()));
         // Without a connection, Nango forwards the provider's payload alone.
         const raw = await waitFor('the raw forward', () => app.requests.find((r) => (r.json() as { organizationId?: string }).organizationId === 'org-unknown'));
         expect(raw.json()).toEqual(JSON.parse(unmatched));
         const records = await serve.api('GET', '/records?model=Issue', undefined, { 'connection-id': 'lin-1', 'provider-config-key': 'linear' });
-        expect(records.body.records.map((r: { id: string }) => r.id)).toEqual(['i-1']);
+        expect(records.body.records.map((r: { id: string }) => r.id)).not.toContain('i-2');
 
         expect((await post('/webhook/dev/nope', '{}')).status).toBe(404);
         expect(await (await post('/webhook/dev/nope', '{}')).json()).toEqual({ error: { code: 'unknown_provider_config' } });
@@ -131,16 +176,32 @@ describe('ferry serve: webhooks from providers', () => {
         expect((await post(`/webhook/${id}/linear`, byId, { 'linear-signature': sign('lin-secret', byId) })).status).toBe(200);
     });
 
-    it("checks GitHub's X-Hub-Signature-256 and the generic X-Signature-256, and forwards to every connection of a provider Nango does not route", async () => {
-        const body = JSON.stringify({ action: 'opened', issue: { id: 7 } });
-        expect((await post('/webhook/dev/gh', body, { 'x-hub-signature-256': `sha256=${sign('gh-secret', body)}`, 'x-github-event': 'issues' })).status).toBe(200);
-        expect((await post('/webhook/dev/gh', body, { 'x-hub-signature-256': sign('gh-secret', body) })).status).toBe(401);
+    it("checks a GitHub app's X-Hub-Signature-256 with the secret Nango derives, and answers 204 for a provider Nango does not route (nothing forwarded)", async () => {
+        const body = JSON.stringify({ action: 'opened', issue: { id: 7 }, installation: { id: 4242 } });
+        const secret = createHash('sha256').update(`321${'-----BEGIN RSA PRIVATE KEY-----local'}https://github.com/apps/ferry-local`).digest('hex');
+        const ok = await post('/webhook/dev/gh', body, { 'x-hub-signature-256': `sha256=${sign(secret, body)}`, 'x-github-event': 'issues' });
+        expect(ok.status).toBe(200);
+        expect(await ok.json()).toEqual({ status: 'success' });
+        // No connection holds installation 4242 (a GitHub app's connections are not imported through the API): the payload goes alone.
+        const forwarded = await waitFor('the forward', () => app.requests.find((r) => (r.json() as { installation?: { id: number } }).installation?.id === 4242));
+        expect(forwarded.json()).toEqual(JSON.parse(body));
+        expect(forwarded.headers['x-github-event']).toBe('issues');
+        const wrong = await post('/webhook/dev/gh', body, { 'x-hub-signature-256': `sha256=${sign('gh-secret', body)}` });
+        expect(wrong.status).toBe(401);
+        expect(await wrong.json()).toEqual({ error: 'Invalid webhook signature' });
+
+        // Linear's webhooks cannot be checked without a secret, so they are refused.
+        const open = JSON.stringify({ type: 'Issue', organizationId: 'org-1' });
+        const refused = await post('/webhook/dev/linear-open', open, { 'linear-signature': sign('anything', open) });
+        expect(refused.status).toBe(401);
+        expect(await refused.json()).toEqual({ error: 'Invalid webhook signature' });
 
         const event = JSON.stringify({ type: 'batch.completed', id: 'b-1' });
-        expect((await post('/webhook/dev/oa', event, { 'x-signature-256': sign('oa-wrong', event) })).status).toBe(401);
-        expect((await post('/webhook/dev/oa', event, { 'x-signature-256': `sha256=${sign('oa-secret', event)}` })).status).toBe(200);
-        const forwarded = await waitFor('the forward', () => hooks('forward').find((r) => (r.json() as { providerConfigKey: string }).providerConfigKey === 'oa'));
-        expect(forwarded.json()).toEqual({ from: 'openai', type: 'forward', providerConfigKey: 'oa', connectionId: 'oa-1', payload: { type: 'batch.completed', id: 'b-1' } });
+        const unrouted = await post('/webhook/dev/oa', event);
+        expect(unrouted.status).toBe(204);
+        expect(await unrouted.text()).toBe('');
+        await waitFor('the log line', () => /webhook from oa: provider openai has no webhook routing; answered 204/.test(serve.stderr()));
+        expect(hooks('forward').some((r) => (r.json() as { providerConfigKey?: string }).providerConfigKey === 'oa' || (r.json() as { id?: string }).id === 'b-1')).toBe(false);
     });
 
     it('sends the async_action webhook once an X-Async action finished', async () => {

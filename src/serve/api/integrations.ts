@@ -56,7 +56,7 @@ export function registerIntegrationRoutes(router: Router, ctx: ServeContext): vo
                 display_name: body.display_name,
                 // Ferry's own settings (base_url, token_url) travel in `custom`, as Nango's
                 // per-integration values do; integration_config lands there too.
-                custom: { ...body.integration_config, ...body.custom },
+                custom: { ...body.integration_config, ...body.custom, ...(body.credentials?.webhook_secret ? { webhookSecret: body.credentials.webhook_secret } : {}) },
                 oauth_client_id: body.credentials?.client_id,
                 oauth_client_secret: body.credentials?.client_secret,
                 oauth_scopes: body.credentials?.scopes
@@ -98,7 +98,7 @@ export function registerIntegrationRoutes(router: Router, ctx: ServeContext): vo
             if (include.has('webhook')) extra['webhook_url'] = `${ctx.url}/webhook/${ctx.environment}/${encodeURIComponent(row.unique_key)}`;
             if (include.has('credentials')) {
                 extra['credentials'] = row.oauth_client_id
-                    ? { type: 'OAUTH2', client_id: row.oauth_client_id, client_secret: row.oauth_client_secret, scopes: row.oauth_scopes ?? null, webhook_secret: null }
+                    ? { type: 'OAUTH2', client_id: row.oauth_client_id, client_secret: row.oauth_client_secret, scopes: row.oauth_scopes ?? null, webhook_secret: row.custom['webhookSecret'] ?? null }
                     : null;
             }
             sendJson(res, 200, { data: integrationToPublic(row, (await getProvider(row.provider))?.display_name, extra) });
