@@ -14,7 +14,7 @@ import type { FunctionType } from '../project/types.js';
 import { buildPayload, deploySource, previewBody, selectFunctions, type SelectedFunction } from './payload.js';
 import { destructiveReason } from './render.js';
 import { assessPlan, decide } from './safety.js';
-import { findLeakedSecrets, secretsToCheck } from './secrets.js';
+import { findLeakedSecrets, secretsToCheck } from '../secrets/values.js';
 import { checkSelectionAgainstEntries, checkSelectionFlags, resolveSelection, type SelectableFunction, type SelectionFlags } from './selection.js';
 import type { DeployedFunction, DeployPlan, FileBody, PlanAssessment, Selection } from './types.js';
 

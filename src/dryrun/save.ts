@@ -6,11 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { findLeakedSecrets, type NamedSecret } from '../deploy/secrets.js';
 import { ExitCode, FerryError } from '../errors.js';
-import { publicConnection } from '../runtime/credentials.js';
+import { requestHash, type Fixture, type FixtureEntry } from '../runtime/fixture.js';
+import { publicConnection } from '../secrets/credentials.js';
+import { withoutSecretHeaders } from '../secrets/names.js';
+import { findLeakedSecrets, type NamedSecret } from '../secrets/values.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { requestHash, withoutSecretHeaders, type Fixture, type FixtureEntry } from '../runtime/fixture.js';
 import type { Connection, RecordedExchange, RunResult } from '../runtime/types.js';
 
 /** Headers that describe one transfer rather than the answer: replaying them would mislead. */

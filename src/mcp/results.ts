@@ -5,8 +5,8 @@
  * tool can return a secret of the project's `.env` or of the environment, whatever produced it.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { secretsToCheck } from '../deploy/secrets.js';
-import { createRedactor, type Redactor } from '../runtime/redact.js';
+import { createRedactor, type Redactor } from '../secrets/redact.js';
+import { secretsToCheck } from '../secrets/values.js';
 import { ExitCode, FerryError, fileSystemError } from '../errors.js';
 import { readDotEnv } from '../platform/env.js';
 

@@ -1,10 +1,10 @@
 /**
  * Connections and integrations as the platform describes them (docs/platform-api.md), checked against a
- * schema before use. Credentials the platform may include in its answer are dropped here, at the
- * edge: nothing downstream (the function, the output, a fixture) can ever see them.
+ * schema before use. Credentials the platform may include in its answer are taken out here, at
+ * the edge, once: the lookup returns what may be shown and, apart, the secret values to mask.
  */
 import { FerryError, type ExitCode } from '../errors.js';
-import { publicConnection, withoutCredentials } from '../runtime/credentials.js';
+import { credentialValues, publicConnection, withoutCredentials } from '../secrets/credentials.js';
 import type { Connection, RuntimeBackend } from '../runtime/types.js';
 import type { PlatformClient, Schema } from './client.js';
 import { DEFAULT_RETRY, networkCodeOf, readRetryReason, withRetry, type RetryPolicy } from './retry.js';
@@ -66,8 +66,16 @@ export interface ConnectionLookup {
     exitCode: ExitCode;
 }
 
+/** A lookup's answer with its credentials taken out, and their values kept for masking. */
+export interface WithSecrets<T> {
+    /** Without credentials: what a function, the screen and a fixture may see. */
+    value: T;
+    /** The credential values the answer held (see credentialValues): what the output must mask. */
+    secrets: string[];
+}
+
 /** GET /connections/{id}?provider_config_key=, with a 404 phrased in the user's terms. */
-export async function fetchConnection(client: PlatformClient, lookup: ConnectionLookup): Promise<Connection> {
+export async function fetchConnection(client: PlatformClient, lookup: ConnectionLookup): Promise<WithSecrets<Connection>> {
     const path = `/connections/${encodeURIComponent(lookup.connectionId)}`;
     const answer = await lookupWithRetry(() =>
         client.json(
@@ -83,17 +91,12 @@ export async function fetchConnection(client: PlatformClient, lookup: Connection
                 })
         )
     );
-    return publicConnection({
-        ...answer,
-        connection_id: answer.connection_id,
-        provider_config_key: answer.provider_config_key,
-        provider: answer.provider ?? '',
-        metadata: answer.metadata ?? null
-    });
+    const connection = publicConnection<Connection>({ ...answer, provider: answer.provider ?? '', metadata: answer.metadata ?? null });
+    return { value: connection, secrets: credentialValues(answer) };
 }
 
 /** GET /integrations/{key}: the integration record (used for the provider name and getIntegration). */
-export async function fetchIntegration(client: PlatformClient, key: string, exitCode: ExitCode): Promise<Record<string, unknown> & { provider: string }> {
+export async function fetchIntegration(client: PlatformClient, key: string, exitCode: ExitCode): Promise<WithSecrets<Record<string, unknown> & { provider: string }>> {
     const answer = await lookupWithRetry(() => client.json({ method: 'GET', path: `/integrations/${encodeURIComponent(key)}` }, integrationSchema, () =>
         new FerryError({
             code: 'INTEGRATION_NOT_FOUND',
@@ -102,8 +105,30 @@ export async function fetchIntegration(client: PlatformClient, key: string, exit
             exitCode
         })
     ));
-    const body = answer.data ?? answer;
-    return withoutCredentials(body as Record<string, unknown> & { provider: string });
+    const body = (answer.data ?? answer) as Record<string, unknown> & { provider: string };
+    return { value: withoutCredentials(body), secrets: credentialValues(answer) };
+}
+
+export interface LookedUp {
+    connection: Connection;
+    /** For getIntegration/getWebhookURL; absent when the platform could not say and the connection names its provider. */
+    integration?: Record<string, unknown>;
+    /** The credential values of both answers, for the redactor and the --save scan. */
+    secrets: string[];
+}
+
+/**
+ * The connection, and the integration, asked side by side. The integration is required only when
+ * the connection does not name its provider.
+ */
+export async function lookupConnection(client: PlatformClient, lookup: ConnectionLookup): Promise<LookedUp> {
+    const [connection, record] = await Promise.allSettled([fetchConnection(client, lookup), fetchIntegration(client, lookup.integration, lookup.exitCode)]);
+    if (connection.status === 'rejected') throw connection.reason;
+    const found = connection.value.value;
+    const secrets = [...connection.value.secrets, ...(record.status === 'fulfilled' ? record.value.secrets : [])];
+    if (found.provider) return { connection: found, ...(record.status === 'fulfilled' ? { integration: record.value.value } : {}), secrets };
+    if (record.status === 'rejected') throw record.reason;
+    return { connection: { ...found, provider: record.value.value.provider }, integration: record.value.value, secrets };
 }
 
 type EnvVar = { name: string; value: string };

@@ -4,6 +4,7 @@
  * non-secret headers and body.
  */
 import { createHash } from 'node:crypto';
+import { withoutSecretHeaders } from '../secrets/names.js';
 import type { ProxyRequest } from './types.js';
 
 export interface FixtureEntry {
@@ -35,23 +36,6 @@ export interface Fixture {
     };
     /** lower-case method -> provider endpoint -> one entry or one per distinct request */
     api?: Record<string, Record<string, FixtureEntry | FixtureEntry[]>>;
-}
-
-const SECRET_HEADER = /(^|[-_])(authorization|auth|cookie|token|secret|password|passwd|api[-_]?key|apikey|key|signature|session|credential)s?($|[-_])/i;
-const ALWAYS_SECRET = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
-
-/** Credential-bearing headers are never recorded nor hashed. */
-export function isSecretHeader(name: string): boolean {
-    const lower = name.toLowerCase();
-    return ALWAYS_SECRET.has(lower) || SECRET_HEADER.test(lower);
-}
-
-export function withoutSecretHeaders(headers: Record<string, string> | undefined): Record<string, string> {
-    const kept: Record<string, string> = {};
-    for (const [name, value] of Object.entries(headers ?? {})) {
-        if (!isSecretHeader(name)) kept[name.toLowerCase()] = value;
-    }
-    return kept;
 }
 
 function sortKeys(value: unknown): unknown {

@@ -4,7 +4,7 @@
  * recorded as one exchange without credential headers. Runs in the main thread.
  */
 import { performance } from 'node:perf_hooks';
-import { withoutSecretHeaders } from './fixture.js';
+import { withoutSecretHeaders } from '../secrets/names.js';
 import type { ProxyReply, WireBody } from './protocol.js';
 import { decideRetry, type ResolvedRetry } from './retry.js';
 import type { HttpTransport, ProviderDefaults, ProxyRequest, ProxyResponse, RecordedExchange, RequestReport } from './types.js';

@@ -30,8 +30,8 @@
  * keepRecords), would-be writes, the final checkpoint, up to maxLogs logs, every request report.
  */
 import { performance } from 'node:perf_hooks';
-import { publicConnection } from './credentials.js';
-import { withoutSecretHeaders } from './fixture.js';
+import { publicConnection } from '../secrets/credentials.js';
+import { withoutSecretHeaders } from '../secrets/names.js';
 import { createHttpClient } from './http-client.js';
 import type { CallRequest, JobOutcome, JobSpec } from './protocol.js';
 import { createRecordCollector } from './records.js';

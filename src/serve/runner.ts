@@ -68,7 +68,7 @@ export async function runDeployed(
         import('../dryrun/proxy-transport.js'),
         import('../platform/client.js'),
         import('../platform/connections.js'),
-        import('../runtime/credentials.js'),
+        import('../secrets/credentials.js'),
         import('./runs-store.js')
     ]);
     const client = new PlatformClient({ host: ctx.url, secretKey: ctx.secretKey, exitCode: ExitCode.Failure });

@@ -9,7 +9,8 @@
  * requests take the matching entries in turn, then keep getting the last one.
  */
 import { createHash } from 'node:crypto';
-import { isSecretHeader, normalizeParams, requestHash, type Fixture, type FixtureEntry } from '../runtime/fixture.js';
+import { normalizeParams, requestHash, type Fixture, type FixtureEntry } from '../runtime/fixture.js';
+import { isSecretHeader } from '../secrets/names.js';
 import type { HttpTransport, ProxyRequest, ProxyResponse } from '../runtime/types.js';
 import { editDistance } from '../util/suggest.js';
 import { bodyValue, describeRequestDifferences, diffValues, isDeepEqual, requestDifferences } from './diff.js';

@@ -16,6 +16,8 @@ const FORBIDDEN: Record<string, readonly string[]> = {
     providers: ['commands', 'dryrun', 'testing', 'serve', 'mcp'],
     compiler: ['commands', 'dryrun', 'testing', 'serve', 'mcp', 'dev', 'deploy'],
     sdk: ['commands', 'dryrun', 'serve', 'mcp', 'dev', 'deploy', 'clone', 'platform'],
+    // Which names and values are secret, the redactor and the scans: used by every layer, so it imports none of them.
+    secrets: ['commands', 'dryrun', 'testing', 'runtime', 'compiler', 'serve', 'mcp', 'platform', 'deploy', 'dev', 'clone', 'project', 'sdk'],
     util: ['commands', 'dryrun', 'testing', 'runtime', 'compiler', 'serve', 'mcp', 'platform', 'deploy', 'dev', 'clone']
 };
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findLeakedSecrets, MIN_CREDENTIAL_LENGTH, secretForms } from '../../src/deploy/secrets.js';
-import { credentialValues } from '../../src/runtime/credentials.js';
+import { findLeakedSecrets, MIN_CREDENTIAL_LENGTH, secretForms } from '../../src/secrets/values.js';
+import { credentialValues } from '../../src/secrets/credentials.js';
 import { dryrun } from '../../src/dryrun/live.js';
 import { holdInterrupts } from '../../src/dryrun/prestart.js';
-import { createRedactor } from '../../src/runtime/redact.js';
+import { createRedactor } from '../../src/secrets/redact.js';
 import { FerryError } from '../../src/errors.js';
 
 const KEY = 'sk-test-0123456789abcdef';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { PlatformClient } from '../../src/platform/client.js';
-import { publicConnection, withoutCredentials } from '../../src/runtime/credentials.js';
+import { publicConnection, withoutCredentials } from '../../src/secrets/credentials.js';
 import { fetchConnection, fetchIntegration } from '../../src/platform/connections.js';
 import { createProxyTransport, proxyPath, ProxyNetworkError } from '../../src/dryrun/proxy-transport.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
@@ -81,15 +81,17 @@ describe('the /proxy transport against the fake platform and provider', () => {
     });
 
     it('looks up a connection and drops its credentials; 404 names the connection and integration', async () => {
-        const found = await fetchConnection(client, { connectionId: 'conn-1', integration: 'github', environment: 'dev', exitCode: ExitCode.Dryrun });
+        const { value: found, secrets } = await fetchConnection(client, { connectionId: 'conn-1', integration: 'github', environment: 'dev', exitCode: ExitCode.Dryrun });
         expect(found.connection_id).toBe('conn-1');
+        // The values it dropped come back apart, for the redactor to mask.
+        expect(secrets).toContain(platform.providerToken.replace('Bearer ', ''));
         expect(found.metadata).toEqual({ owner: 'o' });
         expect(found['credentials']).toBeUndefined();
         expect(JSON.stringify(found)).not.toContain(platform.providerToken.replace('Bearer ', ''));
         const missing = await fetchConnection(client, { connectionId: 'nope', integration: 'github', environment: 'prod', exitCode: ExitCode.Dryrun }).catch((e: unknown) => e);
         expect((missing as { code: string }).code).toBe('CONNECTION_NOT_FOUND');
         expect((missing as Error).message).toMatch(/'nope'.*'github'.*'prod'/);
-        expect((await fetchIntegration(client, 'github', ExitCode.Dryrun)).provider).toBe('github');
+        expect((await fetchIntegration(client, 'github', ExitCode.Dryrun)).value.provider).toBe('github');
     });
 
     it('builds proxy paths and strips credentials at any depth', () => {

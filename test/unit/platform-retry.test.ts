@@ -36,7 +36,7 @@ describe('platform lookups retry what is worth retrying', () => {
     const lookup = async (connectionId: string, to = host) => {
         const client = new PlatformClient({ host: to, secretKey: 'sk-retry-test', exitCode: ExitCode.Dryrun, keyVariable: 'NANGO_SECRET_KEY_DEV' });
         try {
-            return await fetchConnection(client, { connectionId, integration: 'github', environment: 'dev', exitCode: ExitCode.Dryrun });
+            return (await fetchConnection(client, { connectionId, integration: 'github', environment: 'dev', exitCode: ExitCode.Dryrun })).value;
         } finally {
             await client.close();
         }

@@ -1,15 +1,14 @@
 /**
- * A last check before anything leaves the machine: the payload must not contain the value of the
- * secret key or of any secret-looking variable from `.env` (a key pasted into a function, a helper
- * that inlines a config file). Only variable names are ever reported, never values.
+ * The secret values worth looking for and the forms they are echoed in. Only variable names are
+ * ever reported, never values.
  */
+import { SECRET_VARIABLE } from './names.js';
 
 export interface NamedSecret {
     name: string;
     value: string;
 }
 
-const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|_KEY$|^KEY$)/i;
 /**
  * For values merely read from `.env` or the environment: shorter ones are too likely to occur by
  * chance (`true`, `dev`, ports).
@@ -20,8 +19,8 @@ export const MIN_CREDENTIAL_LENGTH = 4;
 
 /**
  * The forms a secret is echoed in: raw, inside a JSON string, in a URL (encodeURIComponent) and
- * in a form body (URLSearchParams writes a space as `+` and leaves `*` alone). The dry run's
- * masking and every scan use this one list, so neither can miss a form the other knows.
+ * in a form body (URLSearchParams writes a space as `+` and leaves `*` alone). The masking and
+ * every scan use this one list, so neither can miss a form the other knows.
  */
 export function secretForms(value: string): string[] {
     const forms = new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), new URLSearchParams([['', value]]).toString().slice(1)]);
@@ -39,7 +38,7 @@ export function secretsToCheck(secretKey: NamedSecret, ...sources: Record<string
     add(secretKey.name, secretKey.value);
     for (const source of sources) {
         for (const [name, value] of Object.entries(source)) {
-            if (SECRET_NAME.test(name)) add(name, value);
+            if (SECRET_VARIABLE.test(name)) add(name, value);
         }
     }
     return [...found.values()];
@@ -52,7 +51,15 @@ export function allSecrets(source: Record<string, string>, label: string): Named
         .filter(({ value }) => value.length >= MIN_SECRET_LENGTH);
 }
 
-/** Names of the secrets whose value appears in `body`, in any of its secretForms. */
+/** Credential values (see credentials.ts) under one name, those too short to be told from chance left out. */
+export function namedCredentials(values: readonly string[], name: string): NamedSecret[] {
+    return values.map((value) => ({ name, value: value.trim() })).filter(({ value }) => value.length >= MIN_CREDENTIAL_LENGTH);
+}
+
+/**
+ * Names of the secrets whose value appears in `body`, in any of its secretForms: the last check
+ * before anything leaves the machine (a deploy's payload) or lands in a file (a fixture).
+ */
 export function findLeakedSecrets(body: string, secrets: readonly NamedSecret[]): string[] {
     return secrets.filter(({ value }) => secretForms(value).some((form) => body.includes(form))).map(({ name }) => name);
 }

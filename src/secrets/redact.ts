@@ -1,12 +1,13 @@
 /**
  * What a dry run returns or reports (the outcome, live events, errors) may quote what the
  * platform or the provider answered, and either may echo a secret: the platform's key in a 500,
- * the provider the connection's token. Every value leaving dryrun() passes through one redactor,
- * so no printer can forget: each known secret becomes `***`. Values are learnt as the run goes
- * (the key once settings are read, the connection's credentials once it is looked up).
+ * the provider the connection's token. Every value leaving dryrun() (and every MCP tool result)
+ * passes through one redactor, so no printer can forget: each known secret becomes `***`. Values
+ * are learnt as the run goes (the key once settings are read, the connection's credentials once
+ * it is looked up).
  */
-import { MIN_SECRET_LENGTH, secretForms } from '../deploy/secrets.js';
 import { FerryError } from '../errors.js';
+import { MIN_SECRET_LENGTH, secretForms } from './values.js';
 
 export const MASK = '***';
 
