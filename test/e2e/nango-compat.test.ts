@@ -5,61 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { baseEnv, FERRY_BIN, makeTempDir, runFerry } from '../support/cli.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { startServer, type TestServer } from '../support/http.js';
 import { createDeployRoutes } from '../support/fake-platform-deploy.js';
-
-const FUNCTIONS: Record<string, string> = {
-    'github/syncs/issues.ts': `
-import { createSync } from 'nango';
-import { z } from 'zod';
-const Issue = z.object({ id: z.string(), title: z.string() });
-export default createSync({
-    description: 'Issues, kept current by webhooks',
-    frequency: 'every hour',
-    models: { Issue },
-    scopes: ['repo'],
-    webhookSubscriptions: ['issues'],
-    exec: async (nango) => {
-        const res = await nango.get({ endpoint: '/issues/1' });
-        await nango.batchSave([{ id: String(res.data.id), title: res.data.title }], 'Issue');
-    },
-    onWebhook: async (nango, payload: any) => {
-        const res = await nango.get({ endpoint: '/issues/' + payload.issue.id });
-        await nango.log('webhook for', payload.action);
-        await nango.batchSave([{ id: String(res.data.id), title: res.data.title }], 'Issue');
-    }
-});
-`,
-    'github/syncs/plain.ts': `
-import { createSync } from 'nango';
-import { z } from 'zod';
-export default createSync({
-    description: 'No webhook handler',
-    frequency: 'every day',
-    models: { Row: z.object({ id: z.string() }) },
-    exec: async (nango) => {
-        await nango.batchSave([{ id: 'a' }], 'Row');
-    }
-});
-`,
-    'github/actions/add-label.ts': `
-import { createAction } from 'nango';
-import { z } from 'zod';
-/** Adds a label. */
-export default createAction({
-    description: 'Add a label to an issue',
-    input: z.object({ issue: z.number(), label: z.string().describe('the label name') }),
-    output: z.object({ ok: z.boolean() }),
-    endpoint: { method: 'POST', path: '/labels' },
-    exec: async () => ({ ok: true })
-});
-`
-};
+import { copyFixtureProject, readFixture } from '../support/function-project.js';
 
 const PULLED_SOURCE = `import { createAction } from 'nango';\nimport { z } from 'zod';\nexport default createAction({ description: 'deployed', input: z.object({}), output: z.object({}), exec: async () => ({}) });\n`;
 
@@ -88,15 +41,7 @@ describe('Nango compatibility (issue 13)', () => {
                 }
             ]
         });
-        for (const [rel, source] of Object.entries(FUNCTIONS)) {
-            await mkdir(dirname(join(dir, rel)), { recursive: true });
-            await writeFile(join(dir, rel), source.trimStart());
-        }
-        await mkdir(join(dir, '.nango'), { recursive: true });
-        await mkdir(join(dir, 'node_modules'), { recursive: true });
-        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(dir, 'node_modules/zod'), 'dir');
-        await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-        await writeFile(join(dir, 'index.ts'), Object.keys(FUNCTIONS).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+        await copyFixtureProject('nango-compat', dir);
         await writeFile(join(dir, '.env'), `NANGO_SECRET_KEY_DEV=${platform.secretKey}\nNANGO_HOSTPORT=${platform.url}\nNANGO_SECRET_KEY_STAGING=x\n`);
         await writeFile(join(dir, 'payload.json'), JSON.stringify({ action: 'opened', issue: { id: 7 } }));
     }, 60_000);
@@ -237,7 +182,7 @@ describe('Nango compatibility (issue 13)', () => {
     it('pull -c takes a function from the template catalog (here a local checkout), probing its type', async () => {
         const templates = join(dir, '..', 'templates-checkout');
         await mkdir(join(templates, 'integrations/github/actions'), { recursive: true });
-        await writeFile(join(templates, 'integrations/github/actions/list-repos.ts'), FUNCTIONS['github/actions/add-label.ts']!.replace('Add a label to an issue', 'List repositories').replace("path: '/labels'", "path: '/repos'"));
+        await writeFile(join(templates, 'integrations/github/actions/list-repos.ts'), (await readFixture('nango-compat', 'github/actions/add-label.ts')).replace('Add a label to an issue', 'List repositories').replace("path: '/labels'", "path: '/repos'"));
         const pulled = await ferry(['pull', 'github', 'list-repos', '-c', '--from', templates]);
         expect(pulled.code, pulled.stderr).toBe(0);
         expect(await readFile(join(dir, 'github/actions/list-repos.ts'), 'utf8')).toContain('List repositories');
