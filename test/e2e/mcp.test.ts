@@ -15,23 +15,11 @@ import { baseEnv, FERRY_BIN, makeTempDir, runFerry } from '../support/cli.js';
 import { createDeployRoutes, type FakeDeployState } from '../support/fake-platform-deploy.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { readFixture } from '../support/function-project.js';
 
-const BROKEN = `import { createAction } from 'ferry';
-import * as z from 'zod';
-
-export default createAction({
-    description: 'Opens a ticket as an issue',
-    version: '1.0.0',
-    input: z.object({ title: z.string() }),
-    output: z.object({ id: z.string(), title: z.string() }),
-    exec: async (nango, input) => {
-        const response = await nango.post<{ id: number; title: string }>({ endpoint: '/repos/o/r/issues', data: { title: input.title } });
-        const id: string = response.data.id;
-        return { id, title: response.data.title };
-    }
-});
-`;
-const FIXED = BROKEN.replace('const id: string = response.data.id;', 'const id: string = String(response.data.id);');
+/** The action the agent writes into the new project: first with a type error, then fixed. */
+const FIXED = await readFixture('mcp', 'github/actions/open-ticket.ts');
+const BROKEN = FIXED.replace('const id: string = String(response.data.id);', 'const id: string = response.data.id;');
 const CHANGED = FIXED.replace('title: response.data.title }', "title: response.data.title.toUpperCase() }");
 
 type Structured = Record<string, any>;
