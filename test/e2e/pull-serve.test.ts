@@ -2,22 +2,15 @@
  * `ferry pull -e local` and `ferry version -e local` against `ferry serve`: what `ferry deploy -e local` sent comes back as the
  * function's file, registered in index.ts.
  */
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { makeTempDir, runFerry } from '../support/cli.js';
+import { copyFixtureProject, readFixture } from '../support/function-project.js';
 import { startServe, type ServeProcess } from '../support/serve.js';
 
-const ACTION = `import { createAction } from 'nango';
-import { z } from 'zod';
-// A comment only the TypeScript source has.
-export default createAction({
-    description: 'Says hello',
-    input: z.object({}),
-    output: z.object({ hello: z.string() }),
-    exec: async () => ({ hello: 'world' })
-});
-`;
+/** The action deployed, then pulled back: its comment exists only in the TypeScript source. */
+const ACTION = await readFixture('pull-serve', 'github/actions/hello.ts');
 
 describe('ferry pull from ferry serve', () => {
     let root: string;
@@ -27,13 +20,7 @@ describe('ferry pull from ferry serve', () => {
 
     beforeAll(async () => {
         ({ dir: root, cleanup } = await makeTempDir('ferry-pull-serve-'));
-        await mkdir(join(root, 'github/actions'), { recursive: true });
-        await writeFile(join(root, 'github/actions/hello.ts'), ACTION);
-        await mkdir(join(root, '.nango'), { recursive: true });
-        await mkdir(join(root, 'node_modules'), { recursive: true });
-        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
-        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-        await writeFile(join(root, 'index.ts'), "import './github/actions/hello.js';\n");
+        await copyFixtureProject('pull-serve', root);
         serve = await startServe([], { cwd: root });
         expect((await ferry(['integrations', 'create', 'github', '--provider', 'github', '-e', 'local'])).code).toBe(0);
         const deployed = await ferry(['deploy', '-e', 'local', '--auto-confirm']);
