@@ -6,6 +6,7 @@
  * dashboard; every value reaches SQL as a parameter.
  */
 import type { LogEntry } from '../runtime/types.js';
+import { emitRunEvent } from './run-events.js';
 import type { Queryable } from './storage.js';
 
 export type RunStatus = 'RUNNING' | 'SUCCESS' | 'ERROR';
@@ -54,6 +55,7 @@ export async function startRun(db: Queryable, run: Pick<RunRow, 'type' | 'name' 
         `insert into ferry_sync_runs (sync_id, type, name, provider_config_key, connection_id, mode, status) values ($1, $2, $3, $4, $5, $6, 'RUNNING') returning id`,
         [run.sync_id ?? null, run.type, run.name, run.provider_config_key, run.connection_id, run.mode ?? null]
     );
+    emitRunEvent(db, { id: Number(row!.id), phase: 'start' });
     return Number(row!.id);
 }
 
@@ -72,6 +74,7 @@ export async function finishRun(
         `update ferry_sync_runs set status = $2, finished_at = now(), duration_ms = $3, result = $4::jsonb, error = $5::jsonb, logs = $6::jsonb, logs_dropped = $7 where id = $1`,
         [id, outcome.status, Math.round(outcome.durationMs), JSON.stringify(outcome.result ?? {}), outcome.error ? JSON.stringify(outcome.error) : null, JSON.stringify(logs), dropped]
     );
+    emitRunEvent(db, { id, phase: 'finish' });
     await db.query('delete from ferry_sync_runs where id <= $1::integer - $2::integer', [id, MAX_RUNS]);
 }
 

@@ -106,7 +106,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerSyncRoutes(router, context);
     registerRunRoutes(router, context);
     registerMcpRoutes(router, context);
-    registerDashboardRoutes(router, context);
+    const dashboard = registerDashboardRoutes(router, context);
     const webhooks = await startWebhooks(router, context, createSealer(options.encryptionKey), options.webhooks);
     registerOAuthRoutes(router, context);
     router.add({ method: 'GET', path: '/environment-variables', handler: ({ res }) => sendJson(res, 200, []) });
@@ -123,6 +123,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
         async close() {
             // Runs in progress call this server's own API: it stays up while they get their grace.
             await scheduler.stop();
+            dashboard.close();
             await new Promise<void>((resolve) => {
                 server.close(() => resolve());
                 server.closeIdleConnections();

@@ -3,7 +3,8 @@
  * playwright-core): the built CLI serves a project with an integration, a connection to a fake
  * provider and deployed functions; the page logs in with the secret key, shows them without
  * credentials, runs an action with a JSON input (its output, its run and logs), triggers a sync and
- * sees its run with the record count, opens and searches the records, and re-sends a webhook.
+ * sees its run with the record count, sees runs started elsewhere arrive over the event stream (and
+ * by polling when the stream cannot be had), opens and searches the records, and re-sends a webhook.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -56,6 +57,22 @@ export default createSync({
         }
     }
 });
+`,
+    'hooks/syncs/events.ts': `
+import { createSync } from 'nango';
+import { z } from 'zod';
+const Issue = z.object({ id: z.string(), title: z.string() });
+export default createSync({
+    description: 'Issues sent by webhooks',
+    frequency: 'every day',
+    autoStart: false,
+    models: { Issue },
+    webhookSubscriptions: ['issues'],
+    onWebhook: async (nango, payload: { issues: { id: number; title: string }[] }) => {
+        await nango.batchSave(payload.issues.map((i) => ({ id: String(i.id), title: i.title })), 'Issue');
+    },
+    exec: async () => {}
+});
 `
 };
 
@@ -90,7 +107,10 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
         for (const args of [
             ['integrations', 'create', 'github', '--provider', 'github', '--base-url', provider.url],
-            ['connections', 'create', 'github', 'conn-1', '--token', TOKEN, '--metadata', JSON.stringify({ team: MARKUP })]
+            ['connections', 'create', 'github', 'conn-1', '--token', TOKEN, '--metadata', JSON.stringify({ team: MARKUP })],
+            // Nango routes an `unauthenticated` integration's webhooks by the body's connectionId.
+            ['integrations', 'create', 'hooks', '--provider', 'unauthenticated'],
+            ['connections', 'create', 'hooks', 'hook-1', '--credentials', '{"type":"NONE"}']
         ]) {
             const made = await ferry(args);
             expect(made.code, made.stderr).toBe(0);
@@ -166,16 +186,17 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
     });
 
     it('lists the webhooks sent to the app and re-sends one', async () => {
-        // Creating the connection sent the app an auth webhook.
-        await expect.poll(() => app.requests.length, { timeout: 30_000 }).toBe(1);
+        // Creating the two connections sent the app an auth webhook each.
+        await expect.poll(() => app.requests.length, { timeout: 30_000 }).toBe(2);
         await page.getByRole('button', { name: 'Webhooks' }).click();
-        const row = page.locator('#webhooks-table tbody tr', { hasText: 'auth' }).first();
+        const row = page.locator('#webhooks-table tbody tr', { hasText: 'conn-1' }).first();
         await expect.poll(() => row.locator('.status').textContent(), { timeout: 30_000 }).toBe('delivered');
         await row.getByRole('button', { name: 'Re-send' }).click();
-        await expect.poll(() => app.requests.length, { timeout: 30_000 }).toBe(2);
-        expect(app.requests[1]!.body.toString()).toBe(app.requests[0]!.body.toString());
-        expect(app.requests[1]!.headers['x-nango-hmac-sha256']).toBe(app.requests[0]!.headers['x-nango-hmac-sha256']);
-        await expect.poll(() => page.locator('#webhooks-table tbody tr').count(), SOON).toBe(2);
+        await expect.poll(() => app.requests.length, { timeout: 30_000 }).toBe(3);
+        const first = app.requests.find((r) => r.body.toString().includes('conn-1'))!;
+        expect(app.requests[2]!.body.toString()).toBe(first.body.toString());
+        expect(app.requests[2]!.headers['x-nango-hmac-sha256']).toBe(first.headers['x-nango-hmac-sha256']);
+        await expect.poll(() => page.locator('#webhooks-table tbody tr').count(), SOON).toBe(3);
         await shot(page, 'webhooks');
     });
 
@@ -194,9 +215,48 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
         await shot(page, 'sync-run');
 
         await page.getByRole('button', { name: 'Records' }).click();
+        await page.locator('#records-connection').selectOption({ label: 'github / conn-1' });
         await expect.poll(() => page.locator('#records-table tbody tr').count(), SOON).toBe(6);
         expect(await page.locator('#records-model option:checked').textContent()).toBe('Issue (6)');
         expect(await page.locator('#records-table').textContent()).toContain('Issue number 4');
+    });
+
+    it('shows a run started elsewhere as it starts and finishes, through the event stream: no reload, no polling', async () => {
+        await page.getByRole('button', { name: 'Runs' }).click();
+        await expect.poll(() => page.locator('#runs-live').textContent(), SOON).toBe('(live)');
+        const before = await page.locator('#runs-table tbody tr', { hasText: 'github/issues' }).count();
+        const listed: string[] = [];
+        const onRequest = (request: { url(): string }) => {
+            if (new URL(request.url()).pathname === '/dashboard/api/runs') listed.push(request.url());
+        };
+        page.on('request', onRequest);
+        try {
+            const triggered = await serve.api('POST', '/sync/trigger', { provider_config_key: 'github', connection_id: 'conn-1', syncs: ['issues'] });
+            expect(triggered.status).toBe(200);
+            const rows = page.locator('#runs-table tbody tr', { hasText: 'github/issues' });
+            await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(before + 1);
+            // The newest run is first; its counts arrive with its finish (the same six issues: nothing changed).
+            await expect.poll(() => rows.first().locator('.status').textContent(), { timeout: 90_000 }).toBe('success');
+            expect(await rows.first().locator('.counts').textContent()).toBe('+0 ~0 -0');
+            expect(listed).toEqual([]);
+        } finally {
+            page.off('request', onRequest);
+        }
+    });
+
+    it('falls back to polling when the event stream cannot be had, and still shows new runs', async () => {
+        await page.route('**/dashboard/api/events', (route) => route.abort());
+        try {
+            await page.getByRole('button', { name: 'Overview' }).click();
+            await page.getByRole('button', { name: 'Runs' }).click();
+            await expect.poll(() => page.locator('#runs-live').textContent(), SOON).toBe('(refreshed every 1.5 s)');
+            const rows = page.locator('#runs-table tbody tr', { hasText: 'github/issues' });
+            const before = await rows.count();
+            expect((await serve.api('POST', '/sync/trigger', { provider_config_key: 'github', connection_id: 'conn-1', syncs: ['issues'] })).status).toBe(200);
+            await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(before + 1);
+        } finally {
+            await page.unroute('**/dashboard/api/events');
+        }
     });
 
     it('opens the records of a connection per model, with a search', async () => {
@@ -206,15 +266,15 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
             { id: 902, title: `Crash on ${MARKUP}` },
             { id: 903, title: 'Login button misaligned' }
         ];
-        const sent = await fetch(`${serve.url}/webhook/dev/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'issues' }, body: JSON.stringify({ issues }) });
+        const sent = await fetch(`${serve.url}/webhook/dev/hooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'issues', connectionId: 'hook-1', issues }) });
         expect(sent.status).toBe(200);
-        const stored = async () => (await serve.api('GET', '/records?model=Issue', undefined, { 'Connection-Id': 'conn-1', 'Provider-Config-Key': 'github' })).body.records?.length;
-        await expect.poll(stored, { timeout: 60_000 }).toBe(9);
+        const stored = async () => (await serve.api('GET', '/records?model=Issue', undefined, { 'Connection-Id': 'hook-1', 'Provider-Config-Key': 'hooks' })).body.records?.length;
+        await expect.poll(stored, { timeout: 60_000 }).toBe(3);
 
         await page.getByRole('button', { name: 'Overview' }).click();
-        await page.locator('#connections tr', { hasText: 'conn-1' }).getByRole('button', { name: 'Records' }).click();
-        await expect.poll(() => page.locator('#records-table tbody tr').count(), SOON).toBe(9);
-        expect(await page.locator('#records-model option:checked').textContent()).toBe('Issue (9)');
+        await page.locator('#connections tr', { hasText: 'hook-1' }).getByRole('button', { name: 'Records' }).click();
+        await expect.poll(() => page.locator('#records-table tbody tr').count(), SOON).toBe(3);
+        expect(await page.locator('#records-model option:checked').textContent()).toBe('Issue (3)');
         expect(await page.locator('#records-table').textContent()).toContain(MARKUP);
         await page.locator('#records-search').fill('login');
         await page.getByRole('button', { name: 'Show' }).click();

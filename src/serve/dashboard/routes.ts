@@ -12,12 +12,15 @@ import { readJson, sendError, sendJson, type RequestContext, type Router } from 
 import { CLEARED_COOKIE, sameOriginJson, sessionCookie, Sessions, unauthorized } from './auth.js';
 import { dashboardAssets } from './assets.js';
 import { modelsOf, overview, searchRecords, webhookDeliveries } from './data.js';
+import { LiveRuns } from './live.js';
 import { dashboardRun, listDashboardRuns } from './runs.js';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
-export function registerDashboardRoutes(router: Router, ctx: ServeContext): void {
+/** Registers the page and its routes; `close()` ends the live streams when the server stops. */
+export function registerDashboardRoutes(router: Router, ctx: ServeContext): { close(): void } {
     const sessions = new Sessions(ctx.secretKey);
+    const live = new LiveRuns(ctx);
     const assets = dashboardAssets();
     const page = (path: string, type: string, body: string): void =>
         router.add({
@@ -78,6 +81,8 @@ export function registerDashboardRoutes(router: Router, ctx: ServeContext): void
 
     api('GET', 'overview', async ({ res }) => sendJson(res, 200, await overview(ctx), NO_STORE));
     api('GET', 'runs', async ({ res }) => sendJson(res, 200, { runs: await listDashboardRuns(ctx, 100) }, NO_STORE));
+    // Server-Sent Events: each run as it starts and finishes (the page falls back to polling without them).
+    api('GET', 'events', async ({ req, res }) => live.stream(req, res));
     api('GET', 'runs/:id', async ({ res, params }) => {
         const run = /^\d{1,15}$/.test(params['id']!) ? await dashboardRun(ctx, Number(params['id'])) : undefined;
         if (!run) return sendError(res, 404, 'not_found', 'No such run');
@@ -101,6 +106,7 @@ export function registerDashboardRoutes(router: Router, ctx: ServeContext): void
         sendJson(res, answer.status, answer.body, NO_STORE);
     });
     api('POST', 'webhooks/:id/resend', async ({ res, params }) => resend(ctx, res, Number(params['id'])));
+    return { close: () => live.close() };
 }
 
 async function records(ctx: ServeContext, res: ServerResponse, url: URL): Promise<void> {

@@ -4,7 +4,7 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const state = { overview: null, tab: 'overview', runsTimer: null, selectedRun: null, recordsCursor: null };
+const state = { overview: null, tab: 'overview', runs: [], runsTimer: null, stream: null, retryTimer: null, selectedRun: null, recordsCursor: null };
 
 function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -43,7 +43,7 @@ function table(node, headers, rows, empty) {
 }
 
 function showLogin() {
-    stopPolling();
+    stopLive();
     $('tabs').hidden = true;
     for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== 'login';
     $('login-token').focus();
@@ -55,9 +55,9 @@ function showTab(tab) {
     $('tabs').hidden = false;
     for (const button of document.querySelectorAll('#tabs [data-tab]')) button.classList.toggle('active', button.dataset.tab === tab);
     for (const section of document.querySelectorAll('main > section.tab')) section.hidden = section.id !== tab;
-    stopPolling();
+    stopLive();
     if (tab === 'overview') void loadOverview();
-    if (tab === 'runs') startPolling();
+    if (tab === 'runs') startLive();
     if (tab === 'records') void loadRecords(false);
     if (tab === 'webhooks') void loadWebhooks();
 }
@@ -133,9 +133,42 @@ async function submitRun(event) {
     $('run-result').textContent = json(data);
 }
 
-function startPolling() {
+// Runs arrive as they start and finish over Server-Sent Events; when the stream drops (the server
+// restarted, too many tabs) the list is polled instead and the stream tried again a little later.
+function startLive() {
     void loadRuns();
-    // Polling is enough for a local server: one small query a second and a half while the tab shows.
+    if (typeof EventSource !== 'function') return startPolling();
+    const stream = new EventSource('/dashboard/api/events');
+    state.stream = stream;
+    stream.addEventListener('ready', () => {
+        // Anything that ran while the stream was away is in this fresh list.
+        if (state.runsTimer) void loadRuns();
+        stopPolling();
+        $('runs-live').textContent = '(live)';
+    });
+    stream.addEventListener('run', (event) => upsertRun(JSON.parse(event.data).run));
+    stream.addEventListener('error', () => {
+        stream.close();
+        state.stream = null;
+        startPolling();
+        state.retryTimer = setTimeout(() => {
+            if (state.tab !== 'runs') return;
+            stopPolling();
+            startLive();
+        }, 10000);
+    });
+}
+
+function stopLive() {
+    if (state.stream) state.stream.close();
+    state.stream = null;
+    clearTimeout(state.retryTimer);
+    stopPolling();
+}
+
+function startPolling() {
+    if (state.runsTimer) return;
+    $('runs-live').textContent = '(refreshed every 1.5 s)';
     state.runsTimer = setInterval(() => void loadRuns(), 1500);
 }
 
@@ -150,10 +183,33 @@ async function loadRuns() {
     const { status, data } = await api('GET', '/dashboard/api/runs');
     if (status !== 200) return;
     $('runs-note').textContent = data.note || '';
-    table($('runs-table'), ['Started', 'Type', 'Function', 'Connection', 'Status', 'Duration', 'Records (added ~updated -deleted)'], data.runs.map((run) =>
-        el('tr', { class: `clickable${run.id === state.selectedRun ? ' selected' : ''}`, dataset: { run: run.id }, onclick: () => { state.selectedRun = run.id; void loadRuns(); } },
+    // A run the stream announced while this list was on its way stays.
+    const newest = data.runs.length ? data.runs[0].id : 0;
+    state.runs = [...state.runs.filter((r) => r.id > newest), ...data.runs];
+    renderRuns();
+    await loadRunDetail();
+}
+
+function upsertRun(run) {
+    state.runs = [run, ...state.runs.filter((r) => r.id !== run.id)].sort((a, b) => b.id - a.id).slice(0, 100);
+    renderRuns();
+    if (run.id === state.selectedRun) void loadRunDetail();
+}
+
+function selectRun(id) {
+    state.selectedRun = id;
+    renderRuns();
+    void loadRunDetail();
+}
+
+function renderRuns() {
+    table($('runs-table'), ['Started', 'Type', 'Function', 'Connection', 'Status', 'Duration', 'Records (added ~updated -deleted)'], state.runs.map((run) =>
+        el('tr', { class: `clickable${run.id === state.selectedRun ? ' selected' : ''}`, dataset: { run: run.id }, onclick: () => selectRun(run.id) },
             el('td', {}, when(run.started_at)), el('td', {}, run.mode ? `${run.type} (${run.mode.toLowerCase()})` : run.type), el('td', {}, `${run.integration}/${run.name}`), el('td', {}, run.connection),
             el('td', {}, el('span', { class: `status ${run.status}` }, run.status)), el('td', {}, run.duration_ms == null ? '' : `${run.duration_ms} ms`), el('td', { class: 'counts' }, counts(run.records)))), 'No run yet');
+}
+
+async function loadRunDetail() {
     const detail = $('run-detail');
     const selected = state.selectedRun === null ? null : await api('GET', `/dashboard/api/runs/${encodeURIComponent(state.selectedRun)}`);
     detail.hidden = !selected || selected.status !== 200;
