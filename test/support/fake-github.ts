@@ -4,6 +4,7 @@
  * `fake.env` (FERRY_GITHUB_API_URL / FERRY_GITHUB_RAW_URL). It can also answer like GitHub does
  * when the rate limit is used up, and cut the connection on chosen files (a network failure).
  */
+import { readFixtureFiles } from './function-project.js';
 import { startServer, type TestRequest, type TestResponse, type TestServer } from './http.js';
 
 /** Repository path (`integrations/github/actions/list-repos.ts`) -> file content. */
@@ -126,147 +127,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 /**
  * Templates shaped like NangoHQ/integration-templates: functions importing 'nango' and zod,
  * helpers under `../helpers/`, a shared models file, a mapper, an index re-export and a
- * type-only import. Another integration is there so listings have more than one entry.
+ * type-only import. Another integration is there so listings have more than one entry. The files
+ * live in test/fixtures/projects/clone-templates, type-checked.
  */
-export const TEMPLATE_TREE: FakeTree = {
-    'integrations/github/models.ts': `import { z } from 'zod';
-
-export const GithubRepo = z.object({
-    id: z.string(),
-    owner: z.string(),
-    name: z.string(),
-    full_name: z.string(),
-    url: z.string()
-});
-export type GithubRepo = z.infer<typeof GithubRepo>;
-
-export const GithubIssue = z.object({
-    id: z.string(),
-    title: z.string(),
-    state: z.string()
-});
-export type GithubIssue = z.infer<typeof GithubIssue>;
-`,
-    'integrations/github/types.ts': `// Shapes of GitHub's API answers, as the templates read them.
-export interface GithubRepoResponse {
-    id: number;
-    name: string;
-    full_name: string;
-    html_url: string;
-    owner: { login: string };
-}
-
-export interface GithubIssueResponse {
-    id: number;
-    title: string;
-    state: string;
-}
-`,
-    'integrations/github/helpers/paginate.ts': `import type { NangoAction, ProxyConfiguration } from 'nango';
-import { PER_PAGE } from './constants.js';
-
-/** Every page of a GitHub list endpoint. */
-export async function getAll<T>(nango: NangoAction, endpoint: string): Promise<T[]> {
-    const records: T[] = [];
-    const config: ProxyConfiguration = { endpoint, paginate: { limit: PER_PAGE } };
-    for await (const batch of nango.paginate<T>(config)) {
-        records.push(...batch);
-    }
-    return records;
-}
-`,
-    'integrations/github/helpers/constants.ts': `export const PER_PAGE = 100;
-`,
-    'integrations/github/mappers/index.ts': `export { toRepo } from './to-repo.js';
-`,
-    'integrations/github/mappers/to-repo.ts': `import type { GithubRepo } from '../models.js';
-import type { GithubRepoResponse } from '../types.js';
-
-export function toRepo(repo: GithubRepoResponse): GithubRepo {
-    return { id: String(repo.id), owner: repo.owner.login, name: repo.name, full_name: repo.full_name, url: repo.html_url };
-}
-`,
-    'integrations/github/actions/list-repos.ts': `import { createAction } from 'nango';
-import { z } from 'zod';
-import { getAll } from '../helpers/paginate.js';
-import { toRepo } from '../mappers/index.js';
-import { GithubRepo } from '../models.js';
-import type { GithubRepoResponse } from '../types.js';
-
-// Lists the repositories of the user and of their organisations.
-export default createAction({
-    description: 'List the repositories the connection can see',
-    version: '1.0.0',
-    endpoint: { method: 'GET', path: '/repos', group: 'Repositories' },
-    input: z.object({}),
-    output: z.object({ repos: z.array(GithubRepo) }),
-    scopes: ['repo'],
-    exec: async (nango) => {
-        const repos = await getAll<GithubRepoResponse>(nango, '/user/repos');
-        return { repos: repos.map(toRepo) };
-    }
-});
-`,
-    'integrations/github/actions/get-issue.ts': `import { createAction } from 'nango';
-import { z } from 'zod';
-import { GithubIssue } from '../models.js';
-import type { GithubIssueResponse } from '../types.js';
-
-export default createAction({
-    description: 'Fetch one issue',
-    version: '1.0.0',
-    endpoint: { method: 'GET', path: '/issue', group: 'Issues' },
-    input: z.object({ owner: z.string(), repo: z.string(), number: z.number() }),
-    output: GithubIssue,
-    exec: async (nango, input) => {
-        const response = await nango.get<GithubIssueResponse>({ endpoint: \`/repos/\${input.owner}/\${input.repo}/issues/\${input.number}\` });
-        return { id: String(response.data.id), title: response.data.title, state: response.data.state };
-    }
-});
-`,
-    'integrations/github/syncs/issues.ts': `import { createSync } from 'nango';
-import { getAll } from '../helpers/paginate.js';
-import { GithubIssue } from '../models.js';
-import type { GithubIssueResponse } from '../types.js';
-
-export default createSync({
-    description: 'Every issue of the repositories the connection can see',
-    version: '1.0.0',
-    frequency: 'every hour',
-    autoStart: true,
-    syncType: 'full',
-    endpoints: [{ method: 'GET', path: '/issues', group: 'Issues' }],
-    models: { GithubIssue },
-    exec: async (nango) => {
-        const issues = await getAll<GithubIssueResponse>(nango, '/issues');
-        await nango.batchSave(issues.map((i) => ({ id: String(i.id), title: i.title, state: i.state })), 'GithubIssue');
-    }
-});
-`,
-    'integrations/github/on-events/post-connection.ts': `import { createOnEvent } from 'nango';
-
-export default createOnEvent({
-    description: 'Logs the new connection',
-    event: 'post-connection-creation',
-    exec: async (nango) => {
-        await nango.log('connected to GitHub');
-    }
-});
-`,
-    'integrations/github/actions/list-repos.md': '# List repositories\n',
-    'integrations/github/README.md': '# GitHub templates\n',
-    'integrations/slack/actions/send-message.ts': `import { createAction } from 'nango';
-import { z } from 'zod';
-
-export default createAction({
-    description: 'Send a message',
-    input: z.object({ channel: z.string(), text: z.string() }),
-    output: z.object({ ok: z.boolean() }),
-    exec: async (nango, input) => {
-        await nango.post({ endpoint: '/chat.postMessage', data: input });
-        return { ok: true };
-    }
-});
-`,
-    'README.md': '# Templates\n'
-};
+export const TEMPLATE_TREE: FakeTree = await readFixtureFiles('clone-templates');

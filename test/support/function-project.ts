@@ -28,12 +28,10 @@ export function readFixture(name: string, rel: string): Promise<string> {
 /** Every file of the fixture project `name`: path relative to the project -> text. */
 export async function readFixtureFiles(name: string): Promise<Record<string, string>> {
     const root = join(FIXTURE_PROJECTS, name);
+    const paths = (await readdir(root, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
     const files: Record<string, string> = {};
-    for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-        if (!entry.isFile()) continue;
-        const path = join(entry.parentPath, entry.name);
-        files[relative(root, path)] = await readFile(path, 'utf8');
-    }
+    // Sorted: the order readdir gives depends on the file system.
+    for (const path of paths.sort()) files[relative(root, path)] = await readFile(path, 'utf8');
     return files;
 }
 
