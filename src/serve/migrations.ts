@@ -163,6 +163,24 @@ create table ferry_sync_runs (
     logs_dropped integer not null default 0
 );
 create index ferry_sync_runs_by_sync on ferry_sync_runs (sync_id, id);`
+    },
+    {
+        version: 7,
+        name: 'oauth sessions',
+        sql: `
+create table ferry_oauth_sessions (
+    id text primary key,
+    state_hash text unique,
+    provider_config_key text not null,
+    connection_id text not null,
+    code_verifier text not null,
+    redirect_uri text not null,
+    connection_config jsonb not null default '{}',
+    webhook_url_override text,
+    status text not null default 'pending',
+    error jsonb,
+    created_at timestamptz not null default now()
+);`
     }
 ];
 

@@ -108,7 +108,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerMcpRoutes(router, context);
     const dashboard = registerDashboardRoutes(router, context);
     const webhooks = await startWebhooks(router, context, createSealer(options.encryptionKey), options.webhooks);
-    registerOAuthRoutes(router, context);
+    registerOAuthRoutes(router, context, createSealer(options.encryptionKey));
     router.add({ method: 'GET', path: '/environment-variables', handler: ({ res }) => sendJson(res, 200, []) });
     // Nango's answer, plus the version in a header `ferry version` reads (Nango's API publishes none).
     router.add({ method: 'GET', path: '/health', public: true, handler: ({ res }) => sendJson(res, 200, { result: 'ok' }, { 'x-ferry-version': VERSION }) });

@@ -2,7 +2,8 @@
  * `ferry connect` end to end: the built CLI against `ferry serve` and a local fake authorization
  * server. The test plays the browser: it reads the printed authorization URL, follows the fake's
  * redirect back to the server's /oauth/callback, and checks what was stored and sent: a granted
- * consent (PKCE checked by the token endpoint), a refused one, and a forged `state`.
+ * consent (PKCE checked by the token endpoint), a refused one, a forged `state`, and a server
+ * restarted between the authorization redirect and the callback.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
@@ -181,6 +182,27 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
         // A state is good once: replaying the callback is refused.
         expect((await fetch(granted.callback)).status).toBe(400);
         expect((await getConnection('conn-3')).status).toBe(200);
+    });
+
+    it('finishes a flow across a server restart between the authorization redirect and the callback', async () => {
+        const run = connect(['goo', 'conn-restart'], root);
+        const url = await run.url;
+        const port = new URL(serve.url).port;
+        const secretKey = serve.secretKey;
+        expect(await serve.stop()).toBe(0);
+        // The same data folder and port (the provider's redirect URI names it); ferry connect keeps waiting meanwhile.
+        serve = await startServe(['--port', port, '--webhook-url', `${app.url}/hooks`], { cwd: root, ...(secretKey ? { secretKey } : {}) });
+        expect(serve.url).toBe(`http://127.0.0.1:${port}`);
+        const { status, page } = await browse(url);
+        expect(status, serve.stderr()).toBe(200);
+        expect(page).toContain('Connected');
+        const result = await run.done;
+        expect(result.code, result.stderr).toBe(0);
+        expect(JSON.parse(result.stdout)).toEqual({ connection_id: 'conn-restart', provider_config_key: 'goo' });
+        const stored = await getConnection('conn-restart');
+        expect(stored.status).toBe(200);
+        // The PKCE verifier kept in the database reached the token endpoint after the restart.
+        expect(oauth.issued.get(stored.body.credentials.access_token as string)).toMatchObject({ verifierChecked: true });
     });
 
     it('says what is wrong when the integration cannot do OAuth', async () => {

@@ -60,9 +60,18 @@ export type FlowOutcome = { status: 'success'; connectionId: string } | { status
 export async function waitForFlow(client: PlatformClient, flow: StartedFlow, options: { timeoutMs: number; intervalMs?: number }): Promise<FlowOutcome> {
     const deadline = Date.now() + options.timeoutMs;
     for (;;) {
-        const { status, body } = await call(client, 'GET', `/oauth/sessions/${encodeURIComponent(flow.id)}`);
+        const answer = await call(client, 'GET', `/oauth/sessions/${encodeURIComponent(flow.id)}`).catch((error: unknown) => {
+            // The server restarting (the flow is kept in its database): ask again until the deadline.
+            if (error instanceof FerryError && error.code === 'PLATFORM_UNREACHABLE' && Date.now() < deadline) return undefined;
+            throw error;
+        });
+        if (!answer) {
+            await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+            continue;
+        }
+        const { status, body } = answer;
         if (status === 404) {
-            throw new FerryError({ code: 'OAUTH_FLOW_LOST', message: 'The server no longer knows this OAuth flow (it restarted, or the flow expired)', hint: 'Run ferry connect again.' });
+            throw new FerryError({ code: 'OAUTH_FLOW_LOST', message: 'The server no longer knows this OAuth flow (it expired)', hint: 'Run ferry connect again.' });
         }
         const data = isObject(body['data']) ? body['data'] : {};
         if (data['status'] === 'success') return { status: 'success', connectionId: String(data['connection_id'] ?? flow.connectionId) };

@@ -11,6 +11,7 @@ import { connectionIdSchema } from '../api/connections.js';
 import { providerConfigKeySchema } from '../api/integrations.js';
 import { parseOr400, queryObject } from '../api/validate.js';
 import type { ServeContext } from '../context.js';
+import type { Sealer } from '../crypto.js';
 import { readJson, sendError, sendJson, type Router } from '../http.js';
 import { getProvider } from '../providers.js';
 import { emitAuth } from '../webhooks/index.js';
@@ -26,8 +27,8 @@ const startBody = z.strictObject({
     webhook_url_override: z.union([z.url({ protocol: /^https?$/ }), z.literal('')]).optional()
 });
 
-export function registerOAuthRoutes(router: Router, ctx: ServeContext): void {
-    const sessions = new OAuthSessions();
+export function registerOAuthRoutes(router: Router, ctx: ServeContext, sealer: Sealer): void {
+    const sessions = new OAuthSessions(ctx.storage, sealer);
     router.add({
         method: 'POST',
         path: '/oauth/sessions',
@@ -42,7 +43,7 @@ export function registerOAuthRoutes(router: Router, ctx: ServeContext): void {
             if (!integration.oauth_client_id || !integration.oauth_client_secret) {
                 return sendError(res, 400, 'missing_oauth_client', `Integration ${integration.unique_key} has no OAuth client id and secret`);
             }
-            const session = sessions.create({
+            const session = await sessions.create({
                 providerConfigKey: integration.unique_key,
                 connectionId: body.connection_id ?? randomUUID(),
                 redirectUri: `${ctx.url}/oauth/callback`,
@@ -63,9 +64,9 @@ export function registerOAuthRoutes(router: Router, ctx: ServeContext): void {
     router.add({
         method: 'GET',
         path: '/oauth/sessions/:id',
-        handler: ({ res, params }) => {
-            const session = sessions.get(params['id'] ?? '');
-            if (!session) return sendError(res, 404, 'not_found', 'No OAuth flow with this id (it expired, or the server restarted)');
+        handler: async ({ res, params }) => {
+            const session = await sessions.get(params['id'] ?? '');
+            if (!session) return sendError(res, 404, 'not_found', 'No OAuth flow with this id (it expired)');
             sendJson(res, 200, { data: { id: session.id, status: session.status, provider_config_key: session.providerConfigKey, connection_id: session.connectionId, ...(session.error ? { error: session.error } : {}) } });
         }
     });
@@ -74,14 +75,13 @@ export function registerOAuthRoutes(router: Router, ctx: ServeContext): void {
 
 async function callback(ctx: ServeContext, sessions: OAuthSessions, res: Parameters<typeof sendPage>[0], url: URL): Promise<void> {
     const state = url.searchParams.get('state');
-    const session = state ? sessions.take(state) : undefined;
+    const session = state ? await sessions.take(state) : undefined;
     if (!session) {
         ctx.log('oauth: callback refused (unknown or used state)');
         return sendPage(res, 400, 'Authorization refused', 'This authorization does not belong to a connection in progress here (invalid_oauth_state). Start again with ferry connect.');
     }
-    const fail = (code: string, message: string): void => {
-        session.status = 'error';
-        session.error = { code, message };
+    const fail = async (code: string, message: string): Promise<void> => {
+        await sessions.finish(session, { status: 'error', error: { code, message } });
         ctx.log(`oauth: ${session.providerConfigKey}/${session.connectionId} not connected (${code})`);
         sendPage(res, 400, 'Not connected', message);
     };
@@ -97,6 +97,7 @@ async function callback(ctx: ServeContext, sessions: OAuthSessions, res: Paramet
     if (!integration || !provider) return fail('unknown_provider_config', `Integration ${session.providerConfigKey} no longer exists.`);
     try {
         await store(ctx, session, integration, provider, code);
+        await sessions.finish(session, { status: 'success' });
     } catch (error) {
         if (error instanceof ExchangeError || error instanceof OAuthSetupError) return fail(error instanceof ExchangeError ? error.code : 'token_request_failed', error.message);
         throw error;
@@ -122,7 +123,6 @@ async function store(ctx: ServeContext, session: OAuthSession, integration: NonN
         if (operation === 'creation') await ctx.store.deleteConnection(connection.provider_config_key, connection.connection_id);
         throw new ExchangeError('connection_validation_failed', `The connection did not pass validation: ${invalid}`);
     }
-    session.status = 'success';
     await emitAuth(ctx, { connectionId: connection.connection_id, providerConfigKey: integration.unique_key, provider: integration.provider, authMode: 'OAUTH2', operation });
     if (operation === 'creation') {
         void runOnEvent(ctx, 'post-connection-creation', connection, integration).catch((error: unknown) => ctx.log(`post-connection-creation could not run: ${(error as Error)?.message}`));
