@@ -130,8 +130,19 @@ describe('ferry serve: webhooks from providers', () => {
             ['WEBHOOK', { added: 0, updated: 1, deleted: 0 }],
             ['WEBHOOK', { added: 0, updated: 0, deleted: 1 }]
         ]);
+        // An unchanged record is no change: no sync webhook, unless the environment asks for every completion.
+        const unchangedRuns = () => serve.stderr().split('onWebhook linear/issues on lin-1: Issue +0 ~0 -0').length - 1;
+        await send('update', 'i-1', 'Renamed in Linear');
+        await waitFor('the unchanged run', () => unchangedRuns() === 1, 60_000);
+        expect((await serve.api('PATCH', '/api/v1/environments/webhook', { on_sync_completion_always: true })).status).toBe(200);
+        await send('update', 'i-1', 'Renamed in Linear');
+        await waitFor('the sync webhook without changes', () => syncHooks().length >= 5, 60_000);
+        expect(unchangedRuns()).toBe(2);
+        expect(syncHooks()).toHaveLength(5);
+        expect(syncHooks()[4]!.responseResults).toEqual({ added: 0, updated: 0, deleted: 0 });
+        expect((await serve.api('PATCH', '/api/v1/environments/webhook', { on_sync_completion_always: false })).status).toBe(200);
         // The app got every payload too, for its connection.
-        expect(hooks('forward').filter((r) => (r.json() as { connectionId?: string }).connectionId === 'lin-1')).toHaveLength(4);
+        expect(hooks('forward').filter((r) => (r.json() as { connectionId?: string }).connectionId === 'lin-1')).toHaveLength(6);
 
         const records = await serve.api('GET', '/records?model=Issue', undefined, { 'connection-id': 'lin-1', 'provider-config-key': 'linear' });
         type Served = { id: string; title: string; _nango_metadata: { last_action: string; deleted_at: string | null } };
