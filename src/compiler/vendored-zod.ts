@@ -113,6 +113,7 @@ function removeStale(dir: string, keep: string, sameNode: RegExp): void {
 
 function writeAtomically(target: string, data: Buffer): boolean {
     // Several threads may write at once (ferry test's pool): each writes its own file, then renames.
+    // Not util/fs.ts's writeFileAtomic: callers are synchronous (a require hook) and the cache is private (0600).
     const temp = `${target}.${process.pid}-${threadId}.tmp`;
     try {
         mkdirSync(dirname(target), { recursive: true, mode: 0o700 });

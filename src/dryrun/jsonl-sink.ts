@@ -59,6 +59,8 @@ export async function openJsonlSink(target: string, { scrub }: JsonlSinkOptions 
     await mkdir(dirname(target), { recursive: true });
     // A run killed before its rename left its temporary file (it can be gigabytes): gone now.
     await cleanStaleTemps(dirname(target), basename(target));
+    // Streamed, not util/fs.ts's writeFileAtomic (which takes the whole content): a million-record
+    // --out never sits in memory. The same temporary name and rename keep it atomic.
     const temp = tempPathFor(target);
     const stream: WriteStream = createWriteStream(temp, { flags: 'wx', highWaterMark: 1 << 20 });
     await new Promise<void>((resolve, reject) => {

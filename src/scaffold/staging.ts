@@ -39,6 +39,7 @@ export async function writeTree(target: string, files: readonly StagedFile[]): P
         for (const file of files) {
             const path = join(staging, ...file.path.split('/'));
             await mkdir(dirname(path), { recursive: true });
+            // Plain writes: what is made atomic is the staging folder, moved into place as a whole.
             await writeFile(path, file.content, file.mode === undefined ? undefined : { mode: file.mode });
         }
         if (targetExists) await moveInto(staging, target);

@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
+import { writeFileAtomic } from '../util/fs.js';
 import type { ConfigIdentity } from './test-mocks-identity.js';
 import { LegacyFixtureProvider, UnifiedFixtureProvider, type ApiMockResponse, type FixtureProvider, type UnifiedMockData } from './test-mocks-fixtures.js';
 
@@ -41,7 +42,8 @@ export class RecordingFixtureProvider implements FixtureProvider {
         if (Object.keys(data['api']).length === 0) delete data['api'];
         if (data['input'] === null) delete data['input'];
         if (data['output'] === null) delete data['output'];
-        await fs.writeFile(this.outputPath, JSON.stringify(data, null, 4));
+        // Saved after every read: a suite stopped mid-way leaves the last whole file, never half of one.
+        await writeFileAtomic(this.outputPath, JSON.stringify(data, null, 4));
     }
 
     private async keep<T>(read: Promise<T>, store: (value: T) => void): Promise<T> {

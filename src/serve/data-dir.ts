@@ -21,7 +21,11 @@ export function ensureDataDir(dir: string): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
-/** Writes a file only its owner can read, atomically (no half-written key after a crash). */
+/**
+ * Writes a file only its owner can read, atomically (no half-written key after a crash). Not
+ * util/fs.ts's writeFileAtomic: the file must never exist with the default mode, not even as its
+ * temporary, and serve's start-up is synchronous.
+ */
 export function writePrivateFile(path: string, content: string): void {
     const temporary = `${path}.${process.pid}.tmp`;
     writeFileSync(temporary, content, { mode: 0o600 });

@@ -4,9 +4,10 @@
  * from `src/<folder>/<name>.worker.ts` into node_modules/.cache so its bare imports (zod) resolve.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from './fs.js';
 
 /** The worker script's path relative to dist/ (or src/), without extension: e.g. `runtime/runtime.worker`. */
 export type WorkerName = string;
@@ -60,11 +61,6 @@ async function buildFromSource(name: WorkerName): Promise<string> {
     const built = await esbuild.build({ entryPoints: [entry], outfile: join(outDir, `${base}.mjs`), bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'silent' });
     const text = built.outputFiles[0]!.text;
     const outfile = join(outDir, `${base}-${createHash('sha1').update(text).digest('hex').slice(0, 12)}.mjs`);
-    if (!existsSync(outfile)) {
-        mkdirSync(outDir, { recursive: true });
-        const temp = `${outfile}.${process.pid}.tmp`;
-        writeFileSync(temp, text);
-        renameSync(temp, outfile);
-    }
+    if (!existsSync(outfile)) await writeFileAtomic(outfile, text);
     return outfile;
 }
