@@ -1,30 +1,16 @@
 /**
- * The commands and flags a `nango` CLI user types, declared beside Ferry's own (src/cli.ts).
- * test/unit/nango-cli-parity.test.ts holds this parser to the list taken from nango's help
- * (test/fixtures/nango-cli.json): none may go missing. Only commander is loaded here.
+ * What the entry point does for `nango` CLI users beside Ferry's own behaviour: Nango's global
+ * flags on every command, NANGO_INTEGRATIONS_LOCATION, and one answer for a broken package.json.
+ * Nango's commands themselves are defined beside Ferry's (src/commands/*.cli.ts);
+ * test/unit/nango-cli-parity.test.ts holds the parser to the list taken from nango's help
+ * (test/fixtures/nango-cli.json): none may go missing.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 // Types only: src/cli.ts loads this module before commander, whose load --version skips.
-import type { Command, Option } from 'commander';
-import type { CommandName } from './cli.js';
+import type { Command } from 'commander';
+import type { CommandName } from './commands/define.js';
 import { FerryError } from './errors.js';
-
-type ActionFactory = (name: CommandName, toOptions: (args: string[], opts: Record<string, any>) => unknown) => (...params: unknown[]) => Promise<void>;
-
-/** Nango's `--sourcemap <mode>` on compile, dryrun and deploy. */
-export function sourcemapOption(program: Command): Option {
-    return program.createOption('--sourcemap <mode>', 'source maps in the bundles: inline, or false for none').choices(['inline', 'false']).default('inline');
-}
-
-/** generate:tests' -i/-s/-a filters (also on `generate tests`). */
-export function testFilters(o: Record<string, any>): { onlyIntegration?: string; onlySync?: string; onlyAction?: string } {
-    return {
-        ...(typeof o['integration'] === 'string' ? { onlyIntegration: o['integration'] } : {}),
-        ...(typeof o['sync'] === 'string' ? { onlySync: o['sync'] } : {}),
-        ...(typeof o['action'] === 'string' ? { onlyAction: o['action'] } : {})
-    };
-}
 
 /**
  * NANGO_INTEGRATIONS_LOCATION: the project folder, relative to where the command runs. init
@@ -49,79 +35,6 @@ export function quietOnClosedStdout(): void {
         if (error.code === 'EPIPE') process.exit(0);
         throw error;
     });
-}
-
-export function addNangoCommands(command: (name: string) => Command, action: ActionFactory): void {
-    command('version')
-        .description("print Ferry's version, and the platform's when a secret key is set")
-        .option('-e, --environment <env>', 'platform environment whose key and host to ask (default: dev)')
-        .action(action('version', (_args, o) => ({ environment: o.environment })));
-
-    command('create')
-        .description('add a sync, action or on-event function (Nango\'s name for `ferry generate <kind>`)')
-        .argument('[integration]', 'integration id, e.g. github')
-        .argument('[name]', 'kebab-case function name')
-        .option('--sync', 'a sync')
-        .option('--action', 'an action')
-        .option('--on-event', 'an on-event function')
-        .option('--event <event>', 'on-event only: post-connection-creation (default) | pre-connection-deletion | validate-connection')
-        .action(action('generate', ([integration, name], o) => ({ kind: createKind(o), integration, name, event: o.event, via: 'create' })));
-
-    command('generate:tests')
-        .description('vitest files for the recorded fixtures (same as `ferry generate tests`)')
-        .option('-i, --integration <id>', 'only the fixtures of this integration')
-        .option('-s, --sync <name>', 'only the fixtures of this sync')
-        .option('-a, --action <name>', 'only the fixtures of this action')
-        .action(action('generate', (_args, o) => ({ kind: 'tests', ...testFilters(o) })));
-
-    command('generate:docs')
-        .description('a Markdown page per integration from the manifest (.nango/nango.json): functions, inputs, outputs, models, scopes')
-        .option('-p, --path <path>', 'folder for the pages, relative to the project (default: each integration\'s folder)')
-        .option('--integration-templates', 'name the pages README.md as the integration templates repository does')
-        .action(action('generate:docs', (_args, o) => ({ path: o.path, templatesLayout: Boolean(o.integrationTemplates) })));
-
-    command('pull')
-        .description("write a deployed function's TypeScript source into the project (from an environment, or the template catalog with -c)")
-        .argument('<integration>', 'integration id')
-        .argument('<name>', 'function name')
-        .option('-e, --env <environment>', 'environment the function is deployed in (default: dev)')
-        .option('-c, --catalog', 'from the template catalog instead of an environment')
-        .option('-s, --sync', 'the sync of that name, when several functions share it')
-        .option('-a, --action', 'the action of that name, when several functions share it')
-        .option('--on-event', 'the on-event function of that name, when several share it')
-        .option('-f, --force', 'overwrite a file that exists with different content')
-        .option('--repo <owner/name>', 'with -c: templates repository on GitHub (as clone --repo)')
-        .option('--ref <ref>', 'with -c: branch, tag or commit of the templates repository')
-        .option('--from <folder>', 'with -c: a local checkout of the templates instead of GitHub')
-        .action(
-            action('pull', ([integration, name], o) => ({
-                integration,
-                name,
-                environment: o.env,
-                catalog: Boolean(o.catalog),
-                types: [o.sync && 'sync', o.action && 'action', o.onEvent && 'on-event'].filter(Boolean),
-                force: Boolean(o.force),
-                autoConfirm: Boolean(o.autoConfirm),
-                repo: o.repo,
-                ref: o.ref,
-                from: o.from
-            }))
-        );
-
-    command('completion')
-        .description('print a shell completion script: commands, flags, and the project\'s functions, integrations and environments')
-        .argument('<shell>', 'bash | zsh | fish')
-        .addHelpText('after', ['', 'Install:', '  bash  echo \'source <(ferry completion bash)\' >> ~/.bashrc', '  zsh   echo \'source <(ferry completion zsh)\' >> ~/.zshrc', '  fish  ferry completion fish > ~/.config/fish/completions/ferry.fish'].join('\n'))
-        .action(action('completion', ([shell]) => ({ shell })));
-
-    command('migrate-to-zero-yaml')
-        .description('(Nango) convert a nango.yaml project to TypeScript definitions: Ferry reads only TypeScript projects, this says what to do')
-        .action(action('migrate-to-zero-yaml', () => ({})));
-}
-
-function createKind(o: Record<string, any>): string | undefined {
-    const kinds = [o['sync'] && 'sync', o['action'] && 'action', o['onEvent'] && 'on-event'].filter(Boolean) as string[];
-    return kinds.length === 1 ? kinds[0] : kinds.length > 1 ? kinds.join('+') : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * The entry point. Declares every command and its flags, then loads the command's module only
- * when it runs: `ferry --help` and `ferry --version` import nothing heavy.
+ * The entry point. Declares every command of the table to commander (each command's arguments,
+ * flags and help are defined beside it, in src/commands/<name>.cli.ts), then loads the command's
+ * module only when it runs: `ferry --help` and `ferry --version` import nothing heavy.
  */
 import type { Command } from 'commander';
 // The context (colours, prompts) loads with the first command that runs, not for --help.
@@ -8,42 +9,67 @@ import type { CliContext } from './context.js';
 import { errorLine, ExitCode, FerryError, fileSystemError, ReportedError } from './errors.js';
 
 import { VERSION } from './version.js';
-import { addNangoCommands, addNangoGlobalFlags, brokenPackageJson, nangoLocation, quietOnClosedStdout, sourcemapOption, testFilters } from './cli-nango.js';
+import { addNangoGlobalFlags, brokenPackageJson, nangoLocation, quietOnClosedStdout } from './cli-nango.js';
+import type { BoundCommand, CommandDef, CommandName, Flag } from './commands/define.js';
+import { cloneCommand } from './commands/clone.cli.js';
+import { compileCommand } from './commands/compile.cli.js';
+import { completionCommand } from './commands/completion.cli.js';
+import { connectCommand } from './commands/connect.cli.js';
+import { connectionsCommand } from './commands/connections.cli.js';
+import { deployCommand } from './commands/deploy.cli.js';
+import { devCommand } from './commands/dev.cli.js';
+import { docsCommand } from './commands/docs.cli.js';
+import { dryrunCommand } from './commands/dryrun.cli.js';
+import { createCommand, generateCommand, generateTestsCommand } from './commands/generate.cli.js';
+import { initCommand } from './commands/init.cli.js';
+import { integrationsCommand } from './commands/integrations.cli.js';
+import { mcpCommand } from './commands/mcp.cli.js';
+import { migrateCommand } from './commands/migrate.cli.js';
+import { pullCommand } from './commands/pull.cli.js';
+import { runsCommand } from './commands/runs.cli.js';
+import { serveCommand } from './commands/serve.cli.js';
+import { testCommand } from './commands/test.cli.js';
+import { versionCommand } from './commands/version.cli.js';
 
-export interface GlobalOptions {
+export type { CommandName } from './commands/define.js';
+
+interface GlobalOptions {
     json?: boolean;
     debug?: boolean;
     color?: boolean;
     interactive?: boolean;
 }
 
-/** What every command module exports. */
-export type CommandRunner<O> = (options: O, ctx: CliContext) => Promise<ExitCode | void>;
-type Loader = () => Promise<{ run: CommandRunner<any> }>;
+/**
+ * Every command, in the order `--help` lists them: Ferry's own, then the ones only Nango users
+ * type. Each definition holds its flags and help; its module loads only when it runs.
+ */
+const COMMANDS: readonly CommandDef[] = [
+    initCommand,
+    generateCommand,
+    cloneCommand,
+    compileCommand,
+    devCommand,
+    dryrunCommand,
+    testCommand,
+    deployCommand,
+    mcpCommand,
+    serveCommand,
+    integrationsCommand,
+    connectionsCommand,
+    runsCommand,
+    connectCommand,
+    versionCommand,
+    createCommand,
+    generateTestsCommand,
+    docsCommand,
+    pullCommand,
+    completionCommand,
+    migrateCommand
+];
 
-const commands = {
-    init: () => import('./commands/init.js'),
-    generate: () => import('./commands/generate.js'),
-    clone: () => import('./commands/clone.js'),
-    compile: () => import('./commands/compile.js'),
-    dev: () => import('./commands/dev.js'),
-    dryrun: () => import('./commands/dryrun.js'),
-    test: () => import('./commands/test.js'),
-    deploy: () => import('./commands/deploy.js'),
-    serve: () => import('./commands/serve.js'),
-    mcp: () => import('./commands/mcp.js'),
-    integrations: () => import('./commands/integrations.js'),
-    connections: () => import('./commands/connections.js'),
-    connect: () => import('./commands/connect.js'),
-    runs: () => import('./commands/runs.js'),
-    version: () => import('./commands/version.js'),
-    pull: () => import('./commands/pull.js'),
-    completion: () => import('./commands/completion.js'),
-    'generate:docs': () => import('./commands/docs.js'),
-    'migrate-to-zero-yaml': () => import('./commands/migrate.js')
-} satisfies Record<string, Loader>;
-
-export type CommandName = keyof typeof commands;
+/** The names of the modules the commands run (usage errors point at their help). */
+const MODULES = new Set<string>(COMMANDS.flatMap((def) => [def, ...(def.subcommands ?? [])]).flatMap((def) => (def.module ? [def.module] : [])));
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
     // `-v` is Nango's spelling of the version flag.
@@ -69,7 +95,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
             () => undefined
         );
         // The command's module graph loads beside commander's (its files are read while the other compiles).
-        void commands.dryrun().catch(() => undefined);
+        void dryrunCommand.load?.().catch(() => undefined);
     }
     const { Command, CommanderError } = await import('commander');
     let exitCode: number = ExitCode.Ok;
@@ -112,7 +138,7 @@ function reportUsageError(text: string, argv: string[]): void {
         .filter(Boolean);
     const message = (lines[0] ?? 'bad arguments').replace(/^error:\s*/, '').replace(/\.$/, '');
     const ownArgs = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
-    const name = ownArgs.find((arg) => Object.hasOwn(commands, arg));
+    const name = ownArgs.find((arg) => MODULES.has(arg));
     const suggestion = lines.slice(1).map((line) => line.replace(/^\((.*)\)$/, '$1'));
     const hint = [...suggestion, `Run \`ferry ${name ? `${name} ` : ''}--help\` to see the usage.`].join(' ');
     process.stderr.write(`error ${message}. ${hint}\n`);
@@ -131,356 +157,35 @@ export function buildProgram(program: Command, env: NodeJS.ProcessEnv, setExit: 
         .enablePositionalOptions()
         .exitOverride()
         .configureOutput({ outputError: (text) => onParseError(text) });
-
     withGlobalFlags(program);
-    const command = (name: string): Command => withGlobalFlags(program.command(name));
-
-    const action =
-        <O>(name: keyof typeof commands, toOptions: (args: string[], opts: Record<string, any>) => O) =>
-        async (...params: unknown[]): Promise<void> => {
-            const command = params.at(-1) as Command;
-            const opts = command.optsWithGlobals() as Record<string, any> & GlobalOptions;
-            // optsWithGlobals lets the program's defaults (color: true) override a `--no-color` given
-            // after the command name; a negated flag counts wherever it was given.
-            const negated = (key: 'color' | 'interactive'): boolean => command.opts()[key] === false || opts[key] === false;
-            const args = command.args.slice(0, command.registeredArguments.length);
-            if (dispatch) return dispatch(name, toOptions(args, opts));
-            const { createContext } = await import('./context.js');
-            const ctx = createContext({
-                env,
-                json: Boolean(opts.json),
-                ...nangoLocation(name, env),
-                // Only the flag overrides FERRY_DEBUG: without it the context reads the environment.
-                // NANGO_CLI_DEBUG=true is Nango's FERRY_DEBUG.
-                ...(opts.debug || env['NANGO_CLI_DEBUG'] === 'true' ? { debug: true } : {}),
-                ...(negated('color') || Boolean(env['NO_COLOR']) ? { color: false } : {}),
-                ...(negated('interactive') ? { interactive: false } : {})
-            });
-            const broken = brokenPackageJson(name, ctx.cwd);
-            setExit(broken ? reportError(broken, ctx) : await runCommand(name, () => toOptions(args, opts), ctx));
-        };
-
-    command('init')
-        .description('scaffold a new functions project')
-        .argument('[dir]', 'target folder', 'nango-integrations')
-        .option('--force', 'write into a folder that has files (yours are kept)')
-        .option('--no-install', 'do not install dependencies (npm, pnpm or yarn, detected)')
-        .option('--copy', "only write the files, install nothing (Nango's spelling of --no-install)")
-        .addHelpText(
-            'after',
-            [
-                '',
-                'Examples:',
-                '  ferry init                     ./nango-integrations with a GitHub example, dependencies installed',
-                '  ferry init my-functions --no-install',
-                '  ferry init . --force           add a project to the current folder, keeping its files',
-                '',
-                'Exit codes: 0 created (also when the install failed: see the warning), 1 the target has files (without --force) or bad flags.'
-            ].join('\n')
-        )
-        .action(action('init', ([dir], o) => ({ dir: dir ?? 'nango-integrations', force: Boolean(o.force), install: o.install !== false && !o.copy && o.dependencyUpdate !== false })));
-
-    command('generate')
-        .description('add a sync, action or on-event function (or vitest files for fixtures, or AGENTS.md)')
-        .argument('<kind>', 'sync | action | on-event | tests | agents')
-        .argument('[integration]', 'integration id, e.g. github (required except for tests and agents)')
-        .argument('[name]', 'kebab-case function name (required except for tests and agents)')
-        .option('--event <event>', 'on-event only: post-connection-creation (default) | pre-connection-deletion | validate-connection')
-        .option('-i, --integration <id>', 'tests only: only the fixtures of this integration')
-        .option('-s, --sync <name>', 'tests only: only the fixtures of this sync')
-        .option('-a, --action <name>', 'tests only: only the fixtures of this action')
-        .addHelpText(
-            'after',
-            [
-                '',
-                'Examples:',
-                '  ferry generate sync github pull-requests      github/syncs/pull-requests.ts, imported in index.ts',
-                '  ferry generate action github create-comment',
-                '  ferry generate on-event github check-access --event validate-connection',
-                '  ferry generate tests                          vitest files for the recorded fixtures',
-                '  ferry generate agents                         AGENTS.md for coding agents (refreshed only if Ferry wrote it)',
-                '',
-                'Exit codes: 0 written, 1 bad arguments, an existing function or not a project (nothing written).'
-            ].join('\n')
-        )
-        .action(action('generate', ([kind, integration, name], o) => ({ kind, integration, name, event: o.event, ...testFilters(o) })));
-
-    command('clone')
-        .description('pull template functions into the project')
-        .argument('<template>', 'integration[/type[/name]], e.g. github/actions/list-repos')
-        .option('--repo <owner/name>', 'templates repository on GitHub, or its URL (default: NangoHQ/integration-templates)')
-        .option('--ref <ref>', 'branch, tag or commit of the templates repository (default: its default branch)')
-        .option('--from <folder>', 'clone from a local checkout instead of GitHub (offline)')
-        .option('-f, --force', 'overwrite files that already exist with different content')
-        .addHelpText(
-            'after',
-            [
-                '',
-                'Examples:',
-                '  ferry clone github                         every function of an integration',
-                '  ferry clone github/actions                 one type: syncs, actions or on-events',
-                '  ferry clone github/actions/list-repos      one function (its relative imports come along)',
-                '',
-                'Environment:',
-                '  GITHUB_TOKEN, GH_TOKEN sent to GitHub: a higher rate limit, private repositories (never printed)',
-                '  HTTPS_PROXY, HTTP_PROXY, NO_PROXY honoured for GitHub requests',
-                '  FERRY_GITHUB_API_URL   GitHub REST API base URL (default https://api.github.com)',
-                '  FERRY_GITHUB_RAW_URL   raw file host (default https://raw.githubusercontent.com)',
-                '',
-                'Exit codes: 0 cloned, 1 anything else (conflicts, unknown template, rate limit, network; nothing written).'
-            ].join('\n')
-        )
-        .action(action('clone', ([template], o) => ({ template, repo: o.repo, ref: o.ref, from: o.from, force: Boolean(o.force) })));
-
-    command('compile')
-        .description('type-check and bundle every function, write the manifest')
-        .option('--no-typecheck', 'skip the type-check')
-        .option('--no-cache', 'rebuild everything')
-        .addOption(sourcemapOption(program))
-        .addHelpText(
-            'after',
-            [
-                '',
-                'Examples:',
-                '  ferry compile                  type-check, bundle to build/, manifest in .nango/nango.json',
-                '  ferry compile --json           one JSON document on stdout (CI, agents)',
-                '',
-                'Exit codes: 0 compiled, 10 compile errors (nothing written), 1 not a project or bad flags.'
-            ].join('\n')
-        )
-        .action(action('compile', (_args, o) => ({ typecheck: o.typecheck !== false, cache: o.cache !== false, sourcemap: o.sourcemap !== 'false' })));
-
-    command('dev')
-        .description('watch the project and rebuild what changed')
-        .option('--no-typecheck', 'skip the background type-check')
-        .addHelpText(
-            'after',
-            [
-                '',
-                'Examples:',
-                '  ferry dev                      rebuild on save; Ctrl-C to stop',
-                '  ferry dev --json               one JSON event per line on stdout',
-                '',
-                'Exit codes: 0 stopped by Ctrl-C or a signal, 1 not a project or bad flags.'
-            ].join('\n')
-        )
-        .action(action('dev', (_args, o) => ({ typecheck: o.typecheck !== false })));
-
-    command('dryrun')
-        .description('run one function locally against a real connection')
-        .argument('<function>', 'function name (sync, action or on-event), or <integration>/<name>')
-        .argument('<connectionId>', 'connection to run against')
-        .option('-e, --environment <env>', 'platform environment', 'dev')
-        .option('--integration-id <id>', 'integration (provider config key), when the function name is ambiguous')
-        .option('-i, --input <json>', 'action input: JSON or @file.json')
-        .option('-m, --metadata <json>', "metadata for getMetadata instead of the connection's: JSON or @file.json")
-        .option('-c, --checkpoint <json>', 'starting checkpoint: JSON or @file.json')
-        .option('-l, --lastSyncDate <date>', 'last sync date (ISO 8601)')
-        .option('--variant <name>', 'sync variant')
-        .option('--validate, --validation', 'make a record, input or output that fails its schema fatal (--validation: Nango\'s alias)')
-        .option('--save, --save-responses', 'save a test fixture to <integration>/tests/<name>.test.json (--save-responses: Nango\'s alias)')
-        .option('--diagnostics', 'print timing and memory of the run (as Nango does)')
-        .option('--webhook <payload.json|->', "run the sync's onWebhook(nango, payload) with this payload (a JSON file, or - for stdin)")
-        .addOption(sourcemapOption(program))
-        .option('--out <file.jsonl>', 'stream every record as JSON lines to a file')
-        .option('--timeout <duration>', 'stop the function after this long, e.g. 30s, 5m, or seconds as a bare number (exit 12); default 15m, 0 for none')
-        .addHelpText(
-            'after',
-            [
-                '',
-                'Examples:',
-                '  ferry dryrun issues conn-42',
-                '  ferry dryrun create-issue conn-42 --input \'{"title":"Hi"}\'',
-                '  ferry dryrun github/issues conn-42 -e prod --save   record a fixture for ferry test',
-                '',
-                'Environment: NANGO_SECRET_KEY_<ENV> (or NANGO_SECRET_KEY), NANGO_HOSTPORT; read from the',
-                'environment, then the project\'s .env. The key is never printed.',
-                'Exit codes: 0 ok, 1 bad flags or missing key, 10 does not build, 12 the run failed, 130 interrupted.'
-            ].join('\n')
-        )
-        .action(
-            action('dryrun', ([functionName, connectionId], o) => ({
-                functionName,
-                connectionId,
-                environment: o.environment,
-                integrationId: o.integrationId,
-                input: o.input,
-                metadata: o.metadata,
-                checkpoint: o.checkpoint,
-                lastSyncDate: o.lastSyncDate,
-                variant: o.variant,
-                // Commander keys a two-long-name flag by its second spelling.
-                validate: Boolean(o.validation),
-                save: Boolean(o.saveResponses),
-                diagnostics: Boolean(o.diagnostics),
-                webhook: o.webhook,
-                sourcemap: o.sourcemap !== 'false',
-                out: o.out,
-                timeout: o.timeout
-            }))
-        );
-
-    command('test')
-        .description('replay recorded fixtures offline')
-        .argument('[function]', 'only this function')
-        .option('--integration <id>', 'only this integration')
-        .option('--now <iso>', "the functions' clock, instead of each fixture's recording time")
-        .option('--vitest', "run the project's own *.test.ts files with vitest (nango/test resolved to Ferry when nango is not installed)")
-        .addHelpText(
-            'after',
-            [
-                '',
-                'Examples:',
-                '  ferry test                     replay every <integration>/tests/*.test.json offline',
-                '  ferry test issues --json',
-                '  ferry test --now 2025-06-01T00:00:00Z',
-                '  ferry test --vitest            the vitest suite, with Ferry\'s nango/test mocks',
-                '',
-                'Exit codes: 0 all passed, 1 a fixture failed (a function that does not build fails its fixtures) or none found; with --vitest, vitest\'s own.'
-            ].join('\n')
-        )
-        .action(action('test', ([functionName], o) => ({ functionName, integration: o.integration, now: o.now, vitest: Boolean(o.vitest) })));
-
-    command('deploy')
-        .description('preview and upload the functions to the platform')
-        .argument('[environment]', 'platform environment (same as -e)')
-        .option('-e, --environment <env>', 'platform environment (default: dev)')
-        .option('-s, --sync <name>', 'deploy only this sync')
-        .option('-a, --action <name>', 'deploy only this action')
-        .option('-i, --integration <id>', 'deploy only this integration')
-        .option('-v, --version <version>', 'version to stamp on the deployed functions (default: each function\'s own)')
-        .option('--allow-destructive', 'allow deleting syncs that have connections, or models')
-        .option('--auto-confirm', 'do not ask for confirmation (also NANGO_DEPLOY_AUTO_CONFIRM=true)')
-        .option('--dry-run', 'preview the plan only, deploy nothing')
-        .addOption(sourcemapOption(program))
-        .addHelpText(
-            'after',
-            [
-                '',
-                'Examples:',
-                '  ferry deploy prod --dry-run    show the plan only',
-                '  ferry deploy -s issues         one sync',
-                '  ferry deploy prod --auto-confirm --allow-destructive --json   unattended, in CI',
-                '',
-                'Environment: NANGO_SECRET_KEY_<ENV> (or NANGO_SECRET_KEY), NANGO_HOSTPORT, NANGO_DEPLOY_AUTO_CONFIRM.',
-                'Exit codes: 0 deployed or previewed, 1 bad flags, 10 compile error, 11 deploy failed or refused.'
-            ].join('\n')
-        )
-        .action(
-            action('deploy', ([environment], o) => ({
-                environment: o.environment,
-                positionalEnvironment: environment,
-                sync: o.sync,
-                action: o.action,
-                integration: o.integration,
-                version: o.version,
-                allowDestructive: Boolean(o.allowDestructive),
-                autoConfirm: Boolean(o.autoConfirm) || env['NANGO_DEPLOY_AUTO_CONFIRM']?.trim().toLowerCase() === 'true',
-                dryRun: Boolean(o.dryRun),
-                sourcemap: o.sourcemap !== 'false'
-            }))
-        );
-
-    command('mcp')
-        .description('serve the project to coding agents over stdio (Model Context Protocol)')
-        .option('--allow-deploy', 'let the deploy tool deploy (without it, deploy only previews the plan)')
-        .addHelpText(
-            'after',
-            [
-                '',
-                'Examples:',
-                '  ferry mcp                      in the project folder; an MCP client starts it (stdin/stdout are the protocol)',
-                '  claude mcp add ferry -- npx ferry mcp      (npx finds the project\'s installed Ferry; without one: node <ferry>/bin/ferry.js mcp)',
-                '',
-                'Tools: list_functions, describe_function, generate, clone, compile, dryrun, test, deploy.',
-                'Resources: ferry://project/AGENTS.md, ferry://sdk-reference.',
-                'Exit codes: 0 when the client closes the connection, 1 bad flags.'
-            ].join('\n')
-        )
-        .action(action('mcp', (_args, o) => ({ allowDeploy: Boolean(o.allowDeploy) })));
-
-    addServeCommands(command, action);
-    addNangoCommands(command, action);
+    const run = { env, setExit, ...(dispatch ? { dispatch } : {}) };
+    for (const def of COMMANDS) declare(program, def, run);
     addNangoGlobalFlags(program);
-
     return program;
 }
 
-/** `ferry serve` and the integrations/connections commands that manage any platform through its API. */
-function addServeCommands(command: (name: string) => Command, action: (name: keyof typeof commands, toOptions: (args: string[], opts: Record<string, any>) => unknown) => (...params: unknown[]) => Promise<void>): void {
-    command('serve')
-        .description('run a local, Nango-compatible platform (foreground; Ctrl-C to stop)')
-        .option('--host <host>', 'address to listen on', '127.0.0.1')
-        .option('--port <port>', 'port to listen on (0: a free one)', '3003')
-        .option('--data <dir>', 'data folder (default: .ferry/serve in the project, else per user)')
-        .option('--database <postgres-url>', 'use this PostgreSQL database instead of the embedded one')
-        .option('--secret-key <key>', 'secret key of the dev environment (default: generated once, kept in the data folder)')
-        .option('--webhook-url <url>', 'send Nango webhooks to this URL (twice: primary and secondary)', (value: string, previous: string[] = []) => [...previous, value])
-        .option('--webhook-signing-key <key>', 'key that signs the webhooks (default: generated once, kept in the database)')
-        .option('--concurrency <n>', 'function runs at once (syncs, actions, on-event scripts)', '4')
-        .option('--run-timeout <seconds>', 'a run still going after this long is stopped and fails', '300')
-        .option('--run-memory <mb>', 'heap limit of each run, in MB', '512')
-        .addHelpText('after', ['', 'Other commands of the project reach it with -e local (e.g. ferry dryrun issues conn-1 -e local).', 'Environment: FERRY_SERVE_ENCRYPTION_KEY (32 bytes, base64) encrypts credentials instead of the data folder\'s key file.', 'Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 could not start.'].join('\n'))
-        .action(action('serve', (_args, o) => ({ host: o.host, port: o.port, data: o.data, database: o.database, secretKey: o.secretKey, webhookUrl: o.webhookUrl, webhookSigningKey: o.webhookSigningKey, concurrency: o.concurrency, runTimeout: o.runTimeout, runMemory: o.runMemory })));
+interface Runner {
+    env: NodeJS.ProcessEnv;
+    setExit: (code: number) => void;
+    dispatch?: (name: CommandName, options: unknown) => void;
+}
 
-    const environment = (c: Command): Command => c.option('-e, --environment <env>', 'platform environment (local: this project\'s ferry serve)', 'dev');
-    const integrations = command('integrations').description("manage the platform's integrations (works against ferry serve and hosted Nango)");
-    const sub = (parent: Command, name: string): Command => withGlobalFlags(environment(parent.command(name)));
-    const integrationAction = (name: string) => action('integrations', ([key], o) => ({ action: name, key, environment: o.environment, provider: o.provider, baseUrl: o.baseUrl, displayName: o.displayName, clientId: o.clientId, clientSecret: o.clientSecret, scopes: o.scopes, authorizationUrl: o.authorizationUrl, tokenUrl: o.tokenUrl, webhookSecret: o.webhookSecret }));
-    sub(integrations, 'create')
-        .description('create an integration')
-        .argument('<key>', 'unique key (provider config key), e.g. github')
-        .option('--provider <provider>', 'provider from the catalog, e.g. github')
-        .option('--base-url <url>', "the provider API's base URL (a self-hosted provider, tests)")
-        .option('--display-name <name>', 'display name')
-        .option('--client-id <id>', 'OAuth client id (needed to refresh OAuth tokens)')
-        .option('--client-secret <secret>', 'OAuth client secret')
-        .option('--scopes <scopes>', 'OAuth scopes, comma-separated')
-        .option('--authorization-url <url>', "replaces the provider's OAuth authorization URL (a self-hosted provider, tests)")
-        .option('--token-url <url>', "replaces the provider's OAuth token URL")
-        .option('--webhook-secret <secret>', "checks the signature of the provider's webhooks (ferry serve)")
-        .action(integrationAction('create'));
-    sub(integrations, 'list').description('list the integrations').action(integrationAction('list'));
-    sub(integrations, 'get').description('show one integration').argument('<key>', 'unique key').action(integrationAction('get'));
-    sub(integrations, 'delete').description('delete an integration and its connections').argument('<key>', 'unique key').action(integrationAction('delete'));
+/** One definition as commander's command: flags shared with its siblings first, then the global ones, then its own. */
+function declare(parent: Command, def: CommandDef, runner: Runner): void {
+    const command = parent.command(def.name).description(def.description);
+    for (const flag of def.sharedFlags ?? []) addFlag(command, flag);
+    withGlobalFlags(command);
+    for (const arg of def.args) command.argument(arg.name, arg.description, arg.default);
+    for (const flag of def.flags) addFlag(command, flag);
+    if (def.help) command.addHelpText('after', def.help.join('\n'));
+    for (const sub of def.subcommands ?? []) declare(command, sub, runner);
+    if (def.bind) command.action(action(def, runner));
+}
 
-    const connections = command('connections').description("manage the platform's connections (credentials go in, never come out)");
-    const connectionAction = (name: string) =>
-        action('connections', ([integration, connectionId], o) => ({ action: name, integration: name === 'list' ? o.integration : integration, connectionId, environment: o.environment, token: o.token, apiKey: o.apiKey, basic: o.basic, credentials: o.credentials, metadata: o.metadata, config: o.config }));
-    sub(connections, 'create')
-        .description('import a connection with its credentials')
-        .argument('<integration>', 'integration (provider config key)')
-        .argument('<connection-id>', 'connection id')
-        .option('--token <token>', 'OAuth2 access token')
-        .option('--api-key <key>', 'API key')
-        .option('--basic <user:pass>', 'user name and password')
-        .option('--credentials <json>', 'credentials object in Nango\'s import shape: JSON or @file.json')
-        .option('--metadata <json>', 'metadata: JSON or @file.json')
-        .option('--config <json>', 'connection config: JSON or @file.json')
-        .action(connectionAction('create'));
-    sub(connections, 'list').description('list the connections').option('--integration <key>', 'only this integration').action(connectionAction('list'));
-    sub(connections, 'get').description('show one connection (without credentials)').argument('<integration>', 'integration').argument('<connection-id>', 'connection id').action(connectionAction('get'));
-    sub(connections, 'delete').description('delete a connection').argument('<integration>', 'integration').argument('<connection-id>', 'connection id').action(connectionAction('delete'));
-
-    environment(command('runs'))
-        .description('list recent runs of deployed functions on ferry serve (show <id>: one run\'s logs and error)')
-        .argument('[show]', 'show: one run in full')
-        .argument('[id]', 'run id (with show)')
-        .option('--follow', 'keep printing runs as they start and finish (Ctrl-C to stop)')
-        .option('--limit <n>', 'how many recent runs', '20')
-        .option('--integration <key>', 'only this integration')
-        .option('--connection <id>', 'only this connection')
-        .action(action('runs', ([sub, id], o) => ({ action: sub, id, environment: o.environment, follow: o.follow === true, limit: o.limit, integration: o.integration, connection: o.connection })));
-
-    environment(command('connect'))
-        .description('connect an account with OAuth: opens the provider\'s authorization page, the local server stores the connection')
-        .argument('<integration>', 'integration (provider config key) with an OAuth client id and secret')
-        .argument('[connection-id]', 'connection id (default: a new UUID)')
-        .option('--no-browser', 'print the authorization URL without opening a browser (also FERRY_NO_BROWSER=1)')
-        .option('--timeout <seconds>', 'how long to wait for the authorization', '300')
-        .option('--config <json>', 'connection config the provider\'s URLs need, e.g. {"subdomain":"acme"}')
-        .option('--webhook-url-override <url>', "send this connection's webhooks here instead of the environment's URLs")
-        .action(action('connect', ([integration, connectionId], o) => ({ integration, connectionId, environment: o.environment, browser: o.browser !== false, timeout: o.timeout, config: o.config, webhookUrlOverride: o.webhookUrlOverride })));
+function addFlag(command: Command, flag: Flag): void {
+    if (flag.choices) command.addOption(command.createOption(flag.flags, flag.description).choices(flag.choices).default(flag.default));
+    else if (flag.repeatable) command.option(flag.flags, flag.description, (value: string, previous: string[] = []) => [...previous, value]);
+    else command.option(flag.flags, flag.description, flag.default);
 }
 
 function withGlobalFlags(command: Command): Command {
@@ -491,12 +196,38 @@ function withGlobalFlags(command: Command): Command {
         .option('--no-interactive', 'never prompt (implied by CI=true or a non-TTY stdin)');
 }
 
+function action(def: CommandDef, { env, setExit, dispatch }: Runner) {
+    const name = def.module!;
+    return async (...params: unknown[]): Promise<void> => {
+        const command = params.at(-1) as Command;
+        const opts = command.optsWithGlobals() as Record<string, unknown> & GlobalOptions;
+        // optsWithGlobals lets the program's defaults (color: true) override a `--no-color` given
+        // after the command name; a negated flag counts wherever it was given.
+        const negated = (key: 'color' | 'interactive'): boolean => command.opts()[key] === false || opts[key] === false;
+        // Commander has filled in the defaults of the arguments left out.
+        const args = (command.processedArgs as (string | undefined)[]).slice(0, command.registeredArguments.length);
+        const bind = () => def.bind!(args, opts, env);
+        if (dispatch) return dispatch(name, bind().options);
+        const { createContext } = await import('./context.js');
+        const ctx = createContext({
+            env,
+            json: Boolean(opts.json),
+            ...nangoLocation(name, env),
+            // Only the flag overrides FERRY_DEBUG: without it the context reads the environment.
+            // NANGO_CLI_DEBUG=true is Nango's FERRY_DEBUG.
+            ...(opts.debug || env['NANGO_CLI_DEBUG'] === 'true' ? { debug: true } : {}),
+            ...(negated('color') || Boolean(env['NO_COLOR']) ? { color: false } : {}),
+            ...(negated('interactive') ? { interactive: false } : {})
+        });
+        const broken = brokenPackageJson(name, ctx.cwd);
+        setExit(broken ? reportError(broken, ctx) : await runCommand(bind, ctx));
+    };
+}
+
 /** Runs one command under the single exit policy: every error becomes a printed line and a code. */
-export async function runCommand(name: keyof typeof commands, options: () => unknown, ctx: CliContext): Promise<number> {
+async function runCommand(bind: () => BoundCommand, ctx: CliContext): Promise<number> {
     try {
-        // Each command types its own options; the mapping in buildProgram is what keeps them in step.
-        const module: { run: CommandRunner<any> } = await commands[name]();
-        const code = await module.run(options(), ctx);
+        const code = await bind().run(ctx);
         return code ?? ExitCode.Ok;
     } catch (error) {
         return reportError(error, ctx);

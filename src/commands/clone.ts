@@ -9,6 +9,7 @@ import { ferryInvocation } from '../scaffold/invocation.js';
 import { applyClone, conflictError, conflictsOf, planClone, type CloneResult, type ClonePlan } from '../clone/clone.js';
 import { openLocalSource } from '../clone/local-source.js';
 import type { TemplateSource } from '../clone/source.js';
+import { cloneResultJson } from '../clone/result-json.js';
 import { DEFAULT_TEMPLATES_REPO, parseRepo, parseTemplateSpec } from '../clone/spec.js';
 import { join } from 'node:path';
 
@@ -94,18 +95,4 @@ function print(result: CloneResult, plan: ClonePlan, ctx: CliContext): void {
             ? 'Nothing to write: the project already has these files.'
             : `${count(written, 'file')} written${result.skipped.length > 0 ? `, ${result.skipped.length} unchanged` : ''}. Next: ${colors.bold(`${ferryInvocation(plan.root)} compile`)}`
     );
-}
-
-/** The `--json` document (also what `ferry mcp`'s clone tool returns). */
-export function cloneResultJson(result: CloneResult): Record<string, unknown> {
-    return {
-        template: result.template,
-        source: result.source,
-        written: result.written,
-        skipped: result.skipped,
-        registered: result.registered,
-        conflicts: result.conflicts,
-        functions: result.functions,
-        warnings: result.warnings
-    };
 }

@@ -1,10 +1,10 @@
 /** `ferry compile`: runs the compile pipeline and prints its result. */
-import { diagnosticJson } from '../compiler/diagnostic-json.js';
 import { formatDiagnostic as formatDiagnosticText } from '../compiler/diagnostic-text.js';
 import { relative } from 'node:path';
 import type { CliContext } from '../context.js';
 import { ExitCode, ReportedError } from '../errors.js';
 import { compileProject } from '../compiler/compile.js';
+import { compileResultJson } from '../compiler/result-json.js';
 import type { CompileDiagnostic, ProjectCompileResult } from '../compiler/types.js';
 import { formatDuration } from '../util/duration.js';
 import { waitingMessage } from '../util/lock.js';
@@ -35,35 +35,10 @@ export async function run(options: CompileCommandOptions, ctx: CliContext): Prom
     }
 
     if (result.ok && options.sourcemap === false) await stripSourceMaps(result);
-    if (ctx.json) ctx.printJson(toJson(result));
+    if (ctx.json) ctx.printJson(compileResultJson(result));
     else printHuman(result, ctx);
     if (!result.ok) throw new ReportedError(ExitCode.Compile, `${result.errors.length} compile errors`);
     return ExitCode.Ok;
-}
-
-/** The `--json` document (also what `ferry mcp`'s compile tool returns). */
-export function toJson(result: ProjectCompileResult): Record<string, unknown> {
-    const rel = (path: string): string => relative(result.root, path).split('\\').join('/');
-    const diagnostic = (d: CompileDiagnostic): Record<string, unknown> => diagnosticJson(d, result.root);
-    return {
-        ok: result.ok,
-        root: result.root,
-        durationMs: Math.round(result.durationMs),
-        functions: result.functions.map((f) => ({
-            type: f.ref.type,
-            integration: f.ref.integration,
-            name: f.ref.name,
-            file: f.ref.relPath,
-            bundlePath: rel(f.bundlePath),
-            size: f.size,
-            cached: f.cached
-        })),
-        errors: result.errors.map(diagnostic),
-        warnings: result.warnings.map(diagnostic),
-        typecheck: { ...result.typecheck, durationMs: Math.round(result.typecheck.durationMs) },
-        removed: result.removed.map(rel),
-        manifestPath: rel(result.manifestPath)
-    };
 }
 
 /** `file:line:col  message` (paths relative to where the user is), with a code frame on a TTY. */

@@ -2,13 +2,13 @@
  * `ferry deploy [environment]`: turns the flags into a call to the deploy flow and prints what it
  * reports. The plan and the deployed functions are results (stdout); progress goes to stderr.
  */
-import { diagnosticJson } from '../compiler/diagnostic-json.js';
 import { formatDiagnostic } from '../compiler/diagnostic-text.js';
 import type { CliContext } from '../context.js';
 import { findProjectRoot } from '../project/project.js';
 import { errorLine, ExitCode, FerryError, ReportedError } from '../errors.js';
 import { deploy, notStarted, type DeployEvent, type DeployResult } from '../deploy/deploy.js';
 import { nodeDeployDeps } from '../deploy/node-deps.js';
+import { deployResultJson } from '../deploy/result-json.js';
 import { askYesNo, interrupted, watchInterrupts, type DeployStage } from '../deploy/prompt.js';
 import { destructiveReason, formatBytes, renderDeployed, renderPlan } from '../deploy/render.js';
 import { checkVersion, resolveEnvironment } from '../deploy/selection.js';
@@ -148,18 +148,4 @@ function printResult(result: DeployResult, ctx: CliContext): ExitCode {
     const count = result.deployed.length;
     ctx.log.success(`Deployed ${count} function${count === 1 ? '' : 's'} to '${result.environment}' (${took})`);
     return ExitCode.Ok;
-}
-
-/** The `--json` document (also what `ferry mcp`'s deploy tool returns); compile errors are named relative to `root`. */
-export function deployResultJson(result: DeployResult, root: string): Record<string, unknown> {
-    return {
-        environment: result.environment,
-        plan: result.plan && result.assessment ? { ...result.plan, connectionsAffected: result.assessment.connectionsAffected } : null,
-        destructive: result.destructive,
-        deployed: result.deployed,
-        payloadBytes: result.payloadBytes,
-        dryRun: result.dryRun,
-        ...(result.compileErrors.length > 0 ? { compileErrors: result.compileErrors.map((d) => diagnosticJson(d, root)) } : {}),
-        ...(result.error ? { error: result.error.toJSON() } : {})
-    };
 }

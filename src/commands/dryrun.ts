@@ -10,7 +10,7 @@ import { holdInterrupts } from '../dryrun/prestart.js';
 import { formatEvent, renderHuman, toJsonDocument } from '../dryrun/render.js';
 import { runFunction, takeSandbox } from '../runtime/run.js';
 
-/** The flags, as src/cli.ts maps them. */
+/** The flags, as src/commands/dryrun.cli.ts maps them. */
 export type DryrunCommandOptions = Omit<DryrunOptions, 'cwd' | 'env' | 'onEvent' | 'firstN'>;
 
 export async function run(options: DryrunCommandOptions, ctx: CliContext): Promise<ExitCode> {

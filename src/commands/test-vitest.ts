@@ -2,9 +2,14 @@
 import { Writable } from 'node:stream';
 import type { CliContext } from '../context.js';
 import type { ExitCode } from '../errors.js';
-import type { TestCommandOptions } from './test.js';
 
-export async function runVitestCommand(options: TestCommandOptions, ctx: CliContext): Promise<ExitCode> {
+/** The filters of `ferry test` that --vitest honours. */
+interface VitestCommandOptions {
+    functionName?: string | undefined;
+    integration?: string | undefined;
+}
+
+export async function runVitestCommand(options: VitestCommandOptions, ctx: CliContext): Promise<ExitCode> {
     const { runVitest } = await import('../testing/vitest-run.js');
     // With --json vitest's own lines are progress: shown with --debug only, stdout keeps the JSON.
     const progress = new Writable({

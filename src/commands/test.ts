@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode, usageError } from '../errors.js';
 import { parseNow } from '../testing/recorded-time.js';
 import { formatCase, summaryLine, type TestReport } from '../testing/report.js';
+import { testReportJson } from '../testing/report-json.js';
 
 export interface TestCommandOptions {
     functionName?: string;
@@ -47,23 +48,4 @@ export async function run(options: TestCommandOptions, ctx: CliContext): Promise
         ctx.out(summaryLine(report));
     }
     return report.failed > 0 ? ExitCode.Failure : ExitCode.Ok;
-}
-
-/** The `--json` document (also what `ferry mcp`'s test tool returns). */
-export function testReportJson(report: TestReport): Record<string, unknown> {
-    return {
-        tests: report.tests.map((t) => ({
-            function: t.function,
-            integration: t.integration,
-            fixture: t.fixture,
-            ok: t.ok,
-            durationMs: t.durationMs,
-            ...(t.now ? { now: t.now, nowFrom: t.nowFrom } : {}),
-            ...(t.notes ? { notes: t.notes } : {}),
-            failures: t.failures
-        })),
-        passed: report.passed,
-        failed: report.failed,
-        durationMs: report.durationMs
-    };
 }

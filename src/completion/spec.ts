@@ -1,7 +1,8 @@
 /**
  * What the shell completes, as a plain table: the completion path must not load commander or any
  * command module (every Tab starts a process). test/unit/completion.test.ts holds this table to
- * the real parser, so a flag added in src/cli.ts without it here fails the test.
+ * the real parser, so a flag added to a command (src/commands/<name>.cli.ts) without it here fails
+ * the test.
  */
 
 /** What a positional argument or a flag's value is, for completing it from the project. */

@@ -78,7 +78,7 @@ const cloneTool: ToolSpec = {
             import('../clone/local-source.js'),
             import('../clone/spec.js'),
             import('../project/project.js'),
-            import('../commands/clone.js')
+            import('../clone/result-json.js')
         ]);
         const template = spec.parseTemplateSpec(args['template'] as string);
         const from = args['from'] as string | undefined;
@@ -114,7 +114,7 @@ const compileTool: ToolSpec = {
         cache: z.boolean().optional().describe('reuse unchanged functions from the last compile (default true)')
     },
     run: async (args, ctx) => {
-        const [{ compileProject }, { toJson }, { waitingMessage }] = await Promise.all([import('../compiler/compile.js'), import('../commands/compile.js'), import('../util/lock.js')]);
+        const [{ compileProject }, { compileResultJson }, { waitingMessage }] = await Promise.all([import('../compiler/compile.js'), import('../compiler/result-json.js'), import('../util/lock.js')]);
         const result = await compileProject({
             cwd: ctx.cwd,
             typecheck: args['typecheck'] !== false,
@@ -122,7 +122,7 @@ const compileTool: ToolSpec = {
             onProgress: (event) => ctx.progress(event.message),
             onWait: (pid) => ctx.progress(waitingMessage(pid))
         });
-        const document = toJson(result);
+        const document = compileResultJson(result);
         return { ...document, errors: withHints(document['errors']), warnings: withHints(document['warnings']), exitCode: result.ok ? ExitCode.Ok : ExitCode.Compile };
     }
 };

@@ -100,7 +100,7 @@ const testTool: ToolSpec = {
             import('../testing/run-tests.js'),
             import('../runtime/run.js'),
             import('../testing/recorded-time.js'),
-            import('../commands/test.js'),
+            import('../testing/report-json.js'),
             ctx.sandboxPool()
         ]);
         const nowText = args['now'] as string | undefined;
@@ -157,7 +157,7 @@ const deployTool: ToolSpec = {
             import('../deploy/node-deps.js'),
             import('../deploy/selection.js'),
             import('../compiler/compile.js'),
-            import('../commands/deploy.js'),
+            import('../deploy/result-json.js'),
             import('../project/project.js')
         ]);
         const given = args['environment'] as string | undefined;
