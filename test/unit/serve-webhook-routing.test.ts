@@ -88,6 +88,31 @@ describe("providers' webhook routing (Nango's handlers)", () => {
         expect(await routedHandlers['hubspotWebhookRouting']!(hs, hook(events, { 'x-hubspot-signature': signature }))).toMatchObject({ statusCode: 200, connectionIds: ['portal'] });
         expect(hs.executions.map((e) => e.type)).toEqual(['contact.creation', 'contact.propertyChange']);
         expect(await routedHandlers['hubspotWebhookRouting']!(hs, hook(events, { 'x-hubspot-signature': 'ab' }))).toEqual({ error: 'webhook_invalid_signature' });
+        await expect(routedHandlers['hubspotWebhookRouting']!(hs, hook(events))).rejects.toThrow(/X-HubSpot-Signature/);
+    });
+
+    it('Xero refuses without a secret; Shopify signs with the client secret and routes by shop; Jira by its site; Microsoft echoes the validation token', async () => {
+        const xero = { events: [{ eventType: 'UPDATE', tenantId: 't-1' }], firstEventSequence: 1, lastEventSequence: 1, entropy: 'x' };
+        const xeroSigned = openssl(['-sha256', '-hmac', 'xs'], JSON.stringify(xero), 'base64');
+        expect(await signedHandlers['xeroWebhookRouting']!(scopeOf(integration('xero'), []), hook(xero, { 'x-xero-signature': xeroSigned }))).toEqual({ error: 'webhook_invalid_signature' });
+        const xeroScope = scopeOf(integration('xero', { custom: { webhookSecret: 'xs' } }), [connection('x-1', { tenant_id: 't-1' })]);
+        expect(await signedHandlers['xeroWebhookRouting']!(xeroScope, hook(xero, { 'x-xero-signature': xeroSigned }))).toMatchObject({ statusCode: 200, connectionIds: ['x-1'] });
+        expect(xeroScope.executions[0]).toMatchObject({ type: 'UPDATE', body: xero.events[0] });
+
+        const order = { id: 1 };
+        const shop = scopeOf(integration('shopify', { oauth_client_secret: 'ss' }), [connection('s-1', { subdomain: 'acme' })]);
+        const shopHeaders = { 'x-shopify-shop-domain': 'acme.myshopify.com', 'x-shopify-topic': 'orders/create' };
+        expect(await routedHandlers['shopifyWebhookRouting']!(shop, hook(order, shopHeaders))).toEqual({ error: 'webhook_missing_signature' });
+        const shopSigned = openssl(['-sha256', '-hmac', 'ss'], JSON.stringify(order), 'base64');
+        expect(await routedHandlers['shopifyWebhookRouting']!(shop, hook(order, { ...shopHeaders, 'x-shopify-hmac-sha256': shopSigned }))).toMatchObject({ connectionIds: ['s-1'] });
+        expect(shop.executions[0]?.type).toBe('orders/create');
+
+        const jira = scopeOf(integration('jira'), [connection('j-1', { baseUrl: 'https://acme.atlassian.net' })]);
+        expect(await signedHandlers['jiraWebhookRouting']!(jira, hook({ webhookEvent: 'jira:issue_updated', issue: { self: 'https://acme.atlassian.net/rest/api/2/issue/1' } }))).toMatchObject({ connectionIds: ['j-1'] });
+
+        const ms = scopeOf(integration('microsoft-oauth2-cc'), []);
+        expect(await routedHandlers['microsoftClientCredentialsWebhookRouting']!(ms, hook({}, {}, { validationToken: 'v-1' }))).toEqual({ statusCode: 200, content: 'v-1' });
+        expect(await signedHandlers['calComWebhookRouting']!(scopeOf(integration('cal-com-v2'), []), hook({ triggerEvent: 'BOOKING_CREATED' }))).toEqual({ error: 'webhook_missing_connection_id' });
     });
 
     it('subscriptions match the type, the header value or *; errors get Nango status and message', () => {

@@ -34,7 +34,10 @@ const fillout: WebhookHandler = async (nango, { body }) => {
 const hubspot: WebhookHandler = async (nango, { headers, body }) => {
     const secret = nango.integration.oauth_client_secret ?? '';
     const expected = createHash('sha256').update(`${secret}${JSON.stringify(body)}`).digest('hex');
-    if (!sameBytes(Buffer.from(expected, 'hex'), Buffer.from(headers['x-hubspot-signature'] ?? '', 'hex'))) return { error: 'webhook_invalid_signature' };
+    const signature = headers['x-hubspot-signature'];
+    // Nango's check fails on a missing header with an exception: its answer is then a 500.
+    if (signature === undefined) throw new TypeError('the X-HubSpot-Signature header is missing');
+    if (!sameBytes(Buffer.from(expected, 'hex'), Buffer.from(signature, 'hex'))) return { error: 'webhook_invalid_signature' };
     const events: Record<string, any>[] = (Array.isArray(body) ? body : [body]).filter((event) => event?.changeSource !== 'IMPORT');
     // Creations first, then by time, per object, as Nango orders them.
     const byObject = new Map<unknown, Record<string, any>[]>();
