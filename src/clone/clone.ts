@@ -13,6 +13,7 @@ import { parseIndexImports, specifierToRelPath } from '../project/project.js';
 import type { FunctionFolder } from '../project/types.js';
 import { writeFilesAtomic } from '../util/fs.js';
 import { SCRIPT_FILE, candidatePaths, findImports, isRelativeSpecifier } from './imports.js';
+import { loadParser } from '../project/parser.js';
 import { boundedSource } from './limit.js';
 import { selectFunctions } from './select.js';
 import type { TemplateSource } from './source.js';
@@ -93,7 +94,7 @@ async function plan(source: TemplateSource, options: PlanOptions): Promise<Clone
         return rel === '' || rel.startsWith('../') || rel === '..' || posix.isAbsolute(rel) ? undefined : rel;
     };
 
-    const selected = await selectFunctions(source, options.spec);
+    const [selected] = await Promise.all([selectFunctions(source, options.spec), loadParser()]);
 
     // Every repository path ever asked for, downloaded once even when many files import it.
     const downloads = new Map<string, Promise<Buffer | undefined>>();
@@ -130,7 +131,7 @@ async function plan(source: TemplateSource, options: PlanOptions): Promise<Clone
             const projectPath = toProjectPath(repoPath)!;
             collected.set(projectPath, { from: repoPath, content });
             if (!SCRIPT_FILE.test(repoPath)) return;
-            const imports = findImports(content.toString('utf8'));
+            const imports = findImports(content.toString('utf8'), repoPath);
             await Promise.all(
                 imports.map(async ({ specifier, typeOnly }) => {
                     if (!isRelativeSpecifier(specifier)) {

@@ -9,27 +9,14 @@
  * include it.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { loadParser, parser } from '../project/parser.js';
 import type { FunctionRef } from '../project/types.js';
 import { analyzeProgram, type FileAnalysis, type Node } from './static-checks-rules.js';
 import type { CompileDiagnostic } from './types.js';
 
-type ParseSync = (filename: string, source: string, options: Record<string, unknown>) => { program: unknown; errors: unknown[] };
-
-let parseSync: ParseSync | undefined;
-
-/**
- * Loads the parser (an ES module, so imported, not required) before the first check; commands
- * that never compile do not pay for the native module.
- */
+/** Loads the parser before the first check (the checks themselves are synchronous). */
 export async function loadStaticChecks(): Promise<void> {
-    parseSync ??= ((await import('oxc-parser')) as unknown as { parseSync: ParseSync }).parseSync;
-}
-
-function parser(): ParseSync {
-    // A caller that did not load it first: Node 20.19 and newer can require an ES module.
-    parseSync ??= (createRequire(import.meta.url)('oxc-parser') as { parseSync: ParseSync }).parseSync;
-    return parseSync;
+    await loadParser();
 }
 
 interface AnalysedFile {
@@ -66,7 +53,7 @@ function analyseFile(file: string, read: (file: string) => string | undefined): 
     if (known && known.source === source) return known;
     const lineStarts = lineStartsOf(source);
     const parsed = parser()(file, source, { lang: 'ts', sourceType: 'module', preserveParens: false });
-    const analysis = parsed.errors.length > 0 ? undefined : analyzeProgram(parsed.program as Node, (offset) => lineIndex(lineStarts, offset) + 1);
+    const analysis = parsed.errors.length > 0 ? undefined : analyzeProgram(parsed.program as unknown as Node, (offset) => lineIndex(lineStarts, offset) + 1);
     const entry = { source, analysis, lineStarts };
     analysed.set(file, entry);
     return entry;

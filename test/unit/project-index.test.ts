@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lexIndex, loadProject, parseIndexImports, scanIndex } from '../../src/project/project.js';
+import { parseIndex } from '../../src/project/index-scan.js';
+import { loadProject, parseIndexImports, scanIndex } from '../../src/project/project.js';
 import { makeTempDir } from '../support/cli.js';
 
 const A = './github/syncs/a.js';
@@ -132,7 +133,7 @@ describe('scanIndex: imports that do not parse', () => {
 });
 
 describe('scanIndex: the plain index.ts fast path', () => {
-    it('reads a plain index.ts exactly as the lexer does', () => {
+    it('reads a plain index.ts exactly as the parser does', () => {
         const lines = [
             "import './github/syncs/issues.js';",
             '',
@@ -147,11 +148,11 @@ describe('scanIndex: the plain index.ts fast path', () => {
             for (const ending of ['', eol]) {
                 const source = lines.join(eol) + ending;
                 const scan = scanIndex(source);
-                expect(scan).toEqual(lexIndex(source));
+                expect(scan).toEqual(parseIndex(source));
                 expect(scan.entries.map((e) => e.line)).toEqual([1, 4, 5, 8]);
             }
         }
-        expect(scanIndex('')).toEqual(lexIndex(''));
+        expect(scanIndex('')).toEqual(parseIndex(''));
     });
 
     // A whole-file regex once took seconds to minutes on these: spaces it could split many ways.
@@ -161,18 +162,18 @@ describe('scanIndex: the plain index.ts fast path', () => {
             `${'    \n'.repeat(200)}export {};\n`,
             `${"import './github/syncs/a.js';   \t \n".repeat(2000)}junk\n`
         ];
-        for (const source of almost) expect(scanIndex(source)).toEqual(lexIndex(source));
+        for (const source of almost) expect(scanIndex(source)).toEqual(parseIndex(source));
     });
 
     it('ends a comment at U+2028 as JavaScript does', () => {
         const source = "// note\u2028import './github/syncs/x.js';\n";
-        expect(scanIndex(source)).toEqual(lexIndex(source));
+        expect(scanIndex(source)).toEqual(parseIndex(source));
         expect(scanIndex(source).entries).toEqual([{ specifier: './github/syncs/x.js', line: 1 }]);
     });
 
-    it('leaves anything else to the lexer', () => {
+    it('leaves anything else to the parser', () => {
         for (const source of ["import './a.js' // note", "import './x", "import 'a\\'b.js';", '/* block */', "export {};\nimport './a.js';"]) {
-            expect(scanIndex(source)).toEqual(lexIndex(source));
+            expect(scanIndex(source)).toEqual(parseIndex(source));
         }
     });
 });
