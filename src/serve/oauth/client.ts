@@ -54,6 +54,12 @@ export async function startFlow(client: PlatformClient, input: { integration: st
     throw new FerryError({ code: 'OAUTH_NOT_STARTED', message: `The platform could not start the OAuth flow: ${error.message || error.code}`, hint: 'Check the integration: its provider must use OAuth2, with a client id and secret (ferry integrations create ... --client-id --client-secret).' });
 }
 
+/** Away (refused connection) or not ready yet (502, 503 while it starts, 504). */
+function restarting(error: unknown): boolean {
+    if (!(error instanceof FerryError)) return false;
+    return error.code === 'PLATFORM_UNREACHABLE' || (error.code === 'PLATFORM_SERVER_ERROR' && [502, 503, 504].includes(Number(error.details?.['status'])));
+}
+
 export type FlowOutcome = { status: 'success'; connectionId: string } | { status: 'error'; code: string; message: string };
 
 /** Polls until the flow ends or `timeoutMs` passes. */
@@ -62,7 +68,7 @@ export async function waitForFlow(client: PlatformClient, flow: StartedFlow, opt
     for (;;) {
         const answer = await call(client, 'GET', `/oauth/sessions/${encodeURIComponent(flow.id)}`).catch((error: unknown) => {
             // The server restarting (the flow is kept in its database): ask again until the deadline.
-            if (error instanceof FerryError && error.code === 'PLATFORM_UNREACHABLE' && Date.now() < deadline) return undefined;
+            if (restarting(error) && Date.now() < deadline) return undefined;
             throw error;
         });
         if (!answer) {
