@@ -35,27 +35,36 @@ function byId(records: Record<string, unknown>[]): Map<string, Record<string, un
 
 const count = (value: unknown): number => Number(value ?? 0);
 
-/** Saves one batch in the caller's transaction; returns how many were added and updated. */
-export async function saveRecords(db: Queryable, connectionId: number, model: string, records: Record<string, unknown>[]): Promise<{ added: number; updated: number }> {
+/**
+ * Saves one batch in the caller's transaction; returns how many were added and updated, and the ids
+ * of the records that were already stored unchanged (so not rewritten: trackDeletesEnd must know
+ * them; the others carry the run's time).
+ */
+export async function saveRecords(db: Queryable, connectionId: number, model: string, records: Record<string, unknown>[]): Promise<{ added: number; updated: number; unchanged: string[] }> {
     let added = 0;
     let updated = 0;
+    const unchanged: string[] = [];
     for (const part of chunks([...byId(records)])) {
         const rows = part.map(([id, record]) => ({ id, data: { ...record, id: record['id'] } }));
-        const [result] = await db.query<{ added: string | number; updated: string | number }>(
-            `with written as (
+        const [result] = await db.query<{ added: string | number; updated: string | number; unchanged: string[] | null }>(
+            `with input as (select r.id, r.data from jsonb_to_recordset($3::jsonb) as r(id text, data jsonb)),
+             written as (
                 insert into ferry_records (connection_id, model, external_id, data, data_hash, last_action)
-                select $1, $2, r.id, r.data, md5(r.data::text), 'ADDED' from jsonb_to_recordset($3::jsonb) as r(id text, data jsonb)
+                select $1, $2, id, data, md5(data::text), 'ADDED' from input
                 on conflict (connection_id, model, external_id) do update set
                     data = excluded.data, data_hash = excluded.data_hash, updated_at = now(), deleted_at = null, last_action = 'UPDATED'
                 where ferry_records.data is distinct from excluded.data or ferry_records.deleted_at is not null
-                returning (xmax = 0) as inserted)
-             select count(*) filter (where inserted) as added, count(*) filter (where not inserted) as updated from written`,
+                returning external_id, (xmax = 0) as inserted)
+             select count(*) filter (where inserted) as added, count(*) filter (where not inserted) as updated,
+                    (select json_agg(i.id) from input i where not exists (select 1 from written w where w.external_id = i.id)) as unchanged
+             from written`,
             [connectionId, model, JSON.stringify(rows)]
         );
         added += count(result?.added);
         updated += count(result?.updated);
+        for (const id of result?.unchanged ?? []) unchanged.push(id);
     }
-    return { added, updated };
+    return { added, updated, unchanged };
 }
 
 /** batchUpdate: merges the given fields into records that exist and are not deleted; others are left out. */

@@ -5,10 +5,10 @@
  * parameter ($1, $2...), never inside the SQL text. Both drivers load only when a server opens
  * its storage, so no other command pays for them.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../util/fs.js';
+import { tempPathFor } from '../util/fs.js';
 
 export type SqlValue = string | number | boolean | null | Date;
 
@@ -28,23 +28,35 @@ export interface Storage extends Queryable {
 
 export interface PgliteOptions {
     /**
-     * A freshly initialised database kept as a tarball (in the user cache): a new data folder is
-     * made from it instead of running initdb again, which costs several seconds. Written the first
-     * time a data folder is initialised; a template that cannot be read or written only costs that.
+     * A folder holding a freshly initialised database (in the user cache): a new data folder is a
+     * copy of it instead of running initdb again, which costs seconds and several hundred MB the
+     * process keeps. Made the first time a data folder is initialised; a template that cannot be
+     * read or written only costs that.
      */
     templateFile?: string | undefined;
 }
 
+/**
+ * PostgreSQL's buffer cache lives in PGlite's WebAssembly memory, which never shrinks: every page
+ * of it a bulk insert has touched stays resident. 128MB (initdb's choice) made a server that had
+ * loaded a million records hold ~700 MB; with 32MB it stays under 400 MB. Pages it evicts are still
+ * in the OS's file cache, so reads cost a system call, not a disk access.
+ */
+const PGLITE_SETTINGS = ['shared_buffers=32MB', 'wal_buffers=4MB', 'maintenance_work_mem=16MB'];
+
 export async function openPglite(dataDir: string, options: PgliteOptions = {}): Promise<Storage> {
     const { PGlite } = await import('@electric-sql/pglite');
+    const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])];
+    const template = options.templateFile;
     const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
-    const template = fresh && options.templateFile ? readTemplate(options.templateFile) : undefined;
-    const db = template ? await PGlite.create(dataDir, { loadDataDir: template }) : await PGlite.create(dataDir);
-    if (fresh && !template && options.templateFile) {
-        await db
-            .dumpDataDir('gzip')
-            .then(async (blob) => writeFileAtomic(options.templateFile!, Buffer.from(await blob.arrayBuffer())))
-            .catch(() => undefined);
+    const copied = fresh && template !== undefined && copyTemplate(template, dataDir);
+    let db = await PGlite.create(dataDir, { startParams });
+    if (fresh && !copied && template !== undefined) {
+        // initdb just ran in this process (a second WebAssembly instance): closed, its files are
+        // consistent to copy as the template, and reopening leaves initdb's memory behind.
+        await db.close();
+        saveTemplate(dataDir, template);
+        db = await PGlite.create(dataDir, { startParams });
     }
     const query = async <T>(runner: Pick<typeof db, 'query'>, sql: string, params: readonly SqlValue[] = []): Promise<T[]> =>
         (await runner.query<T>(sql, params as SqlValue[])).rows;
@@ -61,11 +73,31 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
     };
 }
 
-function readTemplate(file: string): Blob | undefined {
+/** The template's files beside the data folder, then one rename: a copy cut short leaves no half database. */
+function copyTemplate(template: string, dataDir: string): boolean {
+    if (!existsSync(join(template, 'PG_VERSION')) || (existsSync(dataDir) && readdirSync(dataDir).length > 0)) return false;
+    const temp = tempPathFor(dataDir);
     try {
-        return new Blob([readFileSync(file)]);
+        mkdirSync(dirname(dataDir), { recursive: true });
+        cpSync(template, temp, { recursive: true });
+        if (existsSync(dataDir)) rmdirSync(dataDir);
+        renameSync(temp, dataDir);
+        return true;
     } catch {
-        return undefined;
+        rmSync(temp, { recursive: true, force: true });
+        return false;
+    }
+}
+
+function saveTemplate(dataDir: string, template: string): void {
+    const temp = tempPathFor(template);
+    try {
+        mkdirSync(dirname(template), { recursive: true });
+        cpSync(dataDir, temp, { recursive: true });
+        renameSync(temp, template);
+    } catch {
+        // Another server saved it first, or the cache is not writable: the next start runs initdb again.
+        rmSync(temp, { recursive: true, force: true });
     }
 }
 
@@ -98,13 +130,13 @@ export async function openPostgres(url: string): Promise<Storage> {
     };
 }
 
-/** Where the template of PGlite's fresh database is kept: per user, per PGlite version. */
+/** Where the template of PGlite's fresh database is kept: per user, per PGlite version (a folder). */
 export function pgliteTemplatePath(cacheDir: string): string | undefined {
     try {
         let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
         while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
         const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
-        return join(cacheDir, `pglite-${version}-fresh.tar.gz`);
+        return join(cacheDir, `pglite-${version}-fresh`);
     } catch {
         return undefined;
     }

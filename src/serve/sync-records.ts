@@ -2,7 +2,8 @@
  * Where a sync run's records go: each batchSave / batchUpdate / batchDelete is written in one
  * transaction before the function's call returns, so a server killed mid-run keeps every batch
  * the function saw succeed and none half-written. Counts what really changed per model (an
- * unchanged record is not counted, as Nango), and the ids written, for trackDeletesEnd.
+ * unchanged record is not counted, as Nango), and, for trackDeletesEnd, the ids saved unchanged (the
+ * records written carry the run's time already): a first load of a million records keeps no list of them.
  */
 import type { RecordOperation, RecordSink, RunResult } from '../runtime/types.js';
 import { deleteRecords, deleteUnseen, modelKey, saveRecords, updateRecords } from './records-store.js';
@@ -22,7 +23,7 @@ export interface SyncSink {
 
 export function createSyncSink(db: Storage, connectionRef: number, variant: string, startedAt: Date): SyncSink {
     const results = new Map<string, ModelResult>();
-    const written = new Map<string, Set<string>>();
+    const kept = new Map<string, Set<string>>();
     const entry = (model: string): ModelResult => {
         let found = results.get(model);
         if (!found) results.set(model, (found = { added: 0, updated: 0, deleted: 0 }));
@@ -35,22 +36,23 @@ export function createSyncSink(db: Storage, connectionRef: number, variant: stri
         async writeBatch(model: string, operation: RecordOperation, records: Record<string, unknown>[]) {
             const key = modelKey(model, variant);
             const counts = entry(model);
-            await db.transaction(async (tx) => {
+            const seen = await db.transaction(async (tx): Promise<Iterable<string>> => {
                 if (operation === 'save') {
-                    const { added, updated } = await saveRecords(tx, connectionRef, key, records);
+                    const { added, updated, unchanged } = await saveRecords(tx, connectionRef, key, records);
                     counts.added += added;
                     counts.updated += updated;
-                } else if (operation === 'update') {
-                    counts.updated += await updateRecords(tx, connectionRef, key, records);
-                } else {
-                    counts.deleted += await deleteRecords(tx, connectionRef, key, records.map((record) => String(record['id'])));
+                    return unchanged;
                 }
+                if (operation === 'update') {
+                    counts.updated += await updateRecords(tx, connectionRef, key, records);
+                    return records.map((record) => String(record['id']));
+                }
+                counts.deleted += await deleteRecords(tx, connectionRef, key, records.map((record) => String(record['id'])));
+                return [];
             });
-            if (operation !== 'delete') {
-                let ids = written.get(model);
-                if (!ids) written.set(model, (ids = new Set()));
-                for (const record of records) ids.add(String(record['id']));
-            }
+            let ids = kept.get(model);
+            if (!ids) kept.set(model, (ids = new Set()));
+            for (const id of seen) ids.add(id);
         }
     };
     const tracking = new Map<string, Date>();
@@ -59,13 +61,13 @@ export function createSyncSink(db: Storage, connectionRef: number, variant: stri
         async trackDeletes(model, phase) {
             if (phase === 'start') {
                 tracking.set(model, new Date());
-                written.delete(model);
+                kept.delete(model);
                 return undefined;
             }
             // Without trackDeletesStart (deleteRecordsFromPreviousExecutions), from the run's start.
             const since = tracking.get(model) ?? startedAt;
             tracking.delete(model);
-            const gone = await db.transaction((tx) => deleteUnseen(tx, connectionRef, modelKey(model, variant), since, written.get(model) ?? []));
+            const gone = await db.transaction((tx) => deleteUnseen(tx, connectionRef, modelKey(model, variant), since, kept.get(model) ?? []));
             entry(model).deleted += gone.length;
             return gone;
         },

@@ -45,7 +45,7 @@ describe('GET /records', () => {
                 { id: 'a', title: 'A again' }
             ])
         );
-        expect(first).toEqual({ added: 2, updated: 0 });
+        expect(first).toEqual({ added: 2, updated: 0, unchanged: [] });
         const page = await get('model=Issue');
         expect(page.status).toBe(200);
         expect(page.body.next_cursor).toBeNull();
@@ -57,7 +57,7 @@ describe('GET /records', () => {
         const before = page.body.records[1]._nango_metadata.last_modified_at;
 
         const again = await server.storage.transaction((tx) => saveRecords(tx, connectionId, 'Issue', [{ id: 'a', title: 'A' }, { id: 'b', title: 'B2' }]));
-        expect(again).toEqual({ added: 0, updated: 1 });
+        expect(again).toEqual({ added: 0, updated: 1, unchanged: ['a'] });
         const after = await get('model=Issue');
         const b = after.body.records.find((r: { id: string }) => r.id === 'b');
         expect(b._nango_metadata.last_action).toBe('UPDATED');
