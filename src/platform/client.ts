@@ -12,7 +12,8 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { FerryError, errnoCode, type ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
-import { maskKey, type KeySource } from './env.js';
+import { maskValue } from '../secrets/redact.js';
+import type { KeySource } from './env.js';
 import { clientTlsFromEnv } from './tls.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -94,7 +95,7 @@ export class PlatformClient {
 
     constructor(options: PlatformClientOptions) {
         this.baseUrl = options.host.replace(/\/+$/, '');
-        this.host = maskKey(this.baseUrl, options.secretKey);
+        this.host = maskValue(this.baseUrl, options.secretKey);
         this.secretKey = options.secretKey;
         this.exitCode = options.exitCode;
         this.keyVariable = options.keyVariable ?? 'NANGO_SECRET_KEY_<ENV>';
@@ -248,7 +249,7 @@ export class PlatformClient {
     statusError(response: RawResponse, req: RawRequest): FerryError {
         const what = `${req.method} ${req.path}`;
         // A server may echo the Authorization header back; the key must not reach the terminal.
-        const serverMessage = redact(extractMessage(response.body), this.secretKey);
+        const serverMessage = maskValue(extractMessage(response.body), this.secretKey);
         if (response.status === 401 || response.status === 403) {
             return new FerryError({
                 code: 'PLATFORM_UNAUTHORIZED',
@@ -331,10 +332,6 @@ function retryAfter(value: string | undefined): number | undefined {
     if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function redact(text: string | undefined, secret: string): string | undefined {
-    return text && secret ? text.replaceAll(secret, '***') : text;
 }
 
 function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {

@@ -7,6 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ExitCode, FerryError, errnoCode } from '../errors.js';
+import { maskValue } from '../secrets/redact.js';
 import { findLocalServer, LOCAL_ENVIRONMENT, noLocalServer } from './local-server.js';
 
 export const DEFAULT_HOST = 'https://api.nango.dev';
@@ -112,7 +113,7 @@ function checkHost(host: string, secretKey: string | undefined, exitCode: ExitCo
     const hint = `Set it to the platform's base URL, e.g. ${DEFAULT_HOST} or http://localhost:3003, or remove it.`;
     if (!/^https?:\/\//i.test(host) || !URL.canParse(host)) {
         // Quoted when it looks like an address (`localhost:3003`, `ftp://x`); a bare word may be a key pasted in the wrong place.
-        const shown = /[.:]/.test(host) ? `: '${maskKey(host, secretKey)}'` : ' (it does not start with http:// or https://)';
+        const shown = /[.:]/.test(host) ? `: '${maskValue(host, secretKey)}'` : ' (it does not start with http:// or https://)';
         throw new FerryError({ code: 'BAD_HOSTPORT', message: `NANGO_HOSTPORT is not an http(s) URL${shown}`, hint, exitCode });
     }
     const url = new URL(host);
@@ -126,10 +127,6 @@ function checkHost(host: string, secretKey: string | undefined, exitCode: ExitCo
     }
 }
 
-/** `text` with the secret key replaced by ***: the platform's address may be printed anywhere. */
-export function maskKey(text: string, secretKey: string | undefined): string {
-    return secretKey ? text.replaceAll(secretKey, '***') : text;
-}
 
 const WHERE_KEYS_ARE = "the platform dashboard shows it in the environment's settings";
 

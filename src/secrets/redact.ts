@@ -11,6 +11,15 @@ import { MIN_SECRET_LENGTH, secretForms } from './values.js';
 
 export const MASK = '***';
 
+/**
+ * `text` with one known value (the secret key) masked, for text that exists before a run's
+ * redactor does: the platform's address, a server's error message. Only the raw form: these
+ * texts are never JSON- or URL-encoded copies of the key.
+ */
+export function maskValue<T extends string | undefined>(text: T, secret: string | undefined): T {
+    return (text && secret ? text.replaceAll(secret, MASK) : text) as T;
+}
+
 export interface Redactor {
     /**
      * Values to hide from now on, in each of their secretForms. Values shorter than `minLength`
