@@ -30,8 +30,6 @@ export function notAProject(cwd: string): FerryError {
     });
 }
 
-export { scanIndex, type IndexEntry, type IndexScan } from './index-scan.js';
-
 /** The relative side-effect imports of index.ts, in order: the functions it registers. */
 export function parseIndexImports(source: string): IndexEntry[] {
     return scanIndex(source).entries;

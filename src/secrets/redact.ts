@@ -9,7 +9,7 @@
 import { FerryError } from '../errors.js';
 import { MIN_SECRET_LENGTH, secretForms } from './values.js';
 
-export const MASK = '***';
+const MASK = '***';
 
 /**
  * `text` with one known value (the secret key) masked, for text that exists before a run's

@@ -7,7 +7,7 @@ import { SourceGraph } from '../../src/dev/graph.js';
 import { ManifestText } from '../../src/dev/output.js';
 import { startBackgroundTypecheck, type CheckScope, type TscRunner } from '../../src/dev/typecheck.js';
 import { isIgnored } from '../../src/dev/watcher.js';
-import { scanIndex } from '../../src/project/project.js';
+import { scanIndex } from '../../src/project/index-scan.js';
 import { manifestAction, manifestSync } from '../support/manifest.js';
 
 function sync(name: string, fields: Record<string, unknown>): ManifestSync {

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseIndex } from '../../src/project/index-scan.js';
-import { loadProject, parseIndexImports, scanIndex } from '../../src/project/project.js';
+import { parseIndex, scanIndex } from '../../src/project/index-scan.js';
+import { loadProject, parseIndexImports } from '../../src/project/project.js';
 import { makeTempDir } from '../support/cli.js';
 
 const A = './github/syncs/a.js';
