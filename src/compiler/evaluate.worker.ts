@@ -13,9 +13,9 @@ import { REALM_CHECK_GROUP, type AnalyzeMessage, type EvaluationItem, type Evalu
 import { useProjectZod } from './platform-require.js';
 import { useCodeCacheDir } from './vendored-zod.js';
 
-// Started by evaluation-process.ts with fork: its data in argv, its messages over the IPC channel.
+// Started by util/child-worker.ts with fork: its data in argv, its messages over the IPC channel.
 const send = process.send?.bind(process);
-if (!send) throw new Error('evaluate.worker must be started by the definition evaluator (evaluation-process.ts)');
+if (!send) throw new Error('evaluate.worker must be started by the definition evaluator (util/child-worker.ts)');
 const data = JSON.parse(process.argv[2] ?? '{}') as EvaluationWorkerData;
 useCodeCacheDir(data.codeCacheDir);
 useProjectZod();

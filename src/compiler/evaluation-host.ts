@@ -1,6 +1,6 @@
 /**
  * Where compile, dev and deploy read definitions: one long-lived worker process
- * (evaluate.worker.ts, see evaluation-process.ts for why not a thread) with an empty environment, a heap limit and the dry run's lockdown, that
+ * (evaluate.worker.ts, see util/child-worker.ts for why not a thread) with an empty environment, a heap limit and the dry run's lockdown, that
  * reads many bundles per message and sends back plain summaries and diagnostics. The CLI's own
  * thread never runs a function's code. A bundle that never finishes (even with promise jobs or
  * timers), runs out of memory or ends the thread costs only its own EVALUATION_ERROR: the thread
@@ -9,7 +9,7 @@
 import { userCacheDir } from '../util/user-cache-dir.js';
 import { knownWorkerFile, resolveWorkerFile } from '../util/worker-file.js';
 import { evaluationFailure, type DefinitionAnalysis } from './analyze-definition.js';
-import { EvaluationProcess as Worker } from './evaluation-process.js';
+import { ChildWorker as Worker } from '../util/child-worker.js';
 import { REALM_CHECK_GROUP, type EvaluationItem, type EvaluationWorkerData, type EvaluationWorkerMessage } from './evaluation-protocol.js';
 
 export type { EvaluationItem } from './evaluation-protocol.js';

@@ -105,6 +105,7 @@ const RUN_ERROR_CODES: Record<RunError['kind'], string> = {
     exception: 'FUNCTION_THREW',
     action_error: 'ACTION_ERROR',
     timeout: 'TIMEOUT',
+    out_of_memory: 'OUT_OF_MEMORY',
     validation: 'VALIDATION_FAILED',
     invalid_function: 'INVALID_FUNCTION',
     http: 'PROVIDER_HTTP_ERROR',
@@ -124,6 +125,8 @@ export function runErrorHint(error: RunError, result: Pick<RunResult, 'validatio
             return 'The action reported an expected failure (its payload is in actionError); --save records it as the expected result.';
         case 'timeout':
             return 'Raise --timeout (e.g. --timeout 5m) if the function needs longer, or find what it waits for (the last request and log lines above).';
+        case 'out_of_memory':
+            return 'Hold less at once: save each page with batchSave as it arrives instead of collecting every record first, and drop what you no longer need.';
         case 'validation':
             return result.validation.some((issue) => issue.subject === 'input')
                 ? "Pass an --input that matches the action's input schema (see validation for each path)."

@@ -1,20 +1,19 @@
 /**
  * Binary data (ArrayBuffer, typed arrays, Buffer, WebAssembly memory) lives outside V8's heap, so
- * a worker's resourceLimits do not bound it: a function could allocate a 4 GB Uint8Array and take
- * the machine's memory with it. Inside a function's worker, every way function code has to make
- * binary data of a size it chooses is wrapped, in the worker's realm and in each function's vm
- * context: the allocation is refused with a RangeError when the thread's binary data (live, as
- * Node counts it, after a garbage collection) would go past the limit. The limit is the worker's
- * heap limit, so a run's binary data counts toward the same memory limit as its objects do.
+ * a heap limit does not bound it: a function could allocate a 4 GB Uint8Array and take the
+ * machine's memory with it. Inside the process function code runs in, every way it has to make
+ * binary data of a size it chooses is wrapped, in the process's realm and in each function's vm
+ * context: the allocation is refused with a RangeError when the process's binary data (live, as
+ * Node counts it, after a garbage collection) would go past the limit. The limit is the heap
+ * limit, so a run's binary data counts toward the same memory limit as its objects do.
  */
 import crypto from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
-import { resourceLimits } from 'node:worker_threads';
 
 export const BINARY_LIMIT_CODE = 'ERR_FERRY_BINARY_MEMORY_LIMIT';
 
-/** Below this, allocations are only added up; the thread's usage is read once they add up to it. */
+/** Below this, allocations are only added up; the process's usage is read once they add up to it. */
 const BATCH_BYTES = 16 * 1024 * 1024;
 
 const TYPED_ARRAYS = [
@@ -34,7 +33,7 @@ const TYPED_ARRAYS = [
 
 interface Limiter {
     readonly limitBytes: number;
-    /** Throws when `bytes` more would take the thread past the limit. */
+    /** Throws when `bytes` more would take the process past the limit. */
     check(bytes: number): void;
 }
 
@@ -220,25 +219,24 @@ function capBlob(limiter: Limiter): void {
 }
 
 /**
- * Installs the limit in this thread's realm (call it in a function's worker before any function
- * runs); `limitBytes` defaults to the worker's heap limit. Contexts made later get it from capContext.
+ * Installs the limit in this process's realm (call it before any function code runs); no limit
+ * installs nothing. Contexts made later get it from capContext.
  */
-export function limitBinaryMemory(limitBytes?: number): void {
-    const limit = limitBytes ?? (resourceLimits.maxOldGenerationSizeMb ? resourceLimits.maxOldGenerationSizeMb * 1048576 : undefined);
-    if (!limit || installed) return;
-    installed = createLimiter(limit);
+export function limitBinaryMemory(limitBytes: number | undefined): void {
+    if (!limitBytes || installed) return;
+    installed = createLimiter(limitBytes);
     capRealm(globalThis as unknown as Record<string, unknown>, installed);
     capNode(installed);
 }
 
-/** Caps a new vm context's own constructors with the thread's limit, when one is installed. */
+/** Caps a new vm context's own constructors with the process's limit, when one is installed. */
 export function capContext(context: vm.Context): void {
     if (!installed) return;
     const global = vm.runInContext('globalThis', context) as Record<string, unknown>;
     capRealm(global, installed);
 }
 
-/** The limit installed in this thread, in bytes; undefined when there is none. */
+/** The limit installed in this process, in bytes; undefined when there is none. */
 export function binaryMemoryLimit(): number | undefined {
     return installed?.limitBytes;
 }

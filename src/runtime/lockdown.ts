@@ -1,6 +1,6 @@
 /**
  * A vm context is not a wall: any object Ferry hands a function (the nango object, zod, a timer)
- * leads back to the worker thread's own realm, e.g. `nango.get.constructor.constructor('return
+ * leads back to the worker process's own realm, e.g. `nango.get.constructor.constructor('return
  * process')()`. So, before any function runs, the worker's realm loses what such code could use to
  * read a file (the project's .env) or the machine's environment, and the network calls that would
  * go around the platform's proxy. Dynamic `import()` needs no removing: code vm compiled without an

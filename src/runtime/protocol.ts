@@ -10,6 +10,8 @@ import type { FunctionKind, LogEntry, ProviderDefaults, ProxyRequest, RecordOper
 export interface WorkerData {
     /** The folder for the code cache of Ferry's bundled zod (see compiler/vendored-zod.ts). */
     codeCacheDir: string;
+    /** The process's heap limit in MB; its binary data (ArrayBuffer, Buffer) is held to it too. */
+    heapMb: number;
 }
 
 /** Everything the worker needs to run one function. */
@@ -85,7 +87,7 @@ export type WorkerMessage =
     | { t: 'issue'; job: number; issue: ValidationIssue; text: string }
     | { t: 'write'; job: number; write: WouldBeWrite }
     | { t: 'done'; job: number; outcome: JobOutcome }
-    /** The worker has the job: the time limit counts from here, not from the thread's start-up. */
+    /** The worker has the job: the time limit counts from here, not from the process's start-up. */
     | { t: 'started'; job: number };
 
 /** What the nango object posts; the worker adds the run's number. */

@@ -17,9 +17,9 @@
  *       timeoutMs, onEvent, sandbox
  *   });
  *
- * The function runs in a worker thread (sandbox.ts) inside a vm context: no process.env, `require`
+ * The function runs in a worker process (sandbox.ts) inside a vm context: no process.env, `require`
  * limited to platform modules. Without `sandbox` a worker is started and stopped for this run.
- * A caller can `createSandbox()` early (the thread boots while it bundles and looks the
+ * A caller can `createSandbox()` early (the process boots while it bundles and looks the
  * connection up) and pass it; `ferry test` passes one `createSandboxPool()` to many concurrent
  * runs. Whoever creates a sandbox closes it. The transport does one attempt per send (retries,
  * pagination and recording happen here); a transport error with `fatal: true` is not retried and
@@ -76,7 +76,7 @@ function parseJson<T>(json: string | undefined, fallback: T): T {
 export async function runFunction(options: RunOptions): Promise<RunResult> {
     const started = performance.now();
     if (options.sandbox) return runIn(options.sandbox, options, started);
-    // Started before anything else, so the thread boots while the catalog loads.
+    // Started before anything else, so the process boots while the catalog loads.
     const sandbox = createSandbox();
     try {
         return await runIn(sandbox, options, started);
@@ -196,6 +196,7 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
     const ran = await sandbox.run(job, handlers, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
     if ('outcome' in ran) outcome = ran.outcome;
     else if ('timedOut' in ran) error = { kind: 'timeout', message: `the function did not finish within ${formatMs(options.timeoutMs ?? 0)} and was stopped` };
+    else if (ran.outOfMemoryMb !== undefined) error = { kind: 'out_of_memory', message: `the function ran out of memory (its limit is ${ran.outOfMemoryMb} MB) and was stopped` };
     else error = { kind: 'internal', message: `the function's worker stopped unexpectedly: ${ran.crashed}` };
 
     if (outcome) {

@@ -1,10 +1,9 @@
 /**
- * The worker thread a function runs in (started by sandbox.ts, built to dist/runtime/runtime.worker.js).
- * It runs one job at a time and talks to the main thread by messages: `call` (answered by a
+ * The process a function runs in (started by sandbox.ts through util/child-worker.ts, built to
+ * dist/runtime/runtime.worker.js). It runs one job at a time and talks to the CLI by messages: `call` (answered by a
  * `reply` with the same id), one-way logs/issues/writes, and `done` with the outcome. Every
  * message carries the run's number so leftovers of a finished run are ignored.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { requirePlatformModule } from '../compiler/evaluate.js';
 import { useCodeCacheDir } from '../compiler/vendored-zod.js';
 import { limitBinaryMemory } from './binary-memory.js';
@@ -13,19 +12,20 @@ import type { WorkerHost } from './nango-context.js';
 import type { JobOutcome, MainMessage, WorkerData, WorkerMessage } from './protocol.js';
 import { executeJob } from './worker-runtime.js';
 
-const port = parentPort;
-if (!port) throw new Error('runtime.worker must run as a worker thread');
-useCodeCacheDir((workerData as WorkerData | undefined)?.codeCacheDir);
-// Binary data counts toward the worker's heap limit (sandbox.ts sets it).
-limitBinaryMemory();
+const send = process.send?.bind(process);
+if (!send) throw new Error('runtime.worker must be started by the sandbox (runtime/sandbox.ts)');
+const data = JSON.parse(process.argv[2] ?? '{}') as Partial<WorkerData>;
+useCodeCacheDir(data.codeCacheDir);
+// Binary data counts toward the process's heap limit (sandbox.ts sets it).
+limitBinaryMemory(data.heapMb ? data.heapMb * 1048576 : undefined);
 lockDown();
 
 let nextId = 1;
 const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 let running: { fail(message: string): void } | undefined;
 
-// Bound now: a function that patches MessagePort.prototype later must not be handed the port by our own calls.
-const post: (message: WorkerMessage) => void = port.postMessage.bind(port);
+// Bound now: a function that patches process.send later must not be handed our messages.
+const post = (message: WorkerMessage): void => void send(message, (error: Error | null) => void error);
 
 function hostFor(job: number, inFlight: Set<Promise<unknown>>): WorkerHost {
     return {
@@ -48,7 +48,7 @@ function hostFor(job: number, inFlight: Set<Promise<unknown>>): WorkerHost {
 process.on('unhandledRejection', () => {});
 process.on('uncaughtException', (error) => running?.fail(`uncaught error in a callback: ${(error as Error)?.message ?? String(error)}`));
 
-port.on('message', (message: MainMessage) => {
+process.on('message', (message: MainMessage) => {
     if (message.t === 'reply') {
         const waiter = pending.get(message.id);
         if (!waiter) return;
@@ -76,7 +76,7 @@ port.on('message', (message: MainMessage) => {
     }
 });
 
-// Most functions import zod: load it while the thread is idle, before the first run asks.
+// Most functions import zod: load it while the process is idle, before the first run asks.
 setImmediate(() => {
     try {
         requirePlatformModule('zod');

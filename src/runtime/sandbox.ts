@@ -1,13 +1,14 @@
 /**
- * Where functions run: a worker thread (dist/runtime/runtime.worker.js) with an empty
- * process.env, so a function stuck in a loop can be stopped by terminating the thread and cannot
- * read the CLI's environment. A Sandbox runs one job at a time and is reusable; a pool spreads
- * jobs over several workers (`ferry test` runs many functions across the machine's cores).
- * The transport, backend and record sink stay in the main thread: the worker asks for them by
- * message (see protocol.ts).
+ * Where functions run: a worker process (dist/runtime/runtime.worker.js, started through
+ * util/child-worker.ts, which says why not a thread) with an empty environment, no output and a
+ * heap limit, so a function stuck in a loop is stopped by ending the process, one that fills its
+ * memory ends alone, and none reads the CLI's environment. A Sandbox runs one job at a time and
+ * is reusable; a pool spreads jobs over several workers (`ferry test` runs many functions across
+ * the machine's cores). The transport, backend and record sink stay in the CLI's process: the
+ * worker asks for them by message (see protocol.ts).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { ChildWorker as Worker } from '../util/child-worker.js';
 import { userCacheDir } from '../util/user-cache-dir.js';
 import { knownWorkerFile as knownBuiltWorker, resolveWorkerFile as resolveBuiltWorker } from '../util/worker-file.js';
 import type { CallRequest, JobNotice, JobOutcome, JobSpec, MainMessage, WorkerData, WorkerMessage } from './protocol.js';
@@ -19,7 +20,8 @@ export interface JobHandlers {
     onMessage(message: JobNotice): void;
 }
 
-export type JobResult = { outcome: JobOutcome } | { timedOut: true } | { crashed: string };
+/** `outOfMemoryMb`: the process was stopped at its heap limit (that many MB), by the function's own doing. */
+export type JobResult = { outcome: JobOutcome } | { timedOut: true } | { crashed: string; outOfMemoryMb?: number };
 
 export interface Sandbox {
     /** Runs one job; jobs given to a busy sandbox wait their turn. */
@@ -66,14 +68,14 @@ class WorkerSandbox implements Sandbox {
     private abort: ((reason: string) => void) | undefined;
 
     constructor(private readonly options: SandboxOptions) {
-        // Start the thread now so its start-up overlaps whatever the caller does before the first run.
+        // Start the process now so its start-up overlaps whatever the caller does before the first run.
         this.spawn().catch(() => undefined);
     }
 
     private spawn(): Promise<Worker> {
         if (this.worker) return Promise.resolve(this.worker);
         if (!this.starting) {
-            // A known file starts the thread right now, not a tick later after whatever the caller does next.
+            // A known file starts the process right now, not a tick later after whatever the caller does next.
             const known = knownWorkerFile(this.options);
             if (known) {
                 try {
@@ -88,22 +90,14 @@ class WorkerSandbox implements Sandbox {
     }
 
     private launch(file: string): Worker {
-        const worker = new Worker(file, {
-            env: {},
-            workerData: { codeCacheDir: userCacheDir() } satisfies WorkerData,
-            execArgv: [],
-            stdout: true,
-            stderr: true,
-            resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? DEFAULT_HEAP_MB }
-        });
-        // Output a function forces past its console goes nowhere: logs travel as messages.
-        worker.stdout.resume();
-        worker.stderr.resume();
+        const heapMb = this.options.maxHeapMb ?? DEFAULT_HEAP_MB;
+        // Logs travel as messages; whatever a function forces past its console goes nowhere.
+        const worker = new Worker(file, { codeCacheDir: userCacheDir(), heapMb } satisfies WorkerData, heapMb);
         worker.unref();
         worker.on('exit', () => {
             if (this.worker === worker) this.worker = undefined;
         });
-        // An error with no run listening (the thread failed while idle) only retires it.
+        // An error with no run listening (the process failed while idle) only retires it.
         worker.on('error', () => this.retire(worker));
         this.worker = worker;
         this.starting = undefined;
@@ -167,8 +161,13 @@ class WorkerSandbox implements Sandbox {
                     }
                 }
             };
-            const onExit = (): void => finish({ crashed: 'the worker thread exited' });
-            const onError = (error: Error): void => finish({ crashed: `the worker thread failed: ${error.message}` });
+            const onExit = (): void => finish({ crashed: 'the worker process exited' });
+            const onError = (error: Error): void =>
+                finish(
+                    (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+                        ? { crashed: error.message, outOfMemoryMb: this.options.maxHeapMb ?? DEFAULT_HEAP_MB }
+                        : { crashed: `the worker process failed: ${error.message}` }
+                );
             this.abort = (reason) => finish({ crashed: reason });
             worker.on('message', onMessage);
             worker.on('exit', onExit);
@@ -177,7 +176,7 @@ class WorkerSandbox implements Sandbox {
             const startClock = (ms: number): void => {
                 if (timer) clearTimeout(timer);
                 timer = setTimeout(() => {
-                    // The only way to stop a synchronous loop: end the thread; the next run starts a new one.
+                    // The only way to stop a synchronous loop: end the process; the next run starts a new one.
                     this.retire(worker);
                     finish({ timedOut: true });
                     // Past Node's range a timer fires after 1 ms: capped (callers refuse longer limits).
@@ -246,7 +245,7 @@ let taken = false;
 
 /**
  * Boots the one sandbox a run is about to ask for, as early as the caller knows it will: the CLI
- * calls this as soon as it sees `ferry dryrun`, so the thread (and the zod it loads) starts while
+ * calls this as soon as it sees `ferry dryrun`, so the process (and the zod it loads) starts while
  * commander, the command's modules and the project load. Unused, it costs nothing at exit (unref'd).
  */
 export function prestartSandbox(): void {

@@ -180,7 +180,7 @@ export interface RunError {
      * function is not run), or --validate and an issue; invalid_function: the
      * bundle is not a definition of the expected type; http: an uncaught provider error.
      */
-    kind: 'exception' | 'action_error' | 'timeout' | 'validation' | 'invalid_function' | 'http' | 'internal';
+    kind: 'exception' | 'action_error' | 'timeout' | 'out_of_memory' | 'validation' | 'invalid_function' | 'http' | 'internal';
     message: string;
     /** Stack mapped back to the .ts sources through the bundle's inline source map. */
     stack?: string;

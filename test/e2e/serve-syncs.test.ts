@@ -218,7 +218,7 @@ describe('ferry serve: sync runs', () => {
         const [hang] = await finished('hangs', 1);
         expect(hang).toMatchObject({ status: 'ERROR', error: { type: 'timeout' } });
         const [hog] = await finished('hogs', 1);
-        expect(hog).toMatchObject({ status: 'ERROR', error: { type: 'internal' } });
+        expect(hog).toMatchObject({ status: 'ERROR', error: { type: 'out_of_memory', message: expect.stringContaining('ran out of memory') } });
         const status = (await serve.api('GET', '/sync/status?provider_config_key=fake&syncs=crashes,hangs&connection_id=c1')).body.syncs;
         expect(status.map((s: { status: string }) => s.status)).toEqual(['ERROR', 'ERROR']);
         expect((await serve.api('GET', '/health')).status).toBe(200);

@@ -8,6 +8,7 @@ import { DEFAULT_TIMEOUT_MS, parseTimeoutFlag } from '../../src/dryrun/args.js';
 import { createProxyTransport } from '../../src/dryrun/proxy-transport.js';
 import { ExitCode } from '../../src/errors.js';
 import { PlatformClient } from '../../src/platform/client.js';
+import { createSandbox } from '../../src/runtime/sandbox.js';
 import { fakeClock, useRuntimeProject } from './runtime-support.js';
 
 const GB4 = '4 * 1024 ** 3';
@@ -35,6 +36,27 @@ export default createAction({
             small: () => { let last = new Uint8Array(1); for (let i = 0; i < 24; i++) last = new Uint8Array(64 * 1024 * 1024); return last; }
         };
         return { bytes: ways[input.how]!().byteLength };
+    }
+});
+`,
+    'github/actions/hoard.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'keeps everything it makes, in one of the shapes that fill a heap',
+    input: z.object({ how: z.string() }),
+    output: z.object({ kept: z.number() }),
+    exec: async (_nango, input) => {
+        const kept: unknown[] = [];
+        if (input.how === 'promises') {
+            let chain: Promise<unknown> = Promise.resolve();
+            for (let i = 0; ; i++) {
+                chain = chain.then(() => i);
+                kept.push(chain);
+                if (i % 100000 === 0) await null;
+            }
+        }
+        for (;;) kept.push({ at: kept.length, text: 'record ' + kept.length });
     }
 });
 `,
@@ -69,6 +91,24 @@ describe('binary data in a run', () => {
         const fine = await project.run('github/alloc', { input: { how: 'small' } });
         expect(fine.error).toBeUndefined();
         expect(fine.output).toEqual({ bytes: 64 * 1024 * 1024 });
+    });
+});
+
+describe('a run that fills its heap', () => {
+    const project = useRuntimeProject('ferry-runtime-heap-', FILES);
+
+    it('fails alone as out_of_memory, naming the limit, and the next run gets a fresh worker', async () => {
+        const sandbox = createSandbox({ maxHeapMb: 64 });
+        try {
+            for (const how of ['objects', 'promises']) {
+                const result = await project.run('github/hoard', { input: { how }, sandbox, timeoutMs: 60_000 });
+                expect(result.error, how).toEqual({ kind: 'out_of_memory', message: 'the function ran out of memory (its limit is 64 MB) and was stopped' });
+            }
+            const fine = await project.run('github/alloc', { input: { how: 'small' }, sandbox: project.sandbox });
+            expect(fine.error).toBeUndefined();
+        } finally {
+            await sandbox.close();
+        }
     });
 });
 
