@@ -5,14 +5,13 @@
  * planning therefore leaves the project exactly as it was.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { join, posix } from 'node:path';
-import { isPlatformModule, isSdkSpecifier, platformModuleList } from '../compiler/platform-modules.js';
+import { join } from 'node:path';
 import { FerryError, errnoCode } from '../errors.js';
 import { withImports } from '../project/index-file.js';
 import { parseIndexImports, specifierToRelPath } from '../project/project.js';
 import type { FunctionFolder } from '../project/types.js';
 import { writeFilesAtomic } from '../util/fs.js';
-import { SCRIPT_FILE, candidatePaths, findImports, isRelativeSpecifier } from './imports.js';
+import { followImports, projectPathOf, type CloneWarning } from './follow-imports.js';
 import { loadParser } from '../project/parser.js';
 import { boundedSource } from './limit.js';
 import { selectFunctions } from './select.js';
@@ -38,13 +37,6 @@ export interface PlannedFile {
     function?: { integration: string; folder: FunctionFolder; name: string };
 }
 
-export interface CloneWarning {
-    code: 'IMPORT_NOT_FOUND' | 'IMPORT_OUTSIDE_TEMPLATES' | 'IMPORT_RESERVED_PATH' | 'PACKAGE_NOT_BUNDLED';
-    /** The project file the import is in. */
-    file: string;
-    message: string;
-}
-
 export interface ClonePlan {
     template: string;
     source: { label: string; origin: Record<string, string> };
@@ -55,14 +47,6 @@ export interface ClonePlan {
     /** Function files (project paths) that index.ts does not import yet. */
     register: string[];
     warnings: CloneWarning[];
-}
-
-/** Files and folders of the project that a template file must never replace. */
-const RESERVED_FILES = new Set(['index.ts', 'package.json', 'package-lock.json', 'tsconfig.json', '.env', '.gitignore']);
-const RESERVED_DIRS = ['.nango/', 'build/', 'dist/', 'node_modules/', '.git/'];
-
-export function isReservedProjectPath(path: string): boolean {
-    return RESERVED_FILES.has(path) || RESERVED_DIRS.some((dir) => path.startsWith(dir));
 }
 
 export interface PlanOptions {
@@ -88,106 +72,14 @@ export async function planClone(options: PlanOptions): Promise<ClonePlan> {
 
 async function plan(source: TemplateSource, options: PlanOptions): Promise<ClonePlan> {
     const { root, indexFile } = options;
-    const templatesDir = source.templatesDir;
-    const toProjectPath = (repoPath: string): string | undefined => {
-        const rel = posix.relative(templatesDir, repoPath);
-        return rel === '' || rel.startsWith('../') || rel === '..' || posix.isAbsolute(rel) ? undefined : rel;
-    };
-
     const [selected] = await Promise.all([selectFunctions(source, options.spec), loadParser()]);
+    const followed = await followImports(source, selected.map((fn) => ({ from: fn.path, content: fn.content })));
 
-    // Every repository path ever asked for, downloaded once even when many files import it.
-    const downloads = new Map<string, Promise<Buffer | undefined>>();
-    const download = (path: string): Promise<Buffer | undefined> => {
-        let pending = downloads.get(path);
-        if (!pending) {
-            pending = source.read(path);
-            downloads.set(path, pending);
-        }
-        return pending;
-    };
-    for (const fn of selected) downloads.set(fn.path, Promise.resolve(fn.content));
-
-    const collected = new Map<string, { from: string; content: Buffer }>();
-    const warnings: CloneWarning[] = [];
-    const visited = new Set<string>();
-    const tasks: Promise<void>[] = [];
-
-    const resolveImport = async (from: string, specifier: string): Promise<{ path: string; content: Buffer } | undefined> => {
-        for (const candidate of candidatePaths(from, specifier)) {
-            // Candidates are tried in order: a `.ts` file wins over a folder of the same name.
-            const content = await download(candidate);
-            if (content !== undefined) return { path: candidate, content };
-        }
-        return undefined;
-    };
-
-    // Files import each other in cycles (a helper and its types), so a visit never waits for the
-    // files it discovers: it queues them, and the loop below drains the queue as it grows.
-    const visit = (repoPath: string, content: Buffer): void => {
-        if (visited.has(repoPath)) return;
-        visited.add(repoPath);
-        const task = (async () => {
-            const projectPath = toProjectPath(repoPath)!;
-            collected.set(projectPath, { from: repoPath, content });
-            if (!SCRIPT_FILE.test(repoPath)) return;
-            const imports = findImports(content.toString('utf8'), repoPath);
-            await Promise.all(
-                imports.map(async ({ specifier, typeOnly }) => {
-                    if (!isRelativeSpecifier(specifier)) {
-                        if (!typeOnly && !isSdkSpecifier(specifier) && !isPlatformModule(specifier)) {
-                            warnings.push({
-                                code: 'PACKAGE_NOT_BUNDLED',
-                                file: projectPath,
-                                message: `${projectPath} imports '${specifier}', which the platform does not provide at run time (only the SDK and ${platformModuleList()}): \`ferry compile\` rejects it unless only types are used from it`
-                            });
-                        }
-                        return;
-                    }
-                    const target = posix.normalize(posix.join(posix.dirname(repoPath), specifier));
-                    if (toProjectPath(target) === undefined) {
-                        warnings.push({
-                            code: 'IMPORT_OUTSIDE_TEMPLATES',
-                            file: projectPath,
-                            message: `${projectPath} imports '${specifier}', which is outside the templates folder ${templatesDir}/ and was not cloned`
-                        });
-                        return;
-                    }
-                    const found = await resolveImport(repoPath, specifier);
-                    if (found && isReservedProjectPath(toProjectPath(found.path)!)) {
-                        warnings.push({
-                            code: 'IMPORT_RESERVED_PATH',
-                            file: projectPath,
-                            message: `${projectPath} imports '${specifier}', which would land on the project's own ${toProjectPath(found.path)} and was not cloned`
-                        });
-                        return;
-                    }
-                    if (!found) {
-                        warnings.push({
-                            code: 'IMPORT_NOT_FOUND',
-                            file: projectPath,
-                            message: `${projectPath} imports '${specifier}', which is not in ${source.label}`
-                        });
-                        return;
-                    }
-                    visit(found.path, found.content);
-                })
-            );
-        })();
-        // Marked handled now: when one task fails the loop stops at it, and the others must not
-        // surface later as unhandled rejections.
-        task.catch(() => undefined);
-        tasks.push(task);
-    };
-
-    for (const fn of selected) visit(fn.path, fn.content);
-    for (let i = 0; i < tasks.length; i++) await tasks[i];
-
-    const functionPaths = new Map(selected.map((fn) => [toProjectPath(fn.path)!, fn]));
-    const orderedPaths = [...functionPaths.keys(), ...[...collected.keys()].filter((p) => !functionPaths.has(p)).sort()];
+    const functionPaths = new Map(selected.map((fn) => [projectPathOf(source.templatesDir, fn.path)!, fn]));
+    const orderedPaths = [...functionPaths.keys(), ...[...followed.files.keys()].filter((p) => !functionPaths.has(p)).sort()];
     const files = await Promise.all(
         orderedPaths.map(async (path): Promise<PlannedFile> => {
-            const { from, content } = collected.get(path)!;
+            const { from, content } = followed.files.get(path)!;
             const fn = functionPaths.get(path);
             return {
                 path,
@@ -210,7 +102,7 @@ async function plan(source: TemplateSource, options: PlanOptions): Promise<Clone
         indexFile,
         files,
         register,
-        warnings: warnings.sort((a, b) => a.file.localeCompare(b.file) || a.message.localeCompare(b.message))
+        warnings: followed.warnings.sort((a, b) => a.file.localeCompare(b.file) || a.message.localeCompare(b.message))
     };
 }
 
