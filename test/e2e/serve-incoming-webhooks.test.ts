@@ -4,7 +4,9 @@
  * provider without routing), answers at once, runs the deployed sync subscribed to the webhook's
  * type through onWebhook for the connection it names (batchSave, batchUpdate and batchDelete
  * persisted and served by GET /records), and forwards the payload to the app with the `sync`
- * webhook after it.
+ * webhook after it. Ferry's extension: a provider without routing whose integration has a secret
+ * is checked with the generic X-Signature-256 and routed to every connection; and an integration
+ * created with `forward_webhooks: false` is not forwarded.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
@@ -30,6 +32,22 @@ export default createSync({
         if (payload.action === 'remove') await nango.batchDelete([{ id: issue.id }], 'Issue');
         else if (payload.action === 'update') await nango.batchUpdate([issue], 'Issue');
         else await nango.batchSave([issue], 'Issue');
+    }
+});
+`;
+
+const BATCHES = `
+import { createSync } from 'nango';
+import { z } from 'zod';
+const Batch = z.object({ id: z.string(), status: z.string() });
+export default createSync({
+    description: 'Batches, kept current by signed webhooks',
+    frequency: 'every day',
+    models: { Batch },
+    webhookSubscriptions: ['batch.completed'],
+    exec: async () => {},
+    onWebhook: async (nango, payload) => {
+        await nango.batchSave([{ id: String(payload.id), status: 'completed' }], 'Batch');
     }
 });
 `;
@@ -63,19 +81,23 @@ describe('ferry serve: webhooks from providers', () => {
         await writeFile(join(root, 'linear/syncs/issues.ts'), SYNC.trimStart());
         await mkdir(join(root, 'linear/actions'), { recursive: true });
         await writeFile(join(root, 'linear/actions/double.ts'), ACTION.trimStart());
+        await mkdir(join(root, 'oa/syncs'), { recursive: true });
+        await writeFile(join(root, 'oa/syncs/batches.ts'), BATCHES.trimStart());
         await mkdir(join(root, '.nango'), { recursive: true });
         await mkdir(join(root, 'node_modules'), { recursive: true });
         await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
         await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-        await writeFile(join(root, 'index.ts'), "import './linear/syncs/issues.js';\nimport './linear/actions/double.js';\n");
+        await writeFile(join(root, 'index.ts'), "import './linear/syncs/issues.js';\nimport './linear/actions/double.js';\nimport './oa/syncs/batches.js';\n");
         app = await startServer(() => ({ status: 200 }));
         serve = await startServe(['--webhook-url', `${app.url}/hooks`], { cwd: root });
         for (const args of [
             ['integrations', 'create', 'linear', '--provider', 'linear', '--webhook-secret', 'lin-secret'],
             ['integrations', 'create', 'linear-open', '--provider', 'linear'],
             ['integrations', 'create', 'oa', '--provider', 'openai', '--webhook-secret', 'oa-secret'],
+            ['integrations', 'create', 'oa-open', '--provider', 'openai'],
             ['connections', 'create', 'linear', 'lin-1', '--token', 'lin-token', '--config', '{"organizationId":"org-1"}'],
-            ['connections', 'create', 'oa', 'oa-1', '--api-key', 'sk-local-1']
+            ['connections', 'create', 'oa', 'oa-1', '--api-key', 'sk-local-1'],
+            ['connections', 'create', 'oa-open', 'oo-1', '--api-key', 'sk-local-2']
         ]) {
             const result = await ferry(args);
             expect(result.code, result.stderr).toBe(0);
@@ -208,11 +230,11 @@ describe('ferry serve: webhooks from providers', () => {
         expect(await refused.json()).toEqual({ error: 'Invalid webhook signature' });
 
         const event = JSON.stringify({ type: 'batch.completed', id: 'b-1' });
-        const unrouted = await post('/webhook/dev/oa', event);
+        const unrouted = await post('/webhook/dev/oa-open', event);
         expect(unrouted.status).toBe(204);
         expect(await unrouted.text()).toBe('');
-        await waitFor('the log line', () => /webhook from oa: provider openai has no webhook routing; answered 204/.test(serve.stderr()));
-        expect(hooks('forward').some((r) => (r.json() as { providerConfigKey?: string }).providerConfigKey === 'oa' || (r.json() as { id?: string }).id === 'b-1')).toBe(false);
+        await waitFor('the log line', () => /webhook from oa-open: provider openai has no webhook routing; answered 204/.test(serve.stderr()));
+        expect(hooks('forward').some((r) => (r.json() as { providerConfigKey?: string }).providerConfigKey === 'oa-open' || (r.json() as { id?: string }).id === 'b-1')).toBe(false);
     });
 
     it('sends the async_action webhook once an X-Async action finished', async () => {
@@ -221,5 +243,47 @@ describe('ferry serve: webhooks from providers', () => {
         const hook = await waitFor('the async_action webhook', () => hooks('async_action')[0], 60_000);
         expect(hook.json()).toEqual({ type: 'async_action', from: 'nango', connectionId: 'lin-1', providerConfigKey: 'linear', payload: { id: started.body.id, statusUrl: started.body.statusUrl } });
         expect((await serve.api('GET', started.body.statusUrl)).body).toEqual({ twice: 42 });
+    });
+    it('checks the generic X-Signature-256 for a provider without routing when the integration has a secret (Ferry extension): 401 without a good one, else onWebhook runs and the payload is forwarded', async () => {
+        const forged = JSON.stringify({ type: 'batch.completed', id: 'b-forged' });
+        const missing = await post('/webhook/dev/oa', forged);
+        expect(missing.status).toBe(401);
+        expect(await missing.json()).toEqual({ error: 'Missing webhook signature' });
+        const wrong = await post('/webhook/dev/oa', forged, { 'x-signature-256': `sha256=${sign('not-the-secret', forged)}` });
+        expect(wrong.status).toBe(401);
+        expect(await wrong.json()).toEqual({ error: 'Invalid webhook signature' });
+
+        const body = JSON.stringify({ type: 'batch.completed', id: 'b-42' });
+        const ok = await post('/webhook/dev/oa', body, { 'x-signature-256': `sha256=${sign('oa-secret', body)}` });
+        expect(ok.status).toBe(200);
+        expect(await ok.json()).toEqual({ status: 'success' });
+        const forwarded = await waitFor('the forward', () => hooks('forward').find((r) => (r.json() as { providerConfigKey?: string }).providerConfigKey === 'oa'));
+        expect(forwarded.json()).toEqual({ from: 'openai', type: 'forward', providerConfigKey: 'oa', connectionId: 'oa-1', payload: JSON.parse(body) });
+        const sync = await waitFor('the sync webhook', () => hooks('sync').find((r) => (r.json() as { syncName?: string }).syncName === 'batches'), 60_000);
+        expect(sync.json()).toMatchObject({ connectionId: 'oa-1', providerConfigKey: 'oa', model: 'Batch', syncType: 'WEBHOOK', success: true, responseResults: { added: 1, updated: 0, deleted: 0 } });
+        // The refused ones never reached onWebhook.
+        const records = await serve.api('GET', '/records?model=Batch', undefined, { 'connection-id': 'oa-1', 'provider-config-key': 'oa' });
+        expect(records.body.records.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([['b-42', 'completed']]);
+        expect(hooks('forward').filter((r) => JSON.stringify(r.json()).includes('b-forged'))).toEqual([]);
+    });
+
+    it("does not forward a provider's webhook to an integration created with forward_webhooks: false, as Nango does, and still handles it", async () => {
+        const created = await serve.api('POST', '/integrations', { provider: 'openai', unique_key: 'oa-quiet', forward_webhooks: false, custom: { webhookSecret: 'q-secret' } });
+        expect(created.status).toBe(200);
+        expect(created.body.data.forward_webhooks).toBe(false);
+        expect((await serve.api('GET', '/integrations/oa-quiet')).body.data.forward_webhooks).toBe(false);
+        expect((await serve.api('GET', '/integrations/oa')).body.data.forward_webhooks).toBe(true);
+        const connection = await serve.api('POST', '/connections', { provider_config_key: 'oa-quiet', connection_id: 'oq-1', credentials: { type: 'API_KEY', apiKey: 'sk-local-3' } });
+        expect(connection.status).toBe(201);
+
+        const body = JSON.stringify({ type: 'batch.completed', id: 'b-quiet' });
+        const ok = await post('/webhook/dev/oa-quiet', body, { 'x-hub-signature-256': `sha256=${sign('q-secret', body)}` });
+        expect(ok.status).toBe(200);
+        await waitFor('the handling', () => /webhook from oa-quiet \(batch\.completed\): 1 connection\(s\), 0 sync\(s\) subscribed/.test(serve.stderr()));
+        expect(serve.stderr()).toContain("webhook from oa-quiet: not forwarded (the integration's forward_webhooks is false)");
+        // Forwards are queued before the syncs run: none was queued for it.
+        const deliveries = (await serve.api('GET', '/dashboard/api/webhooks')).body.deliveries as { body: unknown }[];
+        expect(deliveries.length).toBeGreaterThan(0);
+        expect(deliveries.filter((d) => JSON.stringify(d.body).includes('b-quiet'))).toEqual([]);
     });
 });

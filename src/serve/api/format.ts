@@ -1,5 +1,6 @@
 /** The public shapes of Nango's API for integrations and connections, built from stored rows. */
 import type { ConnectionRow, IntegrationRow } from '../store.js';
+import { forwardsWebhooks } from '../webhooks/forwarding.js';
 
 const iso = (date: Date | string | null): string | null => (date === null ? null : new Date(date).toISOString());
 
@@ -10,7 +11,7 @@ export function integrationToPublic(row: IntegrationRow, providerDisplayName: st
         display_name: row.display_name || providerDisplayName || row.provider,
         logo: `https://app.nango.dev/images/template-logos/${row.provider}.svg`,
         ...include,
-        forward_webhooks: true,
+        forward_webhooks: forwardsWebhooks(row),
         created_at: iso(row.created_at),
         updated_at: iso(row.updated_at)
     };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readJson, sendError, sendJson, type Router } from '../http.js';
 import { getProvider } from '../providers.js';
 import type { ServeContext } from '../context.js';
+import { forwardWebhooksCustom } from '../webhooks/forwarding.js';
 import { integrationToPublic } from './format.js';
 import { parseOr400, queryObject } from './validate.js';
 
@@ -56,7 +57,7 @@ export function registerIntegrationRoutes(router: Router, ctx: ServeContext): vo
                 display_name: body.display_name,
                 // Ferry's own settings (base_url, token_url) travel in `custom`, as Nango's
                 // per-integration values do; integration_config lands there too.
-                custom: { ...body.integration_config, ...body.custom, ...(body.credentials?.webhook_secret ? { webhookSecret: body.credentials.webhook_secret } : {}) },
+                custom: { ...body.integration_config, ...body.custom, ...(body.credentials?.webhook_secret ? { webhookSecret: body.credentials.webhook_secret } : {}), ...forwardWebhooksCustom(body.forward_webhooks) },
                 oauth_client_id: body.credentials?.client_id,
                 oauth_client_secret: body.credentials?.client_secret,
                 oauth_scopes: body.credentials?.scopes

@@ -2,10 +2,12 @@
  * `POST /webhook/<environment>/<integration>`: a provider's webhook, unauthenticated as Nango's.
  * As Nango's server, it goes to the routing handler the provider's definition names
  * (`webhook_routing_script` in providers.yaml); a provider without one (or one Ferry has no handler
- * for) is answered 204 and nothing runs or is forwarded. The handler checks the signature, finds
- * the connections each event is about and says the answer; once the provider has it, a 200 is
- * forwarded to the app (one `forward` per connection, or the payload alone when none matched) and
- * the syncs subscribed to each event run `onWebhook` (onwebhook-run.ts).
+ * for) is answered 204 and nothing runs or is forwarded, except that a provider without routing
+ * whose integration has a webhook secret gets Ferry's generic signed routing (generic.ts). The
+ * handler checks the signature, finds the connections each event is about and says the answer;
+ * once the provider has it, a 200 is forwarded to the app (one `forward` per connection, or the
+ * payload alone when none matched; nothing when the integration's `forward_webhooks` is false, as
+ * Nango skips it) and the syncs subscribed to each event run `onWebhook` (onwebhook-run.ts).
  */
 import type { IncomingMessage } from 'node:http';
 import type { ServeContext } from '../context.js';
@@ -13,6 +15,8 @@ import { getProvider } from '../providers.js';
 import { readBody, sendJson, type Router } from '../http.js';
 import type { IntegrationRow } from '../store.js';
 import { forwardBody } from './bodies.js';
+import { forwardsWebhooks } from './forwarding.js';
+import { genericHandler } from './generic.js';
 import { errorAnswer, type HandlerResult, type IncomingWebhook, type WebhookHandler } from './handler-types.js';
 import { routedHandlers } from './handlers-routed.js';
 import { signedHandlers } from './handlers-signed.js';
@@ -34,7 +38,8 @@ export function registerIncomingWebhookRoute(router: Router, ctx: ServeContext, 
             if (!integration) return sendJson(res, 404, { error: { code: 'unknown_provider_config' } });
             const provider = await getProvider(integration.provider);
             const script = typeof provider?.['webhook_routing_script'] === 'string' ? provider['webhook_routing_script'] : '';
-            const handler = HANDLERS[script];
+            const secret = integration.custom['webhookSecret'];
+            const handler = HANDLERS[script] ?? (!script && secret ? genericHandler(secret, raw) : undefined);
             const name = integration.unique_key;
             if (!handler) {
                 ctx.log(`webhook from ${name}: ${script ? `no routing for ${script} in Ferry` : `provider ${integration.provider} has no webhook routing`}; answered 204, nothing run or forwarded`);
@@ -100,7 +105,9 @@ async function afterAnswer(ctx: ServeContext, emitter: WebhookEmitter, integrati
     const connectionIds = result.connectionIds ?? [];
     const payload = 'toForward' in result ? result.toForward : hook.body;
     const base = { provider: integration.provider, providerConfigKey: name, payload };
-    if (connectionIds.length === 0) {
+    if (!forwardsWebhooks(integration)) {
+        ctx.log(`webhook from ${name}: not forwarded (the integration's forward_webhooks is false)`);
+    } else if (connectionIds.length === 0) {
         ctx.log(`webhook from ${name}: no connection matched; forwarded as is`);
         await emitter.emitWebhook('forward', forwardBody(base), { headers: hook.headers });
     } else {
