@@ -8,7 +8,7 @@ import { ExitCode, FerryError } from '../errors.js';
 import type { PlatformClient } from '../platform/client.js';
 import { lookupConnection, type LookedUp } from '../platform/connections.js';
 import type { FunctionRef } from '../project/types.js';
-import type { ProviderDefaults } from '../runtime/types.js';
+import type { ProviderDefaults } from '../runtime/run-types.js';
 import type { Redactor } from '../secrets/redact.js';
 import { MIN_CREDENTIAL_LENGTH } from '../secrets/values.js';
 import { upToDateBundle, type prepareCompiledCheck } from './compiled.js';

@@ -8,7 +8,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { ExitCode, FerryError, errnoCode, usageError } from '../errors.js';
 import { cleanStaleTemps, tempPathFor } from '../util/fs.js';
-import type { RecordEvent, RecordSink } from '../runtime/types.js';
+import type { RecordEvent, RecordSink } from '../runtime/run-types.js';
 
 export interface JsonlSink extends RecordSink {
     /** Lines written so far. */

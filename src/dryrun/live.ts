@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { ExitCode } from '../errors.js';
 import { PlatformClient } from '../platform/client.js';
 import type { Sandbox } from '../runtime/sandbox.js';
-import type { RunEvent } from '../runtime/types.js';
+import type { RunEvent } from '../runtime/run-types.js';
 import { createRedactor, type Redactor } from '../secrets/redact.js';
 import { connect } from './connect.js';
 import { execute } from './execute.js';

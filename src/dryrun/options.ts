@@ -1,6 +1,7 @@
 /** What a live dry run takes and returns, shared by its steps (live.ts runs them). */
 import type { Sandbox } from '../runtime/sandbox.js';
-import type { Connection, RunEvent, RunOptions, RunResult } from '../runtime/types.js';
+import type { Connection } from '../runtime/types.js';
+import type { RunEvent, RunOptions, RunResult } from '../runtime/run-types.js';
 
 /** The flags as the CLI received them (strings, unparsed). */
 export interface DryrunOptions {

@@ -6,7 +6,8 @@ import type { Colors } from '../context.js';
 import { formatDuration } from '../util/duration.js';
 import { escapeControl } from '../util/escape.js';
 import type { DryrunOutcome } from './live.js';
-import type { LogEntry, RequestReport, RunError, RunEvent, RunResult } from '../runtime/types.js';
+import type { LogEntry, RequestReport } from '../runtime/types.js';
+import type { RunError, RunEvent, RunResult } from '../runtime/run-types.js';
 
 /** Records shown per model in human mode (the JSON document carries the runtime's first N). */
 const HUMAN_FIRST = 3;

@@ -12,7 +12,8 @@ import { publicConnection } from '../secrets/credentials.js';
 import { withoutSecretHeaders } from '../secrets/names.js';
 import { findLeakedSecrets, type NamedSecret } from '../secrets/values.js';
 import { writeFileAtomic } from '../util/fs.js';
-import type { Connection, RecordedExchange, RunResult } from '../runtime/types.js';
+import type { Connection } from '../runtime/types.js';
+import type { RecordedExchange, RunResult } from '../runtime/run-types.js';
 
 /** Headers that describe one transfer rather than the answer: replaying them would mislead. */
 const TRANSIENT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'age', 'via', 'server-timing']);

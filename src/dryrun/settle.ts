@@ -3,7 +3,7 @@
  * the fixture, after the run, whose outcome neither may throw away.
  */
 import { FerryError, errnoCode } from '../errors.js';
-import type { RunResult } from '../runtime/types.js';
+import type { RunResult } from '../runtime/run-types.js';
 import { allSecrets, namedCredentials, type NamedSecret } from '../secrets/values.js';
 import type { Connected } from './connect.js';
 import type { JsonlSink } from './jsonl-sink.js';

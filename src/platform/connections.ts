@@ -5,7 +5,8 @@
  */
 import { FerryError, type ExitCode } from '../errors.js';
 import { credentialValues, publicConnection, withoutCredentials } from '../secrets/credentials.js';
-import type { Connection, RuntimeBackend } from '../runtime/types.js';
+import type { Connection } from '../runtime/types.js';
+import type { RuntimeBackend } from '../runtime/run-types.js';
 import type { PlatformClient, Schema } from './client.js';
 import { DEFAULT_RETRY, networkCodeOf, readRetryReason, withRetry, type RetryPolicy } from './retry.js';
 

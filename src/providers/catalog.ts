@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ProviderDefaults } from '../runtime/types.js';
+import type { ProviderDefaults } from '../runtime/run-types.js';
 import { writeFileAtomic } from '../util/fs.js';
 
 type Catalog = Record<string, ProviderDefaults>;

@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { withoutSecretHeaders } from '../secrets/names.js';
 import type { ProxyReply, WireBody } from './protocol.js';
 import { decideRetry, type ResolvedRetry } from './retry.js';
-import type { HttpTransport, ProviderDefaults, ProxyRequest, ProxyResponse, RecordedExchange, RequestReport } from './types.js';
+import type { HttpTransport, ProxyRequest, ProxyResponse, RequestReport } from './types.js';
+import type { ProviderDefaults, RecordedExchange } from './run-types.js';
 
 export interface HttpClientOptions {
     transport: HttpTransport;

@@ -4,7 +4,8 @@
  * in the function's realm. Kept apart from nango-object.ts so the member files need not import it.
  */
 import type { CallRequest, JobNotice, JobSpec } from './protocol.js';
-import type { LogLevel, ValidationIssue, WouldBeWrite } from './types.js';
+import type { LogLevel, WouldBeWrite } from './types.js';
+import type { ValidationIssue } from './run-types.js';
 
 /** Constructors of the function's vm context: values made with these pass `instanceof` there. */
 export interface Realm {

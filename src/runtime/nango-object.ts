@@ -17,7 +17,8 @@ import { platformMembers, platformProperties } from './nango-platform.js';
 import { recordMembers } from './nango-records.js';
 import { logEntry, validationErrors, type DefinitionLike, type NangoContext, type NangoState, type Realm, type RunConnection, type WorkerHost } from './nango-context.js';
 import type { CallRequest, JobSpec } from './protocol.js';
-import type { LogLevel, ValidationIssue, WouldBeWrite } from './types.js';
+import type { LogLevel, WouldBeWrite } from './types.js';
+import type { ValidationIssue } from './run-types.js';
 import { describeIssue } from './validation.js';
 
 const LEVEL_RANK: Record<LogLevel | 'off', number> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 };

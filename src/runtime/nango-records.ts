@@ -6,7 +6,7 @@
  */
 import type { NangoContext } from './nango-context.js';
 import { toRealm } from './nango-context.js';
-import type { RecordOperation, ValidationIssue } from './types.js';
+import type { RecordOperation, ValidationIssue } from './run-types.js';
 import { checkValue, describeIssue, partialOf } from './validation.js';
 
 const BASE_VARIANT = 'base';

@@ -4,7 +4,8 @@
  * function's own realm (response bodies, records, connection...) travel as JSON text, so the
  * worker parses them with the function's `JSON` and `instanceof Array` keeps working in user code.
  */
-import type { FunctionKind, LogEntry, ProviderDefaults, ProxyRequest, RecordOperation, ValidationIssue, WouldBeWrite } from './types.js';
+import type { LogEntry, ProxyRequest, WouldBeWrite } from './types.js';
+import type { FunctionKind, ProviderDefaults, RecordOperation, ValidationIssue } from './run-types.js';
 
 /** What the worker is given at start (its process.env is empty). */
 export interface WorkerData {

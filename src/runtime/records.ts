@@ -4,7 +4,8 @@
  * of filling memory), and, only with keepRecords, kept de-duplicated by id (last write wins,
  * first-seen order). Runs in the main thread.
  */
-import type { ModelRecords, RecordOperation, RecordSink } from './types.js';
+import type { ModelRecords } from './types.js';
+import type { RecordOperation, RecordSink } from './run-types.js';
 
 export interface RecordCollector {
     add(model: string, operation: RecordOperation, json: string): Promise<void>;

@@ -8,7 +8,8 @@
  * provider's `after`/`at` headers), else exponential backoff with full jitter.
  */
 import { jitteredBackoffMs } from '../util/backoff.js';
-import type { ProviderDefaults, ProxyResponse, RetryClock, RetrySettings } from './types.js';
+import type { ProxyResponse } from './types.js';
+import type { ProviderDefaults, RetryClock, RetrySettings } from './run-types.js';
 
 export const realClock: RetryClock = {
     now: () => Date.now(),

@@ -36,8 +36,9 @@ import { createHttpClient } from './http-client.js';
 import type { CallRequest, JobOutcome, JobSpec } from './protocol.js';
 import { createRecordCollector } from './records.js';
 import { resolveRetry } from './retry.js';
-import { createSandbox, type JobHandlers, type Sandbox } from './sandbox.js';
-import type { HttpTransport, LogEntry, ProviderDefaults, RecordedExchange, RequestReport, RunError, RunOptions, RunResult, RuntimeBackend, ValidationIssue, WouldBeWrite } from './types.js';
+import { createSandbox, type JobHandlers, type JobResult, type Sandbox } from './sandbox.js';
+import type { HttpTransport, LogEntry, RequestReport, WouldBeWrite } from './types.js';
+import type { ProviderDefaults, RecordedExchange, RunError, RunOptions, RunResult, RuntimeBackend, ValidationIssue } from './run-types.js';
 
 export { createSandbox, createSandboxPool, takeSandbox, type Sandbox } from './sandbox.js';
 
@@ -87,38 +88,63 @@ export async function runFunction(options: RunOptions): Promise<RunResult> {
 
 async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Promise<RunResult> {
     const provider = await providerFor(options);
-    const maxLogs = options.maxLogs ?? 1000;
-    const logs: LogEntry[] = [];
-    let logsDropped = 0;
-    const requests: RequestReport[] = [];
-    const validation: ValidationIssue[] = [];
-    const writes: WouldBeWrite[] = [];
-    const exchanges: RecordedExchange[] | undefined = options.recordExchanges ? [] : undefined;
-    let fatalTransport: Error | undefined;
-    let fatalSink: Error | undefined;
-    const records = createRecordCollector({ ...(options.recordSink ? { sink: options.recordSink } : {}), ...(options.keepRecords ? { keepRecords: true } : {}), ...(options.firstN !== undefined ? { firstN: options.firstN } : {}) });
+    const state = createRunState(options);
+    const ran = await sandbox.run(jobSpecFor(options, provider), runHandlers(options, provider, state), options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+    const outcome = 'outcome' in ran ? ran.outcome : undefined;
+    if (outcome) for (const model of outcome.models) state.records.declare(model);
+    return resultOf(options, state, outcome, runErrorOf(ran, options, state), started);
+}
 
+/** What the CLI's side of a run gathers while the function runs. */
+interface RunState {
+    readonly logs: LogEntry[];
+    logsDropped: number;
+    readonly requests: RequestReport[];
+    readonly validation: ValidationIssue[];
+    readonly writes: WouldBeWrite[];
+    readonly exchanges: RecordedExchange[] | undefined;
+    readonly records: ReturnType<typeof createRecordCollector>;
+    /** A transport failure the run cannot be trusted without (the function may have caught it). */
+    fatalTransport?: Error;
+    /** Records that could not be written: the run's output is incomplete, caught or not. */
+    fatalSink?: Error;
+}
+
+function createRunState(options: RunOptions): RunState {
+    return {
+        logs: [],
+        logsDropped: 0,
+        requests: [],
+        validation: [],
+        writes: [],
+        exchanges: options.recordExchanges ? [] : undefined,
+        records: createRecordCollector({ ...(options.recordSink ? { sink: options.recordSink } : {}), ...(options.keepRecords ? { keepRecords: true } : {}), ...(options.firstN !== undefined ? { firstN: options.firstN } : {}) })
+    };
+}
+
+/** Answers the function's calls (provider requests, records, platform reads) and takes its one-way messages. */
+function runHandlers(options: RunOptions, provider: ProviderDefaults | null, state: RunState): JobHandlers {
     const clientOf = (transport: HttpTransport, defaults: ProviderDefaults | null) =>
         createHttpClient({
             transport,
             provider: defaults,
             retry: resolveRetry({ ...options.retry }),
             onRequest: (request) => {
-                requests.push(request);
+                state.requests.push(request);
                 options.onEvent?.({ type: 'request', request });
             },
             onRetry: (warning) => options.onEvent?.({ type: 'warning', warning }),
-            ...(exchanges ? { onExchange: (exchange: RecordedExchange) => exchanges.push(exchange) } : {}),
+            ...(state.exchanges ? { onExchange: (exchange: RecordedExchange) => state.exchanges!.push(exchange) } : {}),
             onFatal: (error) => {
-                fatalTransport ??= error;
+                state.fatalTransport ??= error;
             }
         });
     const http = clientOf(options.transport, provider);
     // uncontrolledFetch: no provider defaults and no retries (Nango makes it without), recorded like a proxy call.
     const fetchClient = clientOf(options.fetchTransport ?? NO_FETCH, null);
-
     const backend = options.backend ?? {};
-    const handlers: JobHandlers = {
+    const maxLogs = options.maxLogs ?? 1000;
+    return {
         async onCall(call: CallRequest) {
             switch (call.op) {
                 case 'proxy':
@@ -133,11 +159,10 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
                     }
                 case 'records':
                     try {
-                        return await records.add(call.model, call.operation, call.json);
+                        return await state.records.add(call.model, call.operation, call.json);
                     } catch (error) {
-                        // Records that could not be written make the run's output incomplete, caught or not.
-                        fatalSink ??= error instanceof Error ? error : new Error(String(error));
-                        throw fatalSink;
+                        state.fatalSink ??= error instanceof Error ? error : new Error(String(error));
+                        throw state.fatalSink;
                     }
                 case 'flush':
                     return undefined;
@@ -158,20 +183,22 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
         },
         onMessage(message) {
             if (message.t === 'log') {
-                if (logs.length < maxLogs) logs.push(message.entry);
-                else logsDropped++;
+                if (state.logs.length < maxLogs) state.logs.push(message.entry);
+                else state.logsDropped++;
                 options.onEvent?.({ type: 'log', log: message.entry });
             } else if (message.t === 'issue') {
-                validation.push(message.issue);
+                state.validation.push(message.issue);
                 options.onEvent?.({ type: 'warning', warning: message.text });
             } else {
-                writes.push(message.write);
+                state.writes.push(message.write);
             }
         }
     };
+}
 
+function jobSpecFor(options: RunOptions, provider: ProviderDefaults | null): JobSpec {
     const metadata = options.metadata !== undefined ? options.metadata : (options.connection.metadata ?? null);
-    const job: JobSpec = {
+    return {
         code: options.code,
         filename: options.filename,
         ref: { integration: options.ref.integration, name: options.ref.name, type: options.ref.type },
@@ -190,53 +217,54 @@ async function runIn(sandbox: Sandbox, options: RunOptions, started: number): Pr
         ...(options.webhookPayload !== undefined ? { webhookJson: JSON.stringify(options.webhookPayload) } : {}),
         maxIssues: options.maxIssues ?? 1000
     };
+}
 
-    let outcome: JobOutcome | undefined;
+/** Why the run failed, if it did: the worker's end, the function's own error, then what the CLI's side saw. */
+function runErrorOf(ran: JobResult, options: RunOptions, state: RunState): RunError | undefined {
     let error: RunError | undefined;
-    const ran = await sandbox.run(job, handlers, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
-    if ('outcome' in ran) outcome = ran.outcome;
-    else if ('timedOut' in ran) error = { kind: 'timeout', message: `the function did not finish within ${formatMs(options.timeoutMs ?? 0)} and was stopped` };
-    else if (ran.outOfMemoryMb !== undefined) error = { kind: 'out_of_memory', message: `the function ran out of memory (its limit is ${ran.outOfMemoryMb} MB) and was stopped` };
-    else error = { kind: 'internal', message: `the function's worker stopped unexpectedly: ${ran.crashed}` };
+    if ('timedOut' in ran) error = { kind: 'timeout', message: `the function did not finish within ${formatMs(options.timeoutMs ?? 0)} and was stopped` };
+    else if ('crashed' in ran) {
+        error =
+            ran.outOfMemoryMb !== undefined
+                ? { kind: 'out_of_memory', message: `the function ran out of memory (its limit is ${ran.outOfMemoryMb} MB) and was stopped` }
+                : { kind: 'internal', message: `the function's worker stopped unexpectedly: ${ran.crashed}` };
+    } else if (ran.outcome.error) {
+        const own: RunError = { ...ran.outcome.error };
+        // The result is printed (and put in --json): a provider's set-cookie or key echo must not be.
+        if (own.response) own.response = { ...own.response, headers: withoutSecretHeaders(own.response.headers) };
+        error = own;
+    }
+    if (state.fatalTransport) error = { kind: 'http', message: state.fatalTransport.message };
+    if (state.fatalSink) error = { kind: 'internal', message: `records could not be written: ${state.fatalSink.message}` };
+    return error;
+}
 
-    if (outcome) {
-        for (const model of outcome.models) records.declare(model);
-        if (outcome.error) {
-            error = { ...outcome.error };
-            // The result is printed (and put in --json): a provider's set-cookie or key echo must not be.
-            if (error.response) error.response = { ...error.response, headers: withoutSecretHeaders(error.response.headers) };
-        }
-    }
-    if (fatalTransport) {
-        // The function may have caught it, but the run cannot be trusted without that answer.
-        error = { kind: 'http', message: fatalTransport.message };
-    }
-    if (fatalSink) error = { kind: 'internal', message: `records could not be written: ${fatalSink.message}` };
-    const kept = records.kept();
+function resultOf(options: RunOptions, state: RunState, outcome: JobOutcome | undefined, error: RunError | undefined, started: number): RunResult {
     const result: RunResult = {
         ok: false,
         type: options.ref.type,
         function: options.ref.name,
         integration: options.ref.integration,
         connectionId: options.connection.connection_id,
-        records: records.counts(),
-        writes,
+        records: state.records.counts(),
+        writes: state.writes,
         checkpoint: outcome ? parseJson(outcome.checkpointJson, null) : (options.checkpoint ?? null),
         ...(outcome?.checkpointDeclared ? { checkpointDeclared: true } : {}),
         metadata: parseJson(outcome?.metadataJson, null),
-        logs,
-        logsDropped,
-        requests,
-        validation,
+        logs: state.logs,
+        logsDropped: state.logsDropped,
+        requests: state.requests,
+        validation: state.validation,
         durationMs: Math.round(performance.now() - started)
     };
     if (outcome?.outputJson !== undefined) result.output = JSON.parse(outcome.outputJson);
     if (outcome?.actionErrorJson !== undefined) result.actionError = JSON.parse(outcome.actionErrorJson);
     if (outcome && outcome.issuesDropped > 0) result.validationDropped = outcome.issuesDropped;
+    const kept = state.records.kept();
     if (kept) Object.assign(result, kept);
-    if (exchanges) result.exchanges = exchanges;
+    if (state.exchanges) result.exchanges = state.exchanges;
     if (error) result.error = error;
-    result.ok = !error && !(options.validate && validation.length > 0);
+    result.ok = !error && !(options.validate && state.validation.length > 0);
     return result;
 }
 

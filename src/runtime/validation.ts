@@ -3,7 +3,7 @@
  * checkpoints, metadata) and naming each bad field by its path, e.g. `Issue[3].labels[0].name`.
  */
 import { isVoid, isZodSchema, objectShape, unwrap, zodType, type ZodLike } from '../compiler/zod-introspect.js';
-import type { ValidationIssue } from './types.js';
+import type { ValidationIssue } from './run-types.js';
 
 interface ZodIssueLike {
     code?: string;

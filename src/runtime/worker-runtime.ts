@@ -11,7 +11,8 @@ import { createNango } from './nango-object.js';
 import type { JobOutcome, JobSpec, WireError } from './protocol.js';
 import { createFrozenClock } from './clock.js';
 import { createStackMapper } from './source-map.js';
-import type { FunctionKind, LogLevel } from './types.js';
+import type { LogLevel } from './types.js';
+import type { FunctionKind, ValidationIssue } from './run-types.js';
 import { checkInput, checkValue, describeIssue, passHint } from './validation.js';
 
 /** What evaluate.ts puts before a bundle's first line; only shifts columns on line 1. */
@@ -130,116 +131,27 @@ function isActionError(error: unknown): error is { payload?: unknown; message?: 
     return typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'action_error';
 }
 
+type LoadedDefinition = DefinitionLike & { type?: unknown; exec?: unknown; input?: unknown; output?: unknown; onWebhook?: unknown };
+
 export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOutcome> {
     const timers = timerScope();
     const state: NangoState = { checkpointJson: job.checkpointJson, metadataJson: job.metadataJson, issues: 0, issuesDropped: 0 };
     const mapper = createStackMapper(job.code, job.filename, WRAPPER_PREFIX.length);
     const outcome: JobOutcome = { checkpointJson: job.checkpointJson, issuesDropped: 0, models: [] };
-
-    const describeThrown = (error: unknown): WireError => {
-        if (typeof error === 'object' && error !== null && 'message' in error) {
-            const e = error as Error;
-            const message = `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`;
-            const stack = typeof e.stack === 'string' ? withoutMessageLine(mapper.map(e.stack), e) : undefined;
-            return { kind: 'exception', message, ...(stack ? { stack } : {}) };
-        }
-        return { kind: 'exception', message: `the function threw ${describeValue(error)}` };
-    };
-
-    // Replays (and recordings) run on a clock real time does not move: see clock.ts.
-    const clock = job.now === undefined ? undefined : createFrozenClock(job.now);
+    const describeThrown = (error: unknown): WireError => describeThrownWith(mapper, error);
     try {
-        const evaluator = createEvaluator({
-            console: consoleFor(host),
-            globals: {
-                ...(clock ? clock.wrapTimers(timers.globals) : timers.globals),
-                // What functions commonly reach for; `fetch` is left out on purpose: every provider call goes through nango.
-                crypto: globalThis.crypto,
-                performance: clock ? clock.performance : { now: () => performance.now(), timeOrigin: performance.timeOrigin },
-                process: Object.freeze({ env: Object.freeze({}), platform: process.platform, version: process.version, versions: { ...process.versions }, nextTick: process.nextTick.bind(process) })
-            },
-            timeoutMs: 60_000
-        });
-        clock?.install(evaluator.context);
-        const realm = evaluator.evaluate(
-            `${SDK_SHIM_SOURCE.replace(/export\s*\{([^}]*)\};?/, 'module.exports = { $1, JSON, Error, Date, Map };')}`,
-            'ferry-runtime-realm.cjs'
-        ) as Realm;
-
-        let definition: unknown;
-        try {
-            definition = defaultExport(evaluator.evaluate(job.code, job.filename));
-        } catch (error) {
-            // evaluate.ts wraps the function's own error: report that one, with its mapped stack.
-            outcome.error = describeThrown((error as { cause?: unknown }).cause ?? error);
-            outcome.error.message = `the function file threw while loading: ${outcome.error.message}`;
-            return outcome;
-        }
-        const expected = job.ref.type;
-        const def = definition as (DefinitionLike & { type?: unknown; exec?: unknown; input?: unknown; output?: unknown }) | undefined;
-        if (!def || typeof def !== 'object' || typeof def.exec !== 'function' || def.type !== expected) {
-            const found = def && typeof def === 'object' && typeof def.type === 'string' ? ` (it exports a ${NOUN[def.type as FunctionKind] ?? def.type})` : '';
-            outcome.error = {
-                kind: 'invalid_function',
-                message: `${job.ref.integration}/${job.ref.name} does not export a ${NOUN[expected]} definition${found}: write \`export default ${CREATE[expected]}({ ..., exec })\``
-            };
-            return outcome;
-        }
+        const { evaluator, realm } = createFunctionRealm(job, host, timers);
+        const def = loadDefinition(job, () => evaluator.evaluate(job.code, job.filename), outcome, describeThrown);
+        if (!def) return outcome;
         outcome.models = def.models && typeof def.models === 'object' ? Object.keys(def.models) : [];
         if (def.checkpoint) outcome.checkpointDeclared = true;
-
         const { nango, report } = createNango(job, def, realm, host, state);
-        const exec = def.exec as (nango: unknown, input?: unknown) => unknown;
         try {
-            if (expected === 'action') {
-                const input = job.inputJson === undefined ? undefined : realm.JSON.parse(job.inputJson);
-                const { issues: inputIssues, refused } = checkInput(def.input, input);
-                for (const issue of inputIssues) report(issue);
-                // The platform refuses an input that fails the action's deploy schema before running
-                // it, so a dry run must not make the provider calls either. What only fails because
-                // JSON cannot carry the type zod wants (a date-time string for z.date()) passes there,
-                // and an action declaring no input (z.void()) has no schema there to fail: those stay
-                // warnings unless --validate.
-                const fatal = job.validate ? inputIssues : isVoid(def.input) || job.runAnyInput ? [] : refused;
-                if (fatal.length > 0) {
-                    const first = fatal.find((issue) => refused.includes(issue)) ?? fatal[0]!;
-                    const more = fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : '';
-                    const why = refused.includes(first) ? passHint('input', def.input) : '--validate makes this fatal';
-                    outcome.error = { kind: 'validation', message: `the input does not match the action's input schema: ${describeIssue(first)}${more}; ${why}` };
-                } else {
-                    const output = await exec(nango, input);
-                    for (const issue of checkValue(def.output, output, { subject: 'output' })) report(issue);
-                    outcome.outputJson = jsonOrThrow(output, 'the action output');
-                }
-            } else if (job.webhookJson !== undefined) {
-                // A webhook run: the sync's handler gets the payload as the platform would pass it.
-                const onWebhook = (def as { onWebhook?: unknown }).onWebhook;
-                if (typeof onWebhook !== 'function') {
-                    outcome.error = { kind: 'invalid_function', message: `${job.ref.integration}/${job.ref.name} has no onWebhook handler: add \`onWebhook: async (nango, payload) => { ... }\` to its createSync({...}), or run it without --webhook` };
-                } else {
-                    await (onWebhook as (nango: unknown, payload: unknown) => unknown)(nango, realm.JSON.parse(job.webhookJson));
-                }
-            } else {
-                await exec(nango);
-            }
+            if (job.ref.type === 'action') await runAction(job, def, nango, realm, report, outcome);
+            else if (job.webhookJson !== undefined) await runWebhook(job, def, nango, realm, outcome);
+            else await (def.exec as (nango: unknown) => unknown)(nango);
         } catch (error) {
-            if (validationErrors.has(error as object)) {
-                outcome.error = { kind: 'validation', message: (error as Error).message };
-            } else if (isActionError(error)) {
-                outcome.actionErrorJson = jsonOrThrow(error.payload ?? null, 'the ActionError payload') ?? 'null';
-                outcome.error = { kind: 'action_error', message: `ActionError: ${error.message ?? 'Action failed'}` };
-            } else if (httpErrors.has(error as object)) {
-                const e = error as Error & { response: { status: number; headers: Record<string, string>; data: unknown } };
-                const mapped = describeThrown(error);
-                outcome.error = {
-                    kind: 'http',
-                    message: e.message,
-                    ...(mapped.stack ? { stack: mapped.stack } : {}),
-                    response: { status: e.response.status, headers: { ...e.response.headers }, data: JSON.parse(JSON.stringify(e.response.data ?? null)) }
-                };
-            } else {
-                outcome.error = describeThrown(error);
-            }
+            outcome.error = describeFailure(error, outcome, describeThrown);
         }
         if (!outcome.error && job.validate && state.issues > 0) {
             outcome.error = { kind: 'validation', message: `${state.issues} validation issue${state.issues === 1 ? '' : 's'}; first: ${state.firstIssue}` };
@@ -253,4 +165,109 @@ export async function executeJob(job: JobSpec, host: WorkerHost): Promise<JobOut
         if (state.firstMetadataJson !== undefined) outcome.metadataJson = state.firstMetadataJson;
     }
     return outcome;
+}
+
+function describeThrownWith(mapper: ReturnType<typeof createStackMapper>, error: unknown): WireError {
+    if (typeof error === 'object' && error !== null && 'message' in error) {
+        const e = error as Error;
+        const message = `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`;
+        const stack = typeof e.stack === 'string' ? withoutMessageLine(mapper.map(e.stack), e) : undefined;
+        return { kind: 'exception', message, ...(stack ? { stack } : {}) };
+    }
+    return { kind: 'exception', message: `the function threw ${describeValue(error)}` };
+}
+
+/** The function's vm context with its globals, and the SDK shim's constructors made in it. */
+function createFunctionRealm(job: JobSpec, host: WorkerHost, timers: ReturnType<typeof timerScope>) {
+    // Replays (and recordings) run on a clock real time does not move: see clock.ts.
+    const clock = job.now === undefined ? undefined : createFrozenClock(job.now);
+    const evaluator = createEvaluator({
+        console: consoleFor(host),
+        globals: {
+            ...(clock ? clock.wrapTimers(timers.globals) : timers.globals),
+            // What functions commonly reach for; `fetch` is left out on purpose: every provider call goes through nango.
+            crypto: globalThis.crypto,
+            performance: clock ? clock.performance : { now: () => performance.now(), timeOrigin: performance.timeOrigin },
+            process: Object.freeze({ env: Object.freeze({}), platform: process.platform, version: process.version, versions: { ...process.versions }, nextTick: process.nextTick.bind(process) })
+        },
+        timeoutMs: 60_000
+    });
+    clock?.install(evaluator.context);
+    const realm = evaluator.evaluate(`${SDK_SHIM_SOURCE.replace(/export\s*\{([^}]*)\};?/, 'module.exports = { $1, JSON, Error, Date, Map };')}`, 'ferry-runtime-realm.cjs') as Realm;
+    return { evaluator, realm };
+}
+
+/** The file's definition when it is one of the job's kind; otherwise the outcome says why and this gives undefined. */
+function loadDefinition(job: JobSpec, evaluate: () => unknown, outcome: JobOutcome, describeThrown: (error: unknown) => WireError): LoadedDefinition | undefined {
+    let definition: unknown;
+    try {
+        definition = defaultExport(evaluate());
+    } catch (error) {
+        // evaluate.ts wraps the function's own error: report that one, with its mapped stack.
+        outcome.error = describeThrown((error as { cause?: unknown }).cause ?? error);
+        outcome.error.message = `the function file threw while loading: ${outcome.error.message}`;
+        return undefined;
+    }
+    const expected = job.ref.type;
+    const def = definition as LoadedDefinition | undefined;
+    if (!def || typeof def !== 'object' || typeof def.exec !== 'function' || def.type !== expected) {
+        const found = def && typeof def === 'object' && typeof def.type === 'string' ? ` (it exports a ${NOUN[def.type as FunctionKind] ?? def.type})` : '';
+        outcome.error = {
+            kind: 'invalid_function',
+            message: `${job.ref.integration}/${job.ref.name} does not export a ${NOUN[expected]} definition${found}: write \`export default ${CREATE[expected]}({ ..., exec })\``
+        };
+        return undefined;
+    }
+    return def;
+}
+
+async function runAction(job: JobSpec, def: LoadedDefinition, nango: unknown, realm: Realm, report: (issue: ValidationIssue) => void, outcome: JobOutcome): Promise<void> {
+    const input = job.inputJson === undefined ? undefined : realm.JSON.parse(job.inputJson);
+    const { issues: inputIssues, refused } = checkInput(def.input, input);
+    for (const issue of inputIssues) report(issue);
+    // The platform refuses an input that fails the action's deploy schema before running
+    // it, so a dry run must not make the provider calls either. What only fails because
+    // JSON cannot carry the type zod wants (a date-time string for z.date()) passes there,
+    // and an action declaring no input (z.void()) has no schema there to fail: those stay
+    // warnings unless --validate.
+    const fatal = job.validate ? inputIssues : isVoid(def.input) || job.runAnyInput ? [] : refused;
+    if (fatal.length > 0) {
+        const first = fatal.find((issue) => refused.includes(issue)) ?? fatal[0]!;
+        const more = fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : '';
+        const why = refused.includes(first) ? passHint('input', def.input) : '--validate makes this fatal';
+        outcome.error = { kind: 'validation', message: `the input does not match the action's input schema: ${describeIssue(first)}${more}; ${why}` };
+        return;
+    }
+    const output = await (def.exec as (nango: unknown, input?: unknown) => unknown)(nango, input);
+    for (const issue of checkValue(def.output, output, { subject: 'output' })) report(issue);
+    outcome.outputJson = jsonOrThrow(output, 'the action output');
+}
+
+/** A webhook run: the sync's handler gets the payload as the platform would pass it. */
+async function runWebhook(job: JobSpec, def: LoadedDefinition, nango: unknown, realm: Realm, outcome: JobOutcome): Promise<void> {
+    if (typeof def.onWebhook !== 'function') {
+        outcome.error = { kind: 'invalid_function', message: `${job.ref.integration}/${job.ref.name} has no onWebhook handler: add \`onWebhook: async (nango, payload) => { ... }\` to its createSync({...}), or run it without --webhook` };
+        return;
+    }
+    await (def.onWebhook as (nango: unknown, payload: unknown) => unknown)(nango, realm.JSON.parse(job.webhookJson!));
+}
+
+/** What the function's throw means: a validation failure, its ActionError, a provider's HTTP error, or its own exception. */
+function describeFailure(error: unknown, outcome: JobOutcome, describeThrown: (error: unknown) => WireError): WireError {
+    if (validationErrors.has(error as object)) return { kind: 'validation', message: (error as Error).message };
+    if (isActionError(error)) {
+        outcome.actionErrorJson = jsonOrThrow(error.payload ?? null, 'the ActionError payload') ?? 'null';
+        return { kind: 'action_error', message: `ActionError: ${error.message ?? 'Action failed'}` };
+    }
+    if (httpErrors.has(error as object)) {
+        const e = error as Error & { response: { status: number; headers: Record<string, string>; data: unknown } };
+        const mapped = describeThrown(error);
+        return {
+            kind: 'http',
+            message: e.message,
+            ...(mapped.stack ? { stack: mapped.stack } : {}),
+            response: { status: e.response.status, headers: { ...e.response.headers }, data: JSON.parse(JSON.stringify(e.response.data ?? null)) }
+        };
+    }
+    return describeThrown(error);
 }

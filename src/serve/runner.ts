@@ -7,7 +7,8 @@
  * recorded (runs-store.ts) with its logs. The runtime loads with the first run.
  */
 import { ExitCode } from '../errors.js';
-import type { Connection, HttpTransport, RunOptions, RunResult } from '../runtime/types.js';
+import type { Connection, HttpTransport } from '../runtime/types.js';
+import type { RunOptions, RunResult } from '../runtime/run-types.js';
 import type { ServeContext } from './context.js';
 import type { FunctionRow } from './functions-store.js';
 import type { ModelResult } from './runs-store.js';

@@ -5,7 +5,7 @@
  * unchanged record is not counted, as Nango), and, for trackDeletesEnd, the ids saved unchanged (the
  * records written carry the run's time already): a first load of a million records keeps no list of them.
  */
-import type { RecordOperation, RecordSink, RunResult } from '../runtime/types.js';
+import type { RecordOperation, RecordSink, RunResult } from '../runtime/run-types.js';
 import { deleteRecords, deleteUnseen, modelKey, saveRecords, updateRecords } from './records-store.js';
 import type { ModelResult } from './runs-store.js';
 import type { Storage } from './storage.js';

@@ -4,7 +4,7 @@
  * any order, each difference named by model, record id and field path.
  */
 import type { Fixture } from '../runtime/fixture.js';
-import type { FunctionKind, RunResult } from '../runtime/types.js';
+import type { FunctionKind, RunResult } from '../runtime/run-types.js';
 import type { ReplayFailure } from '../sdk/test-types.js';
 import { diffValues, preview, toJsonValue, type Difference } from './diff.js';
 import type { ReplayMiss } from './replay-transport.js';

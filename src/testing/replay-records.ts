@@ -5,7 +5,7 @@
  * variables and the token come from the fixture when it recorded them.
  */
 import type { Fixture } from '../runtime/fixture.js';
-import type { RecordEvent, RecordSink, RuntimeBackend } from '../runtime/types.js';
+import type { RecordEvent, RecordSink, RuntimeBackend } from '../runtime/run-types.js';
 
 interface Stored {
     record: Record<string, unknown>;

@@ -5,7 +5,8 @@
  */
 import type { Fixture } from '../runtime/fixture.js';
 import { instantClock } from '../runtime/retry.js';
-import type { Connection, FunctionKind, ProxyRequest, ProxyResponse, RunOptions, RunResult, RuntimeBackend } from '../runtime/types.js';
+import type { Connection, ProxyRequest, ProxyResponse } from '../runtime/types.js';
+import type { FunctionKind, RunOptions, RunResult, RuntimeBackend } from '../runtime/run-types.js';
 import { compareRun, type TestFailure } from './compare.js';
 import { clockShiftFor } from './clock-refine.js';
 import { replayClock, type ReplayClock } from './recorded-time.js';

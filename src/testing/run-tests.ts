@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Fixture } from '../runtime/fixture.js';
-import type { RunOptions } from '../runtime/types.js';
+import type { RunOptions } from '../runtime/run-types.js';
 import { functionNotFound, functionNotFoundMessage, integrationNotFound } from '../dryrun/pick.js';
 import { FerryError } from '../errors.js';
 import { loadProject } from '../project/project.js';

@@ -1,5 +1,5 @@
 /** A complete RunResult for printer, fixture and comparison tests: a successful, empty sync unless overridden. */
-import type { RunResult } from '../../src/runtime/types.js';
+import type { RunResult } from '../../src/runtime/run-types.js';
 
 export function makeRunResult(partial: Partial<RunResult> = {}): RunResult {
     return {

@@ -2,7 +2,7 @@ import { createColors } from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import type { DryrunOutcome } from '../../src/dryrun/live.js';
 import { formatEvent, formatRequest, renderHuman, toJsonDocument } from '../../src/dryrun/render.js';
-import type { RunResult } from '../../src/runtime/types.js';
+import type { RunResult } from '../../src/runtime/run-types.js';
 import { makeRunResult } from '../support/run-result.js';
 
 const plain = createColors(false);

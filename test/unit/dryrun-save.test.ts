@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestHash } from '../../src/runtime/fixture.js';
 import { openJsonlSink } from '../../src/dryrun/jsonl-sink.js';
 import { apiSection, buildFixture, saveFixture, whyNotSavable } from '../../src/dryrun/save.js';
-import type { RecordedExchange, RunResult } from '../../src/runtime/types.js';
+import type { RecordedExchange, RunResult } from '../../src/runtime/run-types.js';
 import { makeTempDir } from '../support/cli.js';
 import { makeRunResult } from '../support/run-result.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/runtime/types.js';
+import type { RunResult } from '../../src/runtime/run-types.js';
 import { compareRecords, compareRun, expectedActionError } from '../../src/testing/compare.js';
 import { diffValues, isDeepEqual, toJsonValue } from '../../src/testing/diff.js';
 import { formatFailure } from '../../src/testing/report.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runFunction } from '../../src/runtime/run.js';
-import type { RunEvent } from '../../src/runtime/types.js';
+import type { RunEvent } from '../../src/runtime/run-types.js';
 import { createRedactor } from '../../src/secrets/redact.js';
 import { checkInput, exampleOf } from '../../src/runtime/validation.js';
 import { replay } from '../../src/testing/replay.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../support/cli.js';
 import { createSandbox, createSandboxPool, runFunction } from '../../src/runtime/run.js';
 import { LOCKED_DOWN } from '../../src/runtime/lockdown.js';
-import type { ProviderDefaults, RecordEvent, RunEvent } from '../../src/runtime/types.js';
+import type { ProviderDefaults, RecordEvent, RunEvent } from '../../src/runtime/run-types.js';
 import { connection, fakeClock, fakeTransport, json, useRuntimeProject } from './runtime-support.js';
 
 const ISSUE_MODEL = `z.object({ id: z.string(), title: z.string(), state: z.enum(['open', 'closed']).optional() })`;

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { bundleFunctions } from '../../src/compiler/bundle.js';
 import { createSandbox, runFunction } from '../../src/runtime/run.js';
 import { toFunctionRef } from '../../src/project/project.js';
-import type { Connection, HttpTransport, ProxyRequest, ProxyResponse, RetryClock, RunOptions, RunResult } from '../../src/runtime/types.js';
+import type { Connection, HttpTransport, ProxyRequest, ProxyResponse } from '../../src/runtime/types.js';
+import type { RetryClock, RunOptions, RunResult } from '../../src/runtime/run-types.js';
 import { makeTempDir } from '../support/cli.js';
 
 export interface Bundle {
