@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { candidatePaths, findImportSpecifiers, findImports, isRelativeSpecifier } from '../../src/clone/imports.js';
 import { parseRepo, parseTemplateSpec } from '../../src/clone/spec.js';
-import { describeReset } from '../../src/clone/github-source.js';
+import { describeReset } from '../../src/clone/github-errors.js';
 import { FerryError } from '../../src/errors.js';
 
 describe('findImportSpecifiers', () => {
