@@ -6,13 +6,22 @@ import { createRequire } from 'node:module';
 import { bundleFunctions } from '../compiler/bundle.js';
 import { ExitCode, FerryError } from '../errors.js';
 import type { PlatformClient } from '../platform/client.js';
-import { lookupConnection, type LookedUp } from '../platform/connections.js';
+import { fetchConnection, fetchIntegration, type ConnectionLookup } from '../platform/connections.js';
 import type { FunctionRef } from '../project/types.js';
 import type { ProviderDefaults } from '../runtime/run-types.js';
+import type { Connection } from '../runtime/types.js';
 import type { Redactor } from '../secrets/redact.js';
 import { MIN_CREDENTIAL_LENGTH } from '../secrets/values.js';
 import { upToDateBundle, type prepareCompiledCheck } from './compiled.js';
 import { untilInterrupted, type Prepared } from './prepare.js';
+
+export interface LookedUp {
+    connection: Connection;
+    /** For getIntegration/getWebhookURL; absent when the platform could not say and the connection names its provider. */
+    integration?: Record<string, unknown>;
+    /** The credential values of both answers, for the redactor and the --save scan. */
+    secrets: string[];
+}
 
 export interface Connected extends LookedUp {
     code: string;
@@ -42,7 +51,7 @@ export async function connect(
             bundleOne(root, ref, prepared.compiledCheck, debug).finally(() => {
                 building = false;
             }),
-            lookupConnection(client, { connectionId: prepared.connectionId, integration: ref.integration, environment, exitCode: ExitCode.Dryrun }).finally(() => debug('connection looked up'))
+            lookUp(client, { connectionId: prepared.connectionId, integration: ref.integration, environment, exitCode: ExitCode.Dryrun }, redactor).finally(() => debug('connection looked up'))
         ]),
         signal
     ).catch((error: unknown) => {
@@ -50,14 +59,29 @@ export async function connect(
         throw error;
     });
     if (looked.status === 'rejected') throw looked.reason;
-    // Learnt before a bundle error is thrown: that error may quote the function, which may quote them.
-    redactor.add(looked.value.secrets, MIN_CREDENTIAL_LENGTH);
     if (bundled.status === 'rejected') throw bundled.reason;
     const { connection } = looked.value;
     const provider = connection.provider
         ? await catalog.then((module) => module.getProviderDefaults(connection.provider)).then((found) => found ?? null, () => undefined)
         : null;
     return { ...looked.value, code: bundled.value.code, provider };
+}
+
+/**
+ * The connection, and the integration, asked side by side; the integration is required only when
+ * the connection does not name its provider. The credential values of each answer are masked
+ * from the moment it arrives, before any error is thrown: an error may quote what the platform
+ * or the function echoes.
+ */
+async function lookUp(client: PlatformClient, lookup: ConnectionLookup, redactor: Redactor): Promise<LookedUp> {
+    const [connection, record] = await Promise.allSettled([fetchConnection(client, lookup), fetchIntegration(client, lookup.integration, lookup.exitCode)]);
+    const secrets = [connection, record].flatMap((answer) => (answer.status === 'fulfilled' ? answer.value.secrets : []));
+    redactor.add(secrets, MIN_CREDENTIAL_LENGTH);
+    if (connection.status === 'rejected') throw connection.reason;
+    const found = connection.value.value;
+    if (found.provider) return { connection: found, ...(record.status === 'fulfilled' ? { integration: record.value.value } : {}), secrets };
+    if (record.status === 'rejected') throw record.reason;
+    return { connection: { ...found, provider: record.value.value.provider }, integration: record.value.value, secrets };
 }
 
 /**

@@ -110,28 +110,6 @@ export async function fetchIntegration(client: PlatformClient, key: string, exit
     return { value: withoutCredentials(body), secrets: credentialValues(answer) };
 }
 
-export interface LookedUp {
-    connection: Connection;
-    /** For getIntegration/getWebhookURL; absent when the platform could not say and the connection names its provider. */
-    integration?: Record<string, unknown>;
-    /** The credential values of both answers, for the redactor and the --save scan. */
-    secrets: string[];
-}
-
-/**
- * The connection, and the integration, asked side by side. The integration is required only when
- * the connection does not name its provider.
- */
-export async function lookupConnection(client: PlatformClient, lookup: ConnectionLookup): Promise<LookedUp> {
-    const [connection, record] = await Promise.allSettled([fetchConnection(client, lookup), fetchIntegration(client, lookup.integration, lookup.exitCode)]);
-    if (connection.status === 'rejected') throw connection.reason;
-    const found = connection.value.value;
-    const secrets = [...connection.value.secrets, ...(record.status === 'fulfilled' ? record.value.secrets : [])];
-    if (found.provider) return { connection: found, ...(record.status === 'fulfilled' ? { integration: record.value.value } : {}), secrets };
-    if (record.status === 'rejected') throw record.reason;
-    return { connection: { ...found, provider: record.value.value.provider }, integration: record.value.value, secrets };
-}
-
 type EnvVar = { name: string; value: string };
 const isEnvVarList = (v: unknown): v is EnvVar[] => Array.isArray(v) && v.every((item) => isObject(item) && typeof item['name'] === 'string' && typeof item['value'] === 'string');
 const envVarsSchema = schema<EnvVar[] | { data: EnvVar[] }>((value) =>
