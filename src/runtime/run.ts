@@ -224,10 +224,9 @@ function runErrorOf(ran: JobResult, options: RunOptions, state: RunState): RunEr
     let error: RunError | undefined;
     if ('timedOut' in ran) error = { kind: 'timeout', message: `the function did not finish within ${formatMs(options.timeoutMs ?? 0)} and was stopped` };
     else if ('crashed' in ran) {
-        error =
-            ran.outOfMemoryMb !== undefined
-                ? { kind: 'out_of_memory', message: `the function ran out of memory (its limit is ${ran.outOfMemoryMb} MB) and was stopped` }
-                : { kind: 'internal', message: `the function's worker stopped unexpectedly: ${ran.crashed}` };
+        if (ran.outOfMemoryMb !== undefined) error = { kind: 'out_of_memory', message: `the function ran out of memory (its limit is ${ran.outOfMemoryMb} MB) and was stopped` };
+        else if (ran.exitCode !== undefined) error = { kind: 'exception', message: `the function ended the process it runs in (exit code ${ran.exitCode}): return from exec, or throw an error, instead of calling process.exit` };
+        else error = { kind: 'internal', message: `the function's worker stopped unexpectedly: ${ran.crashed}` };
     } else if (ran.outcome.error) {
         const own: RunError = { ...ran.outcome.error };
         // The result is printed (and put in --json): a provider's set-cookie or key echo must not be.

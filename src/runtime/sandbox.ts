@@ -20,8 +20,11 @@ export interface JobHandlers {
     onMessage(message: JobNotice): void;
 }
 
-/** `outOfMemoryMb`: the process was stopped at its heap limit (that many MB), by the function's own doing. */
-export type JobResult = { outcome: JobOutcome } | { timedOut: true } | { crashed: string; outOfMemoryMb?: number };
+/**
+ * `outOfMemoryMb`: the process was stopped at its heap limit (that many MB), by the function's own
+ * doing; `exitCode`: the process ended itself while running the job (the function's process.exit).
+ */
+export type JobResult = { outcome: JobOutcome } | { timedOut: true } | { crashed: string; outOfMemoryMb?: number; exitCode?: number };
 
 export interface Sandbox {
     /** Runs one job; jobs given to a busy sandbox wait their turn. */
@@ -161,7 +164,8 @@ class WorkerSandbox implements Sandbox {
                     }
                 }
             };
-            const onExit = (): void => finish({ crashed: 'the worker process exited' });
+            // A signal is a crash; an exit code means code in the process ended it (process.exit).
+            const onExit = (code: number, signal?: NodeJS.Signals | null): void => finish(signal ? { crashed: `the worker process was killed (${signal})` } : { crashed: `the worker process exited with code ${code}`, exitCode: code });
             const onError = (error: Error): void =>
                 finish(
                     (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'

@@ -31,7 +31,7 @@ export class ChildWorker extends EventEmitter {
         this.child.on('exit', (code, signal) => {
             this.exited = true;
             if (isOutOfMemory(code, signal)) this.emit('error', Object.assign(new Error(`the process ran out of memory (its heap limit is ${heapMb} MB)`), { code: 'ERR_WORKER_OUT_OF_MEMORY' }));
-            this.emit('exit', code ?? 1);
+            this.emit('exit', code ?? 1, signal);
         });
     }
 

@@ -60,6 +60,20 @@ export default createAction({
     }
 });
 `,
+    'github/actions/quits.ts': `
+import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+    description: 'reaches the process through the nango object and ends it',
+    input: z.object({}),
+    output: z.object({}),
+    exec: async (nango) => {
+        const proc = (nango.get as any).constructor.constructor('return process')();
+        proc.exit(3);
+        return {};
+    }
+});
+`,
     'github/actions/big-answer.ts': `
 import { createAction } from 'nango';
 import { z } from 'zod';
@@ -94,7 +108,7 @@ describe('binary data in a run', () => {
     });
 });
 
-describe('a run that fills its heap', () => {
+describe('a run that fills its heap or ends its process', () => {
     const project = useRuntimeProject('ferry-runtime-heap-', FILES);
 
     it('fails alone as out_of_memory, naming the limit, and the next run gets a fresh worker', async () => {
@@ -109,6 +123,13 @@ describe('a run that fills its heap', () => {
         } finally {
             await sandbox.close();
         }
+    });
+
+    it('that calls process.exit fails as the function\'s own error, not the runtime\'s, and the next run works', async () => {
+        const result = await project.run('github/quits', { input: {} });
+        expect(result.error).toEqual({ kind: 'exception', message: 'the function ended the process it runs in (exit code 3): return from exec, or throw an error, instead of calling process.exit' });
+        const fine = await project.run('github/alloc', { input: { how: 'small' } });
+        expect(fine.error).toBeUndefined();
     });
 });
 
