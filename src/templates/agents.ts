@@ -18,6 +18,8 @@ export interface AgentsTemplateOptions {
     sdk: string;
 }
 
+// One piece: this is AGENTS.md itself, top to bottom, as an agent reads it; cut into section
+// functions it could no longer be read, reviewed or kept short as the one document it is.
 export function agentsFile({ sdk }: AgentsTemplateOptions): string {
     const fence = '```';
     return `${AGENTS_MARKER}
