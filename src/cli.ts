@@ -44,7 +44,7 @@ interface GlobalOptions {
  * Every command, in the order `--help` lists them: Ferry's own, then the ones only Nango users
  * type. Each definition holds its flags and help; its module loads only when it runs.
  */
-const COMMANDS: readonly CommandDef[] = [
+export const COMMANDS: readonly CommandDef[] = [
     initCommand,
     generateCommand,
     cloneCommand,
@@ -80,7 +80,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     // `ferry ... | head` closes stdout early: the output was wanted only so far, which is no failure.
     quietOnClosedStdout();
     // The shell asks on every Tab: answered from a static table, without commander or the project's modules.
-    if (argv[0] === '__complete') return (await import('./completion/complete.js')).answer(argv.slice(1), process.cwd(), env);
+    if (argv[0] === '__complete') return (await import('./completion/complete.js')).answer(argv.slice(1), process.cwd(), env, COMMANDS);
     // A dry run's wait is mostly start-up (its worker thread, esbuild): begin it before anything
     // else loads (a few small modules), so it runs beside commander and the command's modules.
     // Not for `dryrun --help`: help loads nothing but commander.

@@ -10,7 +10,7 @@ export const cloneCommand = defineCommand({
     flags: [
         { flags: '--repo <owner/name>', description: 'templates repository on GitHub, or its URL (default: NangoHQ/integration-templates)' },
         { flags: '--ref <ref>', description: 'branch, tag or commit of the templates repository (default: its default branch)' },
-        { flags: '--from <folder>', description: 'clone from a local checkout instead of GitHub (offline)' },
+        { flags: '--from <folder>', description: 'clone from a local checkout instead of GitHub (offline)', complete: 'file' },
         { flags: '-f, --force', description: 'overwrite files that already exist with different content' }
     ],
     help: [

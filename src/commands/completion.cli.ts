@@ -6,7 +6,7 @@ export const completionCommand = defineCommand({
     description: "print a shell completion script: commands, flags, and the project's functions, integrations and environments",
     module: 'completion',
     load: () => import('./completion.js'),
-    args: [{ name: '<shell>', description: 'bash | zsh | fish' }],
+    args: [{ name: '<shell>', description: 'bash | zsh | fish', complete: 'shell' }],
     help: ['', 'Install:', "  bash  echo 'source <(ferry completion bash)' >> ~/.bashrc", "  zsh   echo 'source <(ferry completion zsh)' >> ~/.zshrc", '  fish  ferry completion fish > ~/.config/fish/completions/ferry.fish'],
     options: ([shell]) => ({ shell })
 });

@@ -7,8 +7,8 @@ export const connectCommand = defineCommand({
     module: 'connect',
     load: () => import('./connect.js'),
     args: [
-        { name: '<integration>', description: 'integration (provider config key) with an OAuth client id and secret' },
-        { name: '[connection-id]', description: 'connection id (default: a new UUID)' }
+        { name: '<integration>', description: 'integration (provider config key) with an OAuth client id and secret', complete: 'integration' },
+        { name: '[connection-id]', description: 'connection id (default: a new UUID)', complete: 'connection' }
     ],
     flags: [
         environmentFlag,

@@ -7,8 +7,8 @@ import { defineCommand, defineGroup, environmentFlag } from './define.js';
 const load = () => import('./connections.js');
 const sharedFlags = [environmentFlag] as const;
 const connectionArgs = [
-    { name: '<integration>', description: 'integration' },
-    { name: '<connection-id>', description: 'connection id' }
+    { name: '<integration>', description: 'integration', complete: 'integration' },
+    { name: '<connection-id>', description: 'connection id', complete: 'connection' }
 ] as const;
 
 export const connectionsCommand = defineGroup({
@@ -21,8 +21,8 @@ export const connectionsCommand = defineGroup({
             module: 'connections',
             load,
             args: [
-                { name: '<integration>', description: 'integration (provider config key)' },
-                { name: '<connection-id>', description: 'connection id' }
+                { name: '<integration>', description: 'integration (provider config key)', complete: 'integration' },
+                { name: '<connection-id>', description: 'connection id', complete: 'connection' }
             ],
             sharedFlags,
             flags: [
@@ -52,7 +52,7 @@ export const connectionsCommand = defineGroup({
             module: 'connections',
             load,
             sharedFlags,
-            flags: [{ flags: '--integration <key>', description: 'only this integration' }],
+            flags: [{ flags: '--integration <key>', description: 'only this integration', complete: 'integration' }],
             options: (_args, o) => ({ action: 'list', integration: o.integration, environment: o.environment })
         }),
         defineCommand({

@@ -6,6 +6,7 @@
  * a type error. Types and data only: src/cli.ts loads every definition for `--help`, so nothing
  * here may load a command's module.
  */
+import type { ValueKind } from '../completion/spec.js';
 import type { CliContext } from '../context.js';
 import type { ExitCode } from '../errors.js';
 
@@ -15,6 +16,8 @@ interface Arg {
     readonly description: string;
     /** Given to the command when the argument is left out (shown in the help). */
     readonly default?: string;
+    /** What the shell completes it with (`ferry completion`); nothing of the project by default. */
+    readonly complete?: ValueKind;
 }
 
 /** A flag, spelt as commander takes it: `-e, --environment <env>`, `--no-cache`, `--save, --save-responses`. */
@@ -25,6 +28,8 @@ export interface Flag {
     readonly choices?: readonly string[];
     /** Repeatable: every value given, in order. */
     readonly repeatable?: true;
+    /** What the shell completes its value with (`ferry completion`); nothing of the project by default. */
+    readonly complete?: ValueKind;
 }
 
 /** The flags every command takes (src/cli.ts and Nango's global flags in src/cli-nango.ts). */
@@ -162,7 +167,7 @@ export function defineGroup(definition: { name: string; description: string; sub
 }
 
 /** The platform environment of a command that talks to a platform. */
-export const environmentFlag = { flags: '-e, --environment <env>', description: 'platform environment (local: this project\'s ferry serve)', default: 'dev' } as const satisfies Flag;
+export const environmentFlag = { flags: '-e, --environment <env>', description: 'platform environment (local: this project\'s ferry serve)', default: 'dev', complete: 'environment' } as const satisfies Flag;
 
 /** Nango's `--sourcemap <mode>` on compile, dryrun and deploy. */
 export const sourcemapFlag = { flags: '--sourcemap <mode>', description: 'source maps in the bundles: inline, or false for none', choices: ['inline', 'false'], default: 'inline' } as const satisfies Flag;

@@ -7,7 +7,7 @@ export const docsCommand = defineCommand({
     module: 'generate:docs',
     load: () => import('./docs.js'),
     flags: [
-        { flags: '-p, --path <path>', description: "folder for the pages, relative to the project (default: each integration's folder)" },
+        { flags: '-p, --path <path>', description: "folder for the pages, relative to the project (default: each integration's folder)", complete: 'file' },
         { flags: '--integration-templates', description: 'name the pages README.md as the integration templates repository does' }
     ],
     options: (_args, o) => ({ path: o.path, templatesLayout: Boolean(o.integrationTemplates) })

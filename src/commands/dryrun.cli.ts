@@ -7,12 +7,12 @@ export const dryrunCommand = defineCommand({
     module: 'dryrun',
     load: () => import('./dryrun.js'),
     args: [
-        { name: '<function>', description: 'function name (sync, action or on-event), or <integration>/<name>' },
-        { name: '<connectionId>', description: 'connection to run against' }
+        { name: '<function>', description: 'function name (sync, action or on-event), or <integration>/<name>', complete: 'function' },
+        { name: '<connectionId>', description: 'connection to run against', complete: 'connection' }
     ],
     flags: [
-        { flags: '-e, --environment <env>', description: 'platform environment', default: 'dev' },
-        { flags: '--integration-id <id>', description: 'integration (provider config key), when the function name is ambiguous' },
+        { flags: '-e, --environment <env>', description: 'platform environment', default: 'dev', complete: 'environment' },
+        { flags: '--integration-id <id>', description: 'integration (provider config key), when the function name is ambiguous', complete: 'integration' },
         { flags: '-i, --input <json>', description: 'action input: JSON or @file.json' },
         { flags: '-m, --metadata <json>', description: "metadata for getMetadata instead of the connection's: JSON or @file.json" },
         { flags: '-c, --checkpoint <json>', description: 'starting checkpoint: JSON or @file.json' },
@@ -21,9 +21,9 @@ export const dryrunCommand = defineCommand({
         { flags: '--validate, --validation', description: "make a record, input or output that fails its schema fatal (--validation: Nango's alias)" },
         { flags: '--save, --save-responses', description: "save a test fixture to <integration>/tests/<name>.test.json (--save-responses: Nango's alias)" },
         { flags: '--diagnostics', description: 'print timing and memory of the run (as Nango does)' },
-        { flags: '--webhook <payload.json|->', description: "run the sync's onWebhook(nango, payload) with this payload (a JSON file, or - for stdin)" },
+        { flags: '--webhook <payload.json|->', description: "run the sync's onWebhook(nango, payload) with this payload (a JSON file, or - for stdin)", complete: 'file' },
         sourcemapFlag,
-        { flags: '--out <file.jsonl>', description: 'stream every record as JSON lines to a file' },
+        { flags: '--out <file.jsonl>', description: 'stream every record as JSON lines to a file', complete: 'file' },
         { flags: '--timeout <duration>', description: 'stop the function after this long, e.g. 30s, 5m, or seconds as a bare number (exit 12); default 15m, 0 for none' }
     ],
     help: [

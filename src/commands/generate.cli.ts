@@ -17,9 +17,9 @@ function testFilters(o: { integration?: string | undefined; sync?: string | unde
 
 const filterFlags = (scope: string) =>
     [
-        { flags: '-i, --integration <id>', description: `${scope}only the fixtures of this integration` },
-        { flags: '-s, --sync <name>', description: `${scope}only the fixtures of this sync` },
-        { flags: '-a, --action <name>', description: `${scope}only the fixtures of this action` }
+        { flags: '-i, --integration <id>', description: `${scope}only the fixtures of this integration`, complete: 'integration' },
+        { flags: '-s, --sync <name>', description: `${scope}only the fixtures of this sync`, complete: 'function' },
+        { flags: '-a, --action <name>', description: `${scope}only the fixtures of this action`, complete: 'function' }
     ] as const;
 
 const eventFlag = { flags: '--event <event>', description: 'on-event only: post-connection-creation (default) | pre-connection-deletion | validate-connection' } as const;
@@ -30,8 +30,8 @@ export const generateCommand = defineCommand({
     module: 'generate',
     load,
     args: [
-        { name: '<kind>', description: 'sync | action | on-event | tests | agents' },
-        { name: '[integration]', description: 'integration id, e.g. github (required except for tests and agents)' },
+        { name: '<kind>', description: 'sync | action | on-event | tests | agents', complete: 'kind' },
+        { name: '[integration]', description: 'integration id, e.g. github (required except for tests and agents)', complete: 'integration' },
         { name: '[name]', description: 'kebab-case function name (required except for tests and agents)' }
     ],
     flags: [eventFlag, ...filterFlags('tests only: ')],
@@ -55,7 +55,7 @@ export const createCommand = defineCommand({
     module: 'generate',
     load,
     args: [
-        { name: '[integration]', description: 'integration id, e.g. github' },
+        { name: '[integration]', description: 'integration id, e.g. github', complete: 'integration' },
         { name: '[name]', description: 'kebab-case function name' }
     ],
     flags: [{ flags: '--sync', description: 'a sync' }, { flags: '--action', description: 'an action' }, { flags: '--on-event', description: 'an on-event function' }, eventFlag],

@@ -6,7 +6,7 @@ export const initCommand = defineCommand({
     description: 'scaffold a new functions project',
     module: 'init',
     load: () => import('./init.js'),
-    args: [{ name: '[dir]', description: 'target folder', default: 'nango-integrations' }],
+    args: [{ name: '[dir]', description: 'target folder', default: 'nango-integrations', complete: 'file' }],
     flags: [
         { flags: '--force', description: 'write into a folder that has files (yours are kept)' },
         { flags: '--no-install', description: 'do not install dependencies (npm, pnpm or yarn, detected)' },

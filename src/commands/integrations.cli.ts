@@ -6,7 +6,7 @@ import { defineCommand, defineGroup, environmentFlag } from './define.js';
 
 const load = () => import('./integrations.js');
 const sharedFlags = [environmentFlag] as const;
-const keyArg = { name: '<key>', description: 'unique key' } as const;
+const keyArg = { name: '<key>', description: 'unique key', complete: 'integration' } as const;
 
 export const integrationsCommand = defineGroup({
     name: 'integrations',
@@ -17,7 +17,7 @@ export const integrationsCommand = defineGroup({
             description: 'create an integration',
             module: 'integrations',
             load,
-            args: [{ name: '<key>', description: 'unique key (provider config key), e.g. github' }],
+            args: [{ name: '<key>', description: 'unique key (provider config key), e.g. github', complete: 'integration' }],
             sharedFlags,
             flags: [
                 { flags: '--provider <provider>', description: 'provider from the catalog, e.g. github' },

@@ -8,11 +8,11 @@ export const pullCommand = defineCommand({
     module: 'pull',
     load: () => import('./pull.js'),
     args: [
-        { name: '<integration>', description: 'integration id' },
-        { name: '<name>', description: 'function name' }
+        { name: '<integration>', description: 'integration id', complete: 'integration' },
+        { name: '<name>', description: 'function name', complete: 'function' }
     ],
     flags: [
-        { flags: '-e, --env <environment>', description: 'environment the function is deployed in (default: dev)' },
+        { flags: '-e, --env <environment>', description: 'environment the function is deployed in (default: dev)', complete: 'environment' },
         { flags: '-c, --catalog', description: 'from the template catalog instead of an environment' },
         { flags: '-s, --sync', description: 'the sync of that name, when several functions share it' },
         { flags: '-a, --action', description: 'the action of that name, when several functions share it' },
@@ -20,7 +20,7 @@ export const pullCommand = defineCommand({
         { flags: '-f, --force', description: 'overwrite a file that exists with different content' },
         { flags: '--repo <owner/name>', description: 'with -c: templates repository on GitHub (as clone --repo)' },
         { flags: '--ref <ref>', description: 'with -c: branch, tag or commit of the templates repository' },
-        { flags: '--from <folder>', description: 'with -c: a local checkout of the templates instead of GitHub' }
+        { flags: '--from <folder>', description: 'with -c: a local checkout of the templates instead of GitHub', complete: 'file' }
     ],
     options: ([integration, name], o) => ({
         integration,

@@ -14,7 +14,7 @@ export const runsCommand = defineCommand({
         environmentFlag,
         { flags: '--follow', description: 'keep printing runs as they start and finish (Ctrl-C to stop)' },
         { flags: '--limit <n>', description: 'how many recent runs', default: '20' },
-        { flags: '--integration <key>', description: 'only this integration' },
+        { flags: '--integration <key>', description: 'only this integration', complete: 'integration' },
         { flags: '--connection <id>', description: 'only this connection' }
     ],
     options: ([action, id], o) => ({ action, id, environment: o.environment, follow: o.follow === true, limit: o.limit, integration: o.integration, connection: o.connection })

@@ -9,7 +9,7 @@ export const serveCommand = defineCommand({
     flags: [
         { flags: '--host <host>', description: 'address to listen on', default: '127.0.0.1' },
         { flags: '--port <port>', description: 'port to listen on (0: a free one)', default: '3003' },
-        { flags: '--data <dir>', description: 'data folder (default: .ferry/serve in the project, else per user)' },
+        { flags: '--data <dir>', description: 'data folder (default: .ferry/serve in the project, else per user)', complete: 'file' },
         { flags: '--database <postgres-url>', description: 'use this PostgreSQL database instead of the embedded one' },
         { flags: '--secret-key <key>', description: 'secret key of the dev environment (default: generated once, kept in the data folder)' },
         { flags: '--webhook-url <url>', description: 'send Nango webhooks to this URL (twice: primary and secondary)', repeatable: true },

@@ -6,9 +6,9 @@ export const testCommand = defineCommand({
     description: 'replay recorded fixtures offline',
     module: 'test',
     load: () => import('./test.js'),
-    args: [{ name: '[function]', description: 'only this function' }],
+    args: [{ name: '[function]', description: 'only this function', complete: 'function' }],
     flags: [
-        { flags: '--integration <id>', description: 'only this integration' },
+        { flags: '--integration <id>', description: 'only this integration', complete: 'integration' },
         { flags: '--now <iso>', description: "the functions' clock, instead of each fixture's recording time" },
         { flags: '--vitest', description: "run the project's own *.test.ts files with vitest (nango/test resolved to Ferry when nango is not installed)" }
     ],

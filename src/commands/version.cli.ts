@@ -6,6 +6,6 @@ export const versionCommand = defineCommand({
     description: "print Ferry's version, and the platform's when a secret key is set",
     module: 'version',
     load: () => import('./version.js'),
-    flags: [{ flags: '-e, --environment <env>', description: 'platform environment whose key and host to ask (default: dev)' }],
+    flags: [{ flags: '-e, --environment <env>', description: 'platform environment whose key and host to ask (default: dev)', complete: 'environment' }],
     options: (_args, o) => ({ environment: o.environment })
 });

@@ -6,23 +6,23 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { COMMANDS, GENERATE_KINDS, SHELLS, SOURCEMAP_VALUES, type CommandSpec, type ValueKind } from './spec.js';
+import { completionTable, GENERATE_KINDS, SHELLS, SOURCEMAP_VALUES, type CommandSpec, type CompletableCommand, type ValueKind } from './spec.js';
 
 const TOP_FLAGS = ['--help', '-h', '--version', '-V', '-v'];
 
-export function answer(words: string[], cwd: string, env: NodeJS.ProcessEnv): number {
-    const candidates = complete(words, cwd, env);
+export function answer(words: string[], cwd: string, env: NodeJS.ProcessEnv, commands: readonly CompletableCommand[]): number {
+    const candidates = complete(words, cwd, env, completionTable(commands));
     if (candidates.length > 0) process.stdout.write(`${candidates.join('\n')}\n`);
     return 0;
 }
 
-export function complete(words: string[], cwd: string, env: NodeJS.ProcessEnv): string[] {
+export function complete(words: string[], cwd: string, env: NodeJS.ProcessEnv, table: Record<string, CommandSpec>): string[] {
     const current = words.at(-1) ?? '';
     const before = words.slice(0, -1);
     const match = (list: Iterable<string>): string[] => [...new Set(list)].filter((c) => c.startsWith(current)).sort();
     const commandAt = before.findIndex((word) => !word.startsWith('-'));
-    if (commandAt === -1) return match(current.startsWith('-') ? TOP_FLAGS : Object.keys(COMMANDS));
-    let spec: CommandSpec | undefined = COMMANDS[before[commandAt]!];
+    if (commandAt === -1) return match(current.startsWith('-') ? TOP_FLAGS : Object.keys(table));
+    let spec: CommandSpec | undefined = table[before[commandAt]!];
     if (!spec) return [];
     let rest = before.slice(commandAt + 1);
     if (spec.subcommands) {

@@ -1,8 +1,8 @@
 /**
- * What the shell completes, as a plain table: the completion path must not load commander or any
- * command module (every Tab starts a process). test/unit/completion.test.ts holds this table to
- * the real parser, so a flag added to a command (src/commands/<name>.cli.ts) without it here fails
- * the test.
+ * What the shell completes, as a plain table derived from the commands' definitions
+ * (src/commands/<name>.cli.ts, where an argument or a flag's value says what completes it): the
+ * completion path must not load commander or any command module (every Tab starts a process).
+ * test/unit/completion.test.ts holds the table to the real parser.
  */
 
 /** What a positional argument or a flag's value is, for completing it from the project. */
@@ -28,77 +28,40 @@ const GLOBAL: Record<string, null> = {
     '-h': null
 };
 
-const cmd = (flags: Record<string, ValueKind | null>, args: ValueKind[] = [], subcommands?: Record<string, CommandSpec>): CommandSpec => ({
-    flags: { ...GLOBAL, ...flags },
-    args,
-    ...(subcommands ? { subcommands } : {})
-});
+/** A command as src/commands/define.ts defines it: the parts completion reads. */
+export interface CompletableCommand {
+    readonly name: string;
+    readonly args: readonly { readonly complete?: ValueKind }[];
+    readonly flags: readonly CompletableFlag[];
+    readonly sharedFlags?: readonly CompletableFlag[];
+    readonly subcommands?: readonly CompletableCommand[];
+}
 
-const env = { '-e': 'environment', '--environment': 'environment' } as const;
-const sourcemap = { '--sourcemap': 'any' } as const;
+interface CompletableFlag {
+    /** As commander takes them: `-e, --environment <env>`. */
+    readonly flags: string;
+    readonly complete?: ValueKind;
+}
+
+/** The table of the commands' own definitions, and commander's `help` command. */
+export function completionTable(commands: readonly CompletableCommand[]): Record<string, CommandSpec> {
+    return { ...Object.fromEntries(commands.map((command) => [command.name, commandSpec(command)])), help: { flags: {}, args: ['any'] } };
+}
+
+function commandSpec(command: CompletableCommand): CommandSpec {
+    const flags: Record<string, ValueKind | null> = { ...GLOBAL };
+    for (const flag of [...(command.sharedFlags ?? []), ...command.flags]) {
+        // `-e, --environment <env>`: each spelling, and whether a value follows.
+        const [spellings = '', placeholder] = flag.flags.split(/ (?=[<[])/);
+        for (const spelling of spellings.split(', ')) flags[spelling] = placeholder ? (flag.complete ?? 'any') : null;
+    }
+    return {
+        flags,
+        args: command.args.map((arg) => arg.complete ?? 'any'),
+        ...(command.subcommands ? { subcommands: Object.fromEntries(command.subcommands.map((sub) => [sub.name, commandSpec(sub)])) } : {})
+    };
+}
 
 export const SOURCEMAP_VALUES = ['inline', 'false'];
 export const SHELLS = ['bash', 'zsh', 'fish'];
 export const GENERATE_KINDS = ['sync', 'action', 'on-event', 'tests', 'agents'];
-
-export const COMMANDS: Record<string, CommandSpec> = {
-    init: cmd({ '--force': null, '--no-install': null, '--copy': null }, ['file']),
-    generate: cmd({ '--event': 'any', '-i': 'integration', '--integration': 'integration', '-s': 'function', '--sync': 'function', '-a': 'function', '--action': 'function' }, ['kind', 'integration', 'any']),
-    create: cmd({ '--sync': null, '--action': null, '--on-event': null, '--event': 'any' }, ['integration', 'any']),
-    clone: cmd({ '--repo': 'any', '--ref': 'any', '--from': 'file', '-f': null, '--force': null }, ['any']),
-    compile: cmd({ '--no-typecheck': null, '--no-cache': null, ...sourcemap }),
-    dev: cmd({ '--no-typecheck': null }),
-    dryrun: cmd(
-        {
-            ...env,
-            '--integration-id': 'integration',
-            '-i': 'any',
-            '--input': 'any',
-            '-m': 'any',
-            '--metadata': 'any',
-            '-c': 'any',
-            '--checkpoint': 'any',
-            '-l': 'any',
-            '--lastSyncDate': 'any',
-            '--variant': 'any',
-            '--validate': null,
-            '--validation': null,
-            '--save': null,
-            '--save-responses': null,
-            '--diagnostics': null,
-            '--webhook': 'file',
-            '--out': 'file',
-            '--timeout': 'any',
-            ...sourcemap
-        },
-        ['function', 'connection']
-    ),
-    test: cmd({ '--integration': 'integration', '--now': 'any', '--vitest': null }, ['function']),
-    deploy: cmd(
-        { ...env, '-s': 'function', '--sync': 'function', '-a': 'function', '--action': 'function', '-i': 'integration', '--integration': 'integration', '-v': 'any', '--version': 'any', '--allow-destructive': null, '--dry-run': null, ...sourcemap },
-        ['environment']
-    ),
-    mcp: cmd({ '--allow-deploy': null }),
-    serve: cmd({ '--host': 'any', '--port': 'any', '--data': 'file', '--database': 'any', '--secret-key': 'any', '--webhook-url': 'any', '--webhook-signing-key': 'any', '--concurrency': 'any', '--run-timeout': 'any', '--run-memory': 'any' }),
-    integrations: cmd({}, [], {
-        create: cmd({ ...env, '--provider': 'any', '--base-url': 'any', '--display-name': 'any', '--client-id': 'any', '--client-secret': 'any', '--scopes': 'any', '--authorization-url': 'any', '--token-url': 'any', '--webhook-secret': 'any' }, ['integration']),
-        list: cmd({ ...env }),
-        get: cmd({ ...env }, ['integration']),
-        delete: cmd({ ...env }, ['integration'])
-    }),
-    connections: cmd({}, [], {
-        create: cmd({ ...env, '--token': 'any', '--api-key': 'any', '--basic': 'any', '--credentials': 'any', '--metadata': 'any', '--config': 'any' }, ['integration', 'connection']),
-        list: cmd({ ...env, '--integration': 'integration' }),
-        get: cmd({ ...env }, ['integration', 'connection']),
-        delete: cmd({ ...env }, ['integration', 'connection'])
-    }),
-    runs: cmd({ ...env, '--follow': null, '--limit': 'any', '--integration': 'integration', '--connection': 'any' }),
-    connect: cmd({ ...env, '--no-browser': null, '--timeout': 'any', '--config': 'any', '--webhook-url-override': 'any' }, ['integration', 'connection']),
-    version: cmd({ ...env }),
-    'generate:tests': cmd({ '-i': 'integration', '--integration': 'integration', '-s': 'function', '--sync': 'function', '-a': 'function', '--action': 'function' }),
-    'generate:docs': cmd({ '-p': 'file', '--path': 'file', '--integration-templates': null }),
-    pull: cmd({ '-e': 'environment', '--env': 'environment', '-c': null, '--catalog': null, '-s': null, '--sync': null, '-a': null, '--action': null, '--on-event': null, '-f': null, '--force': null, '--repo': 'any', '--ref': 'any', '--from': 'file' }, ['integration', 'function']),
-    completion: cmd({}, ['shell']),
-    'migrate-to-zero-yaml': cmd({}),
-    help: { flags: {}, args: ['any'] }
-};

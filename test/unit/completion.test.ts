@@ -1,17 +1,19 @@
 /**
- * The completion table (src/completion/spec.ts) covers every command, subcommand and flag of the
- * real parser, with the same value-taking; and the engine's answers in a small project.
+ * The completion table (derived by src/completion/spec.ts from the commands' definitions) covers
+ * every command, subcommand and flag of the real parser, with the same value-taking; and the
+ * engine's answers in a small project.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli.js';
+import { buildProgram, COMMANDS as DEFINITIONS } from '../../src/cli.js';
 import { complete } from '../../src/completion/complete.js';
-import { COMMANDS, type CommandSpec } from '../../src/completion/spec.js';
+import { completionTable, type CommandSpec } from '../../src/completion/spec.js';
 import { makeTempDir } from '../support/cli.js';
 
 const program = buildProgram(new Command(), {}, () => undefined, () => undefined, () => undefined);
+const COMMANDS = completionTable(DEFINITIONS);
 
 function checkCommand(command: Command, spec: CommandSpec | undefined, path: string): void {
     expect(spec, `completion has no ${path}`).toBeDefined();
@@ -43,7 +45,7 @@ describe('ferry completion', () => {
         afterAll(() => cleanup?.());
 
         it('commands, subcommands, flags, functions, integrations, environments, flag values', () => {
-            const ask = (...words: string[]) => complete(words, join(dir, 'github'), { NANGO_SECRET_KEY_CI: 'z' });
+            const ask = (...words: string[]) => complete(words, join(dir, 'github'), { NANGO_SECRET_KEY_CI: 'z' }, COMMANDS);
             expect(ask('gen')).toEqual(['generate', 'generate:docs', 'generate:tests']);
             expect(ask('dryrun', '')).toEqual(['issues', 'post-message']);
             expect(ask('dryrun', 'issues', 'conn', '')).toEqual([]);
@@ -54,7 +56,7 @@ describe('ferry completion', () => {
             expect(ask('connections', 'get', '')).toEqual(['github', 'slack']);
             expect(ask('deploy', '-')).toContain('--allow-destructive');
             expect(ask('nope', '')).toEqual([]);
-            expect(complete(['dryrun', ''], '/', {})).toEqual([]);
+            expect(complete(['dryrun', ''], '/', {}, COMMANDS)).toEqual([]);
         });
     });
 });
