@@ -9,7 +9,7 @@
  * include it.
  */
 import { readFileSync } from 'node:fs';
-import { loadParser, parser } from '../project/parser.js';
+import { lineIndex, lineStartsOf, loadParser, parser } from '../project/parser.js';
 import type { FunctionRef } from '../project/types.js';
 import { analyzeProgram, type FileAnalysis, type Node } from './static-checks-rules.js';
 import type { CompileDiagnostic } from './types.js';
@@ -27,23 +27,6 @@ interface AnalysedFile {
 }
 
 const analysed = new Map<string, AnalysedFile>();
-
-function lineStartsOf(source: string): number[] {
-    const starts = [0];
-    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-    return starts;
-}
-
-function lineIndex(starts: number[], offset: number): number {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (starts[mid]! <= offset) low = mid;
-        else high = mid - 1;
-    }
-    return low;
-}
 
 /** One file's analysis, reused while its content is the same (dev compiles again and again). */
 function analyseFile(file: string, read: (file: string) => string | undefined): AnalysedFile | undefined {

@@ -4,7 +4,7 @@
  * write it is read a line at a time; any other goes through the parser (parser.ts), so comments,
  * strings, templates and regular expressions are never mistaken for code.
  */
-import { loadParser, parseImports } from './parser.js';
+import { lineIndex, lineStartsOf, loadParser, parseImports } from './parser.js';
 
 export interface IndexEntry {
     specifier: string;
@@ -67,22 +67,6 @@ function scanPlainIndex(source: string): IndexScan | undefined {
     return { entries, broken: [] };
 }
 
-/** Line numbers count `\n` only, as editors and the diagnostics do. */
-function lineCounter(source: string): (at: number) => number {
-    const starts = [0];
-    for (let at = source.indexOf('\n'); at !== -1; at = source.indexOf('\n', at + 1)) starts.push(at + 1);
-    return (at) => {
-        let low = 0;
-        let high = starts.length - 1;
-        while (low < high) {
-            const mid = (low + high + 1) >> 1;
-            if (starts[mid]! <= at) low = mid;
-            else high = mid - 1;
-        }
-        return low + 1;
-    };
-}
-
 /**
  * Any index.ts TypeScript accepts, and the imports that break it. The parser stops at the first
  * syntax error: a broken import there is reported and blanked out (its line breaks kept, so
@@ -90,7 +74,8 @@ function lineCounter(source: string): (at: number) => number {
  * and the file is read again, until it parses.
  */
 export function parseIndex(source: string): IndexScan {
-    const lineOf = lineCounter(source);
+    const starts = lineStartsOf(source);
+    const lineOf = (at: number): number => lineIndex(starts, at) + 1;
     const broken: IndexScan['broken'] = [];
     let text = source;
     // Each round blanks at least one more line; the bound only guards against a parser that

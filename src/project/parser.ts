@@ -115,3 +115,22 @@ function requiredPath(node: Node): string | undefined {
     }
     return undefined;
 }
+
+/** Where each line starts (after each `\n`, as editors and diagnostics count lines). */
+export function lineStartsOf(source: string): number[] {
+    const starts = [0];
+    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+}
+
+/** The 0-based line of an offset, given lineStartsOf. */
+export function lineIndex(starts: readonly number[], offset: number): number {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (starts[mid]! <= offset) low = mid;
+        else high = mid - 1;
+    }
+    return low;
+}
