@@ -13,7 +13,7 @@ import { cloneResultJson } from '../clone/result-json.js';
 import { DEFAULT_TEMPLATES_REPO, parseRepo, parseTemplateSpec } from '../clone/spec.js';
 import { join } from 'node:path';
 
-export interface CloneCommandOptions {
+interface CloneCommandOptions {
     template: string;
     repo?: string | undefined;
     ref?: string | undefined;

@@ -9,7 +9,7 @@ import type { CompileDiagnostic, ProjectCompileResult } from '../compiler/types.
 import { formatDuration } from '../util/duration.js';
 import { waitingMessage } from '../util/lock.js';
 
-export interface CompileCommandOptions {
+interface CompileCommandOptions {
     typecheck: boolean;
     cache: boolean;
     /** Nango's --sourcemap false: the bundles in build/ keep no inline source map. Default true. */

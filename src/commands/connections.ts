@@ -8,7 +8,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode, usageError } from '../errors.js';
 import { adminClient, createConnection, deleteConnection, getConnection, listConnections } from '../platform/admin.js';
 
-export interface ConnectionsOptions {
+interface ConnectionsOptions {
     action: 'create' | 'list' | 'get' | 'delete';
     integration?: string;
     connectionId?: string;

@@ -15,7 +15,7 @@ import { checkVersion, resolveEnvironment } from '../deploy/selection.js';
 import { formatDuration } from '../util/duration.js';
 import { waitingMessage } from '../util/lock.js';
 
-export interface DeployCommandOptions {
+interface DeployCommandOptions {
     /** -e/--environment */
     environment?: string | undefined;
     /** The [environment] argument. */

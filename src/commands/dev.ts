@@ -5,7 +5,7 @@ import type { DevEvent } from '../dev/events.js';
 import { formatEvent } from '../dev/print.js';
 import { startDevSession, type DevSession } from '../dev/session.js';
 
-export interface DevOptions {
+interface DevOptions {
     typecheck: boolean;
 }
 

@@ -2,7 +2,7 @@
 import type { CliContext } from '../context.js';
 import { generateDocs } from '../docs-gen/generate.js';
 
-export interface DocsCommandOptions {
+interface DocsCommandOptions {
     path?: string;
     templatesLayout: boolean;
 }

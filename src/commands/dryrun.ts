@@ -11,7 +11,7 @@ import { formatEvent, renderHuman, toJsonDocument } from '../dryrun/render.js';
 import { runFunction, takeSandbox } from '../runtime/run.js';
 
 /** The flags, as src/commands/dryrun.cli.ts maps them. */
-export type DryrunCommandOptions = Omit<DryrunOptions, 'cwd' | 'env' | 'onEvent' | 'firstN'>;
+type DryrunCommandOptions = Omit<DryrunOptions, 'cwd' | 'env' | 'onEvent' | 'firstN'>;
 
 export async function run(options: DryrunCommandOptions, ctx: CliContext): Promise<ExitCode> {
     // An empty id (an unset shell variable) would otherwise ask the platform for `/connections/`.

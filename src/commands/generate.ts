@@ -6,7 +6,7 @@ import { ferryInvocation } from '../scaffold/invocation.js';
 import type { GeneratedKind } from '../templates/function.js';
 import { didYouMean } from '../util/suggest.js';
 
-export interface GenerateCommandOptions {
+interface GenerateCommandOptions {
     /** Undefined from `create` without --sync, --action or --on-event. */
     kind: string | undefined;
     integration?: string;

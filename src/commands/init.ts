@@ -5,7 +5,7 @@ import { initProject, type InitResult } from '../scaffold/init.js';
 import { ferryInvocation } from '../scaffold/invocation.js';
 import { EXAMPLE_DRYRUN } from '../templates/example.js';
 
-export interface InitCommandOptions {
+interface InitCommandOptions {
     dir: string;
     force: boolean;
     install: boolean;

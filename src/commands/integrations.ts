@@ -3,7 +3,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode, usageError } from '../errors.js';
 import { adminClient, createIntegration, deleteIntegration, getIntegration, listIntegrations } from '../platform/admin.js';
 
-export interface IntegrationsOptions {
+interface IntegrationsOptions {
     action: 'create' | 'list' | 'get' | 'delete';
     key?: string;
     environment: string;

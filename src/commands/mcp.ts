@@ -6,7 +6,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { findProjectRoot } from '../project/project.js';
 
-export interface McpCommandOptions {
+interface McpCommandOptions {
     allowDeploy: boolean;
 }
 

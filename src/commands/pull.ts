@@ -7,7 +7,7 @@ import { ExitCode, FerryError, usageError } from '../errors.js';
 import { findProjectRoot } from '../project/project.js';
 import { checkPullName, pullDeployed, type PullType } from '../pull/deployed.js';
 
-export interface PullCommandOptions {
+interface PullCommandOptions {
     integration: string;
     name: string;
     /** -e; default dev. */

@@ -8,7 +8,7 @@ import { ExitCode, usageError } from '../errors.js';
 import { adminClient } from '../platform/admin.js';
 import { getRun, listRuns, type RunDetail, type RunSummary } from '../platform/runs.js';
 
-export interface RunsOptions {
+interface RunsOptions {
     action?: string;
     id?: string;
     environment: string;
@@ -94,7 +94,7 @@ export function summaryLine(item: RunSummary): string {
     return [item.id, item.status, `${item.type} ${item.name}`, `${item.provider_config_key}/${item.connection_id}`, duration(item.duration_ms), totals(item) || '-', item.started_at].join('\t');
 }
 
-export function detailLines(item: RunDetail): string[] {
+function detailLines(item: RunDetail): string[] {
     const lines = [
         `Run ${item.id}: ${item.type} ${item.name} on ${item.provider_config_key}/${item.connection_id}${item.mode ? ` (${item.mode})` : ''}: ${item.status}, ${duration(item.duration_ms)}`,
         `Started ${item.started_at}${item.finished_at ? `, finished ${item.finished_at}` : ''}`

@@ -3,7 +3,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode, usageError } from '../errors.js';
 import { launch } from '../serve/launch.js';
 
-export interface ServeCommandOptions {
+interface ServeCommandOptions {
     host: string;
     port: string;
     data?: string;

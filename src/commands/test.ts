@@ -5,7 +5,7 @@ import { parseNow } from '../testing/recorded-time.js';
 import { formatCase, summaryLine, type TestReport } from '../testing/report.js';
 import { testReportJson } from '../testing/report-json.js';
 
-export interface TestCommandOptions {
+interface TestCommandOptions {
     functionName?: string;
     integration?: string;
     /** `--now <ISO>`: the functions' clock instead of each fixture's recording time. */

@@ -7,7 +7,7 @@ import type { CliContext } from '../context.js';
 import { FerryError } from '../errors.js';
 import { VERSION } from '../version.js';
 
-export interface VersionCommandOptions {
+interface VersionCommandOptions {
     environment?: string;
 }
 

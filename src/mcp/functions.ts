@@ -61,7 +61,7 @@ function fromManifest(manifest: Manifest, ref: FunctionRef): Entry | undefined {
 }
 
 /** One function as list_functions reports it. */
-export function functionInfo(ref: FunctionRef, entry: Entry | undefined): ToolDocument {
+function functionInfo(ref: FunctionRef, entry: Entry | undefined): ToolDocument {
     const base = { name: ref.name, type: ref.type, integration: ref.integration, file: ref.relPath, description: entry?.description || null };
     if (!entry) return { ...base, known: false };
     if (entry.type === 'sync') {

@@ -10,7 +10,7 @@ export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 /** Reports one step: `message`, optionally with where it stands out of `total`. */
 export type Progress = (message: string, done?: number, total?: number) => void;
 
-export interface ProgressChannel {
+interface ProgressChannel {
     report: Progress;
     /**
      * Waits until the last notification is written, then one turn of the event loop, so the answer

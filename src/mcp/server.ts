@@ -24,7 +24,7 @@ export interface FerryMcpOptions {
     debug?: (message: () => string) => void;
 }
 
-export const TOOLS: readonly ToolSpec[] = [...BUILD_TOOLS, ...RUN_TOOLS];
+const TOOLS: readonly ToolSpec[] = [...BUILD_TOOLS, ...RUN_TOOLS];
 
 const INSTRUCTIONS = [
     'Ferry builds, runs and tests integration functions (syncs, actions, on-event handlers) of the functions project this server was started in.',

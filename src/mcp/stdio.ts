@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createFerryMcpServer, type FerryMcpOptions } from './server.js';
 
-export interface StdioOptions extends FerryMcpOptions {
+interface StdioOptions extends FerryMcpOptions {
     stdin?: NodeJS.ReadableStream;
     stdout?: NodeJS.WriteStream;
     stderr?: NodeJS.WriteStream;
