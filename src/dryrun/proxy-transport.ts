@@ -6,7 +6,8 @@
  * retry (no `Retries`/`Retry-On` headers), otherwise a 429 would be retried twice over.
  */
 import { FerryError } from '../errors.js';
-import { BodyTooLargeError, type PlatformClient, type RawResponse } from '../platform/client.js';
+import type { PlatformClient } from '../platform/client.js';
+import { BodyTooLargeError, type RawResponse } from '../platform/http-exchange.js';
 import type { Connection, HttpTransport, ProxyRequest, ProxyResponse } from '../runtime/types.js';
 
 /** A failure to get any answer from the platform; `code` keeps the network cause (e.g. ECONNREFUSED) for the error shown. */
