@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findLeakedSecrets, MIN_CREDENTIAL_LENGTH, secretForms } from '../../src/secrets/values.js';
 import { credentialValues } from '../../src/secrets/credentials.js';
@@ -5,6 +7,8 @@ import { dryrun } from '../../src/dryrun/live.js';
 import { holdInterrupts } from '../../src/dryrun/prestart.js';
 import { createRedactor } from '../../src/secrets/redact.js';
 import { FerryError } from '../../src/errors.js';
+import { makeTempDir } from '../support/cli.js';
+import { startFakePlatform } from '../support/fake-platform.js';
 
 const KEY = 'sk-test-0123456789abcdef';
 const TOKEN = 'ghp_token"with\\quotes/and+plus';
@@ -216,5 +220,32 @@ describe('a dry run whose signal fired before it started', () => {
         expect((error as FerryError).code).toBe('INTERRUPTED');
         expect((error as FerryError).exitCode).toBe(130);
         expect(ran).toBe(false);
+    });
+});
+
+describe("the connection's credentials, learnt from the lookup", () => {
+    it('are masked in the error of an integration lookup that fails after the connection was found', async () => {
+        const token = 'gho_lookup_token_0123';
+        const platform = await startFakePlatform({
+            secretKey: KEY,
+            // No provider: the integration is required, and its lookup fails quoting the token.
+            connections: [{ connection_id: 'c1', provider_config_key: 'github', credentials: { type: 'OAUTH2', access_token: token } }],
+            extraRoutes: [(req) => (req.path.startsWith('/integrations/') ? { status: 400, body: { error: { message: `integration broken for ${token}` } } } : undefined)]
+        });
+        const { dir, cleanup } = await makeTempDir('ferry-lookup-');
+        try {
+            await mkdir(join(dir, '.nango'));
+            await mkdir(join(dir, 'github/actions'), { recursive: true });
+            await writeFile(join(dir, 'github/actions/a.ts'), 'export default {};\n');
+            await writeFile(join(dir, 'index.ts'), "import './github/actions/a.js';\n");
+            const env = { NANGO_SECRET_KEY_DEV: KEY, NANGO_HOSTPORT: platform.url };
+            const error = await dryrun({ cwd: dir, env, functionName: 'a', connectionId: 'c1' }, { runFunction: () => Promise.reject(new Error('must not run')) }).catch((e: unknown) => e);
+            expect(error).toBeInstanceOf(FerryError);
+            expect((error as FerryError).message).toContain('integration broken for ***');
+            expect(JSON.stringify({ ...(error as FerryError), message: (error as FerryError).message })).not.toContain(token);
+        } finally {
+            await cleanup();
+            await platform.close();
+        }
     });
 });
