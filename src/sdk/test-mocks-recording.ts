@@ -7,7 +7,9 @@ import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
 import type { ConfigIdentity } from './test-mocks-identity.js';
-import { LegacyFixtureProvider, UnifiedFixtureProvider, type ApiMockResponse, type FixtureProvider, type UnifiedMockData } from './test-mocks-fixtures.js';
+import type { ApiMockResponse, FixtureProvider, UnifiedMockData } from './test-mocks-fixtures.js';
+import { LegacyFixtureProvider } from './test-mocks-legacy.js';
+import { UnifiedFixtureProvider } from './test-mocks-unified.js';
 
 type NangoKey = keyof NonNullable<UnifiedMockData['nango']>;
 
