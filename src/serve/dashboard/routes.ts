@@ -21,6 +21,16 @@ const NO_STORE = { 'cache-control': 'no-store' };
 export function registerDashboardRoutes(router: Router, ctx: ServeContext): { close(): void } {
     const sessions = new Sessions(ctx.secretKey);
     const live = new LiveRuns(ctx);
+    registerPage(router, ctx);
+    registerLogin(router, ctx, sessions);
+    const api = dashboardApi(router, sessions);
+    registerReads(api, ctx, live);
+    registerButtons(api, ctx);
+    return { close: () => live.close() };
+}
+
+/** The page itself: HTML, script and style, each locked to this server. */
+function registerPage(router: Router, ctx: ServeContext): void {
     const assets = dashboardAssets();
     const page = (path: string, type: string, body: string): void =>
         router.add({
@@ -43,7 +53,9 @@ export function registerDashboardRoutes(router: Router, ctx: ServeContext): { cl
     ctx.log(`dashboard: ${ctx.url}/ (log in with the secret key)`);
     page('/dashboard/app.js', 'text/javascript', assets.js);
     page('/dashboard/app.css', 'text/css', assets.css);
+}
 
+function registerLogin(router: Router, ctx: ServeContext, sessions: Sessions): void {
     router.add({
         method: 'POST',
         path: '/dashboard/login',
@@ -66,8 +78,13 @@ export function registerDashboardRoutes(router: Router, ctx: ServeContext): { cl
             sendJson(res, 200, { ok: true }, { 'set-cookie': CLEARED_COOKIE, ...NO_STORE });
         }
     });
+}
 
-    const api = (method: 'GET' | 'POST', path: string, handler: (request: RequestContext) => Promise<void>): void =>
+type DashboardApi = (method: 'GET' | 'POST', path: string, handler: (request: RequestContext) => Promise<void>) => void;
+
+/** Adds a route under /dashboard/api/ that needs a login session (or the key), and same-origin JSON for a POST. */
+function dashboardApi(router: Router, sessions: Sessions): DashboardApi {
+    return (method, path, handler) =>
         router.add({
             method,
             path: `/dashboard/api/${path}`,
@@ -78,7 +95,9 @@ export function registerDashboardRoutes(router: Router, ctx: ServeContext): { cl
                 await handler(request);
             }
         });
+}
 
+function registerReads(api: DashboardApi, ctx: ServeContext, live: LiveRuns): void {
     api('GET', 'overview', async ({ res }) => sendJson(res, 200, await overview(ctx), NO_STORE));
     api('GET', 'runs', async ({ res }) => sendJson(res, 200, { runs: await listDashboardRuns(ctx, 100) }, NO_STORE));
     // Server-Sent Events: each run as it starts and finishes (the page falls back to polling without them).
@@ -93,6 +112,10 @@ export function registerDashboardRoutes(router: Router, ctx: ServeContext): { cl
         const deliveries = await webhookDeliveries(ctx, 100);
         sendJson(res, 200, deliveries ? { available: true, deliveries } : { available: false, deliveries: [] }, NO_STORE);
     });
+}
+
+/** The page's buttons: run an action, trigger a sync, send a webhook again. */
+function registerButtons(api: DashboardApi, ctx: ServeContext): void {
     api('POST', 'action', async ({ req, res }) => {
         const body = ((await readJson(req)) ?? {}) as Record<string, unknown>;
         // Synchronous: the page shows the output; the run history has the run and its logs.
@@ -106,7 +129,6 @@ export function registerDashboardRoutes(router: Router, ctx: ServeContext): { cl
         sendJson(res, answer.status, answer.body, NO_STORE);
     });
     api('POST', 'webhooks/:id/resend', async ({ res, params }) => resend(ctx, res, Number(params['id'])));
-    return { close: () => live.close() };
 }
 
 async function records(ctx: ServeContext, res: ServerResponse, url: URL): Promise<void> {
