@@ -22,8 +22,6 @@ const CACHE_FORMAT = 4;
 
 /** Held by the compile (or dev rebuild) writing build/, the manifest and this cache; in the cache folder. */
 export const LOCK_FILE_NAME = 'compile.lock';
-/** The pending switch of build/ and the manifest (util/fs.ts commitFiles); in the cache folder. */
-export const COMMIT_FILE_NAME = 'build-commit.json';
 
 export interface CacheEntry {
     /** Every project file in the function's source graph, entry first. */

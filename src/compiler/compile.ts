@@ -6,15 +6,14 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { errnoCode } from '../errors.js';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
-import { cleanStaleTemps, commitFiles, recoverCommit, type FileWrite } from '../util/fs.js';
 import { acquireLock } from '../util/lock.js';
 import { bundleFunctions } from './bundle.js';
+import { recoverBuild, switchBuild } from './build-switch.js';
 import {
-    COMMIT_FILE_NAME,
     LOCK_FILE_NAME,
     bundledSources,
     compileCacheKey,
@@ -197,27 +196,35 @@ export interface BuildWrite {
 }
 
 /**
- * Step 5: writes bundles and the manifest and removes the bundles of functions that left
- * index.ts, as one switch that a kill -9 cannot leave half done (util/fs.ts commitFiles). The
- * manifest is only rewritten when it changed. Returns the removed bundle paths.
+ * Step 5: a new generation of build/ with the bundles written and those of functions that left
+ * index.ts gone, switched to in one rename with the manifest (build-switch.ts), so a kill -9
+ * never leaves a mix. The manifest is only rewritten when it changed. Returns the removed bundle
+ * paths.
  */
 export async function writeBuild(paths: ProjectPaths, write: BuildWrite): Promise<string[]> {
-    const files: FileWrite[] = write.bundles.map(({ ref, code }) => ({ path: bundlePathOf(paths, ref), content: code }));
+    let manifest: string | undefined;
     if (write.manifest) {
         const manifestText = serializeManifest(write.manifest);
         const current = await readFile(paths.manifestPath, 'utf8').catch(() => undefined);
-        if (current !== manifestText) files.push({ path: paths.manifestPath, content: manifestText });
+        if (current !== manifestText) manifest = manifestText;
     }
     const keep = new Set(write.keep.map((ref) => `${ref.id}.cjs`));
+    const gone = (name: string): boolean => BUNDLE_FILE.test(name) && !keep.has(name);
     const existing = await readdir(paths.buildDir).catch(() => [] as string[]);
-    const removed = existing.filter((name) => BUNDLE_FILE.test(name) && !keep.has(name)).map((name) => join(paths.buildDir, name));
-    await commitFiles(join(paths.cacheDir, COMMIT_FILE_NAME), files, removed);
+    const removed = existing.filter(gone).map((name) => join(paths.buildDir, name));
+    // Nothing changes: no new generation (a warm compile with nothing to do stays a no-op).
+    if (write.bundles.length === 0 && removed.length === 0 && manifest === undefined) return removed;
+    await switchBuild(paths, {
+        writes: write.bundles.map(({ ref, code }) => ({ name: basename(bundlePathOf(paths, ref)), content: code })),
+        drop: gone,
+        ...(manifest === undefined ? {} : { manifest })
+    });
     return removed;
 }
 
 /**
  * Holds the project's compile lock (one compile or dev rebuild at a time), then finishes a switch
- * of build/ a killed compile left half done and removes the temporary files killed writers left.
+ * of build/ a killed compile left half done and removes what killed runs left (build-switch.ts).
  */
 export async function lockProject(paths: ProjectPaths, onWait?: (holderPid: number) => void): Promise<() => Promise<void>> {
     let release: () => Promise<void>;
@@ -230,8 +237,7 @@ export async function lockProject(paths: ProjectPaths, onWait?: (holderPid: numb
         throw error;
     }
     try {
-        await recoverCommit(join(paths.cacheDir, COMMIT_FILE_NAME));
-        await Promise.all([paths.root, paths.buildDir, paths.cacheDir, dirname(paths.manifestPath)].map((dir) => cleanStaleTemps(dir)));
+        await recoverBuild(paths);
     } catch (error) {
         await release();
         throw error;

@@ -5,10 +5,19 @@
 import { join } from 'node:path';
 import type { FunctionRef } from '../project/types.js';
 
-/** Bundles, relative to the project root. */
+/**
+ * Bundles, relative to the project root: a link to the generation folder of the last compile
+ * (build-switch.ts), replaced in one rename, so build/ is always one compile's output.
+ */
 export const BUILD_DIR = 'build';
-/** Ferry's own state inside build/: the compile cache, the generated tsconfig, tsBuildInfo. */
-export const CACHE_DIR = join(BUILD_DIR, '.ferry');
+/** Ferry's folder in a project (also serve's data); self-ignored by git (its own .gitignore). */
+export const FERRY_DIR = '.ferry';
+/** The generation folders build/ links to: `.ferry/build/<generation>/<id>.cjs`. */
+export const GENERATIONS_DIR = join(FERRY_DIR, 'build');
+/** Ferry's own compile state: the compile cache, the generated tsconfig, tsBuildInfo, the lock. */
+export const CACHE_DIR = join(FERRY_DIR, 'compile');
+/** Where the cache was before build/ became a link (moved from there once, by build-switch.ts). */
+export const LEGACY_CACHE_DIR = join(BUILD_DIR, '.ferry');
 /** The compile cache's file name inside CACHE_DIR. */
 export const CACHE_FILE_NAME = 'compile-cache.json';
 /** The compile cache, relative to the project root. */
@@ -21,14 +30,17 @@ export const BUNDLE_OPTIONS = { sourcemap: true } as const;
 
 export interface ProjectPaths {
     root: string;
+    /** The link to the current generation; bundle paths go through it. */
     buildDir: string;
-    /** Ferry's own state inside build/: the compile cache, the generated tsconfig, tsBuildInfo. */
+    /** Where the generations of build/ are. */
+    generationsDir: string;
+    /** Ferry's own compile state: the compile cache, the generated tsconfig, tsBuildInfo. */
     cacheDir: string;
     manifestPath: string;
 }
 
 export function projectPaths(root: string): ProjectPaths {
-    return { root, buildDir: join(root, BUILD_DIR), cacheDir: join(root, CACHE_DIR), manifestPath: join(root, MANIFEST_PATH) };
+    return { root, buildDir: join(root, BUILD_DIR), generationsDir: join(root, GENERATIONS_DIR), cacheDir: join(root, CACHE_DIR), manifestPath: join(root, MANIFEST_PATH) };
 }
 
 export function bundlePathOf(paths: ProjectPaths, ref: FunctionRef): string {

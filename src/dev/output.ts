@@ -1,14 +1,14 @@
 /**
- * Writing a dev rebuild: the rebuilt bundles, then `.nango/nango.json` (compile's buildManifest,
- * serialized as compile's serializeManifest does), each written atomically, then removing the
- * bundles of functions that left index.ts.
+ * Writing a dev rebuild: the rebuilt bundles, `.nango/nango.json` (compile's buildManifest,
+ * serialized as compile's serializeManifest does) and the removal of the bundles of functions
+ * that left index.ts, as one switch of build/ (compiler/build-switch.ts), as compile does.
  */
-import { open, rename, rm } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { switchBuild } from '../compiler/build-switch.js';
 import { bundlePathOf, type ProjectPaths } from '../compiler/layout.js';
 import { buildManifest } from '../compiler/manifest.js';
 import type { FunctionSummary, Manifest } from '../compiler/types.js';
 import type { FunctionRef } from '../project/types.js';
-import { tempPathFor, writeFilesAtomic, type FileWrite } from '../util/fs.js';
 
 export interface DevWrite {
     bundles: { ref: FunctionRef; code: string }[];
@@ -72,25 +72,6 @@ export class ManifestText {
     }
 }
 
-/** Like writeFileAtomic, for content in pieces: written with one vectored write, then renamed. */
-async function writeChunksAtomic(target: string, chunks: readonly Buffer[]): Promise<void> {
-    const temp = tempPathFor(target);
-    try {
-        const file = await open(temp, 'w');
-        try {
-            const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-            const { bytesWritten } = await file.writev(chunks);
-            if (bytesWritten !== total) await file.write(Buffer.concat(chunks).subarray(bytesWritten), 0, undefined, bytesWritten);
-        } finally {
-            await file.close();
-        }
-        await rename(temp, target);
-    } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-    }
-}
-
 export class DevOutput {
     private readonly text = new ManifestText();
 
@@ -105,30 +86,29 @@ export class DevOutput {
     }
 
     /**
-     * Bundles first (what a developer waits for), then the manifest, only when it changed. Each
-     * step is atomic; in between, the manifest can describe the previous version of a rebuilt
-     * function for a moment.
+     * One switch of build/ and the manifest (compiler/build-switch.ts): a new generation with
+     * the rebuilt bundles, the others carried over, the manifest only when it changed.
      */
     async write(write: DevWrite): Promise<void> {
         const started = performance.now();
-        const bundles: FileWrite[] = write.bundles.map(({ ref, code }) => ({ path: bundlePathOf(this.paths, ref), content: code }));
-        await writeFilesAtomic(bundles);
-        const bundled = performance.now();
         const manifest = this.text.render(buildManifest(write.summaries));
         const serialized = performance.now();
-        if (manifest.changed) {
-            try {
-                await writeChunksAtomic(this.paths.manifestPath, manifest.chunks);
-            } catch (error) {
-                this.text.forget();
-                throw error;
-            }
+        if (write.bundles.length === 0 && write.removed.length === 0 && !manifest.changed) return;
+        const removed = new Set(write.removed.map((ref) => basename(bundlePathOf(this.paths, ref))));
+        try {
+            await switchBuild(this.paths, {
+                writes: write.bundles.map(({ ref, code }) => ({ name: basename(bundlePathOf(this.paths, ref)), content: code })),
+                drop: (name) => removed.has(name),
+                ...(manifest.changed ? { manifest: manifest.chunks } : {})
+            });
+        } catch (error) {
+            this.text.forget();
+            throw error;
         }
-        await Promise.all(write.removed.map((ref) => rm(bundlePathOf(this.paths, ref), { force: true })));
         const ms = (from: number, to: number): string => `${(to - from).toFixed(1)} ms`;
         this.debug?.(
-            `${bundles.length} bundles written in ${ms(started, bundled)}, manifest serialized in ${ms(bundled, serialized)}, ` +
-                (manifest.changed ? `written in ${ms(serialized, performance.now())}` : 'unchanged')
+            `manifest serialized in ${ms(started, serialized)} (${manifest.changed ? 'changed' : 'unchanged'}), ` +
+                `${write.bundles.length} bundles switched in ${ms(serialized, performance.now())}`
         );
     }
 }

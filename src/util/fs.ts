@@ -4,7 +4,7 @@
  * leaves its temporary file; the next write to that folder removes it (cleanStaleTemps).
  */
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync } from 'node:fs';
+import { lstatSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
@@ -112,20 +112,19 @@ interface Journal {
 }
 
 /**
- * Replaces and removes many files as one switch that survives kill -9. Everything is staged
- * first (a failure or a kill then changes nothing, and the temporary files are cleaned later);
- * then the journal, written atomically, is the commit point; then the renames and removals. A
- * kill after the commit point leaves the journal, and recoverCommit (run before anything reads
- * the files again) finishes the switch, so readers only ever see the old set or the new one.
+ * Renames (and removals) as one switch that survives kill -9. The caller stages every source
+ * first (temporary files, links: a failure or a kill then changes nothing, and the next run
+ * cleans them); the journal, written atomically, is the commit point; then the renames and
+ * removals. A kill after the commit point leaves the journal, and recoverCommit (run before
+ * anything reads the targets again) finishes the switch. When the journal cannot be written, the
+ * staged sources are removed.
  */
-export async function commitFiles(journalPath: string, files: readonly FileWrite[], removals: readonly string[]): Promise<void> {
-    if (files.length === 0 && removals.length === 0) return;
-    const staged = await stage(files);
-    const journal: Journal = { renames: staged.map((s) => [s.temp, s.target]), removals: [...removals] };
+export async function commitRenames(journalPath: string, renames: readonly [temp: string, target: string][], removals: readonly string[] = []): Promise<void> {
+    const journal: Journal = { renames: renames.map(([temp, target]) => [temp, target]), removals: [...removals] };
     try {
         await writeFileAtomic(journalPath, JSON.stringify(journal));
     } catch (error) {
-        await Promise.all(staged.map((s) => rm(s.temp, { force: true })));
+        await Promise.all(renames.map(([temp]) => rm(temp, { force: true })));
         throw error;
     }
     await applyJournal(journal);
@@ -156,9 +155,26 @@ async function applyJournal(journal: Journal): Promise<void> {
         try {
             renameSync(temp, target);
         } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
             // Renamed already, before a kill: nothing left to do for this one.
-            if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw withPath(error, target);
+            if (code === 'ENOENT') continue;
+            // Windows renames nothing over a directory link (a junction): that one is removed first,
+            // which opens a moment without it, closed by this journal if a kill falls there.
+            if (process.platform === 'win32' && isLink(target)) {
+                rmSync(target);
+                renameSync(temp, target);
+                continue;
+            }
+            throw withPath(error, target);
         }
     }
     for (const file of journal.removals) rmSync(file, { force: true });
+}
+
+function isLink(path: string): boolean {
+    try {
+        return lstatSync(path).isSymbolicLink();
+    } catch {
+        return false;
+    }
 }

@@ -63,7 +63,7 @@ describe('compile: a Nango-style project', () => {
         const manifest = JSON.parse(await readFile(join(root, '.nango/nango.json'), 'utf8')) as unknown[];
         expect(JSON.stringify(manifest)).toContain('Attachment');
         // The type-check read the project's zod, not Ferry's newer one.
-        const generated = JSON.parse(await readFile(join(root, 'build/.ferry/tsconfig.json'), 'utf8'));
+        const generated = JSON.parse(await readFile(join(root, '.ferry/compile/tsconfig.json'), 'utf8'));
         expect(generated.compilerOptions.paths.zod).toEqual([join(root, 'node_modules/zod/index.d.ts')]);
     });
 

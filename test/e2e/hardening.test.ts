@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FERRY_BIN, baseEnv, makeTempDir, runFerry, type CliResult } from '../support/cli.js';
@@ -27,11 +27,6 @@ afterAll(() => cleanup());
 
 const compile = (args: string[] = []): Promise<CliResult> => runFerry(['compile', '--no-typecheck', ...args], { cwd: project });
 const bundles = async (): Promise<string[]> => (await readdir(join(project, 'build'))).filter((name) => name.endsWith('.cjs')).sort();
-const temps = async (): Promise<string[]> => {
-    const found: string[] = [];
-    for (const dir of ['', 'build', 'build/.ferry', '.nango']) found.push(...(await readdir(join(project, dir)).catch(() => [] as string[])).filter((n) => n.endsWith('.tmp')));
-    return found;
-};
 
 describe('index.ts imports out of the project', () => {
     it("are ENTRY_BAD_PATH (exit 10) and leave every bundle in place, where they compiled '0 functions' and deleted them", async () => {
@@ -53,40 +48,117 @@ describe('index.ts imports out of the project', () => {
     });
 });
 
-/** Each function's description and code say which of two versions of the project it is. */
-async function writeVersion(version: string): Promise<void> {
-    for (const [file, find] of [
-        ['github/syncs/issues.ts', /description: '[^']*'/],
-        ['github/actions/create-issue.ts', /description: '[^']*'/]
-    ] as const) {
-        const text = await readFile(join(project, file), 'utf8');
-        await writeFile(join(project, file), text.replace(find, `description: 'version ${version}'`));
+/** The files any reader sees as a compile's output: the manifest and every bundle, byte for byte. */
+async function output(root: string): Promise<Map<string, string>> {
+    const files = new Map<string, string>([['.nango/nango.json', await readFile(join(root, '.nango/nango.json'), 'utf8')]]);
+    for (const name of (await readdir(join(root, 'build'))).filter((n) => n.endsWith('.cjs')).sort()) files.set(`build/${name}`, await readFile(join(root, 'build', name), 'utf8'));
+    return files;
+}
+
+/** What killed runs could leave: temporary files, generations besides the current and the kept previous one, a pending switch. */
+async function leftovers(root: string): Promise<string[]> {
+    const found: string[] = [];
+    for (const dir of ['', 'build', '.ferry/compile', '.nango', '.ferry/build']) {
+        for (const name of await readdir(join(root, dir)).catch(() => [] as string[])) if (name.endsWith('.tmp')) found.push(join(dir, name));
     }
+    // The current generation, and the previous one the next compile writes into (its record names it).
+    const record = JSON.parse(await readFile(join(root, '.ferry/compile/build-generations.json'), 'utf8').catch(() => '{}')) as { previous?: string };
+    const current = await readlink(join(root, '.ferry/build/current'));
+    const kept = new Set(['current', current, ...(record.previous ? [record.previous] : [])]);
+    found.push(...(await readdir(join(root, '.ferry/build'))).filter((name) => !kept.has(name)).map((name) => `.ferry/build/${name}`));
+    for (const state of ['build-switch.json', 'build-adopt']) if (existsSync(join(root, '.ferry/compile', state))) found.push(state);
+    return found;
 }
 
 describe('kill -9 while compile writes', () => {
-    it('leaves build/ and the manifest of one compile, or a switch the next compile finishes; no temporary file stays', async () => {
-        for (const [i, delay] of [150, 250, 350, 450, 550, 700].entries()) {
-            await writeVersion(`old${i}`);
-            expect((await compile()).code).toBe(0);
-            await writeVersion(`new${i}`);
-            const child = spawn(process.execPath, [FERRY_BIN, 'compile', '--no-typecheck', '--no-cache'], { cwd: project, env: baseEnv(), stdio: 'ignore' });
+    const COUNT = 60;
+    let many: string;
+    const action = (i: number, version: string): string =>
+        "import { createAction } from 'ferry';\nimport * as z from 'zod';\n\n" +
+        `export default createAction({\n    description: 'version ${version}',\n    endpoint: { method: 'POST', path: '/a${i}' },\n` +
+        `    input: z.object({ n: z.number() }),\n    output: z.object({ n: z.number() }),\n    exec: async (_nango, input) => ({ n: input.n + ${i} })\n});\n`;
+    /** Every function at `version`, or only the even ones (the odd ones then stay cached); a0 in index.ts or not. */
+    async function writeVersion(version: string, options: { evenOnly: boolean; withFirst: boolean }): Promise<void> {
+        for (let i = 0; i < COUNT; i++) if (!options.evenOnly || i % 2 === 0) await writeFile(join(many, `many/actions/a${i}.ts`), action(i, version));
+        const imports = Array.from({ length: COUNT }, (_, i) => i).filter((i) => i > 0 || options.withFirst).map((i) => `import './many/actions/a${i}.js';`);
+        await writeFile(join(many, 'index.ts'), `${imports.join('\n')}\n`);
+    }
+
+    beforeAll(async () => {
+        expect((await runFerry(['init', 'many', '--no-install'], { cwd: tmp })).code).toBe(0);
+        many = join(tmp, 'many');
+        await mkdir(join(many, 'many/actions'), { recursive: true });
+    });
+
+    /**
+     * The original attempt: a compile of a new version killed in its write phase (0 to 200 ms
+     * after it says it is writing: its switch falls in that span) or before it (bundling). With
+     * nothing run since, build/ and the manifest are byte for byte the previous compile's or the
+     * next one's; the next compile leaves no temporary file and no generation but its own and
+     * the previous one.
+     */
+    it('leaves build/ and the manifest as the old compile wrote them or as the new one, never a mix', { timeout: 240_000 }, async () => {
+        const moments: (number | { afterMs: number })[] = [0, 10, 20, 30, 45, 60, 75, 90, 110, 130, 160, 200, { afterMs: 150 }, { afterMs: 400 }];
+        for (const [i, moment] of moments.entries()) {
+            await writeVersion(`old${i}`, { evenOnly: false, withFirst: i % 2 === 0 });
+            expect((await runFerry(['compile', '--no-typecheck'], { cwd: many })).code).toBe(0);
+            const before = await output(many);
+            // Even rounds rebuild every bundle; odd ones only half (the rest carried over from the cache).
+            await writeVersion(`new${i}`, { evenOnly: i % 2 === 1, withFirst: i % 2 === 1 });
+            const args = [FERRY_BIN, 'compile', '--no-typecheck', '--debug', ...(i % 2 === 0 ? ['--no-cache'] : [])];
+            const child = spawn(process.execPath, args, { cwd: many, env: baseEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
             const closed = new Promise((resolve) => child.on('close', resolve));
-            await new Promise((resolve) => setTimeout(resolve, delay));
+            if (typeof moment === 'number') {
+                let stderr = '';
+                await new Promise<void>((resolve) => {
+                    child.stderr!.on('data', (chunk: Buffer) => {
+                        stderr += chunk.toString();
+                        if (stderr.includes('write: writing')) resolve();
+                    });
+                    child.on('close', () => resolve());
+                });
+                if (moment > 0) await new Promise((resolve) => setTimeout(resolve, moment));
+            } else {
+                child.stderr!.resume();
+                await new Promise((resolve) => setTimeout(resolve, moment.afterMs));
+            }
             child.kill('SIGKILL');
             await closed;
-            const manifest = await readFile(join(project, '.nango/nango.json'), 'utf8');
-            const bundleTexts = await Promise.all(['github_syncs_issues.cjs', 'github_actions_create-issue.cjs'].map((b) => readFile(join(project, 'build', b), 'utf8')));
-            const versionOf = (text: string): string[] => [...new Set([...text.matchAll(/version (old|new)\d/g)].map((m) => m[1]!))];
-            const pending = existsSync(join(project, 'build/.ferry/build-commit.json'));
-            if (!pending) expect([versionOf(manifest), ...bundleTexts.map(versionOf)].flat().every((v, _, all) => v === all[0])).toBe(true);
+            const killed = await output(many);
 
-            const next = await compile();
+            const next = await runFerry(['compile', '--no-typecheck'], { cwd: many });
             expect(next.code).toBe(0);
-            expect(await temps()).toEqual([]);
-            const after = [await readFile(join(project, '.nango/nango.json'), 'utf8'), ...bundleTexts];
-            expect(versionOf(after[0]!)).toEqual(['new']);
+            expect(await leftovers(many)).toEqual([]);
+            const after = await output(many);
+            expect(after.has('build/many_actions_a0.cjs')).toBe(i % 2 === 1);
+            const same = (a: Map<string, string>, b: Map<string, string>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+            expect(same(killed, before) || same(killed, after), `round ${i}: a mix of the old and the new compile`).toBe(true);
         }
+    });
+
+    it('turns a real build/ folder of an older Ferry into the first generation, its cache still valid', async () => {
+        // The layout before generations: bundles in a real build/, the cache in build/.ferry.
+        const real = join(many, 'build');
+        await cp(real, join(many, 'build.real'), { recursive: true, dereference: true, preserveTimestamps: true });
+        await rm(real);
+        await rename(join(many, 'build.real'), real);
+        await mkdir(join(real, '.ferry'));
+        await rename(join(many, '.ferry/compile/compile-cache.json'), join(real, '.ferry/compile-cache.json'));
+        await rm(join(many, '.ferry'), { recursive: true });
+        const before = await output(many);
+
+        const result = await runFerry(['compile', '--no-typecheck', '--json'], { cwd: many });
+        expect(result.code).toBe(0);
+        const doc = JSON.parse(result.stdout) as { functions: { cached: boolean }[] };
+        expect(doc.functions.length).toBeGreaterThan(0);
+        expect(doc.functions.every((f) => f.cached)).toBe(true);
+        expect((await lstat(real)).isSymbolicLink()).toBe(true);
+        expect(await readlink(real)).toBe(join('.ferry', 'build', 'current'));
+        expect(existsSync(join(real, '.ferry'))).toBe(false);
+        expect(await output(many)).toEqual(before);
+        expect(await leftovers(many)).toEqual([]);
+        // Projects made by `nango init` do not ignore .ferry/: it ignores itself.
+        expect(await readFile(join(many, '.ferry/.gitignore'), 'utf8')).toMatch(/^\*$/m);
     });
 });
 
@@ -98,7 +170,7 @@ describe('two compiles of one project', () => {
 
     it('wait for each other, saying for which pid; a lock whose process died is taken over', async () => {
         holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-        const lock = join(project, 'build/.ferry/compile.lock');
+        const lock = join(project, '.ferry/compile/compile.lock');
         await writeFile(lock, String(holder.pid));
         const waiting = runFerry(['compile', '--no-typecheck'], { cwd: project });
         await new Promise((resolve) => setTimeout(resolve, 1500));

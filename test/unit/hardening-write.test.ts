@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanStaleTemps, commitFiles, recoverCommit, writeFileAtomic } from '../../src/util/fs.js';
+import { cleanStaleTemps, commitRenames, recoverCommit, writeFileAtomic } from '../../src/util/fs.js';
 import { acquireLock, waitingMessage } from '../../src/util/lock.js';
 import { makeTempDir } from '../support/cli.js';
 
@@ -22,11 +22,20 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-describe('commitFiles and recoverCommit', () => {
+describe('commitRenames and recoverCommit', () => {
     it('switches every file and removal at once and leaves no journal or temporary file', async () => {
         await writeFile(join(dir, 'a.cjs'), 'old a');
         await writeFile(join(dir, 'gone.cjs'), 'old');
-        await commitFiles(join(dir, 'state/commit.json'), [{ path: join(dir, 'a.cjs'), content: 'new a' }, { path: join(dir, 'b.cjs'), content: 'new b' }], [join(dir, 'gone.cjs')]);
+        await writeFile(join(dir, '.a.cjs.1.00000000.tmp'), 'new a');
+        await writeFile(join(dir, '.b.cjs.1.00000000.tmp'), 'new b');
+        await commitRenames(
+            join(dir, 'state/commit.json'),
+            [
+                [join(dir, '.a.cjs.1.00000000.tmp'), join(dir, 'a.cjs')],
+                [join(dir, '.b.cjs.1.00000000.tmp'), join(dir, 'b.cjs')]
+            ],
+            [join(dir, 'gone.cjs')]
+        );
         expect((await readdir(dir)).sort()).toEqual(['a.cjs', 'b.cjs', 'state']);
         expect(await readFile(join(dir, 'a.cjs'), 'utf8')).toBe('new a');
         expect(await readdir(join(dir, 'state'))).toEqual([]);
@@ -49,11 +58,11 @@ describe('commitFiles and recoverCommit', () => {
         expect(await recoverCommit(journal)).toBe(false);
     });
 
-    it('a failure while staging changes nothing', async () => {
+    it('a journal that cannot be written changes nothing and removes what was staged', async () => {
         await writeFile(join(dir, 'a.cjs'), 'old a');
-        await mkdir(join(dir, 'blocked'));
-        await writeFile(join(dir, 'blocked/file'), '');
-        const error = await commitFiles(join(dir, 'commit.json'), [{ path: join(dir, 'a.cjs'), content: 'new a' }, { path: join(dir, 'blocked/file/x'), content: 'x' }], []).catch((e: unknown) => e);
+        await writeFile(join(dir, '.a.cjs.1.00000000.tmp'), 'new a');
+        await writeFile(join(dir, 'blocked'), '');
+        const error = await commitRenames(join(dir, 'blocked/commit.json'), [[join(dir, '.a.cjs.1.00000000.tmp'), join(dir, 'a.cjs')]]).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(Error);
         expect(await readFile(join(dir, 'a.cjs'), 'utf8')).toBe('old a');
         expect((await readdir(dir)).sort()).toEqual(['a.cjs', 'blocked']);
