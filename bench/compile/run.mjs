@@ -124,7 +124,8 @@ for (const size of sizes.length > 0 ? sizes : [50, 500, 2000, 3000]) {
             `${String(size).padEnd(5)} ${scenario.padEnd(31)} ${fmtMs(r.ms).padEnd(10)} ${(r.cpu === undefined ? 'n/a' : `${r.cpu.toFixed(2)} s`).padEnd(10)} ${fmtMb(r.peak).padEnd(10)} ${String(r.built).padEnd(6)} ${tc.padEnd(12)} ${verdict}`
         );
     };
-    const clean = () => rmSync(join(dir, 'build'), { recursive: true, force: true });
+    // Cold: no bundles and no compile state (build/ is a link into .ferry/, which holds both).
+    const clean = () => ['build', '.ferry'].forEach((name) => rmSync(join(dir, name), { recursive: true, force: true }));
     await run('cold, no type-check', ['--no-typecheck'], clean);
     await run('warm, no type-check', ['--no-typecheck']);
     await run('cold, type-check', [], clean);
@@ -166,6 +167,7 @@ if (nango.skipped) {
     generateProject(dir, size, { nango: nango.dir });
     const clean = () => {
         rmSync(join(dir, 'build'), { recursive: true, force: true });
+        rmSync(join(dir, '.ferry'), { recursive: true, force: true });
         rmSync(join(dir, '.nango/nango.json'), { force: true });
     };
     clean();
