@@ -1,7 +1,7 @@
 /** build/ as a link to one compile's generation: the switch, what a kill leaves, the one-time adoption of a real build/. */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readFile, readdir, readlink, rename, stat, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SWITCH_FILE_NAME, currentGeneration, recoverBuild, switchBuild } from '../../src/compiler/build-switch.js';
@@ -89,6 +89,18 @@ describe('switchBuild', () => {
         expect(await readFile(paths.manifestPath, 'utf8')).toBe('[1]');
         expect((await readdir(join(dir, '.nango'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
         expect((await readdir(paths.generationsDir)).sort()).toEqual([before, 'current'].sort());
+    });
+    it('builds afresh, and the next run removes the kept generation, after a kill while the kept one was being updated', async () => {
+        await switchBuild(paths, { writes: ['a', 'b'].map((n) => ({ name: `${n}.cjs`, content: `${n}1` })), drop: () => false });
+        const first = currentGeneration(paths)!;
+        await switchBuild(paths, { writes: [{ name: 'a.cjs', content: 'a2' }], drop: () => false });
+        // What a kill in the middle of the update leaves: the record cleared, the kept folder half changed.
+        await writeFile(join(paths.cacheDir, 'build-generations.json'), '{}');
+        await rm(join(paths.generationsDir, first, 'b.cjs'));
+        await recoverBuild(paths);
+        expect(existsSync(join(paths.generationsDir, first))).toBe(false);
+        await switchBuild(paths, { writes: [{ name: 'c.cjs', content: 'c3' }], drop: () => false });
+        expect(await Promise.all(['a', 'b', 'c'].map((n) => read(`${n}.cjs`)))).toEqual(['a2', 'b1', 'c3']);
     });
 });
 
