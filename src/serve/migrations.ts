@@ -181,6 +181,13 @@ create table ferry_oauth_sessions (
     error jsonb,
     created_at timestamptz not null default now()
 );`
+    },
+    {
+        version: 8,
+        name: 'connection tags and end users',
+        sql: `
+alter table ferry_connections add column tags jsonb not null default '{}';
+alter table ferry_connections add column end_user jsonb;`
     }
 ];
 

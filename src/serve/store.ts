@@ -3,6 +3,7 @@
  * (AES-256-GCM) before they reach SQL and opened only where a request needs them; every value
  * reaches SQL as a parameter.
  */
+import type { PublicEndUser } from './connection-tags.js';
 import type { Sealer } from './crypto.js';
 import type { Queryable } from './storage.js';
 
@@ -31,6 +32,8 @@ export interface ConnectionRow {
     updated_at: Date;
     /** Where this connection's webhooks go instead of the environment's URLs (set by ferry connect). */
     webhook_url_override?: string | null;
+    tags?: Record<string, string>;
+    end_user?: PublicEndUser | null;
 }
 
 export interface NewIntegration {
@@ -43,11 +46,25 @@ export interface NewIntegration {
     oauth_scopes?: string | undefined;
 }
 
-export type NewConnection = Pick<ConnectionRow, 'provider_config_key' | 'connection_id' | 'credentials' | 'connection_config' | 'metadata' | 'credentials_expires_at'>;
+/** Without tags, a replaced connection keeps its own; without an end user, its end user. */
+export type NewConnection = Pick<ConnectionRow, 'provider_config_key' | 'connection_id' | 'credentials' | 'connection_config' | 'metadata' | 'credentials_expires_at' | 'tags' | 'end_user'>;
+
+export interface ConnectionFilter {
+    connectionId?: string | undefined;
+    integrationIds?: string[] | undefined;
+    search?: string | undefined;
+    endUserId?: string | undefined;
+    endUserOrganizationId?: string | undefined;
+    tags?: Record<string, string> | undefined;
+    /** GET /connections lists the newest first, as Nango; the server's own uses keep creation order. */
+    newestFirst?: boolean | undefined;
+    limit: number;
+    offset: number;
+}
 
 const INTEGRATION_COLUMNS = 'unique_key, provider, display_name, custom, oauth_client_id, oauth_client_secret, oauth_scopes, created_at, updated_at';
 const CONNECTION_COLUMNS =
-    'id, provider_config_key, connection_id, credentials, connection_config, metadata, credentials_expires_at, last_fetched_at, created_at, updated_at, webhook_url_override';
+    'id, provider_config_key, connection_id, credentials, connection_config, metadata, credentials_expires_at, last_fetched_at, created_at, updated_at, webhook_url_override, tags, end_user';
 
 export class Store {
     constructor(
@@ -90,11 +107,12 @@ export class Store {
     /** Creates or replaces (Nango's "override") the connection; says which. */
     async upsertConnection(input: NewConnection): Promise<{ connection: ConnectionRow; operation: 'creation' | 'override' }> {
         const rows = await this.db.query<ConnectionRow & { inserted: boolean }>(
-            `insert into ferry_connections (provider_config_key, connection_id, credentials, connection_config, metadata, credentials_expires_at)
-             values ($1, $2, $3, $4::jsonb, $5::jsonb, $6)
+            `insert into ferry_connections (provider_config_key, connection_id, credentials, connection_config, metadata, credentials_expires_at, tags, end_user)
+             values ($1, $2, $3, $4::jsonb, $5::jsonb, $6, coalesce($7::jsonb, '{}'), $8::jsonb)
              on conflict (provider_config_key, connection_id) do update set
                 credentials = excluded.credentials, connection_config = excluded.connection_config, metadata = excluded.metadata,
-                credentials_expires_at = excluded.credentials_expires_at, updated_at = now()
+                credentials_expires_at = excluded.credentials_expires_at, updated_at = now(),
+                tags = coalesce($7::jsonb, ferry_connections.tags), end_user = coalesce(excluded.end_user, ferry_connections.end_user)
              returning ${CONNECTION_COLUMNS}, (xmax = 0) as inserted`,
             [
                 input.provider_config_key,
@@ -102,41 +120,50 @@ export class Store {
                 this.sealer.seal(input.credentials),
                 JSON.stringify(input.connection_config),
                 JSON.stringify(input.metadata),
-                input.credentials_expires_at
+                input.credentials_expires_at,
+                input.tags === undefined ? null : JSON.stringify(input.tags),
+                input.end_user ? JSON.stringify(input.end_user) : null
             ]
         );
         const row = rows[0]!;
         return { connection: this.openConnection(row), operation: row.inserted ? 'creation' : 'override' };
     }
 
-    async listConnections(filter: { connectionId?: string | undefined; integrationIds?: string[] | undefined; search?: string | undefined; limit: number; offset: number }): Promise<(ConnectionRow & { provider: string })[]> {
+    async listConnections(filter: ConnectionFilter): Promise<(ConnectionRow & { provider: string })[]> {
         const where: string[] = [];
         const params: (string | number)[] = [];
-        if (filter.connectionId !== undefined) {
-            params.push(filter.connectionId);
-            where.push(`c.connection_id = $${params.length}`);
-        }
-        if (filter.integrationIds?.length) {
-            const placeholders = filter.integrationIds.map((id) => {
-                params.push(id);
-                return `$${params.length}`;
-            });
-            where.push(`c.provider_config_key in (${placeholders.join(', ')})`);
-        }
+        const param = (value: string | number): string => {
+            params.push(value);
+            return `$${params.length}`;
+        };
+        if (filter.connectionId !== undefined) where.push(`c.connection_id = ${param(filter.connectionId)}`);
+        if (filter.integrationIds?.length) where.push(`c.provider_config_key in (${filter.integrationIds.map(param).join(', ')})`);
+        if (filter.endUserId !== undefined) where.push(`c.end_user->>'id' = ${param(filter.endUserId)}`);
+        if (filter.endUserOrganizationId !== undefined) where.push(`c.end_user->'organization'->>'id' = ${param(filter.endUserOrganizationId)}`);
+        if (filter.tags && Object.keys(filter.tags).length > 0) where.push(`c.tags @> ${param(JSON.stringify(filter.tags))}::jsonb`);
         if (filter.search !== undefined) {
             // The search text is a parameter; its LIKE wildcards are escaped so they match themselves.
-            params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-            where.push(`c.connection_id ilike $${params.length}`);
+            const like = param(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+            where.push(`(c.connection_id ilike ${like} or c.end_user->>'display_name' ilike ${like} or c.end_user->>'email' ilike ${like})`);
         }
-        params.push(filter.limit, filter.offset);
         const rows = await this.db.query<ConnectionRow & { provider: string }>(
             `select ${CONNECTION_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, i.provider
              from ferry_connections c join ferry_integrations i on i.unique_key = c.provider_config_key
              ${where.length ? `where ${where.join(' and ')}` : ''}
-             order by c.created_at, c.id limit $${params.length - 1} offset $${params.length}`,
+             order by ${filter.newestFirst ? 'c.created_at desc, c.id desc' : 'c.created_at, c.id'} limit ${param(filter.limit)} offset ${param(filter.offset)}`,
             params
         );
         return rows.map((row) => ({ ...this.openConnection(row), provider: row.provider }));
+    }
+
+    /** PATCH /connections/{id}: what is given replaces what was (an empty webhook URL clears it). */
+    async patchConnection(id: number, patch: { tags?: Record<string, string> | undefined; end_user?: PublicEndUser | undefined; webhook_url_override?: string | undefined }): Promise<void> {
+        await this.db.query(
+            `update ferry_connections set tags = coalesce($2::jsonb, tags), end_user = coalesce($3::jsonb, end_user),
+                webhook_url_override = case when $4::text is null then webhook_url_override when $4::text = '' then null else $4::text end, updated_at = now()
+             where id = $1`,
+            [id, patch.tags === undefined ? null : JSON.stringify(patch.tags), patch.end_user ? JSON.stringify(patch.end_user) : null, patch.webhook_url_override ?? null]
+        );
     }
 
     async getConnection(integration: string, connectionId: string): Promise<ConnectionRow | undefined> {

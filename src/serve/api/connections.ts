@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { readJson, sendError, sendJson, type Router } from '../http.js';
+import { endUserSchema, splitTagParams, tagsFromEndUser, tagsSchema, toPublicEndUser } from '../connection-tags.js';
 import { freshCredentials, RefreshError } from '../oauth-refresh.js';
 import { getProvider } from '../providers.js';
 import { runOnEvent } from '../runner.js';
@@ -37,18 +38,32 @@ const credentials = z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('NONE') })
 ]);
 
+/** Nango refuses its own domain; a local server has no other host to refuse. */
+const webhookUrl = z
+    .union([z.url(), z.literal('')])
+    .optional()
+    .refine((url) => !url || !/(^|\.)nango\.dev$/.test(new URL(url).hostname.replace(/\.+$/, '')), { message: `Webhook URLs cannot point to Nango's domain (nango.dev).` });
+
 const createBody = z.strictObject({
     provider_config_key: z.string(),
     metadata: z.record(z.string(), z.unknown()).optional(),
     connection_config: z.looseObject({ oauth_scopes_override: z.string().array().optional() }).optional(),
+    webhook_url_override: webhookUrl,
     connection_id: z.string().optional(),
-    credentials
+    credentials,
+    end_user: endUserSchema.optional(),
+    tags: tagsSchema.optional()
 });
+
+const patchBody = z.strictObject({ end_user: endUserSchema.optional(), tags: tagsSchema.optional(), webhook_url_override: webhookUrl });
 
 const listQuery = z.strictObject({
     connectionId: z.string().min(1).max(255).optional(),
     search: z.string().min(1).max(255).optional(),
+    endUserId: z.string().min(1).max(255).optional(),
     integrationId: z.string().min(1).optional(),
+    endUserOrganizationId: z.string().min(1).max(255).optional(),
+    tags: tagsSchema.optional(),
     limit: z.coerce.number().min(1).max(2000).optional(),
     page: z.coerce.number().min(0).optional()
 });
@@ -57,7 +72,9 @@ const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).trans
 const getQuery = z.strictObject({
     provider_config_key: providerConfigKeySchema,
     refresh_token: flag.optional().default(false),
-    force_refresh: flag.optional().default(false)
+    force_refresh: flag.optional().default(false),
+    // Nango's SDK always sends it; only GitHub App connections have such a token.
+    refresh_github_app_jwt_token: flag.optional().default(false)
 });
 const idParams = z.strictObject({ connectionId: connectionIdSchema });
 
@@ -91,8 +108,14 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
                 credentials: stored,
                 connection_config: body.connection_config ?? {},
                 metadata: body.metadata ?? {},
-                credentials_expires_at: typeof stored['expires_at'] === 'string' ? new Date(stored['expires_at']) : null
+                credentials_expires_at: typeof stored['expires_at'] === 'string' ? new Date(stored['expires_at']) : null,
+                tags: { ...tagsFromEndUser(body.end_user), ...body.tags },
+                end_user: body.end_user && toPublicEndUser(body.end_user)
             });
+            if (body.webhook_url_override !== undefined) {
+                await ctx.store.patchConnection(connection.id, { webhook_url_override: body.webhook_url_override });
+                connection.webhook_url_override = body.webhook_url_override || null;
+            }
             ctx.log(`connection ${connection.provider_config_key}/${connection.connection_id} ${operation === 'creation' ? 'created' : 'replaced'} (${body.credentials.type})`);
             // As Nango: validate-connection scripts decide whether a new connection stays.
             const invalid = await runOnEvent(ctx, 'validate-connection', connection, integration);
@@ -110,12 +133,17 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
         method: 'GET',
         path: '/connections',
         handler: async ({ res, url }) => {
-            const query = parseOr400(res, listQuery, queryObject(url), 'invalid_query_params');
+            const { rest, tags } = splitTagParams(queryObject(url));
+            const query = parseOr400(res, listQuery, { ...rest, ...(tags ? { tags } : {}) }, 'invalid_query_params');
             if (!query) return;
             const limit = query.limit ?? 10_000;
             const rows = await ctx.store.listConnections({
                 connectionId: query.connectionId,
                 search: query.search,
+                endUserId: query.endUserId,
+                endUserOrganizationId: query.endUserOrganizationId,
+                tags: query.tags,
+                newestFirst: true,
                 integrationIds: query.integrationId?.split(',').map((id) => id.trim()),
                 limit,
                 offset: (query.page ?? 0) * limit
@@ -145,6 +173,29 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
             await ctx.store.touchConnection(connection.id);
             connection.last_fetched_at = new Date();
             sendJson(res, 200, connectionToPublic(connection, integration.provider, { timezone: true, includeRefreshToken: query.refresh_token }));
+        }
+    });
+
+    router.add({
+        method: 'PATCH',
+        path: '/connections/:connectionId',
+        handler: async ({ req, res, url, params }) => {
+            const query = parseOr400(res, z.strictObject({ provider_config_key: providerConfigKeySchema }), queryObject(url), 'invalid_query_params');
+            if (!query) return;
+            const body = parseOr400(res, patchBody, await readJson(req), 'invalid_body');
+            if (!body) return;
+            if (!parseOr400(res, idParams, params, 'invalid_uri_params')) return;
+            if (!(await ctx.store.getIntegration(query.provider_config_key))) return sendError(res, 400, 'unknown_provider_config', 'Provider does not exists');
+            const connection = await ctx.store.getConnection(query.provider_config_key, params['connectionId']!);
+            if (!connection) return sendError(res, 404, 'not_found', 'Failed to find connection');
+            let tags: Record<string, string> | undefined;
+            if (body.end_user || body.tags !== undefined) {
+                const merged = tagsSchema.safeParse({ ...tagsFromEndUser(body.end_user), ...body.tags });
+                if (!merged.success) return sendError(res, 400, 'invalid_body', merged.error.issues[0]?.message ?? 'Invalid tags');
+                tags = merged.data;
+            }
+            await ctx.store.patchConnection(connection.id, { tags, end_user: body.end_user && toPublicEndUser(body.end_user), webhook_url_override: body.webhook_url_override });
+            sendJson(res, 200, { success: true });
         }
     });
 

@@ -49,8 +49,8 @@ export function connectionToPublic(
         provider_config_key: row.provider_config_key,
         provider,
         errors: [],
-        end_user: null,
-        tags: {},
+        end_user: row.end_user ?? null,
+        tags: row.tags ?? {},
         metadata: row.metadata ?? null,
         connection_config: row.connection_config ?? {},
         webhook_url_override: row.webhook_url_override ?? null,
@@ -69,8 +69,8 @@ export function connectionToListItem(row: ConnectionRow & { provider: string }):
         provider_config_key: row.provider_config_key,
         provider: row.provider,
         errors: [],
-        end_user: null,
-        tags: {},
+        end_user: row.end_user ?? null,
+        tags: row.tags ?? {},
         metadata: row.metadata ?? null,
         created: iso(row.created_at)
     };
