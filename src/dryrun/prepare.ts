@@ -3,6 +3,7 @@
  * the flags and the platform settings. Everything here is a usage error (exit 1) when wrong.
  */
 import { ExitCode, FerryError } from '../errors.js';
+import { checkConnectionId } from '../platform/connection-id.js';
 import { resolvePlatformSettings, type PlatformSettings } from '../platform/env.js';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
@@ -36,6 +37,7 @@ export interface Prepared {
 
 export async function prepare(options: DryrunOptions, redactor: Redactor): Promise<Prepared> {
     const environment = options.environment ?? 'dev';
+    checkConnectionId(options.connectionId);
     const project = await loadProject(options.cwd);
     const compiledCheck = prepareCompiledCheck(project.root);
     compiledCheck?.catch(() => undefined);

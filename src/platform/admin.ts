@@ -5,6 +5,7 @@
  */
 import { ExitCode, FerryError } from '../errors.js';
 import type { PlatformClient, RawRequest } from './client.js';
+import { checkConnectionId } from './connection-id.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -108,6 +109,7 @@ export function withoutSecrets(connection: Json): Json {
 }
 
 export async function createConnection(client: PlatformClient, input: ConnectionInput): Promise<Json> {
+    checkConnectionId(input.connectionId);
     const body: Json = { provider_config_key: input.integration, connection_id: input.connectionId, credentials: input.credentials };
     if (input.metadata) body['metadata'] = input.metadata;
     if (input.config) body['connection_config'] = input.config;

@@ -559,6 +559,15 @@ describe('ferry dryrun', () => {
             expect(JSON.parse(result.stdout).error.code).toBe('USAGE');
         });
 
+        it('a connection id a platform cannot take (non-ASCII) is refused before anything is asked of the platform (exit 1)', async () => {
+            const before = platform.requests.length;
+            const result = await ferry(['issues', 'cönn-1', '--json']);
+            expect(result.code, result.stderr).toBe(1);
+            expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'CONNECTION_ID_INVALID', message: '"cönn-1" is not a connection id: it has characters a platform does not accept in a connection id' });
+            expect(platform.requests.length).toBe(before);
+            expect(platform.proxied.some((call) => call.headers['connection-id']?.includes('nn-1'))).toBe(false);
+        });
+
         it('--out naming a folder is a usage error before the run, leaving no temporary file (exit 1)', async () => {
             const result = await ferry(['issues', 'conn-sync', '--out', 'github']);
             expect(result.code, result.stderr).toBe(1);
