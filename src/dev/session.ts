@@ -35,157 +35,159 @@ export interface DevSession {
 }
 
 export async function startDevSession(options: DevSessionOptions, onEvent: (event: DevEvent) => void): Promise<DevSession> {
-    const started = performance.now();
-    const root = findProjectRoot(options.cwd);
-    const emit = onEvent;
+    const session = new Session(findProjectRoot(options.cwd), options, onEvent);
+    await session.start(performance.now());
+    return session;
+}
+
+class Session implements DevSession {
+    readonly done: Promise<string>;
+    private resolveDone!: (reason: string) => void;
     /** Set by stop(): no new rebuild starts, the one in flight finishes. */
-    let closing = false;
-
+    private closing = false;
+    private stopped: Promise<void> | undefined;
     // Changes that arrive before the first build is done wait for it.
-    let builder: DevBuilder | undefined;
-    let queue: ChangedFile[] = [];
-    let processing: Promise<void> | undefined;
-    let typecheck: BackgroundTypecheck | undefined;
-    let warming: Promise<void> | undefined;
-
-    const batcher = createChangeBatcher((files) => {
-        queue.push(...files);
-        if (builder) kick();
-    }, options.debounceMs ?? 25);
-
-    const kick = (): void => {
-        if (processing || closing || queue.length === 0) return;
-        processing = drain().finally(() => {
-            processing = undefined;
-            kick();
-        });
-    };
-
+    private builder: DevBuilder | undefined;
+    private queue: ChangedFile[] = [];
+    private processing: Promise<void> | undefined;
+    private typecheck: BackgroundTypecheck | undefined;
+    private warming: Promise<void> | undefined;
+    private watcher: ProjectWatcher | undefined;
+    private readonly batcher;
     // chokidar drops a second save of a file within 50 ms of the first (a fix typed right after an
     // error, a formatter rewriting on save). What each rebuild read is remembered by content and
     // compared once that window has passed: a difference is a save that was not reported.
-    let lastChangeAt = 0;
-    const verifications = new Set<NodeJS.Timeout>();
-    const verifyLater = (read: Map<string, string | undefined>): void => {
-        if (read.size === 0 || closing) return;
+    private lastChangeAt = 0;
+    private readonly verifications = new Set<NodeJS.Timeout>();
+
+    constructor(
+        readonly root: string,
+        private readonly options: DevSessionOptions,
+        private readonly emit: (event: DevEvent) => void
+    ) {
+        this.done = new Promise<string>((resolve) => (this.resolveDone = resolve));
+        this.batcher = createChangeBatcher((files) => {
+            this.queue.push(...files);
+            if (this.builder) this.kick();
+        }, options.debounceMs ?? 25);
+    }
+
+    /** The first build, with the watcher started beside it so a save made during it is not missed. */
+    async start(started: number): Promise<void> {
+        const watching = watchProject(this.root, {
+            onChange: (file, kind) => this.onChange(file, kind),
+            onError: (error) => this.emit({ event: 'error', phase: 'project', errors: [{ code: 'WATCH_ERROR', message: `the file watcher failed: ${error.message}` }], durationMs: 0 })
+        });
+        // Handled below, once the first build is done; this keeps an early failure from counting as unhandled.
+        watching.catch(() => undefined);
+        try {
+            const built = await DevBuilder.start(this.root, this.emit, this.options.debug ? { debug: this.options.debug } : {});
+            this.watcher = await watching;
+            this.builder = built.builder;
+            if (this.options.typecheck !== false) this.typecheck = this.startTypecheck(built.builder);
+            this.emit({
+                event: 'ready',
+                root: this.root,
+                ok: built.ok,
+                functions: built.builder.functionRefs.map(describeFunction),
+                durationMs: round(performance.now() - started),
+                typecheck: this.typecheck !== undefined
+            });
+            this.typecheck?.request('all');
+            this.warming = built.builder.warmUp();
+            this.kick();
+        } catch (error) {
+            this.batcher.cancel();
+            await (this.watcher ?? (await watching.catch(() => undefined)))?.close();
+            throw error;
+        }
+    }
+
+    private startTypecheck(builder: DevBuilder): BackgroundTypecheck {
+        return startBackgroundTypecheck(createTscRunner(this.root, builder.paths.cacheDir, () => builder.functionRefs.map((ref) => ref.file)), {
+            onStart: () => this.emit({ event: 'typecheck-start' }),
+            onResult: (result) =>
+                this.emit({ event: 'typecheck', ok: result.errors.length === 0, errors: withFunctions(result.errors, builder.functionRefs), durationMs: round(result.durationMs) }),
+            onFailure: (error) => this.emit({ event: 'typecheck', ok: false, errors: [internalDiagnostic(error, 'TYPECHECK_FAILED')], durationMs: 0 })
+        });
+    }
+
+    private onChange(file: string, kind: ChangeKind): void {
+        if (this.closing) return;
+        this.lastChangeAt = Date.now();
+        this.options.debug?.(`${kind} ${file}`);
+        // Before the first build only sources can be judged; after it, the source graph decides too.
+        if (!isWatchedSource(this.root, file) && !this.builder?.isRelevant(file)) return;
+        this.batcher.add(relative(this.root, file).split('\\').join('/'), kind);
+    }
+
+    private kick(): void {
+        if (this.processing || this.closing || this.queue.length === 0) return;
+        this.processing = this.drain().finally(() => {
+            this.processing = undefined;
+            this.kick();
+        });
+    }
+
+    private async drain(): Promise<void> {
+        while (this.queue.length > 0 && !this.closing && this.builder) {
+            const files = mergeChanges(this.queue);
+            this.queue = [];
+            const read = new Map(
+                await Promise.all(files.filter((f) => f.kind !== 'unlink').map(async (f) => [resolve(this.root, f.file), await contentHash(resolve(this.root, f.file))] as const))
+            );
+            try {
+                await this.builder.rebuild(files);
+            } catch (error) {
+                this.emit({ event: 'error', phase: 'write', errors: [internalDiagnostic(error)], durationMs: 0 });
+            }
+            this.verifyLater(read);
+            this.typecheck?.request(this.builder.checkScope(files));
+            if (!existsSync(this.root)) {
+                void this.stop('the project folder was removed');
+                return;
+            }
+        }
+    }
+
+    private verifyLater(read: Map<string, string | undefined>): void {
+        if (read.size === 0 || this.closing) return;
         const timer = setTimeout(
             () => {
-                verifications.delete(timer);
+                this.verifications.delete(timer);
                 void Promise.all(
                     [...read].map(async ([file, hash]) => {
                         const now = await contentHash(file);
                         // A deleted file is not this case: chokidar reports every unlink.
-                        if (now !== undefined && now !== hash) onChange(file, 'change');
+                        if (now !== undefined && now !== hash) this.onChange(file, 'change');
                     })
                 );
             },
-            Math.max(0, lastChangeAt + CHANGE_THROTTLE_MS + 10 - Date.now())
+            Math.max(0, this.lastChangeAt + CHANGE_THROTTLE_MS + 10 - Date.now())
         );
-        verifications.add(timer);
-    };
-
-    const drain = async (): Promise<void> => {
-        while (queue.length > 0 && !closing && builder) {
-            const files = mergeChanges(queue);
-            queue = [];
-            const read = new Map(
-                await Promise.all(files.filter((f) => f.kind !== 'unlink').map(async (f) => [resolve(root, f.file), await contentHash(resolve(root, f.file))] as const))
-            );
-            try {
-                await builder.rebuild(files);
-            } catch (error) {
-                emit({ event: 'error', phase: 'write', errors: [internalDiagnostic(error)], durationMs: 0 });
-            }
-            verifyLater(read);
-            typecheck?.request(builder.checkScope(files));
-            if (!existsSync(root)) {
-                void session.stop('the project folder was removed');
-                return;
-            }
-        }
-    };
-
-    const onChange = (file: string, kind: ChangeKind): void => {
-        if (closing) return;
-        lastChangeAt = Date.now();
-        options.debug?.(`${kind} ${file}`);
-        // Before the first build only sources can be judged; after it, the source graph decides too.
-        if (!isWatchedSource(root, file) && !builder?.isRelevant(file)) return;
-        batcher.add(relative(root, file).split('\\').join('/'), kind);
-    };
-
-    // The watcher starts with the first build, so a save made during it is not missed.
-    const watching = watchProject(root, {
-        onChange,
-        onError: (error) => emit({ event: 'error', phase: 'project', errors: [{ code: 'WATCH_ERROR', message: `the file watcher failed: ${error.message}` }], durationMs: 0 })
-    });
-    // Handled below, once the first build is done; this keeps an early failure from counting as unhandled.
-    watching.catch(() => undefined);
-    let watcher: ProjectWatcher | undefined;
-    try {
-        const built = await DevBuilder.start(root, emit, options.debug ? { debug: options.debug } : {});
-        watcher = await watching;
-        builder = built.builder;
-
-        if (options.typecheck !== false) {
-            typecheck = startBackgroundTypecheck(createTscRunner(root, built.builder.paths.cacheDir, () => built.builder.functionRefs.map((ref) => ref.file)), {
-                onStart: () => emit({ event: 'typecheck-start' }),
-                onResult: (result) =>
-                    emit({
-                        event: 'typecheck',
-                        ok: result.errors.length === 0,
-                        errors: withFunctions(result.errors, built.builder.functionRefs),
-                        durationMs: round(result.durationMs)
-                    }),
-                onFailure: (error) => emit({ event: 'typecheck', ok: false, errors: [internalDiagnostic(error, 'TYPECHECK_FAILED')], durationMs: 0 })
-            });
-        }
-        emit({
-            event: 'ready',
-            root,
-            ok: built.ok,
-            functions: built.builder.functionRefs.map(describeFunction),
-            durationMs: round(performance.now() - started),
-            typecheck: typecheck !== undefined
-        });
-        typecheck?.request('all');
-        warming = built.builder.warmUp();
-        kick();
-    } catch (error) {
-        batcher.cancel();
-        await (watcher ?? (await watching.catch(() => undefined)))?.close();
-        throw error;
+        this.verifications.add(timer);
     }
 
-    let resolveDone!: (reason: string) => void;
-    const done = new Promise<string>((resolve) => (resolveDone = resolve));
-    let stopped: Promise<void> | undefined;
-
-    const session: DevSession = {
-        root,
-        done,
-        stop(reason) {
-            stopped ??= (async () => {
-                closing = true;
-                batcher.cancel();
-                for (const timer of verifications) clearTimeout(timer);
-                await watcher?.close();
-                // Let a rebuild in flight finish its writes: stopping must not leave half a build.
-                await processing;
-                await warming;
-                await typecheck?.stop();
-                // esbuild's service process would end anyway once our end of its pipes closes;
-                // stop() sends it SIGTERM now and returns at once: esbuild exposes no handle to wait
-                // on. Node collects its exit if that comes while we still run, the init process if
-                // it comes after we exit; the dev e2e test checks that it is gone either way.
-                await (await import('esbuild')).stop();
-                onEvent({ event: 'stop', reason });
-                resolveDone(reason);
-            })();
-            return stopped;
-        }
-    };
-    return session;
+    stop(reason: string): Promise<void> {
+        this.stopped ??= (async () => {
+            this.closing = true;
+            this.batcher.cancel();
+            for (const timer of this.verifications) clearTimeout(timer);
+            await this.watcher?.close();
+            // Let a rebuild in flight finish its writes: stopping must not leave half a build.
+            await this.processing;
+            await this.warming;
+            await this.typecheck?.stop();
+            // esbuild's service process would end anyway once our end of its pipes closes;
+            // stop() sends it SIGTERM now and returns at once: esbuild exposes no handle to wait
+            // on. Node collects its exit if that comes while we still run, the init process if
+            // it comes after we exit; the dev e2e test checks that it is gone either way.
+            await (await import('esbuild')).stop();
+            this.emit({ event: 'stop', reason });
+            this.resolveDone(reason);
+        })();
+        return this.stopped;
+    }
 }
 
 /** The last kind seen per file, in first-seen order. */
