@@ -188,6 +188,11 @@ create table ferry_oauth_sessions (
         sql: `
 alter table ferry_connections add column tags jsonb not null default '{}';
 alter table ferry_connections add column end_user jsonb;`
+    },
+    {
+        version: 9,
+        name: 'sync frequency per connection',
+        sql: `alter table ferry_syncs add column frequency text;`
     }
 ];
 

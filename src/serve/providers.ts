@@ -35,6 +35,12 @@ export async function getProvider(name: string): Promise<ProviderDefinition | un
     return entry ? { ...entry, name } : undefined;
 }
 
+/** The whole catalog (GET /providers). */
+export async function listProviders(): Promise<Record<string, ProviderDefinition>> {
+    catalog ??= load();
+    return catalog;
+}
+
 /** Loads the catalog now, so the first request does not wait for it. */
 export function preloadProviders(): void {
     catalog ??= load();

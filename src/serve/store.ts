@@ -99,6 +99,27 @@ export class Store {
         return rows[0] && this.openIntegration(rows[0]);
     }
 
+    /** PATCH /integrations/{key}: the given values replace the stored ones (`custom` is merged by the caller). */
+    async updateIntegration(
+        key: string,
+        patch: { unique_key: string; display_name: string | null; custom: Record<string, string>; oauth_client_id: string | null; oauth_client_secret: string | null; oauth_scopes: string | null }
+    ): Promise<IntegrationRow | undefined> {
+        const rows = await this.db.query<IntegrationRow>(
+            `update ferry_integrations set unique_key = $2, display_name = $3, custom = $4::jsonb, oauth_client_id = $5, oauth_client_secret = $6, oauth_scopes = $7, updated_at = now()
+             where unique_key = $1 returning ${INTEGRATION_COLUMNS}`,
+            [
+                key,
+                patch.unique_key,
+                patch.display_name,
+                JSON.stringify(patch.custom),
+                patch.oauth_client_id,
+                patch.oauth_client_secret === null ? null : this.sealer.seal(patch.oauth_client_secret),
+                patch.oauth_scopes
+            ]
+        );
+        return rows[0] && this.openIntegration(rows[0]);
+    }
+
     async deleteIntegration(key: string): Promise<boolean> {
         const rows = await this.db.query('delete from ferry_integrations where unique_key = $1 returning unique_key', [key]);
         return rows.length > 0;

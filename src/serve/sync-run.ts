@@ -51,7 +51,7 @@ export async function runSync(ctx: ServeContext, sync: SyncRow): Promise<SyncRun
         sync: { id: sync.id, mode: incremental ? 'INCREMENTAL' : 'FULL' },
         settle: async (finished) => (changes = await records.settle(finished))
     });
-    await afterRun(ctx.storage, sync.id, { ok: result.ok, startedAt, frequencyMs: frequencyMs(fn.runs) });
+    await afterRun(ctx.storage, sync.id, { ok: result.ok, startedAt, frequencyMs: frequencyMs(sync.runs) });
     const summary = Object.entries(changes).map(([model, c]) => `${model} +${c.added} ~${c.updated} -${c.deleted}`).join(', ');
     ctx.log(`sync ${fn.provider_config_key}/${fn.name} on ${connection.connection_id}: ${result.ok ? 'ok' : (result.error?.kind ?? 'failed')} in ${Math.round(result.durationMs)} ms${summary ? ` (${summary})` : ''}`);
     await notify(ctx, { sync, models: fn.models, incremental, startedAt, changes, error: result.ok ? undefined : (result.error?.message ?? 'the sync failed') });

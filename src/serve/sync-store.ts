@@ -23,12 +23,13 @@ export interface SyncRow {
     provider_config_key: string;
     /** The connection's own id (the one clients use). */
     connection_id: string;
+    /** The frequency set for this connection (PUT /sync/update-connection-frequency), else the sync's. */
     runs: string | null;
     models: string[];
 }
 
 const SELECT = `select s.id, s.function_id, s.connection_id as connection_ref, s.variant, s.state, s.next_run_at, s.last_sync_date, s.checkpoint,
-    s.pending_mode, f.name, f.provider_config_key, c.connection_id, f.runs, f.models
+    s.pending_mode, f.name, f.provider_config_key, c.connection_id, coalesce(s.frequency, f.runs) as runs, f.models
     from ferry_syncs s join ferry_functions f on f.id = s.function_id join ferry_connections c on c.id = s.connection_id`;
 
 function row(raw: SyncRow): SyncRow {
@@ -106,6 +107,21 @@ export async function setState(db: Queryable, ids: number[], state: 'STARTED' | 
 /** A run is starting: the trigger it answers is taken. */
 export async function takePending(db: Queryable, id: number): Promise<void> {
     await db.query('update ferry_syncs set pending_mode = null where id = $1', [id]);
+}
+
+/**
+ * PUT /sync/update-connection-frequency: this connection's own frequency (null: the sync's again).
+ * A started schedule's next run moves to one new period after the last run began (at once when past).
+ */
+export async function setFrequency(db: Queryable, id: number, frequency: string | null, periodMs: number): Promise<void> {
+    await db.query(
+        `update ferry_syncs s set frequency = $2,
+            next_run_at = case when s.state = 'STARTED' and s.next_run_at is not null
+                then greatest(now(), coalesce((select max(r.started_at) from ferry_sync_runs r where r.sync_id = s.id), now()) + $3 * interval '1 millisecond')
+                else s.next_run_at end
+         where s.id = $1`,
+        [id, frequency, periodMs]
+    );
 }
 
 /**

@@ -5,12 +5,22 @@ import { getProvider } from '../providers.js';
 import type { ServeContext } from '../context.js';
 import { forwardWebhooksCustom } from '../webhooks/forwarding.js';
 import { integrationToPublic } from './format.js';
+import { registerIntegrationUpdateRoute } from './integration-update.js';
+import { registerProviderRoutes } from './providers.js';
 import { parseOr400, queryObject } from './validate.js';
 
 export const providerConfigKeySchema = z
     .string()
     .regex(/^[a-zA-Z0-9~:.@ _-]+$/)
     .max(255);
+
+export const integrationCredentialsSchema = z.strictObject({
+    type: z.enum(['OAUTH1', 'OAUTH2', 'TBA']),
+    client_id: z.string().min(1).max(255),
+    client_secret: z.string().min(1),
+    scopes: z.string().optional(),
+    webhook_secret: z.string().max(255).optional()
+});
 
 const createBody = z.strictObject({
     provider: z
@@ -20,15 +30,7 @@ const createBody = z.strictObject({
     unique_key: providerConfigKeySchema,
     display_name: z.string().min(1).max(255).optional(),
     forward_webhooks: z.boolean().optional(),
-    credentials: z
-        .strictObject({
-            type: z.enum(['OAUTH1', 'OAUTH2', 'TBA']),
-            client_id: z.string().min(1).max(255),
-            client_secret: z.string().min(1),
-            scopes: z.string().optional(),
-            webhook_secret: z.string().max(255).optional()
-        })
-        .optional(),
+    credentials: integrationCredentialsSchema.optional(),
     integration_config: z.record(z.string(), z.string().max(8192)).optional(),
     custom: z.record(z.string(), z.string()).optional()
 });
@@ -39,6 +41,8 @@ const getQuery = z.strictObject({
 });
 
 export function registerIntegrationRoutes(router: Router, ctx: ServeContext): void {
+    registerIntegrationUpdateRoute(router, ctx);
+    registerProviderRoutes(router);
     router.add({
         method: 'POST',
         path: '/integrations',

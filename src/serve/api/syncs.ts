@@ -14,6 +14,7 @@ import { schedulerOf } from '../scheduler.js';
 import { findSyncs, reconcileSyncs, requestRun, setState, type SyncMode, type SyncRow } from '../sync-store.js';
 import { connectionIdSchema } from './connections.js';
 import { providerConfigKeySchema } from './integrations.js';
+import { registerSyncFrequencyRoute } from './sync-frequency.js';
 import { parseOr400, queryObject } from './validate.js';
 
 const syncRef = z.union([z.string(), z.strictObject({ name: z.string(), variant: z.string() })]);
@@ -61,6 +62,7 @@ async function target(ctx: ServeContext, res: ServerResponse, providerConfigKey:
 }
 
 export function registerSyncRoutes(router: Router, ctx: ServeContext): void {
+    registerSyncFrequencyRoute(router, ctx);
     router.add({
         method: 'POST',
         path: '/sync/trigger',
