@@ -8,42 +8,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, runFerry } from '../support/cli.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { startServe, type ServeProcess } from '../support/serve.js';
-import { writeFunctionProject } from '../support/function-project.js';
+import { copyFixture } from '../support/function-project.js';
+import type { ServeProcess } from '../support/serve.js';
+import { runLocal, serveFixtureProject } from '../support/serve-project.js';
+import { waitFor } from '../support/wait.js';
 
 const TOKEN = 'ghp_dryrun_local_token_93c1';
-
-const FILES: Record<string, string> = {
-    'github/actions/whoami.ts': `
-import { createAction } from 'nango';
-import { z } from 'zod';
-export default createAction({
-    description: 'Who the token belongs to',
-    input: z.object({}),
-    output: z.object({ login: z.string(), connection: z.string() }),
-    exec: async (nango) => {
-        const res = await nango.get({ endpoint: '/user' });
-        const conn = await nango.getConnection();
-        return { login: res.data.login, connection: conn.connection_id };
-    }
-});
-`,
-    'github/syncs/issues.ts': `
-import { createSync } from 'nango';
-import { z } from 'zod';
-const Issue = z.object({ id: z.string(), title: z.string() });
-export default createSync({
-    description: 'Issues',
-    frequency: 'every hour',
-    models: { Issue },
-    exec: async (nango) => {
-        for await (const page of nango.paginate({ endpoint: '/repos/o/r/issues', paginate: { type: 'link', link_rel_in_response_header: 'next', limit_name_in_request: 'per_page', limit: 2 } })) {
-            await nango.batchSave(page.map((i) => ({ id: String(i.id), title: i.title })), 'Issue');
-        }
-    }
-});
-`
-};
 
 describe('ferry dryrun -e local', () => {
     let root: string;
@@ -52,13 +22,12 @@ describe('ferry dryrun -e local', () => {
     let provider: FakeProvider;
 
     beforeAll(async () => {
-        ({ dir: root, cleanup } = await makeTempDir('ferry-serve-dryrun-'));
-        await writeFunctionProject(root, FILES);
         provider = await startFakeProvider({ token: `Bearer ${TOKEN}` });
-        serve = await startServe([], { cwd: root });
-        const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 30_000 });
-        expect((await ferry(['integrations', 'create', 'github', '--provider', 'github', '--base-url', provider.url])).code).toBe(0);
-        expect((await ferry(['connections', 'create', 'github', 'conn-1', '--token', TOKEN])).code).toBe(0);
+        ({ root, cleanup, serve } = await serveFixtureProject('serve-dryrun'));
+        await runLocal(root, [
+            ['integrations', 'create', 'github', '--provider', 'github', '--base-url', provider.url],
+            ['connections', 'create', 'github', 'conn-1', '--token', TOKEN]
+        ]);
     });
     afterAll(async () => {
         expect(await serve.stop()).toBe(0);
@@ -133,41 +102,16 @@ describe('ferry dryrun -e local', () => {
         expect(queued.status).toBe(202);
         expect(queued.body.statusUrl).toBe(`/action/${queued.body.id}`);
         expect(queued.headers.get('location')).toBe(queued.body.statusUrl);
-        let done: { status: number; body: unknown } | undefined;
-        for (let i = 0; i < 300 && done?.status !== 200; i++) {
-            done = await serve.api('GET', queued.body.statusUrl);
-            if (done.status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        const done = await waitFor('the queued action', async () => {
+            const answer = await serve.api('GET', queued.body.statusUrl);
+            return answer.status === 200 && answer;
+        });
         expect(done).toEqual(expect.objectContaining({ status: 200, body: { login: 'octocat', connection: 'conn-1' } }));
         expect((await serve.api('GET', '/action/7d7c8a3e-1b2c-4d5e-8f90-123456789abc')).body.error.code).toBe('not_found');
     });
 
     it('runs on-event scripts: validate-connection refuses a connection, post-connection-creation runs after one is made', async () => {
-        const scripts: Record<string, string> = {
-            'github/on-events/check.ts': `
-import { createOnEvent } from 'nango';
-export default createOnEvent({
-    description: 'Refuses the connection named bad',
-    event: 'validate-connection',
-    exec: async (nango) => {
-        const connection = await nango.getConnection();
-        if (connection.connection_id === 'bad') throw new Error('refused by check');
-    }
-});
-`,
-            'github/on-events/welcome.ts': `
-import { createOnEvent } from 'nango';
-export default createOnEvent({
-    description: 'Calls the provider once the connection exists',
-    event: 'post-connection-creation',
-    exec: async (nango) => {
-        await nango.get({ endpoint: '/user', params: { from: 'welcome' } });
-    }
-});
-`
-        };
-        await mkdir(join(root, 'github/on-events'), { recursive: true });
-        for (const [rel, source] of Object.entries(scripts)) await writeFile(join(root, rel), source.trimStart());
+        await copyFixture('serve-on-events', join(root, 'github/on-events'));
         await writeFile(join(root, 'index.ts'), ["import './github/actions/whoami.js';", "import './github/on-events/check.js';", "import './github/on-events/welcome.js';", ''].join('\n'));
         const deployed = await runFerry(['deploy', '-e', 'local', '--auto-confirm', '--json'], { cwd: root, timeoutMs: 90_000 });
         expect(deployed.code, deployed.stderr).toBe(0);
@@ -179,11 +123,11 @@ export default createOnEvent({
         expect(refused.body.error.message).toContain('refused by check');
         expect((await serve.api('GET', '/connections/bad?provider_config_key=github')).status).toBe(404);
 
-        const welcomed = () => provider.requests.filter((r) => r.path === '/user' && r.query.get('from') === 'welcome').length;
+        const welcomed = () => provider.requests.filter((r) => r.path === '/user' && r.query.get('from') === 'good').length;
         expect(welcomed()).toBe(0);
         const made = await serve.api('POST', '/connections', { provider_config_key: 'github', connection_id: 'good', credentials: { type: 'OAUTH2', access_token: TOKEN } });
         expect(made.status).toBe(201);
-        for (let i = 0; i < 300 && welcomed() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+        await waitFor('the post-connection-creation call', () => welcomed() > 0);
         expect(welcomed()).toBe(1);
     });
 });

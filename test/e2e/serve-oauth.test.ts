@@ -6,40 +6,16 @@
  * restarted between the authorization redirect and the callback.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { baseEnv, FERRY_BIN, makeTempDir, runFerry } from '../support/cli.js';
 import { startFakeOAuth, type FakeOAuth } from '../support/fake-oauth.js';
+import { addProjectSetup, copyFixture } from '../support/function-project.js';
 import { startServer, type TestServer } from '../support/http.js';
 import { startServe, type ServeProcess } from '../support/serve.js';
+import { runLocal } from '../support/serve-project.js';
 import { waitFor } from '../support/wait.js';
-
-/** On-event scripts of the integration: they run when `ferry connect` stores a connection. */
-const SCRIPTS: Record<string, string> = {
-    'goo/on-events/check.ts': `
-import { createOnEvent } from 'nango';
-export default createOnEvent({
-    description: 'Refuses the connection named bad',
-    event: 'validate-connection',
-    exec: async (nango) => {
-        const connection = await nango.getConnection();
-        if (connection.connection_id === 'bad') throw new Error('refused by check');
-    }
-});
-`,
-    'goo/on-events/welcome.ts': `
-import { createOnEvent } from 'nango';
-export default createOnEvent({
-    description: 'Calls the provider once the connection exists',
-    event: 'post-connection-creation',
-    exec: async (nango) => {
-        const connection = await nango.getConnection();
-        await nango.get({ endpoint: '/userinfo', params: { from: connection.connection_id } });
-    }
-});
-`
-};
 
 /** `ferry connect` running in the background: its authorization URL once printed, and its end. */
 function connect(args: string[], cwd: string) {
@@ -73,15 +49,10 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
 
     beforeAll(async () => {
         ({ dir: root, cleanup } = await makeTempDir('ferry-serve-oauth-'));
-        for (const [rel, source] of Object.entries(SCRIPTS)) {
-            await mkdir(dirname(join(root, rel)), { recursive: true });
-            await writeFile(join(root, rel), source.trimStart());
-        }
-        await mkdir(join(root, '.nango'));
-        await mkdir(join(root, 'node_modules'), { recursive: true });
-        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
-        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-        await writeFile(join(root, 'index.ts'), Object.keys(SCRIPTS).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n');
+        // The integration's on-event scripts: they run when `ferry connect` stores a connection.
+        await copyFixture('serve-on-events', join(root, 'goo/on-events'));
+        await addProjectSetup(root);
+        await writeFile(join(root, 'index.ts'), "import './goo/on-events/check.js';\nimport './goo/on-events/welcome.js';\n");
         oauth = await startFakeOAuth({ id: 'client-1', secret: 'client-secret-1' });
         // The provider's API: answers only the tokens the fake authorization server issued.
         api = await startServer((req) => {
@@ -90,13 +61,10 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
         });
         app = await startServer(() => ({ status: 200 }));
         serve = await startServe(['--webhook-url', `${app.url}/hooks`], { cwd: root });
-        const created = await runFerry(
-            ['integrations', 'create', 'goo', '--provider', 'google', '--client-id', 'client-1', '--client-secret', 'client-secret-1', '--scopes', 'email,profile', '--authorization-url', oauth.authorizeUrl, '--token-url', oauth.tokenUrl, '--base-url', api.url, '-e', 'local'],
-            { cwd: root }
-        );
-        expect(created.code, created.stderr).toBe(0);
-        const deployed = await runFerry(['deploy', '-e', 'local', '--auto-confirm', '--json'], { cwd: root, timeoutMs: 90_000 });
-        expect(deployed.code, deployed.stderr).toBe(0);
+        await runLocal(root, [
+            ['integrations', 'create', 'goo', '--provider', 'google', '--client-id', 'client-1', '--client-secret', 'client-secret-1', '--scopes', 'email,profile', '--authorization-url', oauth.authorizeUrl, '--token-url', oauth.tokenUrl, '--base-url', api.url],
+            ['deploy', '--auto-confirm', '--json']
+        ]);
     });
     afterAll(async () => {
         await serve.stop();
@@ -133,7 +101,7 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
         expect(app.requests.filter((r) => r.path === '/hooks')).toHaveLength(0);
 
         // post-connection-creation ran with the new connection, its call authorised with the new token.
-        const welcomed = await waitFor('the on-event call', () => api.requests.find((r) => r.path === '/userinfo' && r.query.get('from') === 'conn-1'), 60_000);
+        const welcomed = await waitFor('the on-event call', () => api.requests.find((r) => r.path === '/user' && r.query.get('from') === 'conn-1'), 60_000);
         expect(welcomed.headers['authorization']).toBe(`Bearer ${token}`);
     });
 

@@ -50,7 +50,7 @@ export async function copyFixture(name: string, root: string): Promise<void> {
 }
 
 /** `.nango/`, Ferry's own zod linked into node_modules, and an ESM package.json unless the project has one. */
-async function addProjectSetup(root: string): Promise<void> {
+export async function addProjectSetup(root: string): Promise<void> {
     await mkdir(join(root, '.nango'), { recursive: true });
     await mkdir(join(root, 'node_modules'), { recursive: true });
     await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
