@@ -8,51 +8,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, runFerry } from '../support/cli.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { startServe, type ServeProcess } from '../support/serve.js';
-import { writeFunctionProject } from '../support/function-project.js';
+import type { ServeProcess } from '../support/serve.js';
+import { runLocal, serveFixtureProject } from '../support/serve-project.js';
 
 const TOKEN = 'ghp_serve_mcp_token_5d0e';
-
-const FILES: Record<string, string> = {
-    'github/actions/whoami.ts': `
-import { createAction } from 'nango';
-import { z } from 'zod';
-export default createAction({
-    description: 'Who the token belongs to',
-    input: z.object({ note: z.string().optional() }),
-    output: z.object({ login: z.string(), connection: z.string(), note: z.string() }),
-    exec: async (nango, input) => {
-        const res = await nango.get({ endpoint: '/user' });
-        const conn = await nango.getConnection();
-        return { login: res.data.login, connection: conn.connection_id, note: input.note ?? '' };
-    }
-});
-`,
-    'github/actions/refuse.ts': `
-import { createAction } from 'nango';
-import { z } from 'zod';
-export default createAction({
-    description: 'Always refuses',
-    input: z.object({ reason: z.string() }),
-    output: z.object({}),
-    exec: async (nango, input) => {
-        throw new nango.ActionError({ message: input.reason });
-    }
-});
-`,
-    'github/actions/by-name.ts': `
-import { createAction } from 'nango';
-import { z } from 'zod';
-export default createAction({
-    description: 'Takes a bare string: not a tool',
-    input: z.string(),
-    output: z.string(),
-    exec: async (_nango, input) => input
-});
-`
-};
 
 describe('POST /mcp on ferry serve', () => {
     let root: string;
@@ -68,15 +28,13 @@ describe('POST /mcp on ferry serve', () => {
     const headers = (): Record<string, string> => ({ Authorization: `Bearer ${serve.secretKey}`, 'connection-id': 'conn-1', 'provider-config-key': 'github' });
 
     beforeAll(async () => {
-        ({ dir: root, cleanup } = await makeTempDir('ferry-serve-mcp-'));
-        await writeFunctionProject(root, FILES);
         provider = await startFakeProvider({ token: `Bearer ${TOKEN}` });
-        serve = await startServe([], { cwd: root });
-        const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
-        expect((await ferry(['integrations', 'create', 'github', '--provider', 'github', '--base-url', provider.url])).code).toBe(0);
-        expect((await ferry(['connections', 'create', 'github', 'conn-1', '--token', TOKEN])).code).toBe(0);
-        const deployed = await ferry(['deploy', '--auto-confirm', '--json']);
-        expect(deployed.code, deployed.stderr).toBe(0);
+        ({ root, cleanup, serve } = await serveFixtureProject('serve-mcp'));
+        await runLocal(root, [
+            ['integrations', 'create', 'github', '--provider', 'github', '--base-url', provider.url],
+            ['connections', 'create', 'github', 'conn-1', '--token', TOKEN],
+            ['deploy', '--auto-confirm', '--json']
+        ]);
     }, 180_000);
     afterAll(async () => {
         expect(await serve?.stop()).toBe(0);
