@@ -6,75 +6,20 @@
  * sees its run with the record count, sees runs started elsewhere arrive over the event stream (and
  * by polling when the stream cannot be had), opens and searches the records, and re-sends a webhook.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserMissing, launchChromium, type TestBrowser } from '../support/browser.js';
-import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { startServer, type TestServer } from '../support/http.js';
-import { linkFolder, writeFiles } from '../support/nango-project.js';
-import { startServe, type ServeProcess } from '../support/serve.js';
+import type { ServeProcess } from '../support/serve.js';
+import { runLocal, serveFixtureProject } from '../support/serve-project.js';
 
 const TOKEN = 'ghp_dashboard_token_5e2a';
 // Markup in a value must reach the page as text: if it ran, window.__pwned would be set.
 const MARKUP = '<img src=x onerror=window.__pwned=1>';
 // What the page shows after a click may take a while on a loaded machine; this bounds the wait, it asserts no speed.
 const SOON = { timeout: 20_000 };
-
-const FILES: Record<string, string> = {
-    'github/actions/whoami.ts': `
-import { createAction } from 'nango';
-import { z } from 'zod';
-export default createAction({
-    description: 'Who the token belongs to, and the input back',
-    input: z.object({ note: z.string() }),
-    output: z.object({ login: z.string(), note: z.string() }),
-    exec: async (nango, input) => {
-        const res = await nango.get({ endpoint: '/user' });
-        await nango.log('whoami ran for ' + res.data.login);
-        return { login: res.data.login, note: input.note };
-    }
-});
-`,
-    'github/syncs/issues.ts': `
-import { createSync } from 'nango';
-import { z } from 'zod';
-const Issue = z.object({ id: z.string(), title: z.string() });
-export default createSync({
-    description: 'Issues',
-    frequency: 'every day',
-    autoStart: false,
-    models: { Issue },
-    webhookSubscriptions: ['issues'],
-    onWebhook: async (nango, payload: { issues: { id: number; title: string }[] }) => {
-        await nango.batchSave(payload.issues.map((i) => ({ id: String(i.id), title: i.title })), 'Issue');
-    },
-    exec: async (nango) => {
-        for await (const page of nango.paginate({ endpoint: '/repos/o/r/issues', paginate: { type: 'link', link_rel_in_response_header: 'next', limit_name_in_request: 'per_page', limit: 2 } })) {
-            await nango.batchSave(page.map((i) => ({ id: String(i.id), title: i.title })), 'Issue');
-        }
-    }
-});
-`,
-    'hooks/syncs/events.ts': `
-import { createSync } from 'nango';
-import { z } from 'zod';
-const Issue = z.object({ id: z.string(), title: z.string() });
-export default createSync({
-    description: 'Issues sent by webhooks',
-    frequency: 'every day',
-    autoStart: false,
-    models: { Issue },
-    webhookSubscriptions: ['issues'],
-    onWebhook: async (nango, payload: { issues: { id: number; title: string }[] }) => {
-        await nango.batchSave(payload.issues.map((i) => ({ id: String(i.id), title: i.title })), 'Issue');
-    },
-    exec: async () => {}
-});
-`
-};
 
 /** Screenshots for a person to look at, when FERRY_TEST_SCREENSHOTS names a folder. */
 async function shot(page: Page, name: string): Promise<void> {
@@ -92,31 +37,18 @@ describe.skipIf(browserMissing)('ferry serve dashboard in Chromium', () => {
     let page: Page;
 
     beforeAll(async () => {
-        ({ dir: root, cleanup } = await makeTempDir('ferry-serve-dashboard-'));
-        await writeFiles(root, {
-            ...Object.fromEntries(Object.entries(FILES).map(([rel, source]) => [rel, source.trimStart()])),
-            'package.json': JSON.stringify({ name: 'fns', type: 'module', private: true }),
-            'index.ts': Object.keys(FILES).map((rel) => `import './${rel.replace(/\.ts$/, '.js')}';`).join('\n') + '\n'
-        });
-        await mkdir(join(root, '.nango'));
-        await linkFolder(root, 'node_modules/zod', join(REPO_ROOT, 'node_modules/zod'));
         provider = await startFakeProvider({ token: `Bearer ${TOKEN}` });
         app = await startServer(() => ({ status: 200, body: { ok: true } }));
         // The default data folder, inside the project: how `-e local` finds the server.
-        serve = await startServe(['--webhook-url', `${app.url}/hooks`], { cwd: root });
-        const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
-        for (const args of [
+        ({ root, cleanup, serve } = await serveFixtureProject('serve-dashboard', ['--webhook-url', `${app.url}/hooks`]));
+        await runLocal(root, [
             ['integrations', 'create', 'github', '--provider', 'github', '--base-url', provider.url],
             ['connections', 'create', 'github', 'conn-1', '--token', TOKEN, '--metadata', JSON.stringify({ team: MARKUP })],
             // Nango routes an `unauthenticated` integration's webhooks by the body's connectionId.
             ['integrations', 'create', 'hooks', '--provider', 'unauthenticated'],
-            ['connections', 'create', 'hooks', 'hook-1', '--credentials', '{"type":"NONE"}']
-        ]) {
-            const made = await ferry(args);
-            expect(made.code, made.stderr).toBe(0);
-        }
-        const deployed = await ferry(['deploy', '--auto-confirm', '--json']);
-        expect(deployed.code, deployed.stderr).toBe(0);
+            ['connections', 'create', 'hooks', 'hook-1', '--credentials', '{"type":"NONE"}'],
+            ['deploy', '--auto-confirm', '--json']
+        ]);
         browser = await launchChromium();
         page = await browser.context.newPage();
     }, 180_000);
