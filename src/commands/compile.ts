@@ -71,6 +71,6 @@ function printHuman(result: ProjectCompileResult, ctx: CliContext): void {
 
 /** --sourcemap false, after the fact: the compile cache sees changed bundles and rebuilds them next time. */
 async function stripSourceMaps(result: ProjectCompileResult): Promise<void> {
-    const [{ readFile }, { writeFileAtomic }, { withoutSourceMap }] = await Promise.all([import('node:fs/promises'), import('../util/fs.js'), import('../compiler/compile.js')]);
+    const [{ readFile }, { writeFileAtomic }, { withoutSourceMap }] = await Promise.all([import('node:fs/promises'), import('../util/fs.js'), import('../compiler/compile-bundle.js')]);
     await Promise.all(result.functions.map(async (fn) => writeFileAtomic(fn.bundlePath, withoutSourceMap(await readFile(fn.bundlePath, 'utf8')))));
 }

@@ -65,7 +65,7 @@ export async function run(options: DeployCommandOptions, ctx: CliContext): Promi
         onCompileWait: (pid) => ctx.log.info(waitingMessage(pid))
     });
     if (options.sourcemap === false) {
-        const { withoutSourceMap } = await import('../compiler/compile.js');
+        const { withoutSourceMap } = await import('../compiler/compile-bundle.js');
         const read = deps.readFile;
         deps.readFile = async (path) => (path.endsWith('.cjs') ? withoutSourceMap(await read(path)) : read(path));
     }

@@ -4,45 +4,31 @@
  * project checks -> manifest -> one atomic write of everything, only when nothing failed.
  * Each step is exported on its own so `dev` can rerun just the ones a change needs.
  */
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { errnoCode } from '../errors.js';
 import { loadProject } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
 import { acquireLock } from '../util/lock.js';
-import { bundleFunctions } from './bundle.js';
 import { recoverBuild, switchBuild } from './build-switch.js';
 import {
     LOCK_FILE_NAME,
-    bundledSources,
     compileCacheKey,
     emptyCache,
     loadCache,
     saveCache,
-    stampsMatchBundle,
     validEntry,
     type CacheEntry,
     type CompileCache
 } from './cache.js';
-import { sharedDefinitionEvaluator, type DefinitionEvaluator } from './evaluation-host.js';
-import { createFramer } from './frame.js';
-import { BUNDLE_OPTIONS, bundlePathOf, projectPaths, type ProjectPaths } from './layout.js';
+import { bundleAndAnalyze, type BundledAndAnalyzed } from './compile-bundle.js';
+import { sortDiagnostics, typecheckFailure, withFrames, withFunctions, withoutEchoes } from './compile-diagnostics.js';
+import { recordFunctions, type BuildStart } from './compile-record.js';
+import { bundlePathOf, projectPaths, type ProjectPaths } from './layout.js';
 import { buildManifest, serializeManifest } from './manifest.js';
-import { StampChecker, fileStamp, type FileStamp } from './stamps.js';
+import { StampChecker, fileStamp } from './stamps.js';
 import { typecheckProject, type TypecheckOutcome } from './typecheck.js';
-import type {
-    BundleOutput,
-    BundledFunction,
-    CompileDiagnostic,
-    CompileOptions,
-    CompileProgress,
-    CompiledFunction,
-    FunctionSummary,
-    Manifest,
-    ProjectCompileResult
-} from './types.js';
-import { reviewFunctions } from './static-checks-review.js';
+import type { CompileDiagnostic, CompileOptions, CompileProgress, Manifest, ProjectCompileResult } from './types.js';
 import { projectWarnings, uniqueDiagnostics, validateProject } from './validate.js';
 
 /** A bundle file name compile writes: `<integration>_<syncs|actions|on-events>_<name>.cjs`. */
@@ -93,97 +79,6 @@ async function checkPackageJson(root: string): Promise<CompileDiagnostic | undef
     } catch (error) {
         return invalid(`is not valid JSON (${(error as Error).message.split('\n')[0]})`);
     }
-}
-
-/**
- * The inline source map is most of a bundle's text and only a comment to V8, yet scanning it
- * doubles the cost of evaluating the bundle; reading the definition does not need it.
- */
-export function withoutSourceMap(code: string): string {
-    const at = code.lastIndexOf('\n//# sourceMappingURL=data:');
-    return at === -1 ? code : code.slice(0, at + 1);
-}
-
-/**
- * Functions per esbuild build. One build for thousands of entry points grows esbuild's memory
- * faster than linearly (about 1.4 GB for 2,000 functions, 180 MB for 250), so big projects are
- * bundled in builds of this many, still never one build per function.
- */
-export const BUNDLE_BATCH = 200;
-
-/**
- * Step 2: esbuild builds for `refs`. esbuild fails a whole build for one broken file; when the
- * errors are in entry files only, the others are bundled again without them so their definitions
- * get checked in the same run (every problem reported at once). The result then has bundles AND
- * errors; compile still fails.
- */
-export async function bundleAllThatBuild(paths: ProjectPaths, refs: readonly FunctionRef[]): Promise<BundleOutput> {
-    const options = { sourcemap: BUNDLE_OPTIONS.sourcemap };
-    const first = await bundleFunctions(paths.root, refs, options);
-    if (first.errors.length === 0) return first;
-    const broken = new Set(first.errors.map((e) => e.file));
-    const rest = refs.filter((ref) => !broken.has(ref.file));
-    if (rest.length === 0 || rest.length === refs.length) return first;
-    const retry = await bundleFunctions(paths.root, rest, options);
-    return retry.errors.length > 0 ? first : { bundles: retry.bundles, errors: first.errors, warnings: first.warnings };
-}
-
-export interface BundledAndAnalyzed {
-    analyzed: AnalyzedFunction[];
-    errors: CompileDiagnostic[];
-    warnings: CompileDiagnostic[];
-}
-
-/**
- * Steps 2 and 3 for many functions, pipelined: while esbuild (its own process) bundles one batch,
- * the evaluation worker reads the previous one.
- */
-export async function bundleAndAnalyze(paths: ProjectPaths, refs: readonly FunctionRef[], evaluator: DefinitionEvaluator = sharedDefinitionEvaluator()): Promise<BundledAndAnalyzed> {
-    const batches: FunctionRef[][] = [];
-    for (let i = 0; i < refs.length; i += BUNDLE_BATCH) batches.push(refs.slice(i, i + BUNDLE_BATCH));
-    const out: BundledAndAnalyzed = { analyzed: [], errors: [], warnings: [] };
-    const seen = new Set<string>();
-    const keep = (list: CompileDiagnostic[], d: CompileDiagnostic): void => {
-        // An error in a helper shows up once per batch that includes it.
-        const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        list.push(d);
-    };
-    const analyses: Promise<AnalyzedFunction[]>[] = [];
-    let pending = batches.length > 0 ? bundleAllThatBuild(paths, batches[0]!) : undefined;
-    for (let i = 0; pending; i++) {
-        const batch = await pending;
-        pending = i + 1 < batches.length ? bundleAllThatBuild(paths, batches[i + 1]!) : undefined;
-        batch.errors.forEach((d) => keep(out.errors, d));
-        batch.warnings.forEach((d) => keep(out.warnings, d));
-        const analysis = analyzeBundles(paths, batch.bundles, evaluator);
-        // Awaited below, in order; a failure must not go unhandled while later batches bundle.
-        analysis.catch(() => undefined);
-        analyses.push(analysis);
-    }
-    for (const analysis of analyses) out.analyzed.push(...(await analysis));
-    return out;
-}
-
-/** One function after evaluation: its summary when it is valid, else why not. */
-export interface AnalyzedFunction {
-    ref: FunctionRef;
-    bundle: BundledFunction;
-    summary?: FunctionSummary;
-    diagnostics: CompileDiagnostic[];
-}
-
-/**
- * Step 3: each bundle's definition read, validated and summarized in the evaluation worker
- * (evaluation-host.ts), never in this thread. Never throws for problems in user code: they come
- * back as diagnostics.
- */
-export async function analyzeBundles(paths: ProjectPaths, bundles: readonly BundledFunction[], evaluator: DefinitionEvaluator = sharedDefinitionEvaluator()): Promise<AnalyzedFunction[]> {
-    if (bundles.length === 0) return [];
-    const analyses = await evaluator.analyze(bundles.map((bundle) => ({ ref: bundle.ref, code: withoutSourceMap(bundle.code), filename: bundlePathOf(paths, bundle.ref) })));
-    const reviewed = await reviewFunctions(bundles, analyses);
-    return bundles.map((bundle, i) => ({ ref: bundle.ref, bundle, ...reviewed[i]! }));
 }
 
 export interface BuildWrite {
@@ -245,87 +140,23 @@ export async function lockProject(paths: ProjectPaths, onWait?: (holderPid: numb
     return release;
 }
 
-/** Stamps files once each, however many functions share them. */
-class Stamper {
-    private readonly stamps = new Map<string, Promise<FileStamp | undefined>>();
-    stamp(path: string): Promise<FileStamp | undefined> {
-        let stamp = this.stamps.get(path);
-        if (!stamp) {
-            stamp = fileStamp(path);
-            this.stamps.set(path, stamp);
-        }
-        return stamp;
-    }
+/** tsc over the project, in its own process; none with --no-typecheck or a broken package.json (every import would be a type error too: only the cause is reported). */
+function startTypecheck(options: CompileOptions, paths: ProjectPaths, refs: readonly FunctionRef[], entryProblems: readonly CompileDiagnostic[], signal: AbortSignal): Promise<TypecheckOutcome> | undefined {
+    if (options.typecheck === false || entryProblems.some((d) => d.code === PACKAGE_JSON_INVALID)) return undefined;
+    options.onProgress?.({ stage: 'typecheck', message: 'type-checking' });
+    return typecheckProject({ root: paths.root, cacheDir: paths.cacheDir, force: options.cache === false, signal, entries: refs.map((ref) => ref.file) }).catch(typecheckFailure);
 }
 
-/** What the files looked like when bundling began: the stamps of a new entry are checked against it. */
-interface BuildStart {
-    wallMs: number;
-    /** tsconfig.json before the build (esbuild reads it, but no bundle carries it). */
-    tsconfig: FileStamp | undefined;
-}
-
-/**
- * A cache entry for a freshly written bundle, or undefined when its sources are not, or may not
- * be, the bytes it was built from (edited during the build): then the next compile rebuilds it.
- * esbuild also reads the project's tsconfig.json (paths, decorators, whether unused imports
- * stay), so it counts as an input of every function.
- */
-async function entryFor(stamper: Stamper, paths: ProjectPaths, bundlePath: string, analyzed: AnalyzedFunction, start: BuildStart): Promise<CacheEntry | undefined> {
-    const tsconfig = join(paths.root, 'tsconfig.json');
-    const hasTsconfig = existsSync(tsconfig);
-    const sources = [...analyzed.bundle.inputs, ...(hasTsconfig ? [tsconfig] : [])];
-    const [bundle, ...inputs] = await Promise.all([stamper.stamp(bundlePath), ...sources.map((input) => stamper.stamp(input))]);
-    if (!bundle || inputs.some((s) => s === undefined) || !analyzed.summary) return undefined;
-    const stamps = inputs as FileStamp[];
-    const own = hasTsconfig ? stamps.slice(0, -1) : stamps;
-    if (!stampsMatchBundle(own, bundledSources(analyzed.bundle.code, bundlePath), start.wallMs)) return undefined;
-    if (hasTsconfig && stamps.at(-1)!.hash !== start.tsconfig?.hash) return undefined;
-    return { bundle, inputs: stamps, summary: analyzed.summary };
-}
-
-function typecheckFailure(error: unknown): TypecheckOutcome {
-    return {
-        diagnostics: [{ code: 'TYPECHECK_FAILED', message: `could not run the type-check: ${error instanceof Error ? error.message : String(error)}. Rerun with --no-typecheck to skip it` }],
-        cached: false,
-        durationMs: 0
-    };
-}
-
-const sortDiagnostics = (a: CompileDiagnostic, b: CompileDiagnostic): number =>
-    (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.code.localeCompare(b.code);
-
-/**
- * A syntax error or a missing entry is reported by esbuild or index.ts parsing and again by tsc on
- * the same line; the first is the clearer of the two, so tsc's copy is dropped.
- */
-export function withoutEchoes(typeDiagnostics: readonly CompileDiagnostic[], others: readonly CompileDiagnostic[]): CompileDiagnostic[] {
-    const lines = new Set(others.filter((d) => d.file && d.line).map((d) => `${d.file}:${d.line}`));
-    return typeDiagnostics.filter((d) => !(d.file && d.line && lines.has(`${d.file}:${d.line}`)));
-}
-
-/**
- * Names the function (`<integration>/<name>`) of each diagnostic in a function's own file, as
- * bundle and definition errors already are; tsc's errors come with a file only. A problem in a
- * shared helper stays unnamed: which functions it affects is not known for sure (an import used
- * for its types alone shows in no bundle), and a partial list would mislead.
- */
-export function withFunctions(diagnostics: readonly CompileDiagnostic[], refs: readonly FunctionRef[]): CompileDiagnostic[] {
-    const byFile = new Map(refs.map((ref) => [resolve(ref.file), `${ref.integration}/${ref.name}`]));
-    return diagnostics.map((d) => {
-        const fn = !d.function && d.file ? byFile.get(resolve(d.file)) : undefined;
-        return fn ? { ...d, function: fn } : d;
-    });
-}
-
-/** Code frames for located diagnostics that came without one (index.ts problems, definition checks). */
-function withFrames(diagnostics: CompileDiagnostic[]): CompileDiagnostic[] {
-    const frameOf = createFramer();
-    return diagnostics.map((d) => {
-        if (d.frame || !d.file || !d.line) return d;
-        const frame = frameOf(d.file, d.line, d.column ?? 1);
-        return frame ? { ...d, frame } : d;
-    });
+/** The functions whose cache entry still matches the files on disk, by id. */
+async function cachedEntriesOf(paths: ProjectPaths, refs: readonly FunctionRef[], cache: CompileCache, checker: StampChecker): Promise<Map<string, CacheEntry>> {
+    const entries = new Map<string, CacheEntry>();
+    await Promise.all(
+        refs.map(async (ref) => {
+            const entry = await validEntry(cache, ref, bundlePathOf(paths, ref), checker);
+            if (entry) entries.set(ref.id, entry);
+        })
+    );
+    return entries;
 }
 
 /** The whole pipeline. Writes build/*.cjs and .nango/nango.json only when there is no error. */
@@ -340,24 +171,13 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
 
     // Started before bundling and awaited after: tsc (its own process) and esbuild overlap.
     const abort = new AbortController();
-    // With a broken package.json every import would be a type error too: report only the cause.
-    const typecheck: Promise<TypecheckOutcome> | undefined =
-        options.typecheck === false || entryProblems.some((d) => d.code === PACKAGE_JSON_INVALID)
-            ? undefined
-            : (progress({ stage: 'typecheck', message: 'type-checking' }),
-              typecheckProject({ root: paths.root, cacheDir: paths.cacheDir, force: !useCache, signal: abort.signal, entries: refs.map((ref) => ref.file) }).catch(typecheckFailure));
+    const typecheck = startTypecheck(options, paths, refs, entryProblems, abort.signal);
 
     try {
         const key = await compileCacheKey(paths.root);
         const cache: CompileCache = useCache ? await loadCache(paths.cacheDir, key) : emptyCache(key);
         const checker = new StampChecker();
-        const cachedEntries = new Map<string, CacheEntry>();
-        await Promise.all(
-            refs.map(async (ref) => {
-                const entry = useCache ? await validEntry(cache, ref, bundlePathOf(paths, ref), checker) : undefined;
-                if (entry) cachedEntries.set(ref.id, entry);
-            })
-        );
+        const cachedEntries = useCache ? await cachedEntriesOf(paths, refs, cache, checker) : new Map<string, CacheEntry>();
         // esbuild reads package.json for every import: a broken one would be reported again per file.
         const packageBroken = entryProblems.some((d) => d.code === PACKAGE_JSON_INVALID);
         const toBuild = packageBroken ? [] : refs.filter((ref) => !cachedEntries.has(ref.id));
@@ -405,30 +225,9 @@ export async function compileProject(options: CompileOptions): Promise<ProjectCo
             ...(manifestCurrent ? {} : { manifest })
         });
 
-        const stamper = new Stamper();
         const manifestStamp = manifestCurrent ? (checker.refreshed.get(paths.manifestPath) ?? cache.manifest) : await fileStamp(paths.manifestPath);
         const next: CompileCache = { key, functions: {}, ...(manifestStamp ? { manifest: manifestStamp } : {}) };
-        const functions: CompiledFunction[] = await Promise.all(
-            refs.map(async (ref): Promise<CompiledFunction> => {
-                const bundlePath = bundlePathOf(paths, ref);
-                const cachedEntry = cachedEntries.get(ref.id);
-                if (cachedEntry) {
-                    next.functions[ref.id] = cachedEntry;
-                    return { ref, bundlePath, size: cachedEntry.bundle.size, cached: true, inputs: cachedEntry.inputs.map((s) => s.path), summary: cachedEntry.summary };
-                }
-                const a = analyzedById.get(ref.id)!;
-                const entry = await entryFor(stamper, paths, bundlePath, a, buildStart);
-                if (entry) next.functions[ref.id] = entry;
-                return {
-                    ref,
-                    bundlePath,
-                    size: Buffer.byteLength(a.bundle.code),
-                    cached: false,
-                    inputs: entry ? entry.inputs.map((s) => s.path) : a.bundle.inputs,
-                    ...(a.summary ? { summary: a.summary } : {})
-                };
-            })
-        );
+        const functions = await recordFunctions(paths, refs, cachedEntries, analyzedById, buildStart, next);
         const unchangedCache = manifestCurrent && checker.refreshed.size === 0;
         if (!unchangedCache) await saveCache(paths.cacheDir, next);
         progress({ stage: 'write', message: 'written', durationMs: performance.now() - started });

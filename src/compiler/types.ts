@@ -207,3 +207,11 @@ export interface ProjectCompileResult extends CompileResult {
     removed: string[];
     manifestPath: string;
 }
+
+/** One function after evaluation: its summary when it is valid, else why not. */
+export interface AnalyzedFunction {
+    ref: FunctionRef;
+    bundle: BundledFunction;
+    summary?: FunctionSummary;
+    diagnostics: CompileDiagnostic[];
+}

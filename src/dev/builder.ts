@@ -8,19 +8,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { bundleFunctions } from '../compiler/bundle.js';
-import {
-    BUNDLE_BATCH,
-    analyzeBundles,
-    bundleAllThatBuild,
-    bundleAndAnalyze,
-    compileProject,
-    loadEntries,
-    lockProject,
-    withFunctions,
-    type AnalyzedFunction
-} from '../compiler/compile.js';
+import { BUNDLE_BATCH, analyzeBundles, bundleAllThatBuild, bundleAndAnalyze } from '../compiler/compile-bundle.js';
+import { compileProject, loadEntries, lockProject } from '../compiler/compile.js';
+import { withFunctions } from '../compiler/compile-diagnostics.js';
 import { bundlePathOf, type ProjectPaths } from '../compiler/layout.js';
-import type { CompileDiagnostic, FunctionSummary } from '../compiler/types.js';
+import type { AnalyzedFunction, CompileDiagnostic, FunctionSummary } from '../compiler/types.js';
 import { validateProject } from '../compiler/validate.js';
 import { FerryError } from '../errors.js';
 import { parseIndexImports, specifierToRelPath } from '../project/project.js';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { withFunctions } from '../compiler/compile.js';
+import { withFunctions } from '../compiler/compile-diagnostics.js';
 import { hashContent } from '../compiler/stamps.js';
 import type { CompileDiagnostic } from '../compiler/types.js';
 import { findProjectRoot } from '../project/project.js';

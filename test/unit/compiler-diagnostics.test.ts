@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createColors } from 'picocolors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunctions, characterColumn } from '../../src/compiler/bundle.js';
-import { withFunctions } from '../../src/compiler/compile.js';
+import { withFunctions } from '../../src/compiler/compile-diagnostics.js';
 import { formatDiagnostic } from '../../src/compiler/diagnostic-text.js';
 import { codeFrame } from '../../src/compiler/frame.js';
 import { formatEvent } from '../../src/dev/print.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { buildManifest, serializeManifest } from '../../src/compiler/manifest.js';
 import { summarizeDefinition, toJsonSchema } from '../../src/compiler/summarize.js';
-import { withoutSourceMap, withoutEchoes } from '../../src/compiler/compile.js';
+import { withoutEchoes } from '../../src/compiler/compile-diagnostics.js';
+import { withoutSourceMap } from '../../src/compiler/compile-bundle.js';
 import { toFunctionRef } from '../../src/project/project.js';
 import type { FunctionDefinition } from '../../src/compiler/types.js';
 
