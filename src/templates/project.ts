@@ -11,8 +11,14 @@ export interface ProjectTemplateOptions {
     zodRange: string;
 }
 
-/** Lines every project's .gitignore needs: secrets and generated folders stay out of git. */
-export const GITIGNORE_LINES: readonly string[] = ['.env', 'build/', 'dist/', 'node_modules/', '.ferry/'];
+/**
+ * Lines every project's .gitignore needs: secrets and generated folders stay out of git. `build`
+ * has no slash: it is a link into .ferry/, and a pattern ending in `/` matches real folders only.
+ */
+export const GITIGNORE_LINES: readonly string[] = ['.env', 'build', 'dist/', 'node_modules/', '.ferry'];
+
+/** Lines naming a link, which a folder-only pattern (`build/`) leaves shown by git. */
+const LINKS = new Set(['build']);
 
 export const ENV_FILE = '.env';
 export const GITIGNORE_FILE = '.gitignore';
@@ -92,10 +98,15 @@ export function projectFiles(options: ProjectTemplateOptions): TemplateFile[] {
 
 /** An existing .gitignore with the lines a project needs appended, or unchanged when it has them. */
 export function mergeGitignore(existing: string): string {
-    // `build`, `build/`, `/build` and `/build/` all ignore the project's build folder.
-    const bare = (line: string): string => line.trim().replace(/^\//, '').replace(/\/$/, '');
-    const present = new Set(existing.split(/\r?\n/).map(bare));
-    const missing = GITIGNORE_LINES.filter((line) => !present.has(bare(line)));
+    // A leading `/` changes nothing at the root; a trailing one does for a link: `.ferry/` ignores
+    // the .ferry folder, but only `build` or `/build` ignore the build link (`build/` gets `build` added).
+    const key = (line: string): string => {
+        const path = line.trim().replace(/^\//, '');
+        const name = path.replace(/\/$/, '');
+        return LINKS.has(name) ? path : name;
+    };
+    const present = new Set(existing.split(/\r?\n/).map(key));
+    const missing = GITIGNORE_LINES.filter((line) => !present.has(key(line)));
     if (missing.length === 0) return existing;
     const base = existing === '' || existing.endsWith('\n') ? existing : `${existing}\n`;
     return `${base}${missing.join('\n')}\n`;

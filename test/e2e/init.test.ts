@@ -65,7 +65,7 @@ describe('ferry init --no-install', () => {
         expect(env).toMatch(/^# NANGO_HOSTPORT=/m);
         expect(((await stat(join(root, '.env'))).mode & 0o077).toString(8)).toBe('0');
         const gitignore = (await readFile(join(root, '.gitignore'), 'utf8')).split('\n');
-        expect(gitignore).toEqual(expect.arrayContaining(['.env', 'build/', 'dist/', 'node_modules/']));
+        expect(gitignore).toEqual(expect.arrayContaining(['.env', 'build', 'dist/', 'node_modules/', '.ferry']));
     });
 
     it('registers every example function in index.ts', async () => {
@@ -177,7 +177,7 @@ describe('ferry init refusals and --force', () => {
         expect(await readFile(join(target, 'README.md'), 'utf8')).toBe('# mine\n');
         expect(await readFile(join(target, 'AGENTS.md'), 'utf8')).toBe('# my own agent notes\n');
         expect(JSON.parse(result.stdout).kept).toContain('AGENTS.md');
-        expect(await readFile(join(target, '.gitignore'), 'utf8')).toBe('coverage/\n.env\nbuild/\ndist/\nnode_modules/\n.ferry/\n');
+        expect(await readFile(join(target, '.gitignore'), 'utf8')).toBe('coverage/\n.env\nbuild\ndist/\nnode_modules/\n.ferry\n');
         expect(JSON.parse(result.stdout).files).toContain('index.ts');
         const entries = await readdir(target);
         expect(entries).toEqual(expect.arrayContaining(['index.ts', '.nango', 'github', 'package.json']));

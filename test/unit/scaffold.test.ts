@@ -68,9 +68,15 @@ describe('detectPackageManager', () => {
 
 describe('mergeGitignore', () => {
     it('adds only the missing lines and keeps the user’s', () => {
-        expect(mergeGitignore('node_modules\n/build\n*.log')).toBe('node_modules\n/build\n*.log\n.env\ndist/\n.ferry/\n');
-        const full = '.env\nbuild/\ndist/\nnode_modules/\n.ferry/\n';
+        expect(mergeGitignore('node_modules\n/build\n*.log')).toBe('node_modules\n/build\n*.log\n.env\ndist/\n.ferry\n');
+        const full = '.env\nbuild\ndist/\nnode_modules/\n.ferry\n';
         expect(mergeGitignore(full)).toBe(full);
+        expect(mergeGitignore('.env\ndist\nnode_modules\n.ferry/\nbuild\n')).toBe('.env\ndist\nnode_modules\n.ferry/\nbuild\n');
+    });
+
+    it('adds `build` when only `build/` is there: build is a link, which a folder-only pattern does not ignore', () => {
+        expect(mergeGitignore('build/\n')).toBe('build/\n.env\nbuild\ndist/\nnode_modules/\n.ferry\n');
+        expect(mergeGitignore('.env\n/build/\ndist/\nnode_modules/\n.ferry/')).toBe('.env\n/build/\ndist/\nnode_modules/\n.ferry/\nbuild\n');
     });
 });
 
