@@ -175,6 +175,38 @@ describe('ferry serve: integrations, connections, proxy', () => {
         expect(ashby.headers['authorization']).toBe(`Basic ${Buffer.from('alice:pa:ss').toString('base64')}`);
     });
 
+    it("tries imported API keys and basic credentials on the provider's verification endpoint first, and refuses them with Nango's error when it does not answer 2xx", async () => {
+        const basic = `Basic ${Buffer.from('alice:right').toString('base64')}`;
+        const checks = await startServer((req) => (req.headers['authorization'] === 'Bearer sk-good' || req.headers['authorization'] === basic ? { body: { ok: true } } : { status: 401, body: { error: 'invalid_api_key' } }));
+        try {
+            await serve.api('POST', '/integrations', { unique_key: 'ai-check', provider: 'openai', custom: { base_url: checks.url } });
+            await serve.api('POST', '/integrations', { unique_key: 'ash-check', provider: 'ashby', custom: { base_url: checks.url } });
+            const refused = await serve.api('POST', '/connections', { provider_config_key: 'ai-check', connection_id: 'bad', credentials: { type: 'API_KEY', apiKey: 'sk-bad' } });
+            expect(refused.status).toBe(400);
+            expect(refused.body).toEqual({ error: { code: 'connection_test_failed', message: 'The given credentials were found to be invalid. Please check the credentials and try again.' } });
+            expect((await serve.api('GET', '/connections/bad?provider_config_key=ai-check')).status).toBe(404);
+            const cli = await ferry(['connections', 'create', 'ai-check', 'bad-cli', '--api-key', 'sk-bad']);
+            expect(cli.code).toBe(1);
+            expect(cli.stderr).toContain('The given credentials were found to be invalid');
+            expect((await serve.api('POST', '/connections', { provider_config_key: 'ai-check', connection_id: 'good', credentials: { type: 'API_KEY', apiKey: 'sk-good' } })).status).toBe(201);
+
+            const wrongPassword = await serve.api('POST', '/connections', { provider_config_key: 'ash-check', connection_id: 'b', credentials: { type: 'BASIC', username: 'alice', password: 'wrong' } });
+            expect(wrongPassword.body.error.code).toBe('connection_test_failed');
+            expect((await serve.api('POST', '/connections', { provider_config_key: 'ash-check', connection_id: 'b', credentials: { type: 'BASIC', username: 'alice', password: 'right' } })).status).toBe(201);
+            // OpenAI's check is GET /v1/models; Ashby's a POST of JSON to apiKey.info.
+            expect(checks.requests.map((r) => [r.method, r.path])).toEqual([
+                ['GET', '/v1/models'],
+                ['GET', '/v1/models'],
+                ['GET', '/v1/models'],
+                ['POST', '/apiKey.info'],
+                ['POST', '/apiKey.info']
+            ]);
+            expect(checks.requests[3]!.headers['content-type']).toBe('application/json');
+        } finally {
+            await checks.close();
+        }
+    });
+
     it('refreshes an expired OAuth2 token with its refresh token at the token endpoint', async () => {
         await serve.api('POST', '/integrations', {
             unique_key: 'gh-oauth',

@@ -70,6 +70,8 @@ describe('ferry serve: webhooks from providers', () => {
     let cleanup: () => Promise<void>;
     let serve: ServeProcess;
     let app: TestServer;
+    /** Answers OpenAI's key check (GET /v1/models), which an API-key import runs first, as Nango's. */
+    let openai: TestServer;
     const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
     const post = (path: string, body: string, headers: Record<string, string> = {}) =>
         fetch(`${serve.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
@@ -89,12 +91,13 @@ describe('ferry serve: webhooks from providers', () => {
         await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
         await writeFile(join(root, 'index.ts'), "import './linear/syncs/issues.js';\nimport './linear/actions/double.js';\nimport './oa/syncs/batches.js';\n");
         app = await startServer(() => ({ status: 200 }));
+        openai = await startServer(() => ({ body: { data: [] } }));
         serve = await startServe(['--webhook-url', `${app.url}/hooks`], { cwd: root });
         for (const args of [
             ['integrations', 'create', 'linear', '--provider', 'linear', '--webhook-secret', 'lin-secret'],
             ['integrations', 'create', 'linear-open', '--provider', 'linear'],
-            ['integrations', 'create', 'oa', '--provider', 'openai', '--webhook-secret', 'oa-secret'],
-            ['integrations', 'create', 'oa-open', '--provider', 'openai'],
+            ['integrations', 'create', 'oa', '--provider', 'openai', '--webhook-secret', 'oa-secret', '--base-url', openai.url],
+            ['integrations', 'create', 'oa-open', '--provider', 'openai', '--base-url', openai.url],
             ['connections', 'create', 'linear', 'lin-1', '--token', 'lin-token', '--config', '{"organizationId":"org-1"}'],
             ['connections', 'create', 'oa', 'oa-1', '--api-key', 'sk-local-1'],
             ['connections', 'create', 'oa-open', 'oo-1', '--api-key', 'sk-local-2']
@@ -112,6 +115,7 @@ describe('ferry serve: webhooks from providers', () => {
     afterAll(async () => {
         await serve.stop();
         await app.close();
+        await openai.close();
         await cleanup();
     });
 
@@ -268,7 +272,7 @@ describe('ferry serve: webhooks from providers', () => {
     });
 
     it("does not forward a provider's webhook to an integration created with forward_webhooks: false, as Nango does, and still handles it", async () => {
-        const created = await serve.api('POST', '/integrations', { provider: 'openai', unique_key: 'oa-quiet', forward_webhooks: false, custom: { webhookSecret: 'q-secret' } });
+        const created = await serve.api('POST', '/integrations', { provider: 'openai', unique_key: 'oa-quiet', forward_webhooks: false, custom: { webhookSecret: 'q-secret', base_url: openai.url } });
         expect(created.status).toBe(200);
         expect(created.body.data.forward_webhooks).toBe(false);
         expect((await serve.api('GET', '/integrations/oa-quiet')).body.data.forward_webhooks).toBe(false);

@@ -6,6 +6,7 @@ import { endUserSchema, splitTagParams, tagsFromEndUser, tagsSchema, toPublicEnd
 import { freshCredentials, RefreshError } from '../oauth-refresh.js';
 import { getProvider } from '../providers.js';
 import { runOnEvent } from '../runner.js';
+import { CONNECTION_TEST_FAILED, verifyCredentials } from '../verify-credentials.js';
 import { emitAuth } from '../webhooks/index.js';
 import type { ServeContext } from '../context.js';
 import { connectionToListItem, connectionToPublic } from './format.js';
@@ -102,6 +103,10 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
                 return sendError(res, 400, 'invalid_body', `Provider ${provider.auth_mode} does not support ${body.credentials.type} auth`);
             }
             const stored = toStored(body.credentials);
+            // As Nango: API keys and basic credentials are tried on the provider's verification endpoints first.
+            if ((body.credentials.type === 'API_KEY' || body.credentials.type === 'BASIC') && !(await verifyCredentials(ctx.fetch, integration, provider, stored, body.connection_config ?? {}))) {
+                return sendError(res, 400, 'connection_test_failed', CONNECTION_TEST_FAILED);
+            }
             const { connection, operation } = await ctx.store.upsertConnection({
                 provider_config_key: body.provider_config_key,
                 connection_id: body.connection_id ?? randomUUID(),
