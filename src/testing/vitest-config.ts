@@ -18,8 +18,8 @@ const CONFIG_NAMES = ['vitest.config', 'vite.config'].flatMap((base) => ['ts', '
 
 /** vitest's default, which Nango's generated config also uses. */
 export const DEFAULT_INCLUDE = ['**/*.{test,spec}.?(c|m)[jt]s?(x)'];
-/** vitest's default plus the folders compile and deploy write to. */
-const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', 'build/**', 'dist/**', '.nango/**'];
+/** vitest's default plus the folders compile and deploy write to (.ferry/ holds the bundles build links to, and vite's cache). */
+const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', 'build/**', 'dist/**', '.nango/**', '.ferry/**'];
 
 export interface ProjectTestSettings {
     /** The config file the settings were read from, relative to the root. */

@@ -183,8 +183,9 @@ describe('ferry test --vitest on a Nango project without the nango package', () 
         expect(result.code, result.stdout + result.stderr).toBe(0);
         expect(result.stdout).toMatch(/Test Files\s+3 passed \(3\)/);
         expect(result.stdout).toMatch(/Tests\s+5 passed \(5\)/);
-        // Nothing was installed into the project: vitest's cache stays in Ferry's folder.
+        // Nothing was installed into the project: the config and vitest's cache stay in Ferry's folder.
         expect(existsSync(join(root, 'node_modules'))).toBe(false);
+        expect(existsSync(join(root, '.ferry/compile/vitest.config.mjs'))).toBe(true);
     }, 120_000);
 
     it('--json summarises every test; a wrong expectation fails with exit code 1', async () => {
@@ -286,7 +287,7 @@ describe('ferry test --vitest where the nango package is installed', () => {
             const result = await runFerry(['test', '--vitest', '--json'], { cwd: root, timeoutMs: 120_000 });
             expect(result.code, result.stdout + result.stderr).toBe(0);
             expect(JSON.parse(result.stdout)).toMatchObject({ mocks: 'nango', vitest: { from: 'project' }, passed: 2, failed: 0 });
-            expect(existsSync(join(root, 'build/.ferry/vitest.config.mjs'))).toBe(false);
+            expect(existsSync(join(root, '.ferry/compile/vitest.config.mjs'))).toBe(false);
         } finally {
             await cleanup();
         }

@@ -38,7 +38,7 @@ export default defineConfig({
         expect(readProjectTestSettings(root)).toEqual({
             configFile: 'vite.config.ts',
             include: ['**/*.{test,spec}.?(c|m)[jt]s?(x)', 'extra/**/*.spec.ts'],
-            exclude: ['**/node_modules/**', '**/.git/**', 'build/**', 'dist/**', '.nango/**', 'legacy/**'],
+            exclude: ['**/node_modules/**', '**/.git/**', 'build/**', 'dist/**', '.nango/**', '.ferry/**', 'legacy/**'],
             setupFiles: ['vitest.setup.ts'],
             globals: true,
             testTimeout: 20000
