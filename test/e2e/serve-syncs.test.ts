@@ -6,72 +6,11 @@
  * server answers. `ferry runs` and GET /runs show every run, with its logs and error. With
  * FERRY_TEST_SERVE_DATABASE (an empty PostgreSQL database) the server stores everything there.
  */
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
 import { startServer, type TestServer } from '../support/http.js';
-import { startServe, type ServeProcess } from '../support/serve.js';
+import type { ServeProcess } from '../support/serve.js';
+import { localFerry, runLocal, serveFixtureProject } from '../support/serve-project.js';
 import { waitFor } from '../support/wait.js';
-
-const ITEMS = `
-import { createSync } from 'nango';
-import { z } from 'zod';
-const Item = z.object({ id: z.string(), title: z.string() });
-export default createSync({
-    description: 'Items of the fake provider',
-    frequency: 'every hour',
-    autoStart: true,
-    models: { Item },
-    checkpoint: z.object({ runs: z.number() }),
-    exec: async (nango) => {
-        const checkpoint = await nango.getCheckpoint();
-        await nango.log(\`start \${nango.lastSyncDate ? 'incremental' : 'full'} checkpoint=\${JSON.stringify(checkpoint)}\`);
-        await nango.trackDeletesStart('Item');
-        const response = await nango.get({ endpoint: '/items' });
-        await nango.batchSave(response.data.items, 'Item');
-        const { deletedKeys } = await nango.trackDeletesEnd('Item');
-        const byIds = await nango.getRecordsByIds(['1', '3'], 'Item');
-        let listed = 0;
-        for await (const record of nango.listRecords('Item')) if (!record._nango_metadata?.deleted_at) listed++;
-        await nango.log(\`byIds=\${[...byIds.keys()].sort().join(',')} listed=\${listed} deleted=\${deletedKeys.join(',')}\`);
-        await nango.updateMetadata({ seen: response.data.items.length });
-        await nango.saveCheckpoint({ runs: (checkpoint?.runs ?? 0) + 1 });
-    }
-});
-`;
-
-const failing = (name: string, body: string): string => `
-import { createSync } from 'nango';
-import { z } from 'zod';
-export default createSync({
-    description: '${name}',
-    frequency: 'every day',
-    autoStart: true,
-    models: { ${name[0]!.toUpperCase()}${name.slice(1)}: z.object({ id: z.string() }) },
-    exec: async (nango) => {
-        await nango.log('${name} starts');
-        ${body}
-    }
-});
-`;
-
-const SYNCS: Record<string, string> = {
-    items: ITEMS,
-    crashes: failing('crashes', "throw new Error('the crash of crashes');"),
-    hangs: failing('hangs', 'for (;;) {}'),
-    hogs: failing('hogs', 'const kept = []; for (;;) kept.push(new Array(1_000_000).fill(Math.random()));')
-};
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const value = await probe();
-        if (value) return value;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-}
 
 describe('ferry serve: sync runs', () => {
     let root: string;
@@ -83,34 +22,32 @@ describe('ferry serve: sync runs', () => {
         { id: '1', title: 'one' },
         { id: '2', title: 'two' }
     ];
-    const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
+    const ferry = (args: string[]) => localFerry(root)(args);
     const scope = { 'connection-id': 'c1', 'provider-config-key': 'fake' };
     const runsOf = async (name: string) => (await serve.api('GET', `/runs?name=${name}&limit=100`)).body.runs as Record<string, any>[];
-    const finished = (name: string, count: number) => until(`${count} finished run(s) of ${name}`, async () => {
-        const runs = (await runsOf(name)).filter((run) => run.status !== 'RUNNING');
-        return runs.length >= count ? runs : undefined;
-    });
+    const finished = (name: string, count: number) =>
+        waitFor(
+            `${count} finished run(s) of ${name}`,
+            async () => {
+                const runs = (await runsOf(name)).filter((run) => run.status !== 'RUNNING');
+                return runs.length >= count ? runs : undefined;
+            },
+            60_000
+        );
     const records = async () => (await serve.api('GET', '/records?model=Item', undefined, scope)).body.records as Record<string, any>[];
 
     beforeAll(async () => {
-        ({ dir: root, cleanup } = await makeTempDir('ferry-serve-syncs-'));
-        await mkdir(join(root, 'fake/syncs'), { recursive: true });
-        for (const [name, code] of Object.entries(SYNCS)) await writeFile(join(root, `fake/syncs/${name}.ts`), code.trimStart());
-        await mkdir(join(root, '.nango'), { recursive: true });
-        await mkdir(join(root, 'node_modules'), { recursive: true });
-        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
-        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-        await writeFile(join(root, 'index.ts'), Object.keys(SYNCS).map((name) => `import './fake/syncs/${name}.js';`).join('\n') + '\n');
         provider = await startServer((req) => (req.path === '/items' && req.headers.authorization === 'Bearer tok-1' ? { body: { items } } : { status: 401, body: { error: 'bad token' } }));
         // .ci/run also runs this file on a fresh, empty PostgreSQL database.
         const database = process.env['FERRY_TEST_SERVE_DATABASE'];
         app = await startServer(() => ({ status: 200 }));
-        serve = await startServe(['--run-timeout', '4', '--run-memory', '128', '--concurrency', '4', '--webhook-url', `${app.url}/hooks`, ...(database ? ['--database', database] : [])], { cwd: root });
-        const integration = await ferry(['integrations', 'create', 'fake', '--provider', 'github', '--base-url', provider.url]);
-        expect(integration.code, integration.stderr).toBe(0);
+        const serveArgs = ['--run-timeout', '4', '--run-memory', '128', '--concurrency', '4', '--webhook-url', `${app.url}/hooks`, ...(database ? ['--database', database] : [])];
+        ({ root, cleanup, serve } = await serveFixtureProject('serve-syncs', serveArgs));
         // Deployed before any connection: nothing runs until one is created.
-        const deployed = await ferry(['deploy', '--auto-confirm']);
-        expect(deployed.code, deployed.stderr).toBe(0);
+        await runLocal(root, [
+            ['integrations', 'create', 'fake', '--provider', 'github', '--base-url', provider.url],
+            ['deploy', '--auto-confirm']
+        ]);
     }, 180_000);
     afterAll(async () => {
         await serve?.stop();
