@@ -6,6 +6,8 @@
  * and the command only prints. Expected failures come back inside the result (with what was
  * learned before them) rather than as throws, so `--json` can always print one full document.
  */
+import { basename, join } from 'node:path';
+import { BUILD_DIR } from '../compiler/layout.js';
 import type { CompileDiagnostic, ProjectCompileResult } from '../compiler/types.js';
 import { ExitCode, FerryError } from '../errors.js';
 import type { PlatformSettings } from '../platform/env.js';
@@ -53,6 +55,8 @@ export interface DeployDeps {
     entries(root: string): Promise<{ functions: SelectableFunction[]; complete: boolean }>;
     compile(root: string): Promise<ProjectCompileResult>;
     readFile(path: string): Promise<string>;
+    /** Where a path leads once every link in it is followed (fs.realpath). */
+    realpath(path: string): Promise<string>;
     createApi(settings: PlatformSettings, onRetry: (notice: RetryNotice) => void): DeployApi;
     /** Only called when `options.interactive` is true. */
     confirm(question: string): Promise<boolean>;
@@ -151,11 +155,15 @@ async function run(options: DeployOptions, deps: DeployDeps, progress: Progress)
         progress.compileErrors = compiled.errors;
         throw compileFailed(compiled.errors);
     }
+    // build/ links to this compile's generation only until the next switch: a `dev` rebuild after
+    // compile released its lock may switch it while deploy reads. The generation itself is kept
+    // through one more switch (build-buffer.ts), so the bundles are read from it, not through build/.
+    const generation = await deps.realpath(join(root, BUILD_DIR));
     emit({ kind: 'compiled', functions: compiled.functions.length, durationMs: compiled.durationMs });
 
     const selection = resolveSelection(compiled.manifest, options.flags);
     const selected = selectFunctions(compiled.manifest, selection);
-    const files = await readSelectedFiles(compiled, selected, deps.readFile);
+    const files = await readSelectedFiles(compiled, generation, selected, deps.readFile);
     const payload = buildPayload({
         manifest: compiled.manifest,
         selection,
@@ -204,9 +212,10 @@ async function run(options: DeployOptions, deps: DeployDeps, progress: Progress)
     }
 }
 
-/** Reads the bundle and entry source of each selected function, and nothing else. */
+/** Reads the bundle (from the compile's generation folder) and entry source of each selected function, and nothing else. */
 async function readSelectedFiles(
     compiled: ProjectCompileResult,
+    generation: string,
     selected: readonly SelectedFunction[],
     readFile: DeployDeps['readFile']
 ): Promise<Map<string, FileBody>> {
@@ -216,7 +225,7 @@ async function readSelectedFiles(
         selected.map(async (fn) => {
             const compiledFn = byId.get(fn.id);
             if (!compiledFn) throw new Error(`compile reported ${fn.id} in the manifest but not among its bundles`);
-            const [js, ts] = await Promise.all([readFile(compiledFn.bundlePath), readFile(compiledFn.ref.file)]);
+            const [js, ts] = await Promise.all([readFile(join(generation, basename(compiledFn.bundlePath))), readFile(compiledFn.ref.file)]);
             files.set(fn.id, { js, ts });
         })
     );

@@ -2,7 +2,7 @@
  * The real effects behind the deploy flow: the file system, the platform over HTTP, the terminal
  * prompt and the clock. Loaded only when `ferry deploy` runs.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import type { CompileOptions, ProjectCompileResult } from '../compiler/types.js';
 import { ExitCode } from '../errors.js';
 import { PlatformClient } from '../platform/client.js';
@@ -44,6 +44,7 @@ export function nodeDeployDeps(input: NodeDeployDepsInput): DeployDeps {
                 ...(input.onCompileWait ? { onWait: input.onCompileWait } : {})
             }),
         readFile: (path) => readFile(path, 'utf8'),
+        realpath: (path) => realpath(path),
         createApi: (settings, onRetry) =>
             createDeployApi({
                 newClient: () =>

@@ -65,6 +65,8 @@ const ref = (integration: string, folder: FunctionRef['folder'], type: FunctionR
 const refs = [ref('github', 'syncs', 'sync', 'issues'), ref('github', 'actions', 'action', 'create-issue'), ref('github', 'on-events', 'onEvent', 'setup'), ref('slack', 'syncs', 'sync', 'messages')];
 
 const SECRET = 'sk-live-0123456789abcdef';
+/** The generation folder `build` links to in the fake file system. */
+const GENERATION = `${ROOT}/.ferry/build/g1`;
 
 function compiled(ok = true, errors: CompileDiagnostic[] = []): ProjectCompileResult {
     return {
@@ -95,13 +97,17 @@ interface Harness {
     deploys: string[];
     questions: string[];
     events: DeployEvent[];
+    /** Every path realpath was asked about. */
+    resolved: string[];
     closed: () => boolean;
 }
 
 function harness(
-    setup: { plan?: DeployPlan; compile?: ProjectCompileResult; files?: Record<string, string>; answer?: boolean; dotEnv?: Record<string, string>; deployError?: FerryError; complete?: boolean } = {}
+    setup: { plan?: DeployPlan; compile?: ProjectCompileResult; files?: Record<string, string>; answer?: boolean; dotEnv?: Record<string, string>; deployError?: FerryError; complete?: boolean; onRead?: (link: { current: string }) => void } = {}
 ): Harness {
-    const h: Omit<Harness, 'deps' | 'closed'> = { reads: [], previews: [], deploys: [], questions: [], events: [] };
+    const h: Omit<Harness, 'deps' | 'closed'> = { reads: [], previews: [], deploys: [], questions: [], events: [], resolved: [] };
+    // What `build` links to; a `dev` rebuild switching it is a new value here.
+    const link = { current: GENERATION };
     let closed = false;
     const api: DeployApi = {
         host: 'http://platform.test',
@@ -127,7 +133,12 @@ function harness(
         compile: async () => setup.compile ?? compiled(),
         readFile: async (path) => {
             h.reads.push(path);
+            setup.onRead?.(link);
             return setup.files?.[path] ?? `// contents of ${path}`;
+        },
+        realpath: async (path) => {
+            h.resolved.push(path);
+            return path === `${ROOT}/build` ? link.current : path;
         },
         createApi: () => api,
         confirm: async (question) => {
@@ -224,7 +235,7 @@ describe('the deploy flow', () => {
         const result = await deploy(options({ flags: { sync: 'issues' } }), h.deps);
         expect(result.error).toBeUndefined();
         expect(result.outcome).toBe('deployed');
-        expect(h.reads.sort()).toEqual([`${ROOT}/build/github_syncs_issues.cjs`, `${ROOT}/github/syncs/issues.ts`]);
+        expect(h.reads.sort()).toEqual([`${GENERATION}/github_syncs_issues.cjs`, `${ROOT}/github/syncs/issues.ts`]);
         expect(h.previews).toHaveLength(1);
         expect(JSON.parse(h.previews[0]!)).toMatchObject({ deployMode: 'single', reconcile: false });
         expect(h.deploys).toHaveLength(1);
@@ -233,6 +244,15 @@ describe('the deploy flow', () => {
         expect(result.payloadBytes).toBe(Buffer.byteLength(h.deploys[0]!));
         expect(h.events.map((e) => e.kind)).toEqual(['compiled', 'payload', 'plan', 'deploying']);
         expect(h.closed()).toBe(true);
+    });
+
+    it('reads every bundle from the generation build linked to right after compile, though a dev rebuild switches build meanwhile', async () => {
+        const h = harness({ onRead: (link) => (link.current = `${ROOT}/.ferry/build/g2`) });
+        const result = await deploy(options(), h.deps);
+        expect(result.outcome).toBe('deployed');
+        expect(h.resolved).toEqual([`${ROOT}/build`]);
+        const bundles = h.reads.filter((path) => path.endsWith('.cjs')).sort();
+        expect(bundles).toEqual(refs.map((r) => `${GENERATION}/${r.id}.cjs`).sort());
     });
 
     it('reports on-event scripts of a full deploy as deployed', async () => {
@@ -310,7 +330,7 @@ describe('the deploy flow', () => {
     });
 
     it('refuses a payload holding the secret key or a secret .env value, naming only the variable', async () => {
-        const leaky = harness({ files: { [`${ROOT}/build/github_syncs_issues.cjs`]: `const key = "${SECRET}";` } });
+        const leaky = harness({ files: { [`${GENERATION}/github_syncs_issues.cjs`]: `const key = "${SECRET}";` } });
         const result = await deploy(options(), leaky.deps);
         expect(result.error?.code).toBe('SECRET_IN_PAYLOAD');
         expect(result.error?.exitCode).toBe(11);
@@ -325,7 +345,7 @@ describe('the deploy flow', () => {
         expect(dotEnv.previews).toHaveLength(0);
 
         // A secret in a function that is not selected never leaves, so it does not block.
-        const unselected = harness({ files: { [`${ROOT}/build/slack_syncs_messages.cjs`]: `"${SECRET}"` } });
+        const unselected = harness({ files: { [`${GENERATION}/slack_syncs_messages.cjs`]: `"${SECRET}"` } });
         expect((await deploy(options({ flags: { integration: 'github' } }), unselected.deps)).outcome).toBe('deployed');
     });
 
