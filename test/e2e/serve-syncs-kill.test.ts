@@ -3,63 +3,28 @@
  * still there, none is half-written (counted in the database files themselves, before the next
  * start), and the next start fails the interrupted run and runs the sync again to the end.
  */
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { makeTempDir } from '../support/cli.js';
+import { copyFixtureProject } from '../support/function-project.js';
 import { startServer, type TestServer } from '../support/http.js';
 import { startServe, type ServeProcess } from '../support/serve.js';
+import { runLocal } from '../support/serve-project.js';
+import { waitFor } from '../support/wait.js';
 
+// As many pages as the fixture's bulk/syncs/rows.ts reads.
 const PAGES = 15;
 const PAGE_SIZE = 2_000;
-
-const BULK = `
-import { createSync } from 'nango';
-import { z } from 'zod';
-const Row = z.object({ id: z.string(), page: z.number(), text: z.string() });
-export default createSync({
-    description: 'Many rows, a page per batch',
-    frequency: 'every hour',
-    autoStart: true,
-    models: { Row },
-    checkpoint: z.object({ page: z.number() }),
-    exec: async (nango) => {
-        const checkpoint = await nango.getCheckpoint();
-        for (let page = checkpoint ? checkpoint.page + 1 : 0; page < ${PAGES}; page++) {
-            const response = await nango.get({ endpoint: '/rows', params: { page } });
-            await nango.batchSave(response.data.rows, 'Row');
-            await nango.saveCheckpoint({ page });
-        }
-    }
-});
-`;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const value = await probe();
-        if (value) return value;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-}
 
 describe('ferry serve: killed mid-run', () => {
     let root: string;
     let cleanup: () => Promise<void>;
     let serve: ServeProcess | undefined;
     let provider: TestServer;
-    const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
 
     beforeAll(async () => {
         ({ dir: root, cleanup } = await makeTempDir('ferry-serve-kill-'));
-        await mkdir(join(root, 'bulk/syncs'), { recursive: true });
-        await writeFile(join(root, 'bulk/syncs/rows.ts'), BULK.trimStart());
-        await mkdir(join(root, '.nango'), { recursive: true });
-        await mkdir(join(root, 'node_modules'), { recursive: true });
-        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
-        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-        await writeFile(join(root, 'index.ts'), "import './bulk/syncs/rows.js';\n");
+        await copyFixtureProject('serve-syncs-kill', root);
         provider = await startServer((req) => {
             const page = Number(req.query.get('page'));
             const rows = Array.from({ length: PAGE_SIZE }, (_, i) => ({ id: `${page}-${i}`, page, text: `row ${i} of page ${page} `.repeat(4) }));
@@ -75,22 +40,25 @@ describe('ferry serve: killed mid-run', () => {
     it('keeps every committed batch, none half-written, and resumes the schedule on the next start', async () => {
         serve = await startServe([], { cwd: root });
         const secretKey = serve.secretKey!;
-        for (const args of [
+        await runLocal(root, [
             ['integrations', 'create', 'bulk', '--provider', 'github', '--base-url', provider.url],
             ['deploy', '--auto-confirm'],
             ['connections', 'create', 'bulk', 'b1', '--token', 'tok']
-        ]) {
-            const result = await ferry(args);
-            expect(result.code, result.stderr).toBe(0);
-        }
+        ]);
         const count = async (server: ServeProcess): Promise<number> => {
             const status = await server.api('GET', '/sync/status?provider_config_key=bulk&syncs=rows&connection_id=b1');
             return Number(status.body.syncs?.[0]?.recordCount?.Row ?? 0);
         };
-        const seen = await until('some batches saved', async () => {
-            const n = await count(serve!);
-            return n >= 2 * PAGE_SIZE ? n : undefined;
-        });
+        // Polled often: the kill must land while the run is still saving.
+        const seen = await waitFor(
+            'some batches saved',
+            async () => {
+                const n = await count(serve!);
+                return n >= 2 * PAGE_SIZE ? n : undefined;
+            },
+            60_000,
+            20
+        );
         serve.child.kill('SIGKILL');
         await serve.stop();
         serve = undefined;
@@ -116,10 +84,14 @@ describe('ferry serve: killed mid-run', () => {
 
         serve = await startServe([], { cwd: root, secretKey });
         const runsNow = async () => (await serve!.api('GET', '/runs?name=rows')).body.runs as { status: string; error: { type: string } | null; result: Record<string, { added: number }> }[];
-        const done = await until('the sync to run again to the end', async () => {
-            const list = await runsNow();
-            return list.length === 2 && list[0]!.status !== 'RUNNING' ? list : undefined;
-        });
+        const done = await waitFor(
+            'the sync to run again to the end',
+            async () => {
+                const list = await runsNow();
+                return list.length === 2 && list[0]!.status !== 'RUNNING' ? list : undefined;
+            },
+            60_000
+        );
         expect(done[1]).toMatchObject({ status: 'ERROR', error: { type: 'interrupted' } });
         expect(done[0]).toMatchObject({ status: 'SUCCESS', result: { Row: { added: PAGES * PAGE_SIZE - total } } });
         expect(await count(serve)).toBe(PAGES * PAGE_SIZE);

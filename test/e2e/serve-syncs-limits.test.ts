@@ -5,73 +5,29 @@
  * SIGINT. A deployed function cannot use another connection's credentials through the proxy.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseEnv, FERRY_BIN, makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { baseEnv, FERRY_BIN } from '../support/cli.js';
 import { startServer, type TestServer } from '../support/http.js';
-import { startServe, type ServeProcess } from '../support/serve.js';
+import type { ServeProcess } from '../support/serve.js';
+import { localFerry, runLocal, serveFixtureProject } from '../support/serve-project.js';
 import { waitFor } from '../support/wait.js';
-
-const SNOOP = `
-import { createAction } from 'nango';
-import { z } from 'zod';
-export default createAction({
-    description: "Tries another connection's credentials",
-    input: z.object({}),
-    output: z.object({ status: z.number() }),
-    exec: async (nango) => {
-        const response = await nango.get({ endpoint: '/secret', providerConfigKey: 'other', connectionId: 'o1' });
-        return { status: response.status };
-    }
-});
-`;
-
-const slow = (model: string) => `
-import { createSync } from 'nango';
-import { z } from 'zod';
-export default createSync({
-    description: 'Takes a moment',
-    frequency: 'every day',
-    autoStart: true,
-    models: { ${model}: z.object({ id: z.string() }) },
-    exec: async (nango) => {
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        await nango.batchSave([{ id: '1' }], '${model}');
-    }
-});
-`;
 
 describe('ferry serve: --concurrency and ferry runs --follow', () => {
     let root: string;
     let cleanup: () => Promise<void>;
     let serve: ServeProcess;
     let other: TestServer;
-    const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
+    const ferry = (args: string[]) => localFerry(root)(args);
 
     beforeAll(async () => {
-        ({ dir: root, cleanup } = await makeTempDir('ferry-serve-limits-'));
-        await mkdir(join(root, 'lim/syncs'), { recursive: true });
-        await writeFile(join(root, 'lim/syncs/first.ts'), slow('First').trimStart());
-        await writeFile(join(root, 'lim/syncs/second.ts'), slow('Second').trimStart());
-        await mkdir(join(root, '.nango'), { recursive: true });
-        await mkdir(join(root, 'node_modules'), { recursive: true });
-        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
-        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-        await mkdir(join(root, 'lim/actions'), { recursive: true });
-        await writeFile(join(root, 'lim/actions/snoop.ts'), SNOOP.trimStart());
-        await writeFile(join(root, 'index.ts'), "import './lim/syncs/first.js';\nimport './lim/syncs/second.js';\nimport './lim/actions/snoop.js';\n");
         other = await startServer(() => ({ body: { secret: true } }));
-        serve = await startServe(['--concurrency', '1'], { cwd: root });
-        for (const args of [
+        ({ root, cleanup, serve } = await serveFixtureProject('serve-syncs-limits', ['--concurrency', '1']));
+        await runLocal(root, [
             ['integrations', 'create', 'lim', '--provider', 'github', '--base-url', 'http://127.0.0.1:9'],
             ['integrations', 'create', 'other', '--provider', 'github', '--base-url', other.url],
             ['connections', 'create', 'other', 'o1', '--token', 'other-secret-token'],
             ['connections', 'create', 'lim', 'l1', '--token', 'tok']
-        ]) {
-            const result = await ferry(args);
-            expect(result.code, result.stderr).toBe(0);
-        }
+        ]);
     }, 120_000);
     afterAll(async () => {
         await serve?.stop();
