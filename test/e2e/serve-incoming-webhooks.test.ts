@@ -9,59 +9,11 @@
  * created with `forward_webhooks: false` is not forwarded.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
 import { startServer, type TestServer } from '../support/http.js';
-import { startServe, type ServeProcess } from '../support/serve.js';
+import type { ServeProcess } from '../support/serve.js';
+import { localFerry, runLocal, serveFixtureProject } from '../support/serve-project.js';
 import { waitFor } from '../support/wait.js';
-
-const SYNC = `
-import { createSync } from 'nango';
-import { z } from 'zod';
-const Issue = z.object({ id: z.string(), title: z.string() });
-export default createSync({
-    description: 'Issues, kept current by Linear webhooks',
-    frequency: 'every day',
-    models: { Issue },
-    webhookSubscriptions: ['Issue'],
-    exec: async () => {},
-    onWebhook: async (nango, payload) => {
-        const issue = { id: String(payload.data.id), title: String(payload.data.title) };
-        if (payload.action === 'remove') await nango.batchDelete([{ id: issue.id }], 'Issue');
-        else if (payload.action === 'update') await nango.batchUpdate([issue], 'Issue');
-        else await nango.batchSave([issue], 'Issue');
-    }
-});
-`;
-
-const BATCHES = `
-import { createSync } from 'nango';
-import { z } from 'zod';
-const Batch = z.object({ id: z.string(), status: z.string() });
-export default createSync({
-    description: 'Batches, kept current by signed webhooks',
-    frequency: 'every day',
-    models: { Batch },
-    webhookSubscriptions: ['batch.completed'],
-    exec: async () => {},
-    onWebhook: async (nango, payload) => {
-        await nango.batchSave([{ id: String(payload.id), status: 'completed' }], 'Batch');
-    }
-});
-`;
-
-const ACTION = `
-import { createAction } from 'nango';
-import { z } from 'zod';
-export default createAction({
-    description: 'Answers at once',
-    input: z.object({ n: z.number() }),
-    output: z.object({ twice: z.number() }),
-    exec: async (_nango, input) => ({ twice: input.n * 2 })
-});
-`;
 
 const sign = (secret: string, body: string): string => createHmac('sha256', secret).update(body).digest('hex');
 
@@ -72,28 +24,16 @@ describe('ferry serve: webhooks from providers', () => {
     let app: TestServer;
     /** Answers OpenAI's key check (GET /v1/models), which an API-key import runs first, as Nango's. */
     let openai: TestServer;
-    const ferry = (args: string[]) => runFerry([...args, '-e', 'local'], { cwd: root, timeoutMs: 90_000 });
+    const ferry = (args: string[]) => localFerry(root)(args);
     const post = (path: string, body: string, headers: Record<string, string> = {}) =>
         fetch(`${serve.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     const hooks = (type: string) => app.requests.filter((r) => (r.json() as { type?: string }).type === type);
 
     beforeAll(async () => {
-        ({ dir: root, cleanup } = await makeTempDir('ferry-serve-incoming-'));
-        await mkdir(dirname(join(root, 'linear/syncs/issues.ts')), { recursive: true });
-        await writeFile(join(root, 'linear/syncs/issues.ts'), SYNC.trimStart());
-        await mkdir(join(root, 'linear/actions'), { recursive: true });
-        await writeFile(join(root, 'linear/actions/double.ts'), ACTION.trimStart());
-        await mkdir(join(root, 'oa/syncs'), { recursive: true });
-        await writeFile(join(root, 'oa/syncs/batches.ts'), BATCHES.trimStart());
-        await mkdir(join(root, '.nango'), { recursive: true });
-        await mkdir(join(root, 'node_modules'), { recursive: true });
-        await symlink(join(REPO_ROOT, 'node_modules/zod'), join(root, 'node_modules/zod'), 'dir');
-        await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'fns', type: 'module', private: true }));
-        await writeFile(join(root, 'index.ts'), "import './linear/syncs/issues.js';\nimport './linear/actions/double.js';\nimport './oa/syncs/batches.js';\n");
         app = await startServer(() => ({ status: 200 }));
         openai = await startServer(() => ({ body: { data: [] } }));
-        serve = await startServe(['--webhook-url', `${app.url}/hooks`], { cwd: root });
-        for (const args of [
+        ({ root, cleanup, serve } = await serveFixtureProject('serve-incoming-webhooks', ['--webhook-url', `${app.url}/hooks`]));
+        await runLocal(root, [
             ['integrations', 'create', 'linear', '--provider', 'linear', '--webhook-secret', 'lin-secret'],
             ['integrations', 'create', 'linear-open', '--provider', 'linear'],
             ['integrations', 'create', 'oa', '--provider', 'openai', '--webhook-secret', 'oa-secret', '--base-url', openai.url],
@@ -101,10 +41,7 @@ describe('ferry serve: webhooks from providers', () => {
             ['connections', 'create', 'linear', 'lin-1', '--token', 'lin-token', '--config', '{"organizationId":"org-1"}'],
             ['connections', 'create', 'oa', 'oa-1', '--api-key', 'sk-local-1'],
             ['connections', 'create', 'oa-open', 'oo-1', '--api-key', 'sk-local-2']
-        ]) {
-            const result = await ferry(args);
-            expect(result.code, result.stderr).toBe(0);
-        }
+        ]);
         // A GitHub app as Nango keeps one: the app id and the base64 private key as the OAuth client, its link in custom.
         const privateKey = Buffer.from('-----BEGIN RSA PRIVATE KEY-----local').toString('base64');
         const githubApp = { provider: 'github-app', unique_key: 'gh', credentials: { type: 'OAUTH2', client_id: '321', client_secret: privateKey }, custom: { app_link: 'https://github.com/apps/ferry-local' } };
