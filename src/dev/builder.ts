@@ -4,22 +4,22 @@
  * bundleAllThatBuild, analyzeBundles, validateProject, buildManifest); this module only decides which
  * functions a change touches and keeps the good ones moving while others are broken.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { bundleFunctions } from '../compiler/bundle.js';
-import { BUNDLE_BATCH, analyzeBundles, bundleAllThatBuild, bundleAndAnalyze } from '../compiler/compile-bundle.js';
-import { compileProject, loadEntries, lockProject } from '../compiler/compile.js';
 import { withFunctions } from '../compiler/compile-diagnostics.js';
-import { bundlePathOf, type ProjectPaths } from '../compiler/layout.js';
+import { compileProject, loadEntries, lockProject } from '../compiler/compile.js';
+import type { ProjectPaths } from '../compiler/layout.js';
 import type { AnalyzedFunction, CompileDiagnostic, FunctionSummary } from '../compiler/types.js';
 import { validateProject } from '../compiler/validate.js';
 import { FerryError } from '../errors.js';
-import { parseIndexImports, specifierToRelPath } from '../project/project.js';
 import type { FunctionRef } from '../project/types.js';
-import { describeFunction, type ChangedFile, type DevEvent, type ErrorPhase, type RebuiltFunction } from './events.js';
+import { buildGroup, rebuiltFunctions, warmUp, type GroupOutcome } from './build-group.js';
+import { typecheckScope } from './check-scope.js';
+import { diffEntries } from './entries-diff.js';
+import { describeFunction, roundMs, type ChangedFile, type DevEvent, type ErrorPhase } from './events.js';
 import { SourceGraph } from './graph.js';
 import { DevOutput } from './output.js';
+import { stopwatch } from './stopwatch.js';
 
 export interface BuilderOptions {
     /** Where the timings of each step go (--debug). */
@@ -27,12 +27,6 @@ export interface BuilderOptions {
 }
 
 type Emit = (event: DevEvent) => void;
-
-interface GroupOutcome {
-    /** Each bundled function with its share of the time, ms. */
-    analyzed: { result: AnalyzedFunction; durationMs: number }[];
-    errors: CompileDiagnostic[];
-}
 
 const CONFIG_FILES = new Set(['tsconfig.json', 'package.json']);
 
@@ -54,11 +48,7 @@ export class DevBuilder {
     private hadErrors = false;
     private readonly output: DevOutput;
 
-    private constructor(
-        readonly paths: ProjectPaths,
-        private readonly emit: Emit,
-        private readonly options: BuilderOptions
-    ) {
+    private constructor(readonly paths: ProjectPaths, private readonly emit: Emit, private readonly options: BuilderOptions) {
         this.output = new DevOutput(paths, options.debug);
     }
 
@@ -111,54 +101,19 @@ export class DevBuilder {
         this.summaries.set(summary.id, summary);
     }
 
-    /** Logs each step's time under --debug; free otherwise. */
-    private stopwatch(what: string): (step: string) => void {
-        const debug = this.options.debug;
-        if (!debug) return () => {};
-        let last = performance.now();
-        return (step) => {
-            const now = performance.now();
-            debug(`${what}: ${step} in ${(now - last).toFixed(1)} ms`);
-            last = now;
-        };
-    }
-
     private currentSummaries(): FunctionSummary[] {
         return this.functionRefs.flatMap((ref) => this.summaries.get(ref.id) ?? []);
     }
 
-    /**
-     * Bundles and evaluates one function without writing anything, so the first save does not pay
-     * for starting esbuild and compiling the evaluator (after a warm compile neither has run yet).
-     */
+    /** A head start for the first save (build-group.ts warmUp). */
     async warmUp(): Promise<void> {
         const ref = this.functionRefs.find((r) => !this.dirty.has(r.id));
-        if (!ref) return;
-        try {
-            const { bundles } = await bundleFunctions(this.root, [ref], { sourcemap: true });
-            await analyzeBundles(this.paths, bundles);
-        } catch {
-            // Only a head start: the real rebuild reports whatever went wrong.
-        }
+        if (ref) await warmUp(this.paths, ref);
     }
 
-    /**
-     * The function files whose type-check a change can affect. Narrowed only when every changed
-     * file is a function file no other function's bundle includes: anything else (a helper, which
-     * may also be imported for its types alone, which bundles do not show) can affect any function.
-     */
+    /** The function files whose type-check a change can affect (check-scope.ts). */
     checkScope(changes: readonly ChangedFile[]): ReadonlySet<string> | 'all' {
-        const files = new Set<string>();
-        const byFile = new Map(this.functionRefs.map((ref) => [ref.file, ref]));
-        for (const change of changes) {
-            const file = resolve(this.root, change.file);
-            const ref = byFile.get(file);
-            if (!ref || change.kind !== 'change') return 'all';
-            const users = this.graph.affectedBy([file]);
-            if (users.size > 1 || (users.size === 1 && !users.has(ref.id))) return 'all';
-            files.add(file);
-        }
-        return files;
+        return typecheckScope(this.root, this.functionRefs, this.graph, changes);
     }
 
     /** True when a changed file can matter: a source of some bundle, index.ts, or a config file. */
@@ -207,7 +162,7 @@ export class DevBuilder {
         if (!mode.initial) this.emit({ event: 'rebuild-start', files: changes, functions: refs.map(describeFunction) });
 
         if (refs.length === 0 && added.length === 0 && removed.length === 0 && projectErrors.length === 0 && !mode.initial) {
-            const durationMs = round(performance.now() - started);
+            const durationMs = roundMs(performance.now() - started);
             // index.ts was read again without errors, no function is broken and nothing waits to be
             // written: the change fixed an index.ts error (an import that did not parse, an import
             // of a bad path), the last one.
@@ -240,19 +195,7 @@ export class DevBuilder {
             errors.push({ file: resolve(this.root, 'index.ts'), code: error instanceof FerryError ? error.code : 'PROJECT_UNREADABLE', message });
             return undefined;
         }
-        const imported = new Set(parseIndexImports(indexSource).map((entry) => specifierToRelPath(entry.specifier)));
-        const next = new Map(loaded.refs.map((ref) => [ref.id, ref]));
-        const missing = new Set<string>();
-        for (const [id, ref] of this.refs) {
-            if (next.has(id)) continue;
-            // Still imported but the file is gone (deleted, or renamed without updating index.ts):
-            // compile would fail, so the last good bundle stays until the import is fixed.
-            if (imported.has(ref.relPath) && !existsSync(ref.file)) {
-                next.set(id, ref);
-                missing.add(id);
-            } else removed.push(ref);
-        }
-        for (const id of next.keys()) if (!this.refs.has(id)) added.push(id);
+        const { next, missing } = diffEntries(this.refs, loaded.refs, indexSource, added, removed);
         for (const { id } of removed) {
             this.graph.delete(id);
             this.summaries.delete(id);
@@ -276,8 +219,8 @@ export class DevBuilder {
         // Functions that failed last time are built apart, so their errors do not hold up the others.
         const fresh = refs.filter((ref) => !this.dirty.has(ref.id));
         const retried = refs.filter((ref) => this.dirty.has(ref.id));
-        const lap = this.stopwatch(`${refs.length} function${refs.length === 1 ? '' : 's'}`);
-        const outcomes = await Promise.all([this.buildGroup(fresh), this.buildGroup(retried)]);
+        const lap = stopwatch(this.options.debug, `${refs.length} function${refs.length === 1 ? '' : 's'}`);
+        const outcomes = await Promise.all([buildGroup(this.paths, fresh), buildGroup(this.paths, retried)]);
         lap('bundled and evaluated');
         const bundleErrors = outcomes.flatMap((o) => o.errors);
         const analyzed = outcomes.flatMap((o) => o.analyzed);
@@ -301,23 +244,8 @@ export class DevBuilder {
         for (const id of this.missing) this.dirty.add(id);
 
         lap('validated');
-        let writeError: CompileDiagnostic | undefined;
-        if (projectValid) {
-            try {
-                await this.output.write({
-                    bundles: good.map((a) => ({ ref: a.result.ref, code: a.result.bundle.code })),
-                    summaries: this.currentSummaries(),
-                    removed
-                });
-                for (const a of good) this.dirty.delete(a.result.ref.id);
-                for (const ref of removed) this.unwrittenRemovals.delete(ref.id);
-            } catch (error) {
-                for (const a of good) this.dirty.add(a.result.ref.id);
-                writeError = { code: 'WRITE_FAILED', message: `could not write build/ and the manifest: ${error instanceof Error ? error.message : String(error)}` };
-            }
-        } else {
-            for (const a of good) this.dirty.add(a.result.ref.id);
-        }
+        const writeError = projectValid ? await this.write(good, removed) : undefined;
+        if (!projectValid) for (const a of good) this.dirty.add(a.result.ref.id);
         lap('written');
         if (extra.quiet) return this.dirty.size === 0;
 
@@ -329,52 +257,44 @@ export class DevBuilder {
         const failed = projectErrors.length + bundleErrors.length + validateErrors.length + (writeError ? 1 : 0) > 0;
         const wasBroken = this.hadErrors;
         this.hadErrors = failed || this.dirty.size > 0 || this.unwrittenRemovals.size > 0;
-        const written = writeError || !projectValid ? [] : good;
-        // Only removals whose bundle is gone are reported (printed as "its bundle was deleted").
-        const gone = removed.filter((ref) => !this.unwrittenRemovals.has(ref.id));
-        if (!extra.initial && (written.length > 0 || added.length > 0 || gone.length > 0)) {
-            const functions: RebuiltFunction[] = written.map(({ result, durationMs }) => ({
-                ...describeFunction(result.ref),
-                durationMs: round(durationMs),
-                bundlePath: bundlePathOf(this.paths, result.ref),
-                size: Buffer.byteLength(result.bundle.code)
-            }));
-            this.emit({
-                event: 'rebuild',
-                functions,
-                added: added.filter((id) => !this.dirty.has(id)),
-                removed: gone.map((ref) => ref.id),
-                durationMs: round(performance.now() - started),
-                recovered: wasBroken && !this.hadErrors
-            });
-        }
+        if (!extra.initial) this.reportRebuild(writeError || !projectValid ? [] : good, added, removed, started, wasBroken);
         return !this.hadErrors;
     }
 
-    /**
-     * compile's steps 2 and 3 for a group: one esbuild build (two when some entries are broken),
-     * then evaluation of each bundle. Many functions at once (a tsconfig.json change) go through
-     * compile's batched, pipelined path instead, which bounds esbuild's memory.
-     */
-    private async buildGroup(refs: FunctionRef[]): Promise<GroupOutcome> {
-        if (refs.length === 0) return { analyzed: [], errors: [] };
-        const started = performance.now();
-        if (refs.length > BUNDLE_BATCH) {
-            const { analyzed, errors } = await bundleAndAnalyze(this.paths, refs);
-            const share = (performance.now() - started) / refs.length;
-            return { analyzed: analyzed.map((result) => ({ result, durationMs: share })), errors };
+    /** Writes the bundles that built and the manifest; the error to report when that failed. */
+    private async write(good: GroupOutcome['analyzed'], removed: FunctionRef[]): Promise<CompileDiagnostic | undefined> {
+        try {
+            await this.output.write({
+                bundles: good.map((a) => ({ ref: a.result.ref, code: a.result.bundle.code })),
+                summaries: this.currentSummaries(),
+                removed
+            });
+            for (const a of good) this.dirty.delete(a.result.ref.id);
+            for (const ref of removed) this.unwrittenRemovals.delete(ref.id);
+            return undefined;
+        } catch (error) {
+            for (const a of good) this.dirty.add(a.result.ref.id);
+            return { code: 'WRITE_FAILED', message: `could not write build/ and the manifest: ${error instanceof Error ? error.message : String(error)}` };
         }
-        const { bundles, errors } = await bundleAllThatBuild(this.paths, refs);
-        const results = await analyzeBundles(this.paths, bundles);
-        const share = (performance.now() - started) / refs.length;
-        return { analyzed: results.map((result) => ({ result, durationMs: share })), errors };
+    }
+
+    private reportRebuild(written: GroupOutcome['analyzed'], added: string[], removed: FunctionRef[], started: number, wasBroken: boolean): void {
+        // Only removals whose bundle is gone are reported (printed as "its bundle was deleted").
+        const gone = removed.filter((ref) => !this.unwrittenRemovals.has(ref.id));
+        if (written.length === 0 && added.length === 0 && gone.length === 0) return;
+        this.emit({
+            event: 'rebuild',
+            functions: rebuiltFunctions(this.paths, written),
+            added: added.filter((id) => !this.dirty.has(id)),
+            removed: gone.map((ref) => ref.id),
+            durationMs: roundMs(performance.now() - started),
+            recovered: wasBroken && !this.hadErrors
+        });
     }
 
     private reportErrors(phase: ErrorPhase, errors: CompileDiagnostic[], started: number): void {
         if (errors.length === 0) return;
         this.hadErrors = true;
-        this.emit({ event: 'error', phase, errors: withFunctions(errors, this.functionRefs), durationMs: round(performance.now() - started) });
+        this.emit({ event: 'error', phase, errors: withFunctions(errors, this.functionRefs), durationMs: roundMs(performance.now() - started) });
     }
 }
-
-const round = (ms: number): number => Math.round(ms * 10) / 10;

@@ -62,3 +62,6 @@ export type DevEventName = DevEvent['event'];
 export function describeFunction(ref: { name: string; integration: string; type: FunctionType }): DevFunction {
     return { name: ref.name, integration: ref.integration, type: ref.type };
 }
+
+/** Durations in events: milliseconds to one decimal. */
+export const roundMs = (ms: number): number => Math.round(ms * 10) / 10;

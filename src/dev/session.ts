@@ -12,7 +12,7 @@ import type { CompileDiagnostic } from '../compiler/types.js';
 import { findProjectRoot } from '../project/project.js';
 import { DevBuilder } from './builder.js';
 import { createChangeBatcher } from './debounce.js';
-import { describeFunction, type ChangeKind, type ChangedFile, type DevEvent } from './events.js';
+import { describeFunction, roundMs, type ChangeKind, type ChangedFile, type DevEvent } from './events.js';
 import { createTscRunner, startBackgroundTypecheck, type BackgroundTypecheck } from './typecheck.js';
 import { CHANGE_THROTTLE_MS, isWatchedSource, watchProject, type ProjectWatcher } from './watcher.js';
 
@@ -90,7 +90,7 @@ class Session implements DevSession {
                 root: this.root,
                 ok: built.ok,
                 functions: built.builder.functionRefs.map(describeFunction),
-                durationMs: round(performance.now() - started),
+                durationMs: roundMs(performance.now() - started),
                 typecheck: this.typecheck !== undefined
             });
             this.typecheck?.request('all');
@@ -107,7 +107,7 @@ class Session implements DevSession {
         return startBackgroundTypecheck(createTscRunner(this.root, builder.paths.cacheDir, () => builder.functionRefs.map((ref) => ref.file)), {
             onStart: () => this.emit({ event: 'typecheck-start' }),
             onResult: (result) =>
-                this.emit({ event: 'typecheck', ok: result.errors.length === 0, errors: withFunctions(result.errors, builder.functionRefs), durationMs: round(result.durationMs) }),
+                this.emit({ event: 'typecheck', ok: result.errors.length === 0, errors: withFunctions(result.errors, builder.functionRefs), durationMs: roundMs(result.durationMs) }),
             onFailure: (error) => this.emit({ event: 'typecheck', ok: false, errors: [internalDiagnostic(error, 'TYPECHECK_FAILED')], durationMs: 0 })
         });
     }
@@ -209,4 +209,3 @@ function internalDiagnostic(error: unknown, code = 'INTERNAL'): CompileDiagnosti
     return { code, message: error instanceof Error ? error.message : String(error) };
 }
 
-const round = (ms: number): number => Math.round(ms * 10) / 10;
