@@ -4,13 +4,14 @@
  * sent for the same project (test/fixtures/projects/nango-manifest/nango-deploy-bodies.json).
  * Bundles differ between bundlers and are compared apart.
  */
-import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployPayload } from '../../src/deploy/types.js';
 import { REPO_ROOT, makeTempDir, runFerry } from '../support/cli.js';
 import { createDeployRoutes, type FakeDeployState } from '../support/fake-platform-deploy.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { copyNangoManifestProject } from '../support/nango-project.js';
 import { platformConfirmationBody, platformDeployBody } from '../support/platform-deploy-schema.js';
 
 const FIXTURE = join(REPO_ROOT, 'test/fixtures/projects/nango-manifest');
@@ -41,10 +42,7 @@ describe('ferry deploy sends the body nango deploy sends', () => {
 
     beforeAll(async () => {
         ({ dir, cleanup } = await makeTempDir('ferry-nango-payload-'));
-        await cp(FIXTURE, dir, { recursive: true, filter: (source) => !/nango-(written|deploy-bodies)\.json$/.test(source) });
-        await mkdir(join(dir, 'node_modules'));
-        await symlink(join(REPO_ROOT, 'node_modules/zod-4.3.6'), join(dir, 'node_modules/zod'), 'dir');
-        await symlink(join(REPO_ROOT, 'node_modules/nango-reference'), join(dir, 'node_modules/nango'), 'dir');
+        await copyNangoManifestProject(dir);
         const routes = createDeployRoutes();
         state = routes.state;
         platform = await startFakePlatform({ secretKey: SECRET_KEY, extraRoutes: [routes.handler] });

@@ -2,14 +2,13 @@
  * The real Nango CLI (0.71.10, installed as nango-reference) deploys to `ferry serve`, and `ferry
  * deploy -e local` then sees what it deployed: both speak the same deploy endpoints to it.
  */
-import { cp, mkdir, symlink } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, makeTempDir, REPO_ROOT, runFerry } from '../support/cli.js';
+import { copyNangoManifestProject } from '../support/nango-project.js';
 import { startServe, type ServeProcess } from '../support/serve.js';
 
-const FIXTURE = join(REPO_ROOT, 'test/fixtures/projects/nango-manifest');
 const NANGO_CLI = join(REPO_ROOT, 'node_modules/nango-reference/dist/index.js');
 
 function runNango(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
@@ -34,10 +33,7 @@ describe('nango deploy to ferry serve', () => {
 
     beforeAll(async () => {
         ({ dir, cleanup } = await makeTempDir('ferry-serve-nango-'));
-        await cp(FIXTURE, dir, { recursive: true, filter: (source) => !/nango-(written|deploy-bodies)\.json$/.test(source) });
-        await mkdir(join(dir, 'node_modules'));
-        await symlink(join(REPO_ROOT, 'node_modules/zod-4.3.6'), join(dir, 'node_modules/zod'), 'dir');
-        await symlink(join(REPO_ROOT, 'node_modules/nango-reference'), join(dir, 'node_modules/nango'), 'dir');
+        await copyNangoManifestProject(dir);
         serve = await startServe([], { cwd: dir });
         for (const [key, provider] of [['github', 'github'], ['my-crm', 'unauthenticated']]) {
             expect((await serve.api('POST', '/integrations', { unique_key: key, provider })).status).toBe(200);

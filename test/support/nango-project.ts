@@ -4,7 +4,7 @@
  * (linked from Ferry's devDependencies: `zod-4.3.6` is npm's zod@4.3.6, while Ferry itself uses a
  * newer 4.x), so nothing is downloaded while tests run.
  */
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './cli.js';
 
@@ -40,6 +40,17 @@ export async function writeFiles(root: string, files: Record<string, string>): P
 export async function linkFolder(root: string, rel: string, target: string): Promise<void> {
     await mkdir(dirname(join(root, rel)), { recursive: true });
     await symlink(target, join(root, rel), 'dir');
+}
+
+/**
+ * test/fixtures/projects/nango-manifest copied into `root` without what Nango's CLI was recorded
+ * writing and sending for it, with Nango's own package (nango-reference) and zod 4.3.6 linked in.
+ */
+export async function copyNangoManifestProject(root: string): Promise<void> {
+    const recorded = /nango-(written|deploy-bodies)\.json$/;
+    await cp(join(REPO_ROOT, 'test/fixtures/projects/nango-manifest'), root, { recursive: true, filter: (source) => !recorded.test(source) });
+    await linkFolder(root, 'node_modules/zod', PROJECT_ZOD);
+    await linkFolder(root, 'node_modules/nango', join(REPO_ROOT, 'node_modules/nango-reference'));
 }
 
 export interface NangoProjectOptions {
