@@ -1,19 +1,19 @@
 /**
  * The deploy flow: check -s/-a/-i against index.ts, compile, build the payload from the selected
  * functions only, check it for secrets, preview it, decide whether the plan may go ahead, deploy.
- * Every effect (compiler, file
- * reads, platform, prompt, clock) comes in through `DeployDeps`, so the flow is tested with fakes
+ * Every effect (compiler, file reads, platform, prompt, clock) comes in through `DeployDeps`, so the flow is tested with fakes
  * and the command only prints. Expected failures come back inside the result (with what was
  * learned before them) rather than as throws, so `--json` can always print one full document.
  */
 import { basename, join } from 'node:path';
 import { BUILD_DIR } from '../compiler/layout.js';
 import type { CompileDiagnostic, ProjectCompileResult } from '../compiler/types.js';
-import { ExitCode, FerryError } from '../errors.js';
+import { FerryError } from '../errors.js';
 import type { PlatformSettings } from '../platform/env.js';
 import type { DeployAnswerEntry, DeployApi, RetryNotice } from '../platform/deploy.js';
 import type { FunctionType } from '../project/types.js';
 import { buildPayload, deploySource, previewBody, selectFunctions, type SelectedFunction } from './payload.js';
+import { cancelled, compileFailed, refused, secretInPayload } from './refusals.js';
 import { destructiveReason } from './render.js';
 import { assessPlan, decide } from './safety.js';
 import { findLeakedSecrets, secretsToCheck } from '../secrets/values.js';
@@ -259,44 +259,4 @@ function deployedFunctions(answer: readonly DeployAnswerEntry[], selected: reado
         result.push({ name: fn.name, version: null, type: 'onEvent', integration: fn.integration });
     }
     return result;
-}
-
-function compileFailed(errors: readonly CompileDiagnostic[]): FerryError {
-    return new FerryError({
-        code: 'COMPILE_FAILED',
-        message: `Compile failed with ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was sent to the platform`,
-        hint: 'Fix the errors above and deploy again (`ferry compile` shows them on their own).',
-        exitCode: ExitCode.Compile,
-        details: { errors: errors.length }
-    });
-}
-
-function secretInPayload(variables: readonly string[]): FerryError {
-    const list = variables.join(', ');
-    return new FerryError({
-        code: 'SECRET_IN_PAYLOAD',
-        message: `Refusing to deploy: the bundles contain the value of ${list}; nothing was sent to the platform`,
-        hint: `Remove it from the function code (or from what it imports) and read it at run time instead, e.g. with nango.getEnvironmentVariables().`,
-        exitCode: ExitCode.Deploy,
-        details: { variables: [...variables] }
-    });
-}
-
-function refused(assessment: PlanAssessment, environment: string, missingFlags: readonly string[]): FerryError {
-    return new FerryError({
-        code: 'DEPLOY_REFUSED',
-        message: `Refusing to deploy to '${environment}': the plan ${destructiveReason(assessment)}, and ${missingFlags.join(' and ')} ${missingFlags.length === 1 ? 'is' : 'are'} missing; nothing was deployed`,
-        hint: 'Review the plan above, then rerun with --auto-confirm --allow-destructive, or in a terminal to confirm it.',
-        exitCode: ExitCode.Deploy,
-        details: { missingFlags: [...missingFlags] }
-    });
-}
-
-function cancelled(): FerryError {
-    return new FerryError({
-        code: 'DEPLOY_CANCELLED',
-        message: 'Deploy cancelled at the prompt; nothing was deployed',
-        hint: 'Change the functions, or deploy only some of them with -s, -a or -i.',
-        exitCode: ExitCode.Deploy
-    });
 }
