@@ -46,6 +46,18 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
     let app: TestServer;
     let api: TestServer;
     const getConnection = (id: string) => serve.api('GET', `/connections/${id}?provider_config_key=goo&refresh_token=true`);
+    /** The browser consents at `url`: the page says connected, `ferry connect` prints the connection, and the server holds it. */
+    const consentCompletes = async (run: ReturnType<typeof connect>, url: string, id: string) => {
+        const { status, page } = await browse(url);
+        expect(status, serve.stderr()).toBe(200);
+        expect(page).toContain('Connected');
+        const result = await run.done;
+        expect(result.code, result.stderr).toBe(0);
+        expect(JSON.parse(result.stdout)).toEqual({ connection_id: id, provider_config_key: 'goo' });
+        const stored = await getConnection(id);
+        expect(stored.status).toBe(200);
+        return { result, stored };
+    };
 
     beforeAll(async () => {
         ({ dir: root, cleanup } = await makeTempDir('ferry-serve-oauth-'));
@@ -81,15 +93,7 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
         expect(url.searchParams.get('code_challenge_method')).toBe('S256');
         // google's authorization_params from the provider catalog
         expect(url.searchParams.get('access_type')).toBe('offline');
-        const { status, page } = await browse(url.toString());
-        expect(status, serve.stderr()).toBe(200);
-        expect(page).toContain('Connected');
-        const result = await run.done;
-        expect(result.code, result.stderr).toBe(0);
-        expect(JSON.parse(result.stdout)).toEqual({ connection_id: 'conn-1', provider_config_key: 'goo' });
-
-        const stored = await getConnection('conn-1');
-        expect(stored.status).toBe(200);
+        const { result, stored } = await consentCompletes(run, url.toString(), 'conn-1');
         const token = stored.body.credentials.access_token as string;
         expect(oauth.issued.get(token)).toMatchObject({ verifierChecked: true });
         expect(stored.body.credentials).toMatchObject({ type: 'OAUTH2', refresh_token: expect.stringMatching(/^rt-/), expires_at: expect.any(String) });
@@ -161,14 +165,7 @@ describe('ferry connect: OAuth connections through ferry serve', () => {
         // The same data folder and port (the provider's redirect URI names it); ferry connect keeps waiting meanwhile.
         serve = await startServe(['--port', port, '--webhook-url', `${app.url}/hooks`], { cwd: root, ...(secretKey ? { secretKey } : {}) });
         expect(serve.url).toBe(`http://127.0.0.1:${port}`);
-        const { status, page } = await browse(url);
-        expect(status, serve.stderr()).toBe(200);
-        expect(page).toContain('Connected');
-        const result = await run.done;
-        expect(result.code, result.stderr).toBe(0);
-        expect(JSON.parse(result.stdout)).toEqual({ connection_id: 'conn-restart', provider_config_key: 'goo' });
-        const stored = await getConnection('conn-restart');
-        expect(stored.status).toBe(200);
+        const { stored } = await consentCompletes(run, url, 'conn-restart');
         // The PKCE verifier kept in the database reached the token endpoint after the restart.
         expect(oauth.issued.get(stored.body.credentials.access_token as string)).toMatchObject({ verifierChecked: true });
     });
