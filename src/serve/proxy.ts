@@ -28,6 +28,8 @@ const headerSchema = z.object({
         .optional()
 });
 
+/** The credential types whose injection the proxy knows (provider-auth.ts). */
+const INJECTED_TYPES = new Set(['OAUTH2', 'OAUTH2_CC', 'API_KEY', 'BASIC', 'NONE']);
 /** Request headers passed on as they are (besides Nango-Proxy-*): what describes the body. */
 const PASSED_THROUGH = ['content-type', 'content-encoding', 'content-length'];
 /** A retried request is buffered; past this it is refused rather than held in memory. */
@@ -60,6 +62,9 @@ async function proxy(ctx: ServeContext, req: IncomingMessage, res: ServerRespons
         if (!(error instanceof RefreshError)) throw error;
         return sendError(res, 400, 'server_error', `Failed to get connection credentials: '${error.message}'`);
     }
+    if (!INJECTED_TYPES.has(String(credentials['type']))) {
+        return sendError(res, 400, 'unsupported_auth_mode', `ferry serve's proxy cannot add ${String(credentials['type'])} credentials yet (it adds OAUTH2, OAUTH2_CC, API_KEY, BASIC and NONE)`);
+    }
     const base = headers['base-url-override'] || integration.custom['base_url'] || providerBaseUrl(provider, connection.connection_config);
     if (!base) return sendError(res, 400, 'missing_base_url', `Provider ${provider.name} has no base URL: pass Base-Url-Override or set the integration's base_url`);
     // The endpoint keeps its own path and query, exactly as the caller wrote them.
@@ -90,7 +95,7 @@ async function proxy(ctx: ServeContext, req: IncomingMessage, res: ServerRespons
         body: retries > 0 ? await readBody(req, RETRY_BODY_LIMIT) : req,
         retries,
         retryOn: headers['retry-on'] ? headers['retry-on'].split(',').map(Number) : [],
-        providerErrorCodes: provider.proxy?.retry?.error_code ?? [],
+        providerRetry: provider.proxy?.retry ?? {},
         decompress: headers.decompress === 'true'
     };
     await ctx.store.touchConnection(connection.id);

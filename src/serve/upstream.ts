@@ -1,6 +1,6 @@
 /**
- * Sends one proxied request upstream and streams the answer back: retried (with backoff, or the
- * wait the provider asks in Retry-After) on network errors, 5xx, 429 and the codes asked for,
+ * Sends one proxied request upstream and streams the answer back: retried on network errors and
+ * on the answers Nango's proxy retries (proxy-retry.ts), after the wait the provider asks,
  * hop-by-hop headers stripped both ways, a compressed answer decompressed when asked.
  */
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { sendError } from './http.js';
+import { isRetryable, MAX_PROVIDER_WAIT_MS, providerWait, retryAfter, type ProviderRetry } from './proxy-retry.js';
 
 export interface Upstream {
     method: string;
@@ -18,13 +19,12 @@ export interface Upstream {
     body: Buffer | Readable;
     retries: number;
     retryOn: number[];
-    /** The provider's own retryable codes ('5xx', '429'...). */
-    providerErrorCodes: string[];
+    /** The provider's `proxy.retry` (its retryable codes, the headers saying when to retry). */
+    providerRetry: ProviderRetry;
     decompress: boolean;
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-connection']);
-const MAX_WAIT_MS = 30_000;
 
 export async function forward(upstream: Upstream, res: ServerResponse): Promise<void> {
     for (let attempt = 0; ; attempt++) {
@@ -41,10 +41,14 @@ export async function forward(upstream: Upstream, res: ServerResponse): Promise<
             return;
         }
         const status = answer.statusCode ?? 502;
-        if (!last && retryable(status, upstream)) {
-            answer.resume();
-            await sleep(retryAfter(answer.headers['retry-after']) ?? backoff(attempt));
-            continue;
+        if (!last && isRetryable(status, answer.headers, upstream.providerRetry, upstream.retryOn)) {
+            const wait = providerWait(answer.headers, upstream.providerRetry) ?? retryAfter(answer.headers['retry-after']) ?? backoff(attempt);
+            // A reset further away than Nango's longest backoff: the provider's answer is the caller's.
+            if (wait <= MAX_PROVIDER_WAIT_MS) {
+                answer.resume();
+                await sleep(wait);
+                continue;
+            }
         }
         await relay(answer, res, upstream.decompress);
         return;
@@ -63,23 +67,8 @@ function send(upstream: Upstream): Promise<IncomingMessage> {
     });
 }
 
-function retryable(status: number, upstream: Upstream): boolean {
-    if (upstream.retryOn.includes(status)) return true;
-    if (upstream.providerErrorCodes.length > 0) {
-        return upstream.providerErrorCodes.some((code) => (code.endsWith('xx') ? String(status)[0] === code[0] : Number(code) === status));
-    }
-    return status >= 500 || status === 429;
-}
-
 function backoff(attempt: number): number {
     return Math.min(100 * 2 ** attempt, 5_000);
-}
-
-function retryAfter(value: string | string[] | undefined): number | undefined {
-    if (typeof value !== 'string') return undefined;
-    const seconds = Number(value);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-    return Number.isFinite(ms) && ms >= 0 && ms <= MAX_WAIT_MS ? ms : undefined;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -207,6 +207,45 @@ describe('ferry serve: integrations, connections, proxy', () => {
         }
     });
 
+    it("retries as the provider's definition says: GitHub's own codes only, after its x-ratelimit-reset time", async () => {
+        let limited = true;
+        let reset = 0;
+        const arrivals: number[] = [];
+        const github = await startServer((req) => {
+            arrivals.push(Date.now());
+            if (req.path === '/missing') return { status: 404, body: { message: 'Not Found' } };
+            if (limited) {
+                limited = false;
+                reset = Math.floor(Date.now() / 1000) + 1;
+                return { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded' } };
+            }
+            return { body: { ok: true } };
+        });
+        try {
+            await serve.api('POST', '/integrations', { unique_key: 'gh-limits', provider: 'github', custom: { base_url: github.url } });
+            await serve.api('POST', '/connections', { provider_config_key: 'gh-limits', connection_id: 'l-1', credentials: { type: 'OAUTH2', access_token: 'tok' } });
+            const answer = await proxy('/user', 'l-1', 'gh-limits', { headers: { Retries: '3' } });
+            expect(answer.status).toBe(200);
+            expect(arrivals).toHaveLength(2);
+            // Not sent again before the time the provider named.
+            expect(arrivals[1]!).toBeGreaterThanOrEqual(reset * 1000);
+            // A 404 is not in GitHub's list: answered as it is, once.
+            expect((await proxy('/missing', 'l-1', 'gh-limits', { headers: { Retries: '3' } })).status).toBe(404);
+            expect(arrivals).toHaveLength(3);
+        } finally {
+            await github.close();
+        }
+    });
+
+    it('refuses credentials it cannot use yet with a Nango-shaped error, after the checks Nango makes first', async () => {
+        await serve.api('POST', '/integrations', { unique_key: 'trello', provider: 'trello' });
+        const oauth1 = await serve.api('POST', '/connections', { provider_config_key: 'trello', connection_id: 't-1', credentials: { type: 'OAUTH1', oauth_token: 'a', oauth_token_secret: 'b' } });
+        expect(oauth1.status).toBe(400);
+        expect(oauth1.body.error).toEqual({ code: 'invalid_body', message: 'Unsupported auth type OAUTH1: ferry serve stores OAUTH2, OAUTH2_CC, API_KEY, BASIC and NONE credentials' });
+        const mismatch = await serve.api('POST', '/connections', { provider_config_key: 'trello', connection_id: 't-1', credentials: { type: 'TBA', token_id: 'a', token_secret: 'b' } });
+        expect(mismatch.body.error).toEqual({ code: 'invalid_body', message: 'Provider OAUTH1 does not support TBA auth' });
+    });
+
     it('refreshes an expired OAuth2 token with its refresh token at the token endpoint', async () => {
         await serve.api('POST', '/integrations', {
             unique_key: 'gh-oauth',

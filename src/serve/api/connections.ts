@@ -18,6 +18,9 @@ export const connectionIdSchema = z
     .regex(/^[a-zA-Z0-9,.;:=+~[\]|@${}"'\\/_ -]+$/)
     .max(255);
 
+/** Credential types Nango's import takes that ferry serve's proxy cannot sign with yet. */
+export const UNSUPPORTED_TYPES = ['OAUTH1', 'TBA', 'APP', 'CUSTOM'] as const;
+
 const configOverride = z.strictObject({ client_id: z.string().min(1).max(255).optional(), client_secret: z.string().min(1).max(2048).optional() }).optional();
 const credentials = z.discriminatedUnion('type', [
     z.strictObject({
@@ -36,7 +39,9 @@ const credentials = z.discriminatedUnion('type', [
     }),
     z.strictObject({ type: z.literal('API_KEY'), apiKey: z.string().min(1).max(1024) }),
     z.strictObject({ type: z.literal('BASIC'), username: z.string().max(1024), password: z.string().max(1024) }),
-    z.strictObject({ type: z.literal('NONE') })
+    z.strictObject({ type: z.literal('NONE') }),
+    // Nango imports these too; ferry serve cannot use them yet, and says so once the provider is known.
+    z.looseObject({ type: z.enum(UNSUPPORTED_TYPES) })
 ]);
 
 /** Nango refuses its own domain; a local server has no other host to refuse. */
@@ -80,7 +85,7 @@ const getQuery = z.strictObject({
 const idParams = z.strictObject({ connectionId: connectionIdSchema });
 
 /** What Nango stores for each credential type (OAuth keeps the imported object as `raw`). */
-function toStored(body: z.infer<typeof credentials>): Record<string, unknown> {
+function toStored(body: Exclude<z.infer<typeof credentials>, { type: (typeof UNSUPPORTED_TYPES)[number] }>): Record<string, unknown> {
     const expires = 'expires_at' in body && body.expires_at ? body.expires_at.toISOString() : undefined;
     const raw = { ...body, ...(expires ? { expires_at: expires } : {}) };
     if (body.type === 'OAUTH2' || body.type === 'OAUTH2_CC') return { ...raw, raw };
@@ -102,7 +107,11 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
             if (provider.auth_mode !== body.credentials.type) {
                 return sendError(res, 400, 'invalid_body', `Provider ${provider.auth_mode} does not support ${body.credentials.type} auth`);
             }
-            const stored = toStored(body.credentials);
+            const type = body.credentials.type;
+            if ((UNSUPPORTED_TYPES as readonly string[]).includes(type)) {
+                return sendError(res, 400, 'invalid_body', `Unsupported auth type ${type}: ferry serve stores OAUTH2, OAUTH2_CC, API_KEY, BASIC and NONE credentials`);
+            }
+            const stored = toStored(body.credentials as Exclude<z.infer<typeof credentials>, { type: (typeof UNSUPPORTED_TYPES)[number] }>);
             // As Nango: API keys and basic credentials are tried on the provider's verification endpoints first.
             if ((body.credentials.type === 'API_KEY' || body.credentials.type === 'BASIC') && !(await verifyCredentials(ctx.fetch, integration, provider, stored, body.connection_config ?? {}))) {
                 return sendError(res, 400, 'connection_test_failed', CONNECTION_TEST_FAILED);
