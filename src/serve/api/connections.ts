@@ -93,6 +93,14 @@ function toStored(body: Exclude<z.infer<typeof credentials>, { type: (typeof UNS
 }
 
 export function registerConnectionRoutes(router: Router, ctx: ServeContext): void {
+    registerImport(router, ctx);
+    registerList(router, ctx);
+    registerGet(router, ctx);
+    registerPatch(router, ctx);
+    registerDelete(router, ctx);
+}
+
+function registerImport(router: Router, ctx: ServeContext): void {
     router.add({
         method: 'POST',
         path: '/connections',
@@ -142,7 +150,9 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
             if (operation === 'creation') void runOnEvent(ctx, 'post-connection-creation', connection, integration).catch((error: unknown) => ctx.log(`post-connection-creation could not run: ${(error as Error)?.message}`));
         }
     });
+}
 
+function registerList(router: Router, ctx: ServeContext): void {
     router.add({
         method: 'GET',
         path: '/connections',
@@ -165,7 +175,9 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
             sendJson(res, 200, { connections: rows.map(connectionToListItem) });
         }
     });
+}
 
+function registerGet(router: Router, ctx: ServeContext): void {
     router.add({
         method: 'GET',
         path: '/connections/:connectionId',
@@ -189,7 +201,9 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
             sendJson(res, 200, connectionToPublic(connection, integration.provider, { timezone: true, includeRefreshToken: query.refresh_token }));
         }
     });
+}
 
+function registerPatch(router: Router, ctx: ServeContext): void {
     router.add({
         method: 'PATCH',
         path: '/connections/:connectionId',
@@ -212,7 +226,9 @@ export function registerConnectionRoutes(router: Router, ctx: ServeContext): voi
             sendJson(res, 200, { success: true });
         }
     });
+}
 
+function registerDelete(router: Router, ctx: ServeContext): void {
     router.add({
         method: 'DELETE',
         path: '/connections/:connectionId',

@@ -41,8 +41,13 @@ const getQuery = z.strictObject({
 });
 
 export function registerIntegrationRoutes(router: Router, ctx: ServeContext): void {
+    registerCreate(router, ctx);
+    registerReads(router, ctx);
     registerIntegrationUpdateRoute(router, ctx);
     registerProviderRoutes(router);
+}
+
+function registerCreate(router: Router, ctx: ServeContext): void {
     router.add({
         method: 'POST',
         path: '/integrations',
@@ -75,6 +80,9 @@ export function registerIntegrationRoutes(router: Router, ctx: ServeContext): vo
         }
     });
 
+}
+
+function registerReads(router: Router, ctx: ServeContext): void {
     router.add({
         method: 'GET',
         path: '/integrations',
