@@ -3,7 +3,7 @@
  * `-e local` against a server started in a project (default data folder), and Nango's HTTP API,
  * with fake providers and a fake OAuth token endpoint on 127.0.0.1.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -237,12 +237,34 @@ describe('ferry serve: integrations, connections, proxy', () => {
         }
     });
 
-    it('refuses credentials it cannot use yet with a Nango-shaped error, after the checks Nango makes first', async () => {
-        await serve.api('POST', '/integrations', { unique_key: 'trello', provider: 'trello' });
-        const oauth1 = await serve.api('POST', '/connections', { provider_config_key: 'trello', connection_id: 't-1', credentials: { type: 'OAUTH1', oauth_token: 'a', oauth_token_secret: 'b' } });
-        expect(oauth1.status).toBe(400);
-        expect(oauth1.body.error).toEqual({ code: 'invalid_body', message: 'Unsupported auth type OAUTH1: ferry serve stores OAUTH2, OAUTH2_CC, API_KEY, BASIC and NONE credentials' });
-        const mismatch = await serve.api('POST', '/connections', { provider_config_key: 'trello', connection_id: 't-1', credentials: { type: 'TBA', token_id: 'a', token_secret: 'b' } });
+    it('signs OAuth 1.0a connections through the proxy with the integration as consumer; refuses credentials it cannot use yet with a Nango-shaped error', async () => {
+        await serve.api('POST', '/integrations', { unique_key: 'trello', provider: 'trello', credentials: { type: 'OAUTH1', client_id: 'ck', client_secret: 'cs' }, custom: { base_url: echo.url } });
+        const imported = await serve.api('POST', '/connections', { provider_config_key: 'trello', connection_id: 't-1', credentials: { type: 'OAUTH1', oauth_token: 'tk', oauth_token_secret: 'ts' } });
+        expect(imported.status).toBe(201);
+        const echoed = (await (await proxy('/1/members/me?fields=id', 't-1', 'trello')).json()) as { headers: Record<string, string> };
+        const header = echoed.headers['authorization']!;
+        const fields = Object.fromEntries([...header.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], decodeURIComponent(m[2]!)]));
+        expect(fields).toMatchObject({ oauth_consumer_key: 'ck', oauth_token: 'tk', oauth_signature_method: 'HMAC-SHA1', oauth_version: '1.0' });
+        // The signature of RFC 5849 over the request as sent (method, URL without query, oauth and query parameters).
+        const params = Object.entries({ ...fields, fields: 'id' })
+            .filter(([key]) => key !== 'oauth_signature')
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
+            .join('&');
+        const base = ['GET', encodeURIComponent(`${echo.url}/1/members/me`), encodeURIComponent(params)].join('&');
+        expect(fields['oauth_signature']).toBe(createHmac('sha1', 'cs&ts').update(base).digest('base64'));
+
+        await serve.api('POST', '/integrations', { unique_key: 'trello-bare', provider: 'trello', custom: { base_url: echo.url } });
+        await serve.api('POST', '/connections', { provider_config_key: 'trello-bare', connection_id: 't-2', credentials: { type: 'OAUTH1', oauth_token: 'tk', oauth_token_secret: 'ts' } });
+        const noClient = await proxy('/1/members/me', 't-2', 'trello-bare');
+        expect(noClient.status).toBe(400);
+        expect(((await noClient.json()) as { error: { code: string } }).error.code).toBe('unsupported_auth');
+
+        await serve.api('POST', '/integrations', { unique_key: 'ns', provider: 'netsuite-tba' });
+        const tba = await serve.api('POST', '/connections', { provider_config_key: 'ns', connection_id: 'n-1', credentials: { type: 'TBA', token_id: 'a', token_secret: 'b' }, connection_config: { accountId: '1' } });
+        expect(tba.status).toBe(400);
+        expect(tba.body.error).toEqual({ code: 'invalid_body', message: 'Unsupported auth type TBA: ferry serve stores OAUTH2, OAUTH2_CC, OAUTH1, API_KEY, BASIC and NONE credentials' });
+        const mismatch = await serve.api('POST', '/connections', { provider_config_key: 'trello', connection_id: 't-3', credentials: { type: 'TBA', token_id: 'a', token_secret: 'b' } });
         expect(mismatch.body.error).toEqual({ code: 'invalid_body', message: 'Provider OAUTH1 does not support TBA auth' });
     });
 
