@@ -13,7 +13,7 @@ import type { ServeContext } from './context.js';
 import { readBody, sendError, type Router } from './http.js';
 import { freshCredentials, RefreshError } from './oauth-refresh.js';
 import { addAuthQuery, authHeaders, providerBaseUrl } from './provider-auth.js';
-import { oauth1Header } from './oauth1-sign.js';
+import { signedAuthorization } from './oauth1-sign.js';
 import { getProvider } from './providers.js';
 import { forward, type Upstream } from './upstream.js';
 
@@ -30,7 +30,7 @@ const headerSchema = z.object({
 });
 
 /** The credential types whose injection the proxy knows (provider-auth.ts). */
-const INJECTED_TYPES = new Set(['OAUTH2', 'OAUTH2_CC', 'OAUTH1', 'API_KEY', 'BASIC', 'NONE']);
+const INJECTED_TYPES = new Set(['OAUTH2', 'OAUTH2_CC', 'OAUTH1', 'TBA', 'API_KEY', 'BASIC', 'NONE']);
 /** Request headers passed on as they are (besides Nango-Proxy-*): what describes the body. */
 const PASSED_THROUGH = ['content-type', 'content-encoding', 'content-length'];
 /** A retried request is buffered; past this it is refused rather than held in memory. */
@@ -64,7 +64,7 @@ async function proxy(ctx: ServeContext, req: IncomingMessage, res: ServerRespons
         return sendError(res, 400, 'server_error', `Failed to get connection credentials: '${error.message}'`);
     }
     if (!INJECTED_TYPES.has(String(credentials['type']))) {
-        return sendError(res, 400, 'unsupported_auth_mode', `ferry serve's proxy cannot add ${String(credentials['type'])} credentials yet (it adds OAUTH2, OAUTH2_CC, OAUTH1, API_KEY, BASIC and NONE)`);
+        return sendError(res, 400, 'unsupported_auth_mode', `ferry serve's proxy cannot add ${String(credentials['type'])} credentials yet (it adds OAUTH2, OAUTH2_CC, OAUTH1, TBA, API_KEY, BASIC and NONE)`);
     }
     const base = headers['base-url-override'] || integration.custom['base_url'] || providerBaseUrl(provider, connection.connection_config);
     if (!base) return sendError(res, 400, 'missing_base_url', `Provider ${provider.name} has no base URL: pass Base-Url-Override or set the integration's base_url`);
@@ -79,14 +79,10 @@ async function proxy(ctx: ServeContext, req: IncomingMessage, res: ServerRespons
     addAuthQuery(target, provider, credentials, connection.connection_config);
 
     const outgoing: Record<string, string> = authHeaders(provider, credentials, connection.connection_config, integration.oauth_client_id);
-    if (credentials['type'] === 'OAUTH1') {
-        // Signed per request, as Nango's proxy: the integration's OAuth client is the consumer.
-        if (!integration.oauth_client_id || !integration.oauth_client_secret) {
-            return sendError(res, 400, 'unsupported_auth', 'OAuth1 requires oauth_client_id and oauth_client_secret in integration config');
-        }
-        const keys = { consumerKey: integration.oauth_client_id, consumerSecret: integration.oauth_client_secret, token: String(credentials['oauth_token']), tokenSecret: String(credentials['oauth_token_secret']) };
-        outgoing['authorization'] = oauth1Header(req.method ?? 'GET', target, keys, { signatureMethod: provider['signature_method'] as string | undefined });
-    }
+    // OAUTH1 and TBA are signed per request, as Nango's proxy signs them.
+    const signed = signedAuthorization(req.method ?? 'GET', target, credentials, connection.connection_config, { id: integration.oauth_client_id, secret: integration.oauth_client_secret }, provider['signature_method'] as string | undefined);
+    if (signed && 'error' in signed) return sendError(res, 400, 'unsupported_auth', signed.error);
+    if (signed) outgoing['authorization'] = signed.header;
     for (const name of PASSED_THROUGH) {
         const value = req.headers[name];
         if (typeof value === 'string') outgoing[name] = value;

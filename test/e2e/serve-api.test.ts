@@ -237,7 +237,7 @@ describe('ferry serve: integrations, connections, proxy', () => {
         }
     });
 
-    it('signs OAuth 1.0a connections through the proxy with the integration as consumer; refuses credentials it cannot use yet with a Nango-shaped error', async () => {
+    it('signs OAuth 1.0a and NetSuite TBA connections through the proxy; refuses credentials it cannot use yet with a Nango-shaped error', async () => {
         await serve.api('POST', '/integrations', { unique_key: 'trello', provider: 'trello', credentials: { type: 'OAUTH1', client_id: 'ck', client_secret: 'cs' }, custom: { base_url: echo.url } });
         const imported = await serve.api('POST', '/connections', { provider_config_key: 'trello', connection_id: 't-1', credentials: { type: 'OAUTH1', oauth_token: 'tk', oauth_token_secret: 'ts' } });
         expect(imported.status).toBe(201);
@@ -260,10 +260,28 @@ describe('ferry serve: integrations, connections, proxy', () => {
         expect(noClient.status).toBe(400);
         expect(((await noClient.json()) as { error: { code: string } }).error.code).toBe('unsupported_auth');
 
-        await serve.api('POST', '/integrations', { unique_key: 'ns', provider: 'netsuite-tba' });
-        const tba = await serve.api('POST', '/connections', { provider_config_key: 'ns', connection_id: 'n-1', credentials: { type: 'TBA', token_id: 'a', token_secret: 'b' }, connection_config: { accountId: '1' } });
-        expect(tba.status).toBe(400);
-        expect(tba.body.error).toEqual({ code: 'invalid_body', message: 'Unsupported auth type TBA: ferry serve stores OAUTH2, OAUTH2_CC, OAUTH1, API_KEY, BASIC and NONE credentials' });
+        // NetSuite's token-based auth: HMAC-SHA256, the account id as realm, the integration's client as consumer.
+        await serve.api('POST', '/integrations', { unique_key: 'ns', provider: 'netsuite-tba', credentials: { type: 'TBA', client_id: 'nck', client_secret: 'ncs' }, custom: { base_url: echo.url } });
+        const noAccount = await serve.api('POST', '/connections', { provider_config_key: 'ns', connection_id: 'n-1', credentials: { type: 'TBA', token_id: 'ti', token_secret: 'tsec' } });
+        expect(noAccount.body.error).toEqual({ code: 'invalid_body', message: 'Missing accountId in connection_config. This is required to create a TBA connection.' });
+        const tba = await serve.api('POST', '/connections', { provider_config_key: 'ns', connection_id: 'n-1', credentials: { type: 'TBA', token_id: 'ti', token_secret: 'tsec' }, connection_config: { accountId: '123-sb1' } });
+        expect(tba.status).toBe(201);
+        const netsuite = ((await (await proxy('/customer', 'n-1', 'ns')).json()) as { headers: Record<string, string> }).headers['authorization']!;
+        expect(netsuite.startsWith('OAuth realm="123_SB1", ')).toBe(true);
+        const nsFields = Object.fromEntries([...netsuite.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], decodeURIComponent(m[2]!)]));
+        expect(nsFields).toMatchObject({ oauth_consumer_key: 'nck', oauth_token: 'ti', oauth_signature_method: 'HMAC-SHA256' });
+        const nsParams = Object.entries(nsFields)
+            .filter(([key]) => key !== 'oauth_signature' && key !== 'realm')
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([key, value]) => `${key}=${encodeURIComponent(String(value))}`)
+            .join('&');
+        const nsBase = ['GET', encodeURIComponent(`${echo.url}/customer`), encodeURIComponent(nsParams)].join('&');
+        expect(nsFields['oauth_signature']).toBe(createHmac('sha256', 'ncs&tsec').update(nsBase).digest('base64'));
+
+        await serve.api('POST', '/integrations', { unique_key: 'gh-app', provider: 'github-app' });
+        const app = await serve.api('POST', '/connections', { provider_config_key: 'gh-app', connection_id: 'a-1', credentials: { type: 'APP', app_id: '1', installation_id: '2' } });
+        expect(app.status).toBe(400);
+        expect(app.body.error).toEqual({ code: 'invalid_body', message: 'Unsupported auth type APP: ferry serve stores OAUTH2, OAUTH2_CC, OAUTH1, TBA, API_KEY, BASIC and NONE credentials' });
         const mismatch = await serve.api('POST', '/connections', { provider_config_key: 'trello', connection_id: 't-3', credentials: { type: 'TBA', token_id: 'a', token_secret: 'b' } });
         expect(mismatch.body.error).toEqual({ code: 'invalid_body', message: 'Provider OAUTH1 does not support TBA auth' });
     });

@@ -1,6 +1,6 @@
 /** The proxy's OAuth 1.0a signature against a published example (Twitter's "Creating a signature"). */
 import { describe, expect, it } from 'vitest';
-import { oauth1Header, percentEncode } from '../../src/serve/oauth1-sign.js';
+import { oauth1Header, percentEncode, signedAuthorization } from '../../src/serve/oauth1-sign.js';
 
 describe('OAuth 1.0a signing', () => {
     const keys = {
@@ -26,5 +26,15 @@ describe('OAuth 1.0a signing', () => {
         const header = oauth1Header('GET', new URL('https://api.smugmug.com/api/v2'), { ...keys, consumerSecret: 'c s', tokenSecret: 't&s' }, { ...fixed, signatureMethod: 'PLAINTEXT' });
         expect(header).toContain('oauth_signature_method="PLAINTEXT"');
         expect(header).toContain(`oauth_signature="${percentEncode('c%20s&t%26s')}"`);
+    });
+
+    it("signs TBA with HMAC-SHA256 and the account id as realm, the connection's own client first", () => {
+        const url = new URL('https://123-sb1.suitetalk.api.netsuite.com/services/rest/record/v1/customer');
+        const signed = signedAuthorization('GET', url, { type: 'TBA', token_id: 'ti', token_secret: 'ts', config_override: { client_id: 'own' } }, { accountId: '123-sb1' }, { id: 'ck', secret: 'cs' }, undefined);
+        expect(signed && 'header' in signed && signed.header).toMatch(/^OAuth realm="123_SB1", oauth_consumer_key="own", .*oauth_signature_method="HMAC-SHA256"/);
+        expect(signedAuthorization('GET', url, { type: 'OAUTH1', oauth_token: 't', oauth_token_secret: 's' }, {}, { id: null, secret: null }, undefined)).toEqual({
+            error: 'OAuth1 requires oauth_client_id and oauth_client_secret in integration config'
+        });
+        expect(signedAuthorization('GET', url, { type: 'OAUTH2', access_token: 'a' }, {}, { id: 'ck', secret: 'cs' }, undefined)).toBeUndefined();
     });
 });

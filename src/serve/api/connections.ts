@@ -19,7 +19,7 @@ export const connectionIdSchema = z
     .max(255);
 
 /** Credential types Nango's import takes that ferry serve's proxy cannot sign with yet. */
-export const UNSUPPORTED_TYPES = ['TBA', 'APP', 'CUSTOM'] as const;
+export const UNSUPPORTED_TYPES = ['APP', 'CUSTOM'] as const;
 
 const configOverride = z.strictObject({ client_id: z.string().min(1).max(255).optional(), client_secret: z.string().min(1).max(2048).optional() }).optional();
 const credentials = z.discriminatedUnion('type', [
@@ -38,6 +38,7 @@ const credentials = z.discriminatedUnion('type', [
         expires_at: z.coerce.date().optional()
     }),
     z.strictObject({ type: z.literal('OAUTH1'), oauth_token: z.string().min(1).max(2048), oauth_token_secret: z.string().min(1).max(2048) }),
+    z.strictObject({ type: z.literal('TBA'), token_id: z.string().min(1), token_secret: z.string().min(1), config_override: configOverride }),
     z.strictObject({ type: z.literal('API_KEY'), apiKey: z.string().min(1).max(1024) }),
     z.strictObject({ type: z.literal('BASIC'), username: z.string().max(1024), password: z.string().max(1024) }),
     z.strictObject({ type: z.literal('NONE') }),
@@ -118,7 +119,10 @@ function registerImport(router: Router, ctx: ServeContext): void {
             }
             const type = body.credentials.type;
             if ((UNSUPPORTED_TYPES as readonly string[]).includes(type)) {
-                return sendError(res, 400, 'invalid_body', `Unsupported auth type ${type}: ferry serve stores OAUTH2, OAUTH2_CC, OAUTH1, API_KEY, BASIC and NONE credentials`);
+                return sendError(res, 400, 'invalid_body', `Unsupported auth type ${type}: ferry serve stores OAUTH2, OAUTH2_CC, OAUTH1, TBA, API_KEY, BASIC and NONE credentials`);
+            }
+            if (type === 'TBA' && !body.connection_config?.['accountId']) {
+                return sendError(res, 400, 'invalid_body', 'Missing accountId in connection_config. This is required to create a TBA connection.');
             }
             const stored = toStored(body.credentials as Exclude<z.infer<typeof credentials>, { type: (typeof UNSUPPORTED_TYPES)[number] }>);
             // As Nango: API keys and basic credentials are tried on the provider's verification endpoints first.
