@@ -49,6 +49,7 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
     const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])];
     const template = options.templateFile;
     const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+    if (fresh) mkdirSync(dirname(dataDir), { recursive: true });
     const copied = fresh && template !== undefined && copyTemplate(template, dataDir);
     let db = await PGlite.create(dataDir, { startParams });
     if (fresh && !copied && template !== undefined) {
