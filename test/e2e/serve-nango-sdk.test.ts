@@ -134,6 +134,19 @@ describe('ferry serve with Nango’s backend SDK', () => {
         expect(await failure(nango.triggerSync('tracker', ['nope'], 'acme'))).toMatchObject({ status: 400, data: { error: { code: 'no_syncs_found' } } });
     });
 
+    it('creates a sync variant with records of its own, and deletes it', async () => {
+        const variant = await nango.createSyncVariant({ provider_config_key: 'tracker', connection_id: 'acme', name: 'tickets', variant: 'eu' });
+        expect(variant).toMatchObject({ name: 'tickets', variant: 'eu' });
+        expect(await failure(nango.createSyncVariant({ provider_config_key: 'tracker', connection_id: 'acme', name: 'tickets', variant: 'eu' }))).toMatchObject({ status: 400, data: { error: { code: 'sync_variant_already_exists' } } });
+        expect(await failure(nango.createSyncVariant({ provider_config_key: 'tracker', connection_id: 'acme', name: 'tickets', variant: 'base' }))).toMatchObject({ status: 400, data: { error: { code: 'invalid_variant' } } });
+        await nango.triggerSync('tracker', [{ name: 'tickets', variant: 'eu' }], 'acme');
+        await waitFor('the variant to sync', async () => (await nango.listRecords({ providerConfigKey: 'tracker', connectionId: 'acme', model: 'Ticket', variant: 'eu' })).records.length === 3);
+        expect((await nango.syncStatus('tracker', '*', 'acme')).syncs.map((s) => (s as unknown as { variant: string }).variant).sort()).toEqual(['base', 'eu']);
+        expect(await nango.deleteSyncVariant({ provider_config_key: 'tracker', connection_id: 'acme', name: 'tickets', variant: 'eu' })).toEqual({ success: true });
+        expect((await nango.syncStatus('tracker', '*', 'acme')).syncs.map((s) => (s as unknown as { variant: string }).variant)).toEqual(['base']);
+        expect(await failure(nango.deleteSyncVariant({ provider_config_key: 'tracker', connection_id: 'acme', name: 'tickets', variant: 'eu' }))).toMatchObject({ status: 404, data: { error: { code: 'not_found' } } });
+    });
+
     it('runs actions synchronously and asynchronously', async () => {
         expect(await nango.triggerAction('tracker', 'acme', 'double', { n: 21 })).toEqual({ twice: 42 });
         const queued = await nango.triggerActionAsync('tracker', 'acme', 'double', { n: 4 });

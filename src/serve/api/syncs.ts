@@ -15,6 +15,7 @@ import { findSyncs, reconcileSyncs, requestRun, setState, type SyncMode, type Sy
 import { connectionIdSchema } from './connections.js';
 import { providerConfigKeySchema } from './integrations.js';
 import { registerSyncFrequencyRoute } from './sync-frequency.js';
+import { registerSyncVariantRoutes } from './sync-variants.js';
 import { parseOr400, queryObject } from './validate.js';
 
 const syncRef = z.union([z.string(), z.strictObject({ name: z.string(), variant: z.string() })]);
@@ -63,6 +64,7 @@ async function target(ctx: ServeContext, res: ServerResponse, providerConfigKey:
 
 export function registerSyncRoutes(router: Router, ctx: ServeContext): void {
     registerSyncFrequencyRoute(router, ctx);
+    registerSyncVariantRoutes(router, ctx);
     router.add({
         method: 'POST',
         path: '/sync/trigger',
