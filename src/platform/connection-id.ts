@@ -6,16 +6,16 @@
  */
 import { ExitCode, FerryError } from '../errors.js';
 
-const CONNECTION_ID = /^[a-zA-Z0-9,.;:=+~[\]|@${}"'\\/_ -]+$/;
-const MAX_LENGTH = 255;
+export const CONNECTION_ID_PATTERN = /^[a-zA-Z0-9,.;:=+~[\]|@${}"'\\/_ -]+$/;
+export const MAX_CONNECTION_ID_LENGTH = 255;
 
 export function isValidConnectionId(id: string): boolean {
-    return id.length <= MAX_LENGTH && CONNECTION_ID.test(id);
+    return id.length <= MAX_CONNECTION_ID_LENGTH && CONNECTION_ID_PATTERN.test(id);
 }
 
 export function checkConnectionId(id: string, exitCode: ExitCode = ExitCode.Failure): void {
     if (isValidConnectionId(id)) return;
-    const why = id.length > MAX_LENGTH ? `it is ${id.length} characters long (at most ${MAX_LENGTH})` : 'it has characters a platform does not accept in a connection id';
+    const why = id.length > MAX_CONNECTION_ID_LENGTH ? `it is ${id.length} characters long (at most ${MAX_CONNECTION_ID_LENGTH})` : 'it has characters a platform does not accept in a connection id';
     throw new FerryError({
         code: 'CONNECTION_ID_INVALID',
         message: `${JSON.stringify(id)} is not a connection id: ${why}`,

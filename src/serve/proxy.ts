@@ -6,8 +6,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { connectionIdSchema } from './api/connections.js';
-import { providerConfigKeySchema } from './api/integrations.js';
 import { parseOr400 } from './api/validate.js';
 import type { ServeContext } from './context.js';
 import { readBody, sendError, type Router } from './http.js';
@@ -16,6 +14,7 @@ import { addAuthQuery, authHeaders, providerBaseUrl } from './provider-auth.js';
 import { signedAuthorization } from './oauth1-sign.js';
 import { getProvider } from './providers.js';
 import { forward, type Upstream } from './upstream.js';
+import { connectionIdSchema, providerConfigKeySchema } from './api/schemas.js';
 
 const headerSchema = z.object({
     'provider-config-key': providerConfigKeySchema,

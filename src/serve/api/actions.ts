@@ -9,10 +9,9 @@ import { readJson, sendError, sendJson, type Router } from '../http.js';
 import type { ServeContext } from '../context.js';
 import { listFunctions } from '../functions-store.js';
 import { actionFailure, runDeployed } from '../runner.js';
-import { connectionIdSchema } from './connections.js';
-import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
 import { asyncActionBody, webhooksOf } from '../webhooks/index.js';
+import { connectionIdSchema, providerConfigKeySchema } from './schemas.js';
 
 const headers = z.object({
     'provider-config-key': providerConfigKeySchema,

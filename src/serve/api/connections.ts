@@ -10,13 +10,8 @@ import { CONNECTION_TEST_FAILED, verifyCredentials } from '../verify-credentials
 import { emitAuth } from '../webhooks/index.js';
 import type { ServeContext } from '../context.js';
 import { connectionToListItem, connectionToPublic } from './format.js';
-import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
-
-export const connectionIdSchema = z
-    .string()
-    .regex(/^[a-zA-Z0-9,.;:=+~[\]|@${}"'\\/_ -]+$/)
-    .max(255);
+import { connectionIdSchema, providerConfigKeySchema } from './schemas.js';
 
 /** Credential types Nango's import takes that ferry serve's proxy cannot sign with yet. */
 export const UNSUPPORTED_TYPES = ['APP', 'CUSTOM'] as const;

@@ -8,8 +8,8 @@ import { readJson, sendJson, type Router } from '../http.js';
 import { planDeploy, type DeployMode, type Flow, type OnEventGroup } from '../deploy-plan.js';
 import { connectionCounts, deleteFunction, listFunctions, upsertFunction } from '../functions-store.js';
 import type { ServeContext } from '../context.js';
-import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
+import { providerConfigKeySchema } from './schemas.js';
 
 const name = z
     .string()

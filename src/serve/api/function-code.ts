@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { sendError, sendJson, type Router } from '../http.js';
 import type { ServeContext } from '../context.js';
 import { listFunctions } from '../functions-store.js';
-import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
+import { providerConfigKeySchema } from './schemas.js';
 
 const query = z.strictObject({ type: z.enum(['sync', 'action', 'on-event']).optional() });
 

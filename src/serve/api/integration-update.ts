@@ -4,8 +4,8 @@ import { readJson, sendError, sendJson, type Router } from '../http.js';
 import { getProvider } from '../providers.js';
 import type { ServeContext } from '../context.js';
 import { integrationToPublic } from './format.js';
-import { integrationCredentialsSchema, providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
+import { integrationCredentialsSchema, providerConfigKeySchema } from './schemas.js';
 
 export function registerIntegrationUpdateRoute(router: Router, ctx: ServeContext): void {
     // Built here, not at load: integrations.ts (which defines the parts) imports this module.

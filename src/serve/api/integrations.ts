@@ -8,19 +8,7 @@ import { integrationToPublic } from './format.js';
 import { registerIntegrationUpdateRoute } from './integration-update.js';
 import { registerProviderRoutes } from './providers.js';
 import { parseOr400, queryObject } from './validate.js';
-
-export const providerConfigKeySchema = z
-    .string()
-    .regex(/^[a-zA-Z0-9~:.@ _-]+$/)
-    .max(255);
-
-export const integrationCredentialsSchema = z.strictObject({
-    type: z.enum(['OAUTH1', 'OAUTH2', 'TBA']),
-    client_id: z.string().min(1).max(255),
-    client_secret: z.string().min(1),
-    scopes: z.string().optional(),
-    webhook_secret: z.string().max(255).optional()
-});
+import { integrationCredentialsSchema, providerConfigKeySchema } from './schemas.js';
 
 const createBody = z.strictObject({
     provider: z

@@ -8,9 +8,8 @@
 import { z } from 'zod';
 import { readJson, sendError, type Router } from '../http.js';
 import type { ServeContext } from '../context.js';
-import { connectionIdSchema } from './connections.js';
-import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400 } from './validate.js';
+import { connectionIdSchema, providerConfigKeySchema } from './schemas.js';
 
 const headers = z.object({
     'connection-id': connectionIdSchema,

@@ -6,9 +6,8 @@ import { z } from 'zod';
 import { readJson, sendError, sendJson, type Router } from '../http.js';
 import type { ServeContext } from '../context.js';
 import type { ConnectionRow } from '../store.js';
-import { connectionIdSchema } from './connections.js';
-import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
+import { connectionIdSchema, providerConfigKeySchema } from './schemas.js';
 
 const body = z.strictObject({
     connection_id: z.union([connectionIdSchema, z.array(connectionIdSchema)]),

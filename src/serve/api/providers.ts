@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { sendError, sendJson, type Router } from '../http.js';
 import { getProvider, listProviders, type ProviderDefinition } from '../providers.js';
-import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
+import { providerConfigKeySchema } from './schemas.js';
 
 const toPublic = (name: string, provider: ProviderDefinition): Record<string, unknown> => ({ ...provider, name, logo_url: `https://app.nango.dev/images/template-logos/${name}.svg` });
 

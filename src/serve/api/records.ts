@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { sendError, sendJson, type Router } from '../http.js';
 import { decodeCursor, listRecords, modelKey, type RecordFilter } from '../records-store.js';
 import type { ServeContext } from '../context.js';
-import { connectionIdSchema } from './connections.js';
-import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
+import { connectionIdSchema, providerConfigKeySchema } from './schemas.js';
 
 const withinLookback = z
     .string()

@@ -7,9 +7,8 @@ import { z } from 'zod';
 import { sendError, sendJson, type Router } from '../http.js';
 import type { ServeContext } from '../context.js';
 import { getRun, listRuns } from '../runs-store.js';
-import { connectionIdSchema } from './connections.js';
-import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
+import { connectionIdSchema, providerConfigKeySchema } from './schemas.js';
 
 const listQuery = z.strictObject({
     limit: z.coerce.number().int().min(1).max(1000).default(50),

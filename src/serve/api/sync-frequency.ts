@@ -5,9 +5,8 @@ import { readJson, sendError, sendJson, type Router } from '../http.js';
 import { schedulerOf } from '../scheduler.js';
 import { findSyncs, reconcileSyncs, setFrequency } from '../sync-store.js';
 import type { ServeContext } from '../context.js';
-import { connectionIdSchema } from './connections.js';
-import { providerConfigKeySchema } from './integrations.js';
 import { parseOr400, queryObject } from './validate.js';
+import { connectionIdSchema, providerConfigKeySchema } from './schemas.js';
 
 const syncName = z.string().regex(/^[a-zA-Z0-9_-]+$/).max(255);
 const body = z.strictObject({

@@ -12,11 +12,10 @@ import { countRecords, modelKey } from '../records-store.js';
 import { latestRuns } from '../runs-store.js';
 import { schedulerOf } from '../scheduler.js';
 import { findSyncs, reconcileSyncs, requestRun, setState, type SyncMode, type SyncRow } from '../sync-store.js';
-import { connectionIdSchema } from './connections.js';
-import { providerConfigKeySchema } from './integrations.js';
 import { registerSyncFrequencyRoute } from './sync-frequency.js';
 import { registerSyncVariantRoutes } from './sync-variants.js';
 import { parseOr400, queryObject } from './validate.js';
+import { connectionIdSchema, providerConfigKeySchema } from './schemas.js';
 
 const syncRef = z.union([z.string(), z.strictObject({ name: z.string(), variant: z.string() })]);
 const triggerBody = z.strictObject({

@@ -7,8 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { connectionIdSchema } from '../api/connections.js';
-import { providerConfigKeySchema } from '../api/integrations.js';
 import { parseOr400, queryObject } from '../api/validate.js';
 import type { ServeContext } from '../context.js';
 import type { Sealer } from '../crypto.js';
@@ -19,6 +17,7 @@ import { ExchangeError, exchangeCode } from './exchange.js';
 import { sendPage } from './page.js';
 import { authorizationUrl, OAuthSetupError } from './provider-urls.js';
 import { OAuthSessions, type OAuthSession } from './sessions.js';
+import { connectionIdSchema, providerConfigKeySchema } from '../api/schemas.js';
 
 const startBody = z.strictObject({
     provider_config_key: providerConfigKeySchema,
