@@ -15,7 +15,7 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-export interface FerryErrorInit {
+interface FerryErrorInit {
     /** Stable, SCREAMING_SNAKE identifier, e.g. PROJECT_NOT_FOUND. Shown in --json output. */
     code: string;
     /** What happened, on one line. */

@@ -16,12 +16,12 @@ export interface CloneWarning {
 }
 
 /** A file to clone, by its path in the templates repository. */
-export interface TemplateFile {
+interface TemplateFile {
     from: string;
     content: Buffer;
 }
 
-export interface FollowedFiles {
+interface FollowedFiles {
     /** By project path (posix separators), in the order they were reached. */
     files: Map<string, TemplateFile>;
     warnings: CloneWarning[];

@@ -30,7 +30,7 @@ export interface GitHubHttp {
     close(): Promise<void>;
 }
 
-export interface GitHubHttpOptions {
+interface GitHubHttpOptions {
     env: NodeJS.ProcessEnv;
     timeoutMs?: number;
     debug?: (message: string) => void;

@@ -4,7 +4,7 @@
  */
 import type { TemplateSource } from './source.js';
 
-export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 
 export function createLimiter(max: number): Limiter {
     const bound = Math.max(1, Math.floor(max));

@@ -11,7 +11,7 @@ import type { SourceEntry, TemplateSource } from './source.js';
 import { FUNCTION_FOLDERS, formatSpec, type TemplateSpec } from './spec.js';
 
 /** A function file of the templates repository, with the contents already fetched. */
-export interface SelectedFunction {
+interface SelectedFunction {
     integration: string;
     folder: FunctionFolder;
     name: string;
@@ -21,7 +21,7 @@ export interface SelectedFunction {
 }
 
 /** `.ts` files that are functions: not declarations, not tests. */
-export function isFunctionFileName(name: string): boolean {
+function isFunctionFileName(name: string): boolean {
     return name.length > 3 && name.endsWith('.ts') && !name.endsWith('.d.ts') && !/\.(test|spec)\.ts$/.test(name);
 }
 

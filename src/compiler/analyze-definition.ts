@@ -17,7 +17,7 @@ export interface DefinitionAnalysis {
 }
 
 /** Evaluates a bundle and returns its default export; throws EvaluationError for problems in the code. */
-export type DefinitionReader = (code: string, filename: string) => unknown;
+type DefinitionReader = (code: string, filename: string) => unknown;
 
 /** The one-line EVALUATION_ERROR of a function whose top-level code failed, `what` saying how. */
 export function evaluationFailure(ref: FunctionRef, what: string): CompileDiagnostic {

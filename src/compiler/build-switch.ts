@@ -30,7 +30,7 @@ const CURRENT_LINK = 'current';
 /** The journal of Ferry versions that renamed bundles one by one, in the old cache folder. */
 const LEGACY_COMMIT_FILE = 'build-commit.json';
 
-export interface BuildChange {
+interface BuildChange {
     /** Files (bundles) to write into the new generation, by name. */
     writes: readonly { name: string; content: string | Uint8Array }[];
     /** Names of the current generation not to carry into the new one; the rest are carried. */

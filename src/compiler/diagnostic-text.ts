@@ -8,7 +8,7 @@ import type { Colors } from '../context.js';
 import { escapeControl } from '../util/escape.js';
 import type { CompileDiagnostic } from './types.js';
 
-export interface DiagnosticStyle {
+interface DiagnosticStyle {
     /** Paths are shown relative to this folder (where the user is). */
     root: string;
     colors: Colors;

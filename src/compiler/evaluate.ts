@@ -10,7 +10,7 @@ import vm from 'node:vm';
 import { capContext } from '../runtime/binary-memory.js';
 import { loadPlatformModule } from './platform-require.js';
 
-export interface EvaluateOptions {
+interface EvaluateOptions {
     /** Extra globals for the context (dryrun passes timers it controls, a console that records...). */
     globals?: Record<string, unknown>;
     /** Give up on top-level code that runs longer than this (default 5 s). */
@@ -75,7 +75,7 @@ function baseGlobals(options: EvaluateOptions): Record<string, unknown> {
  * bundle sets are visible to the bundles evaluated after it in the same evaluator; make a new
  * evaluator (or call `evaluateDefinition`) when that matters.
  */
-export interface Evaluator {
+interface Evaluator {
     evaluate(code: string, filename: string): unknown;
     readonly context: vm.Context;
 }

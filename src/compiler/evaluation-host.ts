@@ -23,15 +23,15 @@ export interface DefinitionEvaluator {
     readonly workersStarted: number;
 }
 
-export interface EvaluatorOptions {
+interface EvaluatorOptions {
     /** How long one bundle's top-level code may run (default 5 s). */
     timeoutMs?: number;
     /** The worker's heap limit in MB, which its binary data counts toward too (default 512). */
     maxHeapMb?: number;
 }
 
-export const EVALUATION_TIMEOUT_MS = 5000;
-export const EVALUATION_HEAP_MB = 512;
+const EVALUATION_TIMEOUT_MS = 5000;
+const EVALUATION_HEAP_MB = 512;
 const WORKER = 'compiler/evaluate.worker';
 /** The worker's own checks stop most code at timeoutMs; this catches what they cannot (promise jobs outside the context). */
 const watchdogMs = (timeoutMs: number): number => 2 * timeoutMs + 1000;

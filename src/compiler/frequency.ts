@@ -41,7 +41,7 @@ function msOf(text: string): number {
     }
 }
 
-export type FrequencyVerdict =
+type FrequencyVerdict =
     | { ok: true; ms: number }
     | { ok: false; why: 'unreadable' | 'too-often' | 'platform'; ms?: number };
 

@@ -11,11 +11,11 @@ import type { FunctionRef } from '../project/types.js';
  */
 export const BUILD_DIR = 'build';
 /** Ferry's folder in a project (also serve's data); self-ignored by git (its own .gitignore). */
-export const FERRY_DIR = '.ferry';
+const FERRY_DIR = '.ferry';
 /** The generation folders build/ links to: `.ferry/build/<generation>/<id>.cjs`. */
-export const GENERATIONS_DIR = join(FERRY_DIR, 'build');
+const GENERATIONS_DIR = join(FERRY_DIR, 'build');
 /** Ferry's own compile state: the compile cache, the generated tsconfig, tsBuildInfo, the lock. */
-export const CACHE_DIR = join(FERRY_DIR, 'compile');
+const CACHE_DIR = join(FERRY_DIR, 'compile');
 /** Where the cache was before build/ became a link (moved from there once, by build-switch.ts). */
 export const LEGACY_CACHE_DIR = join(BUILD_DIR, '.ferry');
 /** The compile cache's file name inside CACHE_DIR. */

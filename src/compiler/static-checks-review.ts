@@ -9,14 +9,14 @@ import type { CompileDiagnostic, FunctionSummary } from './types.js';
 import { isWarning, summaryWarnings } from './validate.js';
 import type { FunctionRef } from '../project/types.js';
 
-export interface ReviewedFunction {
+interface ReviewedFunction {
     /** Present when nothing is wrong; carries the function's warnings. */
     summary?: FunctionSummary;
     /** The errors. */
     diagnostics: CompileDiagnostic[];
 }
 
-export function reviewFunction(bundle: { ref: FunctionRef; code: string; inputs: readonly string[] }, analysis: ReviewedFunction): ReviewedFunction {
+function reviewFunction(bundle: { ref: FunctionRef; code: string; inputs: readonly string[] }, analysis: ReviewedFunction): ReviewedFunction {
     const { ref } = bundle;
     const source = staticChecks(ref, bundle.inputs);
     const found = [...source.diagnostics];

@@ -14,7 +14,7 @@ export interface Node {
     [key: string]: unknown;
 }
 
-export interface SourceIssue {
+interface SourceIssue {
     /** Offset in the source, turned into line and column by the caller. */
     at: number;
     code: string;
@@ -32,13 +32,13 @@ export interface FileAnalysis {
 }
 
 /** The nango calls whose promise must be awaited, returned or chained. */
-export const MUST_AWAIT: readonly string[] = [
+const MUST_AWAIT: readonly string[] = [
     'batchDelete', 'batchSave', 'batchSend', 'delete', 'deleteRecordsFromPreviousExecutions', 'get', 'getConnection',
     'getEnvironmentVariables', 'getFieldMapping', 'getMetadata', 'log', 'patch', 'post', 'proxy', 'put', 'setFieldMapping',
     'setMergingStrategy', 'setMetadata', 'trackDeletesEnd', 'trackDeletesStart', 'triggerAction'
 ];
 /** What a function file may export by name, besides its default export. */
-export const ALLOWED_EXPORTS: readonly string[] = ['createAction', 'createSync', 'createOnEvent', 'createFunction'];
+const ALLOWED_EXPORTS: readonly string[] = ['createAction', 'createSync', 'createOnEvent', 'createFunction'];
 const PROXY_CALLS = ['proxy', 'get', 'post', 'put', 'patch', 'delete'];
 const BATCH_CALLS = ['batchSave', 'batchDelete', 'batchUpdate'];
 const CHECKPOINT_CALLS = ['getCheckpoint', 'saveCheckpoint', 'clearCheckpoint'];

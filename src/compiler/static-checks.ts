@@ -42,7 +42,7 @@ function analyseFile(file: string, read: (file: string) => string | undefined): 
     return entry;
 }
 
-export interface StaticCheckResult {
+interface StaticCheckResult {
     diagnostics: CompileDiagnostic[];
     /** `['checkpoints']` when the function's own file calls the checkpoint methods. */
     features: string[];

@@ -50,7 +50,7 @@ export function toJsonSchema(schema: unknown): JsonSchema {
 const cleanIntegration = (ref: FunctionRef): string => ref.integration.replace(/[^a-zA-Z0-9]/g, '_');
 const cleanName = (ref: FunctionRef): string => ref.name.replace(/[^a-zA-Z0-9]/g, '');
 
-export const schemaName = {
+const schemaName = {
     actionInput: (ref: FunctionRef) => `ActionInput_${cleanIntegration(ref)}_${cleanName(ref)}`,
     actionOutput: (ref: FunctionRef) => `ActionOutput_${cleanIntegration(ref)}_${cleanName(ref)}`,
     syncMetadata: (ref: FunctionRef) => `SyncMetadata_${cleanIntegration(ref)}_${cleanName(ref)}`
@@ -63,7 +63,7 @@ function definitionsOf(models: Record<string, unknown>): JsonSchemaDefinitions {
 }
 
 /** What static analysis of the function's own file found (static-checks.ts). */
-export interface SourceFacts {
+interface SourceFacts {
     /** `checkpoints` when the file calls nango.getCheckpoint, saveCheckpoint or clearCheckpoint. */
     features: string[];
 }

@@ -123,13 +123,13 @@ function majorVersion(packageDir: string): number | undefined {
  * The zod every file of the program gets: the project's own when it is zod 4 (what the SDK's
  * declarations are written against), else Ferry's (which is also what runs the functions here).
  */
-export function zodForTypecheck(root: string): string {
+function zodForTypecheck(root: string): string {
     const own = findPackage(root, 'zod');
     return own && majorVersion(own) === 4 ? own : dirname(resolveFromFerry('zod/package.json'));
 }
 
 /** The node_modules/@types folders tsc run in the project folder would look in, nearest first. */
-export function projectTypeRoots(root: string): string[] {
+function projectTypeRoots(root: string): string[] {
     const roots: string[] = [];
     for (let dir = root; ; dir = dirname(dir)) {
         const candidate = join(dir, 'node_modules', '@types');

@@ -21,7 +21,7 @@ import type { CompileDiagnostic } from './types.js';
 
 export { DEFAULT_COMPILER_OPTIONS, generatedTsconfig, parseJsonc, type ChunkOptions } from './typecheck-config.js';
 
-export interface TypecheckOptions {
+interface TypecheckOptions {
     root: string;
     /** Folder for the generated tsconfig, the tsBuildInfo and the clean-check record. */
     cacheDir: string;

@@ -89,7 +89,7 @@ export interface CompiledFunction {
     summary?: FunctionSummary;
 }
 
-export interface CompileResult {
+interface CompileResult {
     ok: boolean;
     functions: CompiledFunction[];
     errors: CompileDiagnostic[];
@@ -170,7 +170,7 @@ export interface FunctionSummary {
     warnings?: CompileDiagnostic[];
 }
 
-export type CompileStage = 'load' | 'typecheck' | 'bundle' | 'validate' | 'write';
+type CompileStage = 'load' | 'typecheck' | 'bundle' | 'validate' | 'write';
 
 export interface CompileProgress {
     stage: CompileStage;
@@ -192,7 +192,7 @@ export interface CompileOptions {
     onWait?: (holderPid: number) => void;
 }
 
-export interface TypecheckSummary {
+interface TypecheckSummary {
     ran: boolean;
     /** Skipped because no file the type-check reads changed since the last clean check. */
     cached: boolean;

@@ -9,7 +9,7 @@ import type { CompileDiagnostic, FunctionSummary } from './types.js';
 
 const TYPE_WORD = { sync: 'sync', action: 'action', onEvent: 'on-event' } as const;
 
-export interface ProjectItem {
+interface ProjectItem {
     ref: FunctionRef;
     summary?: FunctionSummary | undefined;
 }

@@ -15,11 +15,11 @@ import { isVoid, isZodSchema, objectShape, unwrap, zodType } from './zod-introsp
 
 export { projectWarnings, uniqueDiagnostics, validateProject } from './validate-project.js';
 
-export const MODEL_NAME = /^[A-Z][a-zA-Z0-9_]+$/;
+const MODEL_NAME = /^[A-Z][a-zA-Z0-9_]+$/;
 /** The platform's deploy schema: function names, and the longest strings it stores. */
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]+$/;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-export const TYPE_WORD = { sync: 'sync', action: 'action', onEvent: 'on-event' } as const;
+const TYPE_WORD = { sync: 'sync', action: 'action', onEvent: 'on-event' } as const;
 const CREATOR = { sync: 'createSync', action: 'createAction', onEvent: 'createOnEvent' } as const;
 
 type SourceReader = (file: string) => string | undefined;

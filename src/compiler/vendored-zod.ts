@@ -17,12 +17,12 @@ import { isMainThread, threadId } from 'node:worker_threads';
 import { userCacheDir } from '../util/user-cache-dir.js';
 
 /** The bundle, relative to dist/. */
-export const VENDORED_ZOD_REL = join('vendor', 'zod.cjs');
+const VENDORED_ZOD_REL = join('vendor', 'zod.cjs');
 
 /** zod's modules by the specifier user code requires them with: 'zod', 'zod/v4', 'zod/mini'... */
 export type ZodModules = Readonly<Record<string, unknown>>;
 
-export interface VendoredLoad {
+interface VendoredLoad {
     modules: ZodModules;
     /** What became of the code cache: read and accepted, written anew, or not kept (no folder, or writing failed). */
     cache: 'used' | 'written' | 'off';

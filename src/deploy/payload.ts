@@ -18,7 +18,7 @@ export interface SelectedFunction {
     event?: string;
 }
 
-export function functionId(integration: string, type: FunctionType, name: string): string {
+function functionId(integration: string, type: FunctionType, name: string): string {
     return `${integration}_${FOLDER_OF[type]}_${name}`;
 }
 
@@ -46,7 +46,7 @@ export function selectFunctions(manifest: Manifest, selection: Selection): Selec
     return selected;
 }
 
-export interface PayloadInput {
+interface PayloadInput {
     manifest: Manifest;
     selection: Selection;
     /** Files of every selected function, by id. */
@@ -117,7 +117,7 @@ export function previewBody(payload: DeployPayload): PreviewBody {
     return { flowConfigs, ...(onEventScriptsByProvider ? { onEventScriptsByProvider } : {}), deployMode, reconcile: false, debug, sdkVersion };
 }
 
-export type PreviewBody = Omit<DeployPayload, 'nangoYamlBody' | 'source'>;
+type PreviewBody = Omit<DeployPayload, 'nangoYamlBody' | 'source'>;
 
 /** The description when there is one; the scopes always, an empty list included. */
 function metadataOf(fn: { description: string; scopes: string[] }): FlowConfig['metadata'] {

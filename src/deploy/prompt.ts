@@ -7,9 +7,9 @@
 import { createInterface } from 'node:readline';
 import { ExitCode, FerryError } from '../errors.js';
 
-export type Answer = 'yes' | 'no' | 'interrupted';
+type Answer = 'yes' | 'no' | 'interrupted';
 
-export interface PromptStreams {
+interface PromptStreams {
     input: NodeJS.ReadableStream;
     output: NodeJS.WritableStream;
 }

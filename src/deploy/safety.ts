@@ -20,7 +20,7 @@ export function assessPlan(plan: DeployPlan): PlanAssessment {
     };
 }
 
-export interface SafetyInput {
+interface SafetyInput {
     assessment: PlanAssessment;
     /** A person can answer a prompt (a TTY, not CI, not --no-interactive). */
     interactive: boolean;
@@ -28,7 +28,7 @@ export interface SafetyInput {
     allowDestructive: boolean;
 }
 
-export type SafetyDecision =
+type SafetyDecision =
     | { kind: 'proceed'; reason: 'not-destructive' | 'flags' }
     | { kind: 'ask' }
     | { kind: 'refuse'; missingFlags: string[] };

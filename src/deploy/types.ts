@@ -3,7 +3,7 @@ import type { Endpoint, JsonSchemaDefinitions, OnEventName } from '../compiler/t
 import type { FunctionType } from '../project/types.js';
 
 /** Which part of the project a deploy covers; the platform only reconciles deletions inside it. */
-export type DeployMode = 'all' | 'single' | 'integration';
+type DeployMode = 'all' | 'single' | 'integration';
 
 export interface Selection {
     mode: DeployMode;
@@ -43,7 +43,7 @@ export interface FlowConfig {
     features: string[];
 }
 
-export interface OnEventScript {
+interface OnEventScript {
     name: string;
     fileBody: FileBody;
     event: OnEventName;
@@ -81,7 +81,7 @@ export interface PlanSync extends PlanEntry {
     autoStart: boolean;
 }
 
-export interface PlanOnEvent extends PlanEntry {
+interface PlanOnEvent extends PlanEntry {
     event: string;
 }
 

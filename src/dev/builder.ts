@@ -21,7 +21,7 @@ import { SourceGraph } from './graph.js';
 import { DevOutput } from './output.js';
 import { stopwatch } from './stopwatch.js';
 
-export interface BuilderOptions {
+interface BuilderOptions {
     /** Where the timings of each step go (--debug). */
     debug?: (message: string) => void;
 }

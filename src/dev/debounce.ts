@@ -6,7 +6,7 @@
  */
 import type { ChangeKind, ChangedFile } from './events.js';
 
-export interface ChangeBatcher {
+interface ChangeBatcher {
     add(file: string, kind: ChangeKind): void;
     /** Hands over whatever is pending now. */
     flush(): void;

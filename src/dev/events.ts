@@ -56,8 +56,6 @@ export type DevEvent =
     /** The session ends (signal, or the project folder went away). */
     | { event: 'stop'; reason: string };
 
-export type DevEventName = DevEvent['event'];
-
 /** The function as the events name it. */
 export function describeFunction(ref: { name: string; integration: string; type: FunctionType }): DevFunction {
     return { name: ref.name, integration: ref.integration, type: ref.type };

@@ -10,7 +10,7 @@ import { buildManifest } from '../compiler/manifest.js';
 import type { FunctionSummary, Manifest } from '../compiler/types.js';
 import type { FunctionRef } from '../project/types.js';
 
-export interface DevWrite {
+interface DevWrite {
     bundles: { ref: FunctionRef; code: string }[];
     /** Every current function's summary. */
     summaries: FunctionSummary[];

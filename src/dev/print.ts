@@ -19,7 +19,7 @@ const LIST_LIMIT = 8;
 /** `<integration>/<name>`, as compile, test, deploy and dryrun name a function. */
 const label = (fn: Pick<DevFunction, 'integration' | 'name'>): string => `${fn.integration}/${fn.name}`;
 /** The `<integration>_<folder>_<name>` ids of a rebuild's `added`/`removed`, named as above. */
-export function labelOfId(id: string): string {
+function labelOfId(id: string): string {
     const match = /^(.+?)_(?:syncs|actions|on-events)_(.+)$/.exec(id);
     return match ? label({ integration: match[1]!, name: match[2]! }) : id;
 }
@@ -76,7 +76,7 @@ export function formatEvent(event: DevEvent, style: PrintStyle): string[] {
  * compile's `file:line:col  message [CODE]`, indented under the event's line, then the code frame:
  * a dev session runs in a terminal, so the frame is always shown.
  */
-export function formatDiagnostic(d: CompileDiagnostic, style: PrintStyle): string[] {
+function formatDiagnostic(d: CompileDiagnostic, style: PrintStyle): string[] {
     const head = `  ${diagnosticHead(d, style).split('\n').join('\n    ')}`;
     if (!d.frame) return [head];
     return [head, ...d.frame.split('\n').map((line) => `    ${line}`)];

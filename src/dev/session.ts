@@ -16,7 +16,7 @@ import { describeFunction, roundMs, type ChangeKind, type ChangedFile, type DevE
 import { createTscRunner, startBackgroundTypecheck, type BackgroundTypecheck } from './typecheck.js';
 import { CHANGE_THROTTLE_MS, isWatchedSource, watchProject, type ProjectWatcher } from './watcher.js';
 
-export interface DevSessionOptions {
+interface DevSessionOptions {
     cwd: string;
     /** Run the background type-check (default true). */
     typecheck?: boolean;

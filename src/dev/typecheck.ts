@@ -18,7 +18,7 @@ import { writeTypecheckSupportFiles } from '../compiler/typecheck-config.js';
 import type { CompileDiagnostic } from '../compiler/types.js';
 import { writeFileAtomic } from '../util/fs.js';
 
-export interface TypecheckResult {
+interface TypecheckResult {
     errors: CompileDiagnostic[];
     durationMs: number;
 }
@@ -121,7 +121,7 @@ export interface BackgroundTypecheck {
     stop(): Promise<void>;
 }
 
-export interface BackgroundTypecheckHandlers {
+interface BackgroundTypecheckHandlers {
     onStart(): void;
     onResult(result: TypecheckResult): void;
     onFailure(error: Error): void;

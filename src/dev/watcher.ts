@@ -18,7 +18,7 @@ export interface ProjectWatcher {
     close(): Promise<void>;
 }
 
-export interface WatchOptions {
+interface WatchOptions {
     onChange: (file: string, kind: ChangeKind) => void;
     onError: (error: Error) => void;
 }

@@ -12,7 +12,7 @@ import { findProjectRoot } from '../project/project.js';
 import { writeFilesAtomic } from '../util/fs.js';
 import { mergePage, renderIntegrationPage } from './render.js';
 
-export interface GenerateDocsOptions {
+interface GenerateDocsOptions {
     cwd: string;
     /** -p: folder for the pages, relative to the project root; default each integration's folder. */
     path?: string;
@@ -20,7 +20,7 @@ export interface GenerateDocsOptions {
     templatesLayout?: boolean;
 }
 
-export interface GenerateDocsResult {
+interface GenerateDocsResult {
     root: string;
     /** Project-relative paths, one per integration. */
     written: string[];

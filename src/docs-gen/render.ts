@@ -6,7 +6,7 @@
 import type { ManifestAction, ManifestIntegration, ManifestSync } from '../compiler/types.js';
 
 /** What follows this line in an existing page is the user's and is kept. */
-export const GENERATED_END = '<!-- END GENERATED CONTENT (ferry generate:docs) -->';
+const GENERATED_END = '<!-- END GENERATED CONTENT (ferry generate:docs) -->';
 
 type Schema = Record<string, unknown>;
 

@@ -15,7 +15,7 @@ import { MIN_CREDENTIAL_LENGTH } from '../secrets/values.js';
 import { upToDateBundle, type prepareCompiledCheck } from './compiled.js';
 import { untilInterrupted, type Prepared } from './prepare.js';
 
-export interface LookedUp {
+interface LookedUp {
     connection: Connection;
     /** For getIntegration/getWebhookURL; absent when the platform could not say and the connection names its provider. */
     integration?: Record<string, unknown>;

@@ -15,7 +15,7 @@ import type { DryrunOptions } from './options.js';
 import type { Prepared } from './prepare.js';
 import { createProxyTransport } from './proxy-transport.js';
 
-export interface Execution {
+interface Execution {
     client: PlatformClient;
     runFunction: (options: RunOptions) => Promise<RunResult>;
     redactor: Redactor;

@@ -22,7 +22,7 @@ export interface JsonlSink extends RecordSink {
     abort(): Promise<void>;
 }
 
-export interface JsonlSinkOptions {
+interface JsonlSinkOptions {
     /** Applied to each serialized line before it is written (the dry run masks secrets there). */
     scrub?: (line: string) => string;
 }

@@ -34,7 +34,7 @@ export interface FixtureSource {
 }
 
 /** What a webhook recording adds to the function's name in its fixture's file name. */
-export const WEBHOOK_FIXTURE_TAG = '.webhook';
+const WEBHOOK_FIXTURE_TAG = '.webhook';
 
 export function fixturePath(root: string, integration: string, name: string, options: { webhook?: boolean } = {}): string {
     return join(root, integration, 'tests', `${name}${options.webhook ? WEBHOOK_FIXTURE_TAG : ''}.test.json`);
@@ -134,7 +134,7 @@ function serializableBody(data: unknown): unknown {
     return data;
 }
 
-export interface SaveOptions {
+interface SaveOptions {
     root: string;
     /** Values that must not appear in the file: the secret key first. */
     secrets: readonly NamedSecret[];

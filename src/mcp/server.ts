@@ -33,7 +33,7 @@ const INSTRUCTIONS = [
     'Every result carries exitCode, the exit code of the same command; 0 is success. Deploys are plans only unless the user started the server with --allow-deploy.'
 ].join(' ');
 
-export interface FerryMcpServer {
+interface FerryMcpServer {
     server: McpServer;
     /** Closes the server and stops the sandboxes it kept warm. */
     close(): Promise<void>;

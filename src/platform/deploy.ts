@@ -10,8 +10,8 @@ import type { DeployPlan, PlanSync } from '../deploy/types.js';
 import type { PlatformClient, RawRequest } from './client.js';
 import { DEFAULT_RETRY, NEVER_SENT, networkCodeOf, readRetryReason, statusOf, withRetry, type RetryNotice as BaseRetryNotice, type RetryPolicy } from './retry.js';
 
-export const CONFIRMATION_PATH = '/sync/deploy/confirmation';
-export const DEPLOY_PATH = '/sync/deploy';
+const CONFIRMATION_PATH = '/sync/deploy/confirmation';
+const DEPLOY_PATH = '/sync/deploy';
 
 const slimSync = z.looseObject({
     name: z.string(),
@@ -23,7 +23,7 @@ const slimAction = z.looseObject({ name: z.string(), providerConfigKey: z.string
 const slimOnEvent = z.looseObject({ name: z.string(), providerConfigKey: z.string(), event: z.string().default('') });
 
 /** The confirmation answer. What decides safety (deletions) is required; the rest defaults to empty for older platforms. */
-export const confirmationSchema = z.looseObject({
+const confirmationSchema = z.looseObject({
     newSyncs: z.array(slimSync),
     updatedSyncs: z.array(slimSync).default([]),
     deletedSyncs: z.array(slimSync),
@@ -36,7 +36,7 @@ export const confirmationSchema = z.looseObject({
     deletedModels: z.array(z.string())
 });
 
-export const deployAnswerSchema = z.array(
+const deployAnswerSchema = z.array(
     z.looseObject({
         name: z.string(),
         version: z.string().nullish(),
@@ -52,7 +52,7 @@ export interface DeployAnswerEntry {
     type?: string;
 }
 
-export function toPlan(answer: z.infer<typeof confirmationSchema>): DeployPlan {
+function toPlan(answer: z.infer<typeof confirmationSchema>): DeployPlan {
     const sync = (s: z.infer<typeof slimSync>): PlanSync => ({
         name: s.name,
         integration: s.providerConfigKey,
@@ -76,7 +76,7 @@ export function toPlan(answer: z.infer<typeof confirmationSchema>): DeployPlan {
 export type { RetryPolicy } from './retry.js';
 export type RetryNotice = BaseRetryNotice<'preview' | 'deploy'>;
 
-export interface DeployApiOptions {
+interface DeployApiOptions {
     /** A client per call: the deploy gets a fresh connection, never one that idled through a prompt. */
     newClient: () => PlatformClient;
     previewTimeoutMs?: number;
@@ -95,7 +95,7 @@ export interface DeployApi {
 }
 
 /** Why a deploy may be retried (only when it cannot have arrived), or undefined. */
-export function deployRetryReason(error: unknown): string | undefined {
+function deployRetryReason(error: unknown): string | undefined {
     const code = networkCodeOf(error);
     return statusOf(error) === undefined && code !== undefined && NEVER_SENT.has(code) ? code : undefined;
 }

@@ -15,7 +15,7 @@ export interface RawResponse {
     body: Buffer;
 }
 
-export interface ExchangeLimits {
+interface ExchangeLimits {
     /** Longest wait for the answer's headers, then between body chunks. */
     timeoutMs: number;
     /** Longest wait to establish a connection. */

@@ -19,7 +19,7 @@ export interface ErrorContext {
 }
 
 /** The request as messages name it. */
-export interface RequestName {
+interface RequestName {
     method: string;
     path: string;
 }

@@ -36,7 +36,7 @@ export interface RetryNotice<C extends string = string> {
 /** Failures after which the server has certainly not acted: the connection was never made. */
 export const NEVER_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN']);
 /** Dropped connections: harmless to retry for a call that changes nothing. */
-export const DROPPED = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);
+const DROPPED = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);
 /** Answers that say "not now" rather than "no": rate limited, or a gateway in trouble. */
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 

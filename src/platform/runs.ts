@@ -26,7 +26,7 @@ export interface RunDetail extends RunSummary {
     logs_dropped: number;
 }
 
-export interface RunQuery {
+interface RunQuery {
     limit?: number | undefined;
     after?: number | undefined;
     integration?: string | undefined;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { FerryError, errnoCode, ExitCode } from '../errors.js';
 
-export interface ClientTls {
+interface ClientTls {
     cert?: string;
     key?: string;
     passphrase?: string;

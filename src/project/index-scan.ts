@@ -11,7 +11,7 @@ export interface IndexEntry {
     line: number;
 }
 
-export interface IndexScan {
+interface IndexScan {
     entries: IndexEntry[];
     /**
      * `import` keywords followed by something that is not a whole import (`import './x` without

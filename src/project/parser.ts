@@ -37,7 +37,7 @@ export function parser(): ParseSync {
     return parseSync;
 }
 
-export interface SourceImport {
+interface SourceImport {
     specifier: string;
     /** Where the statement (or the call) starts. */
     start: number;
@@ -47,7 +47,7 @@ export interface SourceImport {
     typeOnly: boolean;
 }
 
-export interface ParsedImports {
+interface ParsedImports {
     imports: SourceImport[];
     /** The first syntax error's message and offset, when the file does not parse (then `imports` is empty). */
     error?: { message: string; at: number };

@@ -7,7 +7,7 @@ export const FOLDER_OF: Record<FunctionType, FunctionFolder> = { sync: 'syncs', 
 export const TYPE_OF: Record<FunctionFolder, FunctionType> = { syncs: 'sync', actions: 'action', 'on-events': 'onEvent' };
 
 /** Folders a project already uses for other things: an integration cannot live there. */
-export const RESERVED_INTEGRATIONS: readonly string[] = ['build', 'dist', 'node_modules'];
+const RESERVED_INTEGRATIONS: readonly string[] = ['build', 'dist', 'node_modules'];
 
 /** Why an integration id cannot be used as a project folder, or undefined when it can. */
 export function reservedIntegrationError(integration: string): { message: string; hint: string } | undefined {

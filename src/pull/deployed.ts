@@ -15,7 +15,7 @@ import { writeFilesAtomic } from '../util/fs.js';
 export type PullType = 'sync' | 'action' | 'on-event';
 const FOLDER: Record<PullType, string> = { sync: 'syncs', action: 'actions', 'on-event': 'on-events' };
 
-export interface PullOptions {
+interface PullOptions {
     root: string;
     integration: string;
     name: string;
@@ -24,7 +24,7 @@ export interface PullOptions {
     force: boolean;
 }
 
-export interface PullResult {
+interface PullResult {
     /** Project-relative path of the function file. */
     file: string;
     type: PullType;

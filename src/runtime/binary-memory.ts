@@ -11,7 +11,7 @@ import crypto from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
 
-export const BINARY_LIMIT_CODE = 'ERR_FERRY_BINARY_MEMORY_LIMIT';
+const BINARY_LIMIT_CODE = 'ERR_FERRY_BINARY_MEMORY_LIMIT';
 
 /** Below this, allocations are only added up; the process's usage is read once they add up to it. */
 const BATCH_BYTES = 16 * 1024 * 1024;
@@ -234,9 +234,4 @@ export function capContext(context: vm.Context): void {
     if (!installed) return;
     const global = vm.runInContext('globalThis', context) as Record<string, unknown>;
     capRealm(global, installed);
-}
-
-/** The limit installed in this process, in bytes; undefined when there is none. */
-export function binaryMemoryLimit(): number | undefined {
-    return installed?.limitBytes;
 }

@@ -10,7 +10,7 @@ import vm from 'node:vm';
 type Handler = (...args: unknown[]) => void;
 type TimerGlobals = Record<string, unknown>;
 
-export interface FrozenClock {
+interface FrozenClock {
     /** The function's current time, in epoch milliseconds. */
     now(): number;
     /** The scope's timers, each moving the clock to its due time when it fires. */

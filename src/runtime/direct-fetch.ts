@@ -83,7 +83,7 @@ function refusalIn(error: unknown): FetchRefusedError | undefined {
     return undefined;
 }
 
-export interface DirectFetchOptions {
+interface DirectFetchOptions {
     timeoutMs?: number;
     /** Tests only: reach a stand-in on 127.0.0.1. A dry run never sets it. */
     allowPrivateNetwork?: boolean;

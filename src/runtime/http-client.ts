@@ -10,7 +10,7 @@ import { decideRetry, type ResolvedRetry } from './retry.js';
 import type { HttpTransport, ProxyRequest, ProxyResponse, RequestReport } from './types.js';
 import type { ProviderDefaults, RecordedExchange } from './run-types.js';
 
-export interface HttpClientOptions {
+interface HttpClientOptions {
     transport: HttpTransport;
     provider: ProviderDefaults | null;
     retry: ResolvedRetry;
@@ -27,7 +27,7 @@ export function isFatalTransportError(error: unknown): boolean {
     return typeof error === 'object' && error !== null && (error as { fatal?: unknown }).fatal === true;
 }
 
-export function encodeBody(data: unknown): WireBody {
+function encodeBody(data: unknown): WireBody {
     if (data === undefined || data === null || data === '') return data === null ? { json: 'null' } : { none: true };
     if (typeof data === 'string' || ArrayBuffer.isView(data) || data instanceof ArrayBuffer) return { raw: data };
     if (typeof data === 'object' || typeof data === 'number' || typeof data === 'boolean') {

@@ -80,7 +80,7 @@ export function toRealm<T>(realm: Realm, value: unknown): T {
     return (value === undefined ? undefined : realm.JSON.parse(JSON.stringify(value))) as T;
 }
 
-export function formatLogArg(arg: unknown): string {
+function formatLogArg(arg: unknown): string {
     if (typeof arg === 'string') return arg;
     if (arg && typeof arg === 'object' && 'message' in arg && 'stack' in arg) {
         const error = arg as Error;

@@ -49,7 +49,7 @@ function stringHeaders(raw: object): Record<string, string> {
 }
 
 /** A function's proxy config as the runtime sends it; the fields Nango's proxy reads, copied. */
-export function toRequest(ctx: Pick<NangoContext, 'fail'>, config: unknown, method?: HttpMethod, caller = 'proxy'): ProxyRequest {
+function toRequest(ctx: Pick<NangoContext, 'fail'>, config: unknown, method?: HttpMethod, caller = 'proxy'): ProxyRequest {
     if (!config || typeof config !== 'object') throw ctx.fail(`nango.${caller}(config): config must be an object with an endpoint`);
     const c = config as Record<string, unknown>;
     if (typeof c['endpoint'] !== 'string' || c['endpoint'] === '') throw ctx.fail(`nango.${caller}(config): 'endpoint' must be the provider path, e.g. '/repos/owner/name/issues'`);
@@ -74,7 +74,7 @@ export function toRequest(ctx: Pick<NangoContext, 'fail'>, config: unknown, meth
     return request;
 }
 
-export function decodeBody(ctx: Pick<NangoContext, 'realm'>, body: WireBody): unknown {
+function decodeBody(ctx: Pick<NangoContext, 'realm'>, body: WireBody): unknown {
     if ('json' in body) return ctx.realm.JSON.parse(body.json);
     if ('raw' in body) return ArrayBuffer.isView(body.raw) ? Buffer.from((body.raw as Uint8Array).buffer, (body.raw as Uint8Array).byteOffset, (body.raw as Uint8Array).byteLength) : body.raw;
     return '';

@@ -23,7 +23,7 @@ import { describeIssue } from './validation.js';
 
 const LEVEL_RANK: Record<LogLevel | 'off', number> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 };
 
-export interface NangoHandle {
+interface NangoHandle {
     nango: Record<string, unknown>;
     /** Counts an issue and reports it (up to job.maxIssues); `index` places it in its batch. */
     report(issue: ValidationIssue, index?: number): void;

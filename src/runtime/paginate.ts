@@ -15,7 +15,7 @@ export interface PageResponse {
     data: unknown;
 }
 
-export interface PaginateOptions {
+interface PaginateOptions {
     /** The pagination fields go in the body (`paginate.in_body`, else POST/PUT/PATCH) instead of the query. */
     inBody: boolean;
     /** `paginate.on_page`: awaited after each page with the next page's cursor, link or offset. */
@@ -31,7 +31,7 @@ type Field = string | number | unknown;
 
 type Params = NonNullable<ProxyRequest['params']>;
 
-export class PaginateError extends Error {
+class PaginateError extends Error {
     constructor(message: string) {
         super(message);
         this.name = 'PaginateError';

@@ -48,7 +48,7 @@ export interface JobSpec {
 /** A body as it crosses threads: JSON text when it is JSON, else the value itself (text, bytes). */
 export type WireBody = { json: string } | { raw: unknown } | { none: true };
 
-export interface WireResponse {
+interface WireResponse {
     status: number;
     headers: Record<string, string>;
     body: WireBody;

@@ -7,7 +7,7 @@
 import type { ModelRecords } from './types.js';
 import type { RecordOperation, RecordSink } from './run-types.js';
 
-export interface RecordCollector {
+interface RecordCollector {
     add(model: string, operation: RecordOperation, json: string): Promise<void>;
     /** Makes sure a declared model appears even when nothing was written to it. */
     declare(model: string): void;

@@ -11,7 +11,7 @@ import { jitteredBackoffMs } from '../util/backoff.js';
 import type { ProxyResponse } from './types.js';
 import type { ProviderDefaults, RetryClock, RetrySettings } from './run-types.js';
 
-export const realClock: RetryClock = {
+const realClock: RetryClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: () => Math.random()
@@ -41,7 +41,7 @@ function statusMatches(status: number, codes: readonly string[]): boolean {
 }
 
 /** Whether this answer is worth another attempt. */
-export function isRetryableStatus(response: ProxyResponse, retryOn: readonly number[] | undefined, provider: ProviderDefaults | null | undefined): boolean {
+function isRetryableStatus(response: ProxyResponse, retryOn: readonly number[] | undefined, provider: ProviderDefaults | null | undefined): boolean {
     const { status } = response;
     if (status >= 500 || status === 429) return true;
     if (retryOn?.includes(status)) return true;
@@ -85,7 +85,7 @@ function parseResetAt(value: string, now: number): number | undefined {
 }
 
 /** What the server asked us to wait, if it said. */
-export function serverWaitMs(response: ProxyResponse | undefined, provider: ProviderDefaults | null | undefined, now: number): number | undefined {
+function serverWaitMs(response: ProxyResponse | undefined, provider: ProviderDefaults | null | undefined, now: number): number | undefined {
     if (!response) return undefined;
     const names = ['retry-after', ...(provider?.retry?.after ?? [])];
     for (const name of names) {
@@ -102,11 +102,11 @@ export function serverWaitMs(response: ProxyResponse | undefined, provider: Prov
 }
 
 /** The backoff before retry `attempt` (1 = the first) when the server gave no wait. */
-export function backoffMs(attempt: number, retry: ResolvedRetry): number {
+function backoffMs(attempt: number, retry: ResolvedRetry): number {
     return jitteredBackoffMs(attempt, retry.baseDelayMs, retry.maxBackoffMs, () => retry.clock.random());
 }
 
-export interface RetryDecision {
+interface RetryDecision {
     retry: boolean;
     waitMs: number;
     /** Why we gave up, when the server asked for a longer wait than allowed. */

@@ -35,7 +35,7 @@ export interface Sandbox {
     readonly size: number;
 }
 
-export interface SandboxOptions {
+interface SandboxOptions {
     /** Path of runtime.worker.js; found next to Ferry's own files by default. */
     workerFile?: string;
     /** V8 heap limit of the worker, in MB (default DEFAULT_HEAP_MB); its binary data is held to it too. */
@@ -51,7 +51,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * A function's heap limit, in MB, when the caller sets none. Its binary data (ArrayBuffer, Buffer)
  * is held to the same amount (binary-memory.ts).
  */
-export const DEFAULT_HEAP_MB = 2048;
+const DEFAULT_HEAP_MB = 2048;
 
 /** The worker file when it is there already (given, or built into dist/), else undefined. */
 function knownWorkerFile(options: SandboxOptions): string | undefined {

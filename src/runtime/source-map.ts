@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json(?:;charset=[^;,]+)?;base64,([A-Za-z0-9+/=]+)\s*$/;
 
-export interface StackMapper {
+interface StackMapper {
     /** The stack with every frame in the bundle replaced by its source position; frames outside it dropped. */
     map(stack: string): string;
 }

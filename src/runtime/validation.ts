@@ -20,7 +20,7 @@ interface SchemaLike {
     partial?: () => SchemaLike;
 }
 
-export function isSchema(value: unknown): value is SchemaLike {
+function isSchema(value: unknown): value is SchemaLike {
     return typeof value === 'object' && value !== null && typeof (value as SchemaLike).safeParse === 'function';
 }
 
@@ -30,7 +30,7 @@ function dottedPath(path: PropertyKey[] | undefined): string {
 }
 
 /** `.title`, `[0].name`: a path to append to a subject (`Issue[3]`). */
-export function displayPath(path: string): string {
+function displayPath(path: string): string {
     if (!path) return '';
     return path
         .split('.')

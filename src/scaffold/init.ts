@@ -8,7 +8,7 @@ import { detectPackageManager, installCommandLine, runInstall, type PackageManag
 import { writeTree, type StagedFile } from './staging.js';
 import { withImports, relPathToSpecifier } from '../project/index-file.js';
 
-export interface InitOptions {
+interface InitOptions {
     cwd: string;
     dir: string;
     force: boolean;

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export interface InvocationOptions {
+interface InvocationOptions {
     /** The project's dependencies, Ferry among them, are installed, or about to be (init's next steps install them first). */
     installed?: boolean;
 }

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn';
 
-export interface Detection {
+interface Detection {
     packageManager: PackageManager;
     /** What decided it, for --debug. */
     reason: string;
@@ -37,7 +37,7 @@ export function detectPackageManager(dir: string, env: NodeJS.ProcessEnv): Detec
     return { packageManager: 'npm', reason: 'no package manager detected: npm is the default' };
 }
 
-export function installArgs(manager: PackageManager): string[] {
+function installArgs(manager: PackageManager): string[] {
     return manager === 'npm' ? ['install', '--no-audit', '--no-fund'] : ['install'];
 }
 
@@ -46,7 +46,7 @@ export function installCommandLine(manager: PackageManager): string {
     return `${manager} install`;
 }
 
-export type InstallOutcome = { ok: true } | { ok: false; reason: string };
+type InstallOutcome = { ok: true } | { ok: false; reason: string };
 
 /**
  * Runs the install in `cwd`. The child's output goes to `output` (the CLI passes stderr, so a

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 
-export const TAG_MAX_COUNT = 10;
+const TAG_MAX_COUNT = 10;
 const KEY_MAX = 64;
 const VALUE_MAX = 255;
 
@@ -47,7 +47,7 @@ export const endUserSchema = z.strictObject({
     tags: checked(z.record(tagKey, z.string().max(255))).optional()
 });
 
-export type EndUserInput = z.infer<typeof endUserSchema>;
+type EndUserInput = z.infer<typeof endUserSchema>;
 
 /** The end user as the API shows it (and as it is stored). */
 export interface PublicEndUser {

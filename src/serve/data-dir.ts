@@ -8,9 +8,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import { join } from 'node:path';
 import { PROJECT_DATA_DIR, projectRootOf, readState, SECRET_KEY_FILE, STATE_FILE, userDataDir, type ServerState } from '../platform/local-server.js';
 
-export const ENCRYPTION_KEY_FILE = 'encryption.key';
+const ENCRYPTION_KEY_FILE = 'encryption.key';
 /** Base64 of 32 bytes; wins over the key file (a team keeps it in its secret store). */
-export const ENCRYPTION_KEY_VARIABLE = 'FERRY_SERVE_ENCRYPTION_KEY';
+const ENCRYPTION_KEY_VARIABLE = 'FERRY_SERVE_ENCRYPTION_KEY';
 
 export function defaultDataDir(cwd: string, env: NodeJS.ProcessEnv): string {
     const root = projectRootOf(cwd);
@@ -26,14 +26,14 @@ export function ensureDataDir(dir: string): void {
  * util/fs.ts's writeFileAtomic: the file must never exist with the default mode, not even as its
  * temporary, and serve's start-up is synchronous.
  */
-export function writePrivateFile(path: string, content: string): void {
+function writePrivateFile(path: string, content: string): void {
     const temporary = `${path}.${process.pid}.tmp`;
     writeFileSync(temporary, content, { mode: 0o600 });
     chmodSync(temporary, 0o600);
     renameSync(temporary, path);
 }
 
-export interface SecretKeyChoice {
+interface SecretKeyChoice {
     key: string;
     /** Generated on this start: printed once. */
     generated: boolean;

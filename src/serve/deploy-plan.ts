@@ -39,7 +39,7 @@ interface SlimOnEvent extends Slim {
     event: string;
 }
 
-export interface Differences {
+interface Differences {
     newSyncs: SlimSync[];
     updatedSyncs: SlimSync[];
     deletedSyncs: SlimSync[];
@@ -52,7 +52,7 @@ export interface Differences {
     deletedOnEventScripts: SlimOnEvent[];
 }
 
-export interface Plan {
+interface Plan {
     differences: Differences;
     /** Rows to write, with their versions decided. */
     upserts: NewFunction[];

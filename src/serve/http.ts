@@ -14,9 +14,9 @@ export interface RequestContext {
     params: Record<string, string>;
 }
 
-export type RouteHandler = (ctx: RequestContext) => Promise<void> | void;
+type RouteHandler = (ctx: RequestContext) => Promise<void> | void;
 
-export interface Route {
+interface Route {
     method: string;
     /** e.g. /connections/:connectionId; a trailing * matches the rest (proxy). */
     path: string;

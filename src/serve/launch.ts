@@ -15,7 +15,7 @@ import type { RunLimits } from './runner.js';
 import { pgliteTemplatePath } from './storage.js';
 import { userCacheDir } from '../util/user-cache-dir.js';
 
-export interface LaunchOptions {
+interface LaunchOptions {
     cwd: string;
     env: NodeJS.ProcessEnv;
     host: string;
@@ -28,7 +28,7 @@ export interface LaunchOptions {
     log: (line: string) => void;
 }
 
-export interface Launched {
+interface Launched {
     url: string;
     dataDir: string;
     environment: string;

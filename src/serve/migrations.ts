@@ -5,7 +5,7 @@
  */
 import type { Storage } from './storage.js';
 
-export interface Migration {
+interface Migration {
     version: number;
     name: string;
     sql: string;

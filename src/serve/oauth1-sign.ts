@@ -8,7 +8,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
-export interface OAuth1Keys {
+interface OAuth1Keys {
     consumerKey: string;
     consumerSecret: string;
     token: string;

@@ -131,7 +131,7 @@ export async function countRecords(db: Queryable, connectionId: number): Promise
     return new Map(rows.map((row) => [row.model, Number(row.count)]));
 }
 
-export interface ListOptions {
+interface ListOptions {
     connectionId: number;
     model: string;
     limit: number;
@@ -150,7 +150,7 @@ interface Row {
     last_action: RecordFilter;
 }
 
-export function encodeCursor(sort: string, id: string): string {
+function encodeCursor(sort: string, id: string): string {
     return Buffer.from(`${sort}||${id}`).toString('base64');
 }
 

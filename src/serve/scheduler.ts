@@ -14,7 +14,7 @@ const TICK_MS = 1_000;
 /** How long a stop waits for runs in progress before the storage closes under them. */
 const STOP_GRACE_MS = 3_000;
 
-export class Scheduler {
+class Scheduler {
     private readonly busy = new Map<number, Promise<unknown>>();
     private timer: ReturnType<typeof setTimeout> | undefined;
     private ticking: Promise<void> | undefined;

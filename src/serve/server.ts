@@ -11,6 +11,7 @@ import { registerConnectionRoutes } from './api/connections.js';
 import { registerDeployRoutes } from './api/deploy.js';
 import { registerIntegrationRoutes } from './api/integrations.js';
 import { registerFunctionCodeRoute } from './api/function-code.js';
+import { registerFunctionRoutes } from './api/functions.js';
 import { VERSION } from '../version.js';
 import { registerMcpRoutes } from './api/mcp.js';
 import { registerMetadataRoutes } from './api/metadata.js';
@@ -31,7 +32,7 @@ import { Store } from './store.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
 import { startWebhooks, type WebhookOptions } from './webhooks/index.js';
 
-export interface ServeOptions {
+interface ServeOptions {
     host: string;
     port: number;
     dataDir: string;
@@ -101,6 +102,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerProxyRoute(router, context);
     registerDeployRoutes(router, context);
     registerFunctionCodeRoute(router, context);
+    registerFunctionRoutes(router, context);
     registerRecordRoutes(router, context);
     registerActionRoutes(router, context);
     registerSyncRoutes(router, context);

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { tempPathFor } from '../util/fs.js';
 
-export type SqlValue = string | number | boolean | null | Date;
+type SqlValue = string | number | boolean | null | Date;
 
 export interface Queryable {
     query<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
@@ -26,7 +26,7 @@ export interface Storage extends Queryable {
     close(): Promise<void>;
 }
 
-export interface PgliteOptions {
+interface PgliteOptions {
     /**
      * A folder holding a freshly initialised database (in the user cache): a new data folder is a
      * copy of it instead of running initdb again, which costs seconds and several hundred MB the

@@ -36,7 +36,7 @@ export interface ConnectionRow {
     end_user?: PublicEndUser | null;
 }
 
-export interface NewIntegration {
+interface NewIntegration {
     unique_key: string;
     provider: string;
     display_name?: string | undefined;
@@ -47,9 +47,9 @@ export interface NewIntegration {
 }
 
 /** Without tags, a replaced connection keeps its own; without an end user, its end user. */
-export type NewConnection = Pick<ConnectionRow, 'provider_config_key' | 'connection_id' | 'credentials' | 'connection_config' | 'metadata' | 'credentials_expires_at' | 'tags' | 'end_user'>;
+type NewConnection = Pick<ConnectionRow, 'provider_config_key' | 'connection_id' | 'credentials' | 'connection_config' | 'metadata' | 'credentials_expires_at' | 'tags' | 'end_user'>;
 
-export interface ConnectionFilter {
+interface ConnectionFilter {
     connectionId?: string | undefined;
     integrationIds?: string[] | undefined;
     search?: string | undefined;

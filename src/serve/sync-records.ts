@@ -10,7 +10,7 @@ import { deleteRecords, deleteUnseen, modelKey, saveRecords, updateRecords } fro
 import type { ModelResult } from './runs-store.js';
 import type { Storage } from './storage.js';
 
-export interface SyncSink {
+interface SyncSink {
     sink: RecordSink;
     /**
      * trackDeletesStart notes when (and forgets the ids written so far); trackDeletesEnd marks deleted

@@ -14,13 +14,13 @@ import type { ModelResult } from './runs-store.js';
 import { afterRun, resetSync, saveCheckpoint, takePending, type SyncMode, type SyncRow } from './sync-store.js';
 import { createSyncSink } from './sync-records.js';
 
-export interface SyncRunOutcome {
+interface SyncRunOutcome {
     ok: boolean;
     changes: Record<string, ModelResult>;
     error?: string;
 }
 
-export function frequencyMs(runs: string | null): number | undefined {
+function frequencyMs(runs: string | null): number | undefined {
     if (!runs) return undefined;
     const verdict = readFrequency(runs);
     // A deployed frequency the reader refuses (too often) still runs, at the shortest Nango allows.

@@ -63,7 +63,7 @@ export async function dueSyncs(db: Queryable, busy: Iterable<number>, limit: num
     return rows.map(row);
 }
 
-export interface SyncSelector {
+interface SyncSelector {
     providerConfigKey: string;
     /** Absent: every connection of the integration. */
     connectionId?: string | undefined;
@@ -83,11 +83,6 @@ export async function findSyncs(db: Queryable, selector: SyncSelector): Promise<
         where += ` and f.name in (select jsonb_array_elements_text($${params.length}::jsonb))`;
     }
     return (await db.query<SyncRow>(`${SELECT} where ${where} order by f.name, c.connection_id`, params)).map(row);
-}
-
-export async function getSync(db: Queryable, id: number): Promise<SyncRow | undefined> {
-    const [found] = await db.query<SyncRow>(`${SELECT} where s.id = $1`, [id]);
-    return found ? row(found) : undefined;
 }
 
 /** POST /sync/trigger: the next tick runs these, whatever their state. */

@@ -13,7 +13,7 @@ export function isFerryAgentsFile(content: string): boolean {
     return content.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]?.trim() === AGENTS_MARKER;
 }
 
-export interface AgentsTemplateOptions {
+interface AgentsTemplateOptions {
     /** The module functions import the SDK from: 'ferry', or 'nango' in a Nango project. */
     sdk: string;
 }

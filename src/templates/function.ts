@@ -3,7 +3,7 @@ import { toModelName, toPascalCase, toWords } from '../scaffold/names.js';
 
 export type GeneratedKind = 'sync' | 'action' | 'on-event';
 
-export interface FunctionTemplateOptions {
+interface FunctionTemplateOptions {
     kind: GeneratedKind;
     integration: string;
     name: string;

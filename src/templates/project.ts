@@ -3,7 +3,7 @@ import { EXAMPLE_FUNCTIONS, type TemplateFile } from './example.js';
 import { EXAMPLE_FIXTURES } from './example-fixtures.js';
 import { AGENTS_FILE, agentsFile } from './agents.js';
 
-export interface ProjectTemplateOptions {
+interface ProjectTemplateOptions {
     /** npm package name of the project. */
     name: string;
     /** How package.json depends on Ferry: a version range or a `file:` path. */
@@ -15,7 +15,7 @@ export interface ProjectTemplateOptions {
  * Lines every project's .gitignore needs: secrets and generated folders stay out of git. `build`
  * has no slash: it is a link into .ferry/, and a pattern ending in `/` matches real folders only.
  */
-export const GITIGNORE_LINES: readonly string[] = ['.env', 'build', 'dist/', 'node_modules/', '.ferry'];
+const GITIGNORE_LINES: readonly string[] = ['.env', 'build', 'dist/', 'node_modules/', '.ferry'];
 
 /** Lines naming a link, which a folder-only pattern (`build/`) leaves shown by git. */
 const LINKS = new Set(['build']);

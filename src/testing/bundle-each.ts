@@ -11,7 +11,7 @@ import { bundleFunctions } from '../compiler/bundle.js';
 import type { CompileDiagnostic } from '../compiler/types.js';
 import type { FunctionRef } from '../project/types.js';
 
-export interface BundledEach {
+interface BundledEach {
     /** Function id -> its CommonJS bundle. */
     code: Map<string, string>;
     /** Function id -> the first compile error (file:line:column: message) and how many more. */

@@ -36,7 +36,7 @@ export function isDeepEqual(a: unknown, b: unknown): boolean {
     return Number.isNaN(a) && Number.isNaN(b);
 }
 
-export function joinPath(base: string, key: string | number): string {
+function joinPath(base: string, key: string | number): string {
     if (typeof key === 'number') return `${base}[${key}]`;
     const safe = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
     if (safe !== key) return `${base}[${safe}]`;
@@ -82,7 +82,7 @@ export function preview(value: unknown, max = 80): string {
 }
 
 /** A request as sent or as recorded, for saying how two differ. */
-export interface RequestShape {
+interface RequestShape {
     method: string;
     endpoint: string;
     params: Record<string, string | string[]>;

@@ -27,7 +27,7 @@ export interface FixtureFile {
     relPath: string;
 }
 
-export interface FixtureFilter {
+interface FixtureFilter {
     integration?: string;
     functionName?: string;
 }

@@ -16,7 +16,7 @@ import type { TestCaseResult } from './report.js';
 
 export type RunFunction = (options: RunOptions) => Promise<RunResult>;
 
-export interface ReplayJob {
+interface ReplayJob {
     code: string;
     filename: string;
     ref: { integration: string; name: string; type: FunctionKind };
@@ -34,13 +34,13 @@ export interface ReplayJob {
 }
 
 /** Default per-function time limit: a replay answers instantly, so only a hang gets near it. */
-export const REPLAY_TIMEOUT_MS = 30_000;
+const REPLAY_TIMEOUT_MS = 30_000;
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The connection getConnection returns, from the fixture (Ferry's or Nango's field names). */
-export function connectionFromFixture(fixture: Fixture, integration: string): Connection {
+function connectionFromFixture(fixture: Fixture, integration: string): Connection {
     const recorded = isObject(fixture.nango?.getConnection) ? fixture.nango.getConnection : {};
     const metadata = fixture.nango?.getMetadata ?? (isObject(recorded['metadata']) ? recorded['metadata'] : null);
     return {
@@ -54,7 +54,7 @@ export function connectionFromFixture(fixture: Fixture, integration: string): Co
 }
 
 /** RunOptions for a replay: everything from the fixture, nothing from the network or the real clock. */
-export function replayOptions(job: ReplayJob, transport: ReplayTransport, now: Date): RunOptions {
+function replayOptions(job: ReplayJob, transport: ReplayTransport, now: Date): RunOptions {
     const { fixture } = job;
     const connection = connectionFromFixture(fixture, job.ref.integration);
     const checkpoint = fixture.nango?.['getCheckpoint'];
@@ -87,7 +87,7 @@ export function replayOptions(job: ReplayJob, transport: ReplayTransport, now: D
     };
 }
 
-export interface ReplayOutcome extends TestCaseResult {
+interface ReplayOutcome extends TestCaseResult {
     /** The run itself, for callers that want to assert more (ferry/test). */
     result?: RunResult;
 }

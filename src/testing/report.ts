@@ -28,7 +28,7 @@ export interface TestReport {
     durationMs: number;
 }
 
-export interface Painter {
+interface Painter {
     green(text: string): string;
     red(text: string): string;
     dim(text: string): string;

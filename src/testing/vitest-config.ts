@@ -21,7 +21,7 @@ export const DEFAULT_INCLUDE = ['**/*.{test,spec}.?(c|m)[jt]s?(x)'];
 /** vitest's default plus the folders compile and deploy write to (.ferry/ holds the bundles build links to, and vite's cache). */
 const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', 'build/**', 'dist/**', '.nango/**', '.ferry/**'];
 
-export interface ProjectTestSettings {
+interface ProjectTestSettings {
     /** The config file the settings were read from, relative to the root. */
     configFile?: string;
     include: string[];
@@ -97,7 +97,7 @@ export function readProjectTestSettings(root: string): ProjectTestSettings {
     };
 }
 
-export interface VitestConfigInput {
+interface VitestConfigInput {
     root: string;
     settings: ProjectTestSettings;
     /** Bare specifier -> absolute file of Ferry's that it resolves to. */

@@ -4,7 +4,7 @@
  * ran (a syntax error, a failed import), counts and the duration.
  */
 
-export interface VitestTestCase {
+interface VitestTestCase {
     /** Relative to the project root. */
     file: string;
     /** Describe blocks and test title, joined by ' > '. */
@@ -16,7 +16,7 @@ export interface VitestTestCase {
     failures: string[];
 }
 
-export interface VitestFileError {
+interface VitestFileError {
     file: string;
     message: string;
 }

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './fs.js';
 
 /** The worker script's path relative to dist/ (or src/), without extension: e.g. `runtime/runtime.worker`. */
-export type WorkerName = string;
+type WorkerName = string;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fromSources = import.meta.url.endsWith('.ts');

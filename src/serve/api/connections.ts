@@ -14,7 +14,7 @@ import { parseOr400, queryObject } from './validate.js';
 import { connectionIdSchema, providerConfigKeySchema } from './schemas.js';
 
 /** Credential types Nango's import takes that ferry serve's proxy cannot sign with yet. */
-export const UNSUPPORTED_TYPES = ['APP', 'CUSTOM'] as const;
+const UNSUPPORTED_TYPES = ['APP', 'CUSTOM'] as const;
 
 const configOverride = z.strictObject({ client_id: z.string().min(1).max(255).optional(), client_secret: z.string().min(1).max(2048).optional() }).optional();
 const credentials = z.discriminatedUnion('type', [

@@ -116,7 +116,7 @@ export function registerSyncRoutes(router: Router, ctx: ServeContext): void {
 }
 
 /** Nango's ReportedSyncJobStatus for each schedule. */
-export async function statuses(ctx: ServeContext, rows: SyncRow[]): Promise<Record<string, unknown>[]> {
+async function statuses(ctx: ServeContext, rows: SyncRow[]): Promise<Record<string, unknown>[]> {
     const latest = await latestRuns(ctx.storage, rows.map((row) => row.id));
     const running = new Set(schedulerOf(ctx)?.running() ?? []);
     const counts = new Map<number, Map<string, number>>();

@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { sendInvalid, type ValidationIssue } from '../http.js';
 
-export function issues(error: z.ZodError): ValidationIssue[] {
+function issues(error: z.ZodError): ValidationIssue[] {
     return error.issues.map(({ code, message, path }) => ({ code, message, path: path.map((p) => String(p)) }));
 }
 

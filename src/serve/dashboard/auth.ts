@@ -7,7 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export const COOKIE = 'ferry_dashboard';
+const COOKIE = 'ferry_dashboard';
 const SESSION_MS = 12 * 60 * 60 * 1000;
 const MAX_SESSIONS = 100;
 

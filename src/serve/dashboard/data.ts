@@ -44,7 +44,7 @@ export async function overview(ctx: ServeContext): Promise<Record<string, unknow
     };
 }
 
-export async function hasTable(ctx: ServeContext, name: string): Promise<boolean> {
+async function hasTable(ctx: ServeContext, name: string): Promise<boolean> {
     const rows = await ctx.storage.query<{ found: string | null }>('select to_regclass($1)::text as found', [name]);
     return Boolean(rows[0]?.found);
 }

@@ -37,7 +37,7 @@ export function usesPkce(provider: ProviderDefinition): boolean {
     return provider['disable_pkce'] !== true;
 }
 
-export function codeChallenge(verifier: string): string {
+function codeChallenge(verifier: string): string {
     return createHash('sha256').update(verifier).digest('base64url');
 }
 

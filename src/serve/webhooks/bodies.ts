@@ -29,7 +29,7 @@ export function authBody(event: AuthEvent): Record<string, unknown> {
     };
 }
 
-export interface SyncEvent {
+interface SyncEvent {
     connectionId: string;
     providerConfigKey: string;
     syncName: string;

@@ -12,7 +12,7 @@ import type { HandlerResult, IncomingWebhook, WebhookHandler } from './handler-t
 import { sameText, success } from './handler-types.js';
 import { at } from './scope.js';
 
-export const GENERIC_SIGNATURE_HEADERS = ['x-signature-256', 'x-hub-signature-256'] as const;
+const GENERIC_SIGNATURE_HEADERS = ['x-signature-256', 'x-hub-signature-256'] as const;
 
 /** The hex HMAC-SHA256 of the raw bytes, compared in constant time; the error is Nango's code. */
 export function verifyGenericSignature(secret: string, headers: Record<string, string | string[] | undefined>, raw: Buffer): { ok: true } | { error: 'webhook_missing_signature' | 'webhook_invalid_signature' } {

@@ -9,7 +9,7 @@ import { VERSION } from '../../version.js';
 import type { Queryable } from '../storage.js';
 import { signatureHeaders } from './sign.js';
 
-export interface OutboxRow {
+interface OutboxRow {
     id: number;
     url: string;
     kind: string;
@@ -18,7 +18,7 @@ export interface OutboxRow {
     attempts: number;
 }
 
-export interface OutboxOptions {
+interface OutboxOptions {
     db: Queryable;
     signingKey(): Promise<string>;
     fetch: typeof fetch;

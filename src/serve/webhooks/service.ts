@@ -12,7 +12,7 @@ import { stableStringify } from './sign.js';
 
 export type WebhookKind = 'sync' | 'auth' | 'async_action' | 'forward';
 
-export interface EmitOptions {
+interface EmitOptions {
     /** The provider's own headers, for `forward` (filtered as Nango filters them). */
     headers?: Record<string, string>;
 }
@@ -26,7 +26,7 @@ export interface WebhookEmitter {
 
 const NON_FORWARDABLE = ['host', 'authorization', 'connection', 'keep-alive', 'content-length', 'content-type', 'content-encoding', 'cookie', 'set-cookie', 'referer', 'user-agent', 'sec-', 'proxy-', 'www-authenticate', 'server'];
 
-export function forwardableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+function forwardableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
         if (value === undefined || NON_FORWARDABLE.some((prefix) => name.toLowerCase().startsWith(prefix))) continue;

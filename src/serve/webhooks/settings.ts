@@ -18,9 +18,9 @@ export interface WebhookSettings {
     on_async_action_completion: boolean;
 }
 
-export type SettingsChange = Partial<WebhookSettings>;
+type SettingsChange = Partial<WebhookSettings>;
 
-export const SETTING_FLAGS = ['on_sync_completion_always', 'on_auth_creation', 'on_auth_refresh_error', 'on_sync_error', 'on_async_action_completion'] as const;
+const SETTING_FLAGS = ['on_sync_completion_always', 'on_auth_creation', 'on_auth_refresh_error', 'on_sync_error', 'on_async_action_completion'] as const;
 
 const COLUMNS = `primary_url, secondary_url, ${SETTING_FLAGS.join(', ')}`;
 

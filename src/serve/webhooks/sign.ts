@@ -21,11 +21,11 @@ function sortKeys(value: unknown): unknown {
     return out;
 }
 
-export function hmacSignature(key: string, body: string): string {
+function hmacSignature(key: string, body: string): string {
     return createHmac('sha256', key).update(body).digest('hex');
 }
 
-export function legacySignature(key: string, body: string): string {
+function legacySignature(key: string, body: string): string {
     return createHash('sha256').update(`${key}${body}`).digest('hex');
 }
 
