@@ -162,6 +162,31 @@ describe('ferry serve with Nango’s backend SDK', () => {
         expect(await nango.getAsyncActionResult({ statusUrl: queued.statusUrl })).toEqual({ twice: 8 });
     });
 
+    it('lists the deployed functions and their configuration; deletes only those not deployed from a project', async () => {
+        const [config] = (await nango.getScriptsConfig()) as unknown as Record<string, any>[];
+        expect(config).toMatchObject({ providerConfigKey: 'tracker', provider: 'github', 'on-events': [] });
+        expect(config!['actions'].map((a: { name: string }) => a.name)).toEqual(['double']);
+        expect(config!['syncs'][0]).toMatchObject({ name: 'tickets', type: 'sync', returns: ['Ticket'], runs: 'every day', auto_start: false, sync_type: 'full', source: 'repo', enabled: true });
+        const openai = (await nango.getScriptsConfig('openai')) as unknown as { data: any[] };
+        expect(openai.data.find((f) => f.name === 'double')).toMatchObject({ description: 'Doubles a number', parameters: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] } });
+
+        const listed = await nango.listFunctions({ uniqueKey: 'tracker' });
+        expect(listed.data.map((f) => [f.type, f.name])).toEqual([['action', 'double'], ['sync', 'tickets']]);
+        expect(listed.pagination).toEqual({ total: 2, page: 0, limit: 20 });
+        expect((await nango.listFunctions({ uniqueKey: 'tracker' }, { type: 'sync', limit: 1 })).data.map((f) => f.name)).toEqual(['tickets']);
+        expect((await nango.getFunction({ uniqueKey: 'tracker', name: 'tickets' })).data).toMatchObject({ type: 'sync', returns: ['Ticket'], auto_start: false, track_deletes: false, source: 'repo' });
+        expect(await failure(nango.getFunction({ uniqueKey: 'tracker', name: 'nope' }))).toMatchObject({ status: 404, data: { error: { code: 'not_found', message: 'Function does not exist' } } });
+        expect(await failure(nango.deleteFunction({ uniqueKey: 'tracker', name: 'double' }, { type: 'action' }))).toMatchObject({ status: 400, data: { error: { code: 'function_managed_by_deploy' } } });
+
+        // A function deployed on its own (Nango's `source: 'standalone'`) is deleted through the API.
+        const standalone = { type: 'action', syncName: 'scratch', providerConfigKey: 'tracker', models: [], runs: null, fileBody: { js: 'module.exports = {}', ts: '' } };
+        const deployed = await serve.api('POST', '/sync/deploy', { flowConfigs: [standalone], reconcile: false, debug: false, deployMode: 'single', source: 'standalone', nangoYamlBody: '' });
+        expect(deployed.status, JSON.stringify(deployed.body)).toBe(200);
+        expect((await nango.getFunction({ uniqueKey: 'tracker', name: 'scratch' })).data.source).toBe('standalone');
+        expect(await nango.deleteFunction({ uniqueKey: 'tracker', name: 'scratch' }, { type: 'action' })).toEqual({ data: { success: true } });
+        expect((await nango.listFunctions({ uniqueKey: 'tracker' })).data.map((f) => f.name)).toEqual(['double', 'tickets']);
+    });
+
     it('deletes a connection and an integration', async () => {
         expect((await nango.deleteConnection('tracker', 'other')).data).toEqual({ success: true });
         expect(await failure(nango.deleteConnection('tracker', 'other'))).toMatchObject({ status: 400, data: { error: { code: 'unknown_connection' } } });

@@ -128,7 +128,9 @@ export function registerDeployRoutes(router: Router, ctx: ServeContext): void {
                 }
                 const plan = planDeploy(await listFunctions(ctx.storage), body.flowConfigs as Flow[], onEventsOf(body), modeOf(body), await connectionCounts(ctx.storage));
                 await ctx.storage.transaction(async (tx) => {
-                    for (const fn of plan.upserts) await upsertFunction(tx, fn);
+                    // Kept for the function routes: Nango's API deletes only functions not deployed from a project.
+                    const origin = { source: body.source ?? 'repo', sdkVersion: body.sdkVersion ?? null };
+                    for (const fn of plan.upserts) await upsertFunction(tx, { ...fn, config: { ...fn.config, ...origin } });
                     if (body.reconcile) for (const id of plan.deletions) await deleteFunction(tx, id);
                 });
                 const d = plan.differences;
