@@ -193,6 +193,24 @@ alter table ferry_connections add column end_user jsonb;`
         version: 9,
         name: 'sync frequency per connection',
         sql: `alter table ferry_syncs add column frequency text;`
+    },
+    {
+        version: 10,
+        name: 'connect sessions',
+        sql: `
+create table ferry_connect_sessions (
+    id serial primary key,
+    token_hash text not null unique,
+    end_user jsonb,
+    tags jsonb not null default '{}',
+    allowed_integrations jsonb,
+    integrations_config_defaults jsonb,
+    overrides jsonb,
+    webhook_url_override text,
+    connection_id integer references ferry_connections (id) on delete cascade,
+    created_at timestamptz not null default now(),
+    expires_at timestamptz not null
+);`
     }
 ];
 

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { registerActionRoutes } from './api/actions.js';
 import { registerConnectionRoutes } from './api/connections.js';
+import { registerConnectSessionRoutes } from './api/connect-sessions.js';
 import { registerDeployRoutes } from './api/deploy.js';
 import { registerIntegrationRoutes } from './api/integrations.js';
 import { registerFunctionCodeRoute } from './api/function-code.js';
@@ -99,6 +100,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerIntegrationRoutes(router, context);
     registerMetadataRoutes(router, context);
     registerConnectionRoutes(router, context);
+    registerConnectSessionRoutes(router, context);
     registerProxyRoute(router, context);
     registerDeployRoutes(router, context);
     registerFunctionCodeRoute(router, context);

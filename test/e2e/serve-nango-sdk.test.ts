@@ -187,6 +187,40 @@ describe('ferry serve with Nango’s backend SDK', () => {
         expect((await nango.listFunctions({ uniqueKey: 'tracker' })).data.map((f) => f.name)).toEqual(['double', 'tickets']);
     });
 
+    it('creates connect and reconnect sessions a frontend reads with their token', async () => {
+        const created = await nango.createConnectSession({
+            end_user: { id: 'u-2', email: 'bo@acme.test', display_name: 'Bo' },
+            organization: { id: 'org-1', display_name: 'Acme' },
+            allowed_integrations: ['tracker'],
+            integrations_config_defaults: { tracker: { connection_config: { subdomain: 'acme' } } }
+        } as never);
+        expect(created.data.token).toMatch(/^nango_connect_session_[a-f0-9]{64}$/);
+        const minutes = (Date.parse(created.data.expires_at) - Date.now()) / 60_000;
+        expect(minutes > 29 && minutes <= 30).toBe(true);
+        const asFrontend = (token: string, method = 'GET') => fetch(`${serve.url}/connect/session`, { method, headers: { authorization: `Bearer ${token}` } });
+        const read = await asFrontend(created.data.token);
+        expect(read.status).toBe(200);
+        expect(await read.json()).toMatchObject({
+            data: {
+                endUser: { id: 'u-2', email: 'bo@acme.test', display_name: 'Bo', organization: { id: 'org-1', display_name: 'Acme' } },
+                allowed_integrations: ['tracker'],
+                integrations_config_defaults: { tracker: { connection_config: { subdomain: 'acme' } } }
+            }
+        });
+        expect(await failure(nango.createConnectSession({ end_user: { id: 'u-2' }, allowed_integrations: ['nope'] } as never))).toMatchObject({
+            status: 400,
+            data: { error: { code: 'invalid_body', errors: [{ message: 'Integration does not exist', path: ['allowed_integrations', 0] }] } }
+        });
+
+        const reconnect = await nango.createReconnectSession({ connection_id: 'acme', integration_id: 'tracker' } as never);
+        expect(await (await asFrontend(reconnect.data.token)).json()).toMatchObject({ data: { endUser: null, allowed_integrations: ['tracker'], isReconnecting: true } });
+        expect(await failure(nango.createReconnectSession({ connection_id: 'nobody', integration_id: 'tracker' } as never))).toMatchObject({ status: 400, data: { error: { code: 'invalid_body' } } });
+
+        expect((await asFrontend(created.data.token, 'DELETE')).status).toBe(204);
+        expect(await (await asFrontend(created.data.token)).json()).toMatchObject({ error: { code: 'unknown_connect_session_token' } });
+        expect((await asFrontend('not-a-token')).status).toBe(401);
+    });
+
     it('deletes a connection and an integration', async () => {
         expect((await nango.deleteConnection('tracker', 'other')).data).toEqual({ success: true });
         expect(await failure(nango.deleteConnection('tracker', 'other'))).toMatchObject({ status: 400, data: { error: { code: 'unknown_connection' } } });

@@ -68,7 +68,7 @@ function standardFlow(fn: FunctionRow): Json {
     return { ...flow, sync_type: (fn.config['sync_type'] as string | undefined) || 'full', auto_start: fn.auto_start, runs: fn.runs, track_deletes: fn.config['track_deletes'] === true };
 }
 
-export interface StandardConfig {
+interface StandardConfig {
     providerConfigKey: string;
     provider: string;
     syncs: Json[];
