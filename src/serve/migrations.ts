@@ -211,6 +211,11 @@ create table ferry_connect_sessions (
     created_at timestamptz not null default now(),
     expires_at timestamptz not null
 );`
+    },
+    {
+        version: 11,
+        name: 'pruned records',
+        sql: `alter table ferry_records add column pruned_at timestamptz;`
     }
 ];
 

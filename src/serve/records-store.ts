@@ -35,6 +35,9 @@ function byId(records: Record<string, unknown>[]): Map<string, Record<string, un
 
 const count = (value: unknown): number => Number(value ?? 0);
 
+/** In an upsert: the stored record was pruned and comes back unchanged. */
+const RESTORING = 'ferry_records.pruned_at is not null and ferry_records.deleted_at is null and ferry_records.data_hash = excluded.data_hash';
+
 /**
  * Saves one batch in the caller's transaction; returns how many were added and updated, and the ids
  * of the records that were already stored unchanged (so not rewritten: trackDeletesEnd must know
@@ -47,16 +50,23 @@ export async function saveRecords(db: Queryable, connectionId: number, model: st
     for (const part of chunks([...byId(records)])) {
         const rows = part.map(([id, record]) => ({ id, data: { ...record, id: record['id'] } }));
         const [result] = await db.query<{ added: string | number; updated: string | number; unchanged: string[] | null }>(
+            // A pruned record saved again as it was gets its payload back and nothing else: not
+            // updated, its last_modified_at (and so its cursor) kept, as Nango's store does.
             `with input as (select r.id, r.data from jsonb_to_recordset($3::jsonb) as r(id text, data jsonb)),
+             restored as (
+                select i.id from input i join ferry_records f on f.connection_id = $1 and f.model = $2 and f.external_id = i.id
+                where f.pruned_at is not null and f.deleted_at is null and f.data_hash = md5(i.data::text)),
              written as (
                 insert into ferry_records (connection_id, model, external_id, data, data_hash, last_action)
                 select $1, $2, id, data, md5(data::text), 'ADDED' from input
                 on conflict (connection_id, model, external_id) do update set
-                    data = excluded.data, data_hash = excluded.data_hash, updated_at = now(), deleted_at = null, last_action = 'UPDATED'
+                    data = excluded.data, data_hash = excluded.data_hash, deleted_at = null, pruned_at = null,
+                    updated_at = case when ${RESTORING} then ferry_records.updated_at else now() end,
+                    last_action = case when ${RESTORING} then ferry_records.last_action else 'UPDATED' end
                 where ferry_records.data is distinct from excluded.data or ferry_records.deleted_at is not null
                 returning external_id, (xmax = 0) as inserted)
-             select count(*) filter (where inserted) as added, count(*) filter (where not inserted) as updated,
-                    (select json_agg(i.id) from input i where not exists (select 1 from written w where w.external_id = i.id)) as unchanged
+             select count(*) filter (where inserted) as added, count(*) filter (where not inserted and external_id not in (select id from restored)) as updated,
+                    (select json_agg(i.id) from input i where i.id in (select id from restored) or not exists (select 1 from written w where w.external_id = i.id)) as unchanged
              from written`,
             [connectionId, model, JSON.stringify(rows)]
         );
@@ -147,6 +157,7 @@ interface Row {
     first_seen_at: string;
     last_modified_at: string;
     deleted_at: string | null;
+    pruned_at: string | null;
     last_action: RecordFilter;
 }
 
@@ -179,7 +190,7 @@ export async function listRecords(db: Queryable, options: ListOptions): Promise<
         where.push(`(${parts.join(' or ')})`);
     }
     const rows = await db.query<Row>(
-        `select external_id, data, to_json(first_seen_at) as first_seen_at, to_json(updated_at) as last_modified_at, to_json(deleted_at) as deleted_at,
+        `select external_id, data, to_json(first_seen_at) as first_seen_at, to_json(updated_at) as last_modified_at, to_json(deleted_at) as deleted_at, to_json(pruned_at) as pruned_at,
                 case when deleted_at is not null then 'DELETED' when first_seen_at = updated_at then 'ADDED' else 'UPDATED' end as last_action
          from ferry_records where ${where.join(' and ')}
          order by updated_at, external_id limit ${param(options.limit + 1)}`,
@@ -195,10 +206,32 @@ export async function listRecords(db: Queryable, options: ListOptions): Promise<
             last_modified_at: row.last_modified_at,
             last_action: row.last_action,
             deleted_at: row.deleted_at,
-            pruned_at: null,
+            pruned_at: row.pruned_at,
             cursor: encodeCursor(row.last_modified_at, row.external_id)
         }
     }));
     const last = rows.at(-1);
     return { records, next_cursor: more && last ? encodeCursor(last.last_modified_at, last.external_id) : null };
+}
+
+/**
+ * Nango's prune: empties the payload of a model's records up to and including the cursor's, oldest
+ * first, at most `limit`; their metadata and cursor stay (last_modified_at is not touched) and they
+ * still count. Returns how many, and the cursor of the last one pruned.
+ */
+export async function pruneRecords(db: Queryable, connectionId: number, model: string, until: { sort: string; id: string }, limit: number): Promise<{ count: number; lastCursor: string | null }> {
+    const [row] = await db.query<{ count: string | number; external_id: string; last_modified_at: string }>(
+        `with target as (
+            select external_id from ferry_records
+            where connection_id = $1 and model = $2 and pruned_at is null and (updated_at, external_id) <= ($3::timestamptz, $4)
+            order by updated_at, external_id limit $5),
+         pruned as (
+            update ferry_records f set data = '{}'::jsonb, pruned_at = now()
+            from target t where f.connection_id = $1 and f.model = $2 and f.external_id = t.external_id
+            returning f.external_id, f.updated_at)
+         select count(*) over () as count, external_id, to_json(updated_at) as last_modified_at
+         from pruned order by updated_at desc, external_id desc limit 1`,
+        [connectionId, model, until.sort, until.id, limit]
+    );
+    return row ? { count: Number(row.count), lastCursor: encodeCursor(row.last_modified_at, row.external_id) } : { count: 0, lastCursor: null };
 }

@@ -17,6 +17,7 @@ import { VERSION } from '../version.js';
 import { registerMcpRoutes } from './api/mcp.js';
 import { registerMetadataRoutes } from './api/metadata.js';
 import { registerRecordRoutes } from './api/records.js';
+import { registerRecordPruneRoute } from './api/records-prune.js';
 import { registerRunRoutes } from './api/runs.js';
 import { registerSyncRoutes } from './api/syncs.js';
 import { setRunLimits, type RunLimits } from './runner.js';
@@ -106,6 +107,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     registerFunctionCodeRoute(router, context);
     registerFunctionRoutes(router, context);
     registerRecordRoutes(router, context);
+    registerRecordPruneRoute(router, context);
     registerActionRoutes(router, context);
     registerSyncRoutes(router, context);
     registerRunRoutes(router, context);

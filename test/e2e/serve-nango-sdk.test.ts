@@ -147,6 +147,26 @@ describe('ferry serve with Nango’s backend SDK', () => {
         expect(await failure(nango.deleteSyncVariant({ provider_config_key: 'tracker', connection_id: 'acme', name: 'tickets', variant: 'eu' }))).toMatchObject({ status: 404, data: { error: { code: 'not_found' } } });
     });
 
+    it('prunes record payloads up to a cursor; the next sync restores them without updating them', async () => {
+        const page = await nango.listRecords({ providerConfigKey: 'tracker', connectionId: 'acme', model: 'Ticket' });
+        const untilFirst = page.records[0]!._nango_metadata.cursor;
+        expect(await nango.pruneRecords({ providerConfigKey: 'tracker', connectionId: 'acme', model: 'Ticket', untilCursor: untilFirst })).toEqual({ count: 1, has_more: false });
+        const pruned = await nango.listRecords({ providerConfigKey: 'tracker', connectionId: 'acme', model: 'Ticket' });
+        expect(pruned.records.map((r) => r.title)).toEqual([undefined, 'Second', 'Third']);
+        expect(pruned.records[0]!._nango_metadata).toMatchObject({ cursor: untilFirst, last_action: 'ADDED' });
+        expect((pruned.records[0]!._nango_metadata as unknown as { pruned_at: string | null }).pruned_at).not.toBeNull();
+
+        await nango.triggerSync('tracker', ['tickets'], 'acme');
+        const status = await waitFor('the sync to run again', async () => {
+            const [sync] = (await nango.syncStatus('tracker', ['tickets'], 'acme')).syncs as unknown as Record<string, any>[];
+            return sync?.latestExecutionStatus === 'SUCCESS' && sync.latestResult.Ticket.added === 0 && sync;
+        });
+        expect(status.latestResult).toEqual({ Ticket: { added: 0, updated: 0, deleted: 0 } });
+        const restored = await nango.listRecords({ providerConfigKey: 'tracker', connectionId: 'acme', model: 'Ticket' });
+        expect(restored.records.map((r) => r.title)).toEqual(['First', 'Second', 'Third']);
+        expect(restored.records[0]!._nango_metadata.cursor).toBe(untilFirst);
+    });
+
     it('runs actions synchronously and asynchronously', async () => {
         expect(await nango.triggerAction('tracker', 'acme', 'double', { n: 21 })).toEqual({ twice: 42 });
         const queued = await nango.triggerActionAsync('tracker', 'acme', 'double', { n: 4 });

@@ -4,7 +4,7 @@ import { sendError, sendJson, type Router } from '../http.js';
 import { decodeCursor, listRecords, modelKey, type RecordFilter } from '../records-store.js';
 import type { ServeContext } from '../context.js';
 import { parseOr400, queryObject } from './validate.js';
-import { connectionIdSchema, providerConfigKeySchema } from './schemas.js';
+import { modelSchema, recordHeadersSchema, variantSchema } from './schemas.js';
 
 const withinLookback = z
     .string()
@@ -12,15 +12,8 @@ const withinLookback = z
     .refine((value) => new Date(value) >= new Date(Date.now() - 365 * 24 * 60 * 60 * 1000), { message: 'must be within the last 12 months' });
 
 const query = z.strictObject({
-    model: z
-        .string()
-        .regex(/^[A-Z][a-zA-Z0-9_-]+$/)
-        .max(255),
-    variant: z
-        .string()
-        .regex(/^[a-zA-Z0-9_-]+$/)
-        .max(255)
-        .optional(),
+    model: modelSchema,
+    variant: variantSchema.optional(),
     delta: withinLookback.optional(),
     modified_after: withinLookback.optional(),
     limit: z.coerce.number().min(1).max(10000).default(100).optional(),
@@ -35,7 +28,7 @@ const query = z.strictObject({
         .transform((value) => (Array.isArray(value) ? value : [value]))
         .optional()
 });
-const headers = z.strictObject({ 'connection-id': connectionIdSchema, 'provider-config-key': providerConfigKeySchema });
+const headers = recordHeadersSchema;
 
 export function registerRecordRoutes(router: Router, ctx: ServeContext): void {
     router.add({

@@ -17,3 +17,17 @@ export const integrationCredentialsSchema = z.strictObject({
     scopes: z.string().optional(),
     webhook_secret: z.string().max(255).optional()
 });
+
+/** A model name, as Nango's record routes take it. */
+export const modelSchema = z
+    .string()
+    .regex(/^[A-Z][a-zA-Z0-9_-]+$/)
+    .max(255);
+
+export const variantSchema = z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .max(255);
+
+/** The headers that name the connection on the record routes. */
+export const recordHeadersSchema = z.strictObject({ 'connection-id': connectionIdSchema, 'provider-config-key': providerConfigKeySchema });
