@@ -77,7 +77,10 @@ export async function saveRecords(db: Queryable, connectionId: number, model: st
     return { added, updated, unchanged };
 }
 
-/** batchUpdate: merges the given fields into records that exist and are not deleted; others are left out. */
+/**
+ * batchUpdate: merges the given fields into records that exist and are not deleted; others are left
+ * out. A pruned record merged into is no longer pruned, as in Nango (its payload is what was merged).
+ */
 export async function updateRecords(db: Queryable, connectionId: number, model: string, records: Record<string, unknown>[]): Promise<number> {
     let updated = 0;
     for (const part of chunks([...byId(records)])) {
@@ -87,7 +90,7 @@ export async function updateRecords(db: Queryable, connectionId: number, model: 
                 select r.id, f.data || r.data as data from jsonb_to_recordset($3::jsonb) as r(id text, data jsonb)
                 join ferry_records f on f.connection_id = $1 and f.model = $2 and f.external_id = r.id and f.deleted_at is null),
              written as (
-                update ferry_records f set data = m.data, data_hash = md5(m.data::text), updated_at = now(), last_action = 'UPDATED'
+                update ferry_records f set data = m.data, data_hash = md5(m.data::text), updated_at = now(), last_action = 'UPDATED', pruned_at = null
                 from merged m where f.connection_id = $1 and f.model = $2 and f.external_id = m.id and f.data is distinct from m.data
                 returning 1)
              select count(*) as updated from written`,

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveRecords } from '../../src/serve/records-store.js';
+import { pruneRecords, saveRecords, updateRecords } from '../../src/serve/records-store.js';
 import { startServe, type RunningServer } from '../../src/serve/server.js';
 import { openPostgres } from '../../src/serve/storage.js';
 
@@ -67,6 +67,15 @@ describe('PATCH /records/prune', () => {
         const a = restored.find((r) => r.id === 'a');
         expect(a).toMatchObject({ title: 'A', _nango_metadata: { pruned_at: null, last_action: 'ADDED', cursor: before[0]._nango_metadata.cursor } });
         expect(restored.find((r) => r.id === 'b')).toMatchObject({ title: 'B2', _nango_metadata: { pruned_at: null, last_action: 'UPDATED' } });
+    });
+
+    it('a batchUpdate into a pruned record ends its pruning, as Nango', async () => {
+        const [c] = (await list()).filter((r) => r.id === 'c');
+        const until = Buffer.from(c._nango_metadata.cursor, 'base64').toString('utf8').split('||');
+        // a (restored above) and c come before the cursor's end; b, updated, now comes after.
+        expect((await pruneRecords(server.storage, connectionId, 'Issue', { sort: until[0]!, id: until[1]! }, 10)).count).toBe(2);
+        expect(await server.storage.transaction((tx) => updateRecords(tx, connectionId, 'Issue', [{ id: 'c', state: 'open' }]))).toBe(1);
+        expect((await list()).find((r) => r.id === 'c')).toMatchObject({ state: 'open', _nango_metadata: { pruned_at: null, last_action: 'UPDATED' } });
     });
 
     it('answers Nango’s errors', async () => {
