@@ -24,7 +24,7 @@ export function evaluationFailure(ref: FunctionRef, what: string): CompileDiagno
     return {
         file: ref.file,
         code: 'EVALUATION_ERROR',
-        message: `${ref.relPath}: ${what}. Top-level code runs at compile and deploy time: move side effects into exec`,
+        message: `${what}. Top-level code runs at compile and deploy time: move side effects into exec`,
         function: `${ref.integration}/${ref.name}`
     };
 }
