@@ -89,8 +89,12 @@ async function listFolder(repo: Repository, dir: string): Promise<SourceEntry[] 
     } catch {
         throw badAnswer(http.apiUrl, dir, 'the body is not JSON');
     }
-    // A file's path answers with one object, not a list: that is not a folder.
-    if (!Array.isArray(parsed)) return undefined;
+    // A file's path answers with one object of type 'file', not a list: that is not a folder.
+    // Any other object is not an answer GitHub gives.
+    if (!Array.isArray(parsed)) {
+        if (parsed !== null && typeof parsed === 'object' && (parsed as { type?: unknown }).type === 'file') return undefined;
+        throw badAnswer(http.apiUrl, dir, 'it is neither a list of entries nor a file');
+    }
     const result = parseListing(parsed);
     if ('problem' in result) throw badAnswer(http.apiUrl, dir, result.problem);
     return result.entries;

@@ -76,6 +76,17 @@ describe('a malformed template listing', () => {
         expect(error.message).not.toContain('\u001b');
         await source.close();
     });
+
+    it('is one clear error for an object that is neither a listing nor a file, where a file still reads as no folder', async () => {
+        const source = openGitHubSource({ repo: { owner: 'acme', name: 'templates' }, env: { FERRY_GITHUB_API_URL: server.url, FERRY_GITHUB_RAW_URL: `${server.url}/raw` } });
+        answer = { status: 200, body: { message: 'rate limited?', items: [] } };
+        const error = await caught(() => source.list('integrations/github/actions'));
+        expect(error.code).toBe('GITHUB_BAD_RESPONSE');
+        expect(error.message).toMatch(/is not a GitHub contents listing \(it is neither a list of entries nor a file\)$/);
+        answer = { status: 200, body: { name: 'actions', type: 'file' } };
+        await expect(source.list('integrations/github/actions')).resolves.toBeUndefined();
+        await source.close();
+    });
 });
 
 describe('a secret key inside NANGO_HOSTPORT', () => {
