@@ -216,6 +216,13 @@ create table ferry_connect_sessions (
         version: 11,
         name: 'pruned records',
         sql: `alter table ferry_records add column pruned_at timestamptz;`
+    },
+    {
+        version: 12,
+        name: 'pruned records index',
+        // Saving a batch first asks whether the model has any pruned record: with this (empty,
+        // most of the time) index that is one probe, not a scan of the model per batch.
+        sql: `create index ferry_records_pruned on ferry_records (connection_id, model) where pruned_at is not null;`
     }
 ];
 

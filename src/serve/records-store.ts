@@ -55,7 +55,8 @@ export async function saveRecords(db: Queryable, connectionId: number, model: st
             `with input as (select r.id, r.data from jsonb_to_recordset($3::jsonb) as r(id text, data jsonb)),
              restored as (
                 select i.id from input i join ferry_records f on f.connection_id = $1 and f.model = $2 and f.external_id = i.id
-                where f.pruned_at is not null and f.deleted_at is null and f.data_hash = md5(i.data::text)),
+                where f.pruned_at is not null and f.deleted_at is null and f.data_hash = md5(i.data::text)
+                  and exists (select 1 from ferry_records p where p.connection_id = $1 and p.model = $2 and p.pruned_at is not null)),
              written as (
                 insert into ferry_records (connection_id, model, external_id, data, data_hash, last_action)
                 select $1, $2, id, data, md5(data::text), 'ADDED' from input
