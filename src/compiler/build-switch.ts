@@ -233,7 +233,15 @@ export async function recoverBuild(paths: ProjectPaths): Promise<void> {
     if (adopting) await adopt(paths, adopting);
     else if (isRealFolder(paths.buildDir)) await adoptBuildFolder(paths);
     await ensureLinked(paths);
+    // What killed runs left is swept once per process: a dev session takes the lock on every
+    // save, and listing build/ each time costs what a big project's folder costs to read, while
+    // its own switches remove the generations they replace.
+    if (swept.has(paths.root)) return;
+    swept.add(paths.root);
     // build/ too: temporary files of an older Ferry's killed writes, there before the adoption.
     await Promise.all([paths.root, paths.buildDir, paths.cacheDir, dirname(paths.manifestPath)].map((dir) => cleanStaleTemps(dir)));
     removeOldGenerations(paths);
 }
+
+/** Project roots whose leftovers this process has already removed. */
+const swept = new Set<string>();
