@@ -148,6 +148,8 @@ describe('ferry serve with Nango’s backend SDK', () => {
     });
 
     it('prunes record payloads up to a cursor; the next sync restores them without updating them', async () => {
+        // A run still saving the same records (the earlier tests trigger some) would restore them at once.
+        await waitFor('no sync run in progress', async () => (await nango.syncStatus('tracker', '*', 'acme')).syncs.every((s) => s.status !== 'RUNNING'));
         const page = await nango.listRecords({ providerConfigKey: 'tracker', connectionId: 'acme', model: 'Ticket' });
         const untilFirst = page.records[0]!._nango_metadata.cursor;
         expect(await nango.pruneRecords({ providerConfigKey: 'tracker', connectionId: 'acme', model: 'Ticket', untilCursor: untilFirst })).toEqual({ count: 1, has_more: false });
